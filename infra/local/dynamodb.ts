@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { tableDefinition } from '#adapters/dynamodb/table';
+
+export interface LocalDynamo {
+  readonly endpoint: string;
+  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  close(): Promise<void>;
+}
+
+/**
+ * A DynamoDB-compatible server in this process (dynalite). With `path` its data lives on disk and
+ * survives restarts; without, it is in memory.
+ */
+export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
+  if (options.path) mkdirSync(options.path, { recursive: true });
+  const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    // dynalite checks no signatures; the SDK still wants credentials to sign with.
+    clientConfig: { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Creates the approvals table unless it exists (a restarted local server keeps its data). */
+export async function ensureTable(clientConfig: LocalDynamo['clientConfig'], tableName: string): Promise<void> {
+  const client = new DynamoDBClient(clientConfig);
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    // dynalite reports CREATING but serves the table from the next tick on.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const AuditKindSchema = z.enum([
+  'gate_paused',
+  'gate_passed',
+  'gate_denied',
+  'message',
+  'tool_call',
+  'tool_result',
+  'decision',
+  'escalation',
+  'timeout',
+  'flow_saved',
+  'flow_deployed',
+]);
+export type AuditKind = z.infer<typeof AuditKindSchema>;
+
+/** What a caller asks the audit log to record. */
+export const AuditRecordSchema = z.object({
+  executionId: z.string(),
+  workflowId: z.string(),
+  nodeId: z.string().optional(),
+  requestId: z.string().optional(),
+  kind: AuditKindSchema,
+  actor: z.string(),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+
+/** A stored audit entry: chained to its execution's previous entry by hash, so edits are detectable. */
+export const AuditEntrySchema = AuditRecordSchema.extend({
+  seq: z.number().int().min(1),
+  at: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;

@@ -1,0 +1,24 @@
+import { ForbiddenError } from './errors.ts';
+import { approversAtLevel, type Approvers } from './hitl-config.ts';
+import type { Identity } from './identity.ts';
+import type { ApprovalRequest } from './request.ts';
+
+function isListed(identity: Identity, approvers: Approvers): boolean {
+  return approvers.users.includes(identity.userId) || identity.groups.some((group) => approvers.groups.includes(group));
+}
+
+/**
+ * Throws ForbiddenError unless `identity` may decide `request` now. Approvers of the current level
+ * and of every earlier level may decide (escalation widens the circle, it does not move it), and the
+ * user who started the execution may not, unless the node allows self-approval.
+ */
+export function assertMayDecide(identity: Identity, request: ApprovalRequest): void {
+  if (request.requestedBy !== undefined && identity.userId === request.requestedBy && !request.hitl.allowSelfApproval) {
+    throw new ForbiddenError('you started this execution, so you cannot approve its requests (separation of duties)');
+  }
+  for (let level = 0; level <= request.level; level++) {
+    if (isListed(identity, approversAtLevel(request.hitl, level))) return;
+  }
+  throw new ForbiddenError(`you are not an approver for node "${request.nodeId}" of workflow "${request.workflowId}"`);
+}
+

@@ -1,0 +1,83 @@
+/**
+ * Domain errors. Every error the system raises on purpose is a HitlError with a stable `code`;
+ * `httpStatusOf` maps them to HTTP and the gate maps them to Step Functions error names.
+ */
+export class HitlError extends Error {
+  readonly code: string = 'HitlError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that fails its schema; `issues` name each offending field. */
+export class ValidationError extends HitlError {
+  override readonly code = 'ValidationError';
+  constructor(message: string, readonly issues: { path: string; message: string }[] = []) {
+    super(message);
+  }
+}
+
+export class PayloadTooLargeError extends HitlError {
+  override readonly code = 'PayloadTooLarge';
+}
+
+export class UnsupportedMediaTypeError extends HitlError {
+  override readonly code = 'UnsupportedMediaType';
+}
+
+export class UnauthenticatedError extends HitlError {
+  override readonly code = 'Unauthenticated';
+}
+
+export class ForbiddenError extends HitlError {
+  override readonly code = 'Forbidden';
+}
+
+export class NotFoundError extends HitlError {
+  override readonly code = 'NotFound';
+}
+
+/** A second, different decision on a request that is no longer pending. */
+export class AlreadyDecidedError extends HitlError {
+  override readonly code = 'AlreadyDecided';
+  constructor(readonly requestId: string, readonly status: string) {
+    super(`approval ${requestId} is already ${status}`);
+  }
+}
+
+/** A transition the request lifecycle does not allow (e.g. escalating a decided request). */
+export class IllegalTransitionError extends HitlError {
+  override readonly code = 'IllegalTransition';
+  constructor(readonly from: string, readonly event: string) {
+    super(`cannot ${event} a request that is ${from}`);
+  }
+}
+
+/** The workflow no longer waits for this decision: its task token expired or is unknown. */
+export class WorkflowGoneError extends HitlError {
+  override readonly code = 'WorkflowGone';
+}
+
+/** A concurrent writer changed the item first; the caller may re-read and retry. */
+export class ConcurrentUpdateError extends HitlError {
+  override readonly code = 'ConcurrentUpdate';
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  ValidationError: 400,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  Unauthenticated: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  AlreadyDecided: 409,
+  IllegalTransition: 409,
+  ConcurrentUpdate: 409,
+  WorkflowGone: 410,
+};
+
+/** HTTP status for an error; anything that is not a HitlError is a 500. */
+export function httpStatusOf(error: unknown): number {
+  return error instanceof HitlError ? (STATUS_BY_CODE[error.code] ?? 500) : 500;
+}

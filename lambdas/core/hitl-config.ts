@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Default wait before a gate times out, by flow channel. Voice callers are on hold, so they wait briefly. */
+export const DEFAULT_TIMEOUT_SECONDS = { async: 30 * 60, voice: 3 * 60 } as const;
+export const MAX_VOICE_TIMEOUT_SECONDS = 5 * 60;
+/** Step Functions Standard workflows run for at most a year; a gate cannot wait longer. */
+export const MAX_TIMEOUT_SECONDS = 365 * 24 * 3600;
+
+export const HitlModeSchema = z.enum(['disabled', 'blocking', 'confirm_tools', 'audit']);
+export type HitlMode = z.infer<typeof HitlModeSchema>;
+
+const principal = z.string().min(1).max(128).regex(/^[^\s,]+$/, 'must not contain spaces or commas');
+
+/** Who may decide: any listed user, or any member of a listed group. */
+export const ApproversSchema = z
+  .object({
+    users: z.array(principal).max(100).default([]),
+    groups: z.array(principal).max(100).default([]),
+  })
+  .strict();
+export type Approvers = z.infer<typeof ApproversSchema>;
+
+export const EscalationLevelSchema = z
+  .object({
+    approvers: ApproversSchema,
+    timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS),
+  })
+  .strict();
+export type EscalationLevel = z.infer<typeof EscalationLevelSchema>;
+
+/** A tool name or glob (`search*`, `crm.*`). */
+const toolPattern = z.string().min(1).max(128);
+
+/** A node's human-in-the-loop settings. */
+export const HitlConfigSchema = z
+  .object({
+    mode: HitlModeSchema,
+    approvedTools: z.array(toolPattern).max(200).default([]),
+    blockedTools: z.array(toolPattern).max(200).default([]),
+    /** Seconds the first level waits; defaults by channel (30 min async, 3 min voice). */
+    timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
+    onTimeout: z.enum(['reject', 'escalate']).default('reject'),
+    /** Levels after the first, used in order when onTimeout is `escalate`. */
+    escalation: z.array(EscalationLevelSchema).max(10).default([]),
+    approvers: ApproversSchema.default({ users: [], groups: [] }),
+    /** Separation of duties: the user who started the execution may not approve it. */
+    allowSelfApproval: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.onTimeout === 'escalate' && config.escalation.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['escalation'], message: 'onTimeout "escalate" needs at least one escalation level' });
+    }
+    if (config.mode === 'blocking' || config.mode === 'confirm_tools') {
+      if (config.approvers.users.length === 0 && config.approvers.groups.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['approvers'], message: `mode "${config.mode}" needs at least one approver user or group` });
+      }
+    }
+  });
+export type HitlConfig = z.infer<typeof HitlConfigSchema>;
+export type HitlConfigInput = z.input<typeof HitlConfigSchema>;
+
+export const FlowChannelSchema = z.enum(['async', 'voice']);
+export type FlowChannel = z.infer<typeof FlowChannelSchema>;
+
+/** The approvers of a given level: level 0 is the node's own, level n is escalation[n-1]. */
+export function approversAtLevel(config: HitlConfig, level: number): Approvers {
+  if (level === 0) return config.approvers;
+  return config.escalation[level - 1]?.approvers ?? { users: [], groups: [] };
+}
+
+/** How long a given level waits. */
+export function timeoutAtLevel(config: HitlConfig, level: number, channel: FlowChannel = 'async'): number {
+  if (level === 0) return config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[channel];
+  return config.escalation[level - 1]?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[channel];
+}
+
+/** Whether a request at `level` that times out escalates (true) or is rejected (false). */
+export function escalatesAfter(config: HitlConfig, level: number): boolean {
+  return config.onTimeout === 'escalate' && level < config.escalation.length;
+}
+
+/** Total seconds a gate may wait across all levels; the Step Functions hard cap sits above it. */
+export function totalWaitSeconds(config: HitlConfig, channel: FlowChannel = 'async'): number {
+  let total = timeoutAtLevel(config, 0, channel);
+  if (config.onTimeout === 'escalate') for (const level of config.escalation) total += level.timeoutSeconds;
+  return total;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { AgentActionSchema, ConversationTurnSchema } from './action.ts';
+import { FlowChannelSchema, HitlConfigSchema, HitlModeSchema } from './hitl-config.ts';
+
+export const RequestStatusSchema = z.enum(['pending', 'approved', 'rejected', 'timed_out']);
+export type RequestStatus = z.infer<typeof RequestStatusSchema>;
+
+export const OutcomeSchema = z.enum(['approved', 'rejected', 'timed_out']);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+/** How far an approver's answer reaches: this call only, or the same tool for the rest of the execution. */
+export const DecisionScopeSchema = z.enum(['once', 'execution']);
+export type DecisionScope = z.infer<typeof DecisionScopeSchema>;
+
+export const DecisionSchema = z.object({
+  outcome: OutcomeSchema,
+  approver: z.string(),
+  reason: z.string().optional(),
+  editedArgs: z.record(z.string(), z.unknown()).optional(),
+  scope: DecisionScopeSchema.default('once'),
+  channel: z.string().default('api'),
+  decidedAt: z.string(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+/** Whether the decision has reached the waiting workflow. */
+export const DeliverySchema = z.enum(['pending', 'delivered', 'workflow_gone']);
+export type Delivery = z.infer<typeof DeliverySchema>;
+
+export const HistoryEventTypeSchema = z.enum([
+  'created',
+  'gate_retried',
+  'notified',
+  'notify_failed',
+  'escalated',
+  'decided',
+  'delivered',
+  'delivery_failed',
+  'workflow_gone',
+]);
+export type HistoryEventType = z.infer<typeof HistoryEventTypeSchema>;
+
+export const HistoryEventSchema = z.object({
+  at: z.string(),
+  type: HistoryEventTypeSchema,
+  actor: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
+
+/** What the agent had said and was about to do when the gate paused it. */
+export const RequestContextSchema = z.object({
+  conversation: z.array(ConversationTurnSchema).max(500).default([]),
+  /** Free-form facts the flow adds for the approver (customer tier, amount, ...). */
+  facts: z.record(z.string(), z.unknown()).default({}),
+});
+export type RequestContext = z.infer<typeof RequestContextSchema>;
+
+export const ApprovalRequestSchema = z.object({
+  id: z.string(),
+  executionId: z.string(),
+  workflowId: z.string(),
+  nodeId: z.string(),
+  /** Distinguishes gates at the same node of one execution (loop iteration, tool call id). */
+  step: z.string(),
+  mode: HitlModeSchema,
+  channel: FlowChannelSchema,
+  action: AgentActionSchema,
+  context: RequestContextSchema,
+  hitl: HitlConfigSchema,
+  requestedBy: z.string().optional(),
+  status: RequestStatusSchema,
+  /** 0 for the node's own approvers; n after n escalations. */
+  level: z.number().int().min(0),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  decision: DecisionSchema.optional(),
+  delivery: DeliverySchema.optional(),
+  events: z.array(HistoryEventSchema),
+});
+export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
+
+/** What Step Functions receives when a decision is delivered (SendTaskSuccess output). */
+export const WorkflowDecisionSchema = z.object({
+  requestId: z.string(),
+  outcome: OutcomeSchema,
+  approver: z.string(),
+  reason: z.string().optional(),
+  editedArgs: z.record(z.string(), z.unknown()).optional(),
+  scope: DecisionScopeSchema,
+});
+export type WorkflowDecision = z.infer<typeof WorkflowDecisionSchema>;
+
+export function toWorkflowDecision(request: ApprovalRequest): WorkflowDecision {
+  const decision = request.decision;
+  if (!decision) throw new Error(`request ${request.id} has no decision to deliver`);
+  return {
+    requestId: request.id,
+    outcome: decision.outcome,
+    approver: decision.approver,
+    ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
+    ...(decision.editedArgs !== undefined ? { editedArgs: decision.editedArgs } : {}),
+    scope: decision.scope,
+  };
+}

@@ -1,0 +1,4 @@
+import { createApiHandler } from '../handlers/api.ts';
+import { awsDeps } from './aws-deps.ts';
+
+export const handler = createApiHandler(awsDeps());

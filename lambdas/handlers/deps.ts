@@ -1,0 +1,10 @@
+import type { ApprovalStore, AuditLog, Clock, Notifier, Workflows } from '#ports';
+
+/** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
+export interface AppDeps {
+  readonly store: ApprovalStore;
+  readonly audit: AuditLog;
+  readonly workflows: Workflows;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+}

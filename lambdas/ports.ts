@@ -1,0 +1,116 @@
+import type { AuditEntry, AuditRecord } from '#core/audit-entry';
+import type { ApprovalRequest, WorkflowDecision } from '#core/request';
+
+/** A page of items and the opaque cursor of the next page, if any. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor?: string;
+}
+
+export interface ListPendingQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly workflowId?: string;
+  readonly nodeId?: string;
+}
+
+export interface HistoryQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly workflowId?: string;
+  readonly approver?: string;
+}
+
+export interface AuditQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly executionId?: string;
+  readonly workflowId?: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export type CreateResult =
+  | { readonly created: true; readonly request: ApprovalRequest }
+  | { readonly created: false; readonly existing: ApprovalRequest };
+
+/** Requests, their history and their task tokens. Every state change is one conditional write. */
+export interface ApprovalStore {
+  /** Stores a new request with its task token, unless one with the same id exists (then returns it). */
+  create(request: ApprovalRequest, taskToken: string): Promise<CreateResult>;
+  /**
+   * A retried gate waits on a new task token: store it, and if the request was already decided,
+   * mark the decision undelivered again so it reaches the new token.
+   */
+  refreshTaskToken(id: string, taskToken: string, at: Date): Promise<ApprovalRequest>;
+  get(id: string): Promise<ApprovalRequest | undefined>;
+  /** The task token the workflow waits on; never leaves the server. */
+  getTaskToken(id: string): Promise<string | undefined>;
+  /**
+   * Writes `next` over `previous` only while the stored request is still pending at `previous.level`.
+   * Throws ConcurrentUpdateError when another writer changed it first. When `next` carries a decision,
+   * the request also takes a delivery lease until `leaseUntil`.
+   */
+  transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<void>;
+  /** Takes the delivery lease of an undelivered decision if it is free; false if someone else holds it. */
+  acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  /** Records the outcome of delivering the decision; idempotent. */
+  markDelivery(id: string, outcome: 'delivered' | 'workflow_gone', at: Date, detail?: Record<string, unknown>): Promise<void>;
+  /** Appends a history event that is not a state change (notifications, failed delivery attempts). */
+  appendEvent(id: string, event: ApprovalRequest['events'][number]): Promise<void>;
+  listPending(query: ListPendingQuery): Promise<Page<ApprovalRequest>>;
+  /** Pending requests whose due time is at or before `now`, oldest first. */
+  listDue(now: Date, limit: number): Promise<ApprovalRequest[]>;
+  /** Decided requests whose decision has not reached the workflow yet. */
+  listUndelivered(limit: number): Promise<ApprovalRequest[]>;
+  listDecided(query: HistoryQuery): Promise<Page<ApprovalRequest>>;
+}
+
+export interface AuditLog {
+  append(record: AuditRecord): Promise<AuditEntry>;
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Every entry of one execution in order. */
+  chain(executionId: string): Promise<AuditEntry[]>;
+}
+
+/** Thrown by Workflows when the task token is no longer waiting (TaskTimedOut, TaskDoesNotExist, InvalidToken). */
+export const GONE_TOKEN_ERRORS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'] as const;
+
+export interface ExecutionDescription {
+  readonly executionArn: string;
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  readonly input?: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** Step Functions, as the system needs it; the AWS SDK adapter and the local engine implement it alike. */
+export interface Workflows {
+  startExecution(stateMachineArn: string, input: unknown, name?: string): Promise<{ executionArn: string }>;
+  sendTaskSuccess(taskToken: string, output: WorkflowDecision | Record<string, unknown>): Promise<void>;
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+  describeExecution(executionArn: string): Promise<ExecutionDescription>;
+}
+
+export type NotifyReason = 'created' | 'escalated';
+
+/** Tells approvers about a request. Must not throw for a channel's failure: it reports per channel. */
+export interface Notifier {
+  notify(request: ApprovalRequest, reason: NotifyReason): Promise<NotifyReport[]>;
+}
+
+export interface NotifyReport {
+  readonly channel: string;
+  readonly ok: boolean;
+  readonly recipients?: string[];
+  readonly error?: string;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

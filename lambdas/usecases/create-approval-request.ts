@@ -1,0 +1,66 @@
+import type { GateInput } from '#core/gate-input';
+import { timeoutAtLevel } from '#core/hitl-config';
+import type { ApprovalRequest } from '#core/request';
+import { requestIdFor } from '#core/request-id';
+import type { ApprovalStore, AuditLog, Clock, Notifier, Workflows } from '#ports';
+import { DELIVERY_LEASE_MS, deliverDecision } from './deliver-decision.ts';
+import { notifyApprovers } from './notify-approvers.ts';
+
+export interface CreateDeps {
+  readonly store: ApprovalStore;
+  readonly audit: AuditLog;
+  readonly notifier: Notifier;
+  readonly workflows: Workflows;
+  readonly clock: Clock;
+}
+
+export type CreateOutcome = { readonly requestId: string; readonly created: boolean };
+
+/**
+ * The gate: stores the request the workflow now waits on and tells its approvers. Idempotent on
+ * (execution, node, step): a Step Functions retry finds the same request, hands it the new task token,
+ * and notifies nobody twice; if that request was decided meanwhile, the decision goes to the new token.
+ */
+export async function createApprovalRequest(deps: CreateDeps, input: GateInput): Promise<CreateOutcome> {
+  const now = deps.clock.now();
+  const id = requestIdFor(input.executionId, input.nodeId, input.step);
+  const request: ApprovalRequest = {
+    id,
+    executionId: input.executionId,
+    workflowId: input.workflowId,
+    nodeId: input.nodeId,
+    step: input.step,
+    mode: input.hitl.mode,
+    channel: input.channel,
+    action: input.action,
+    context: input.context,
+    hitl: input.hitl,
+    ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+    status: 'pending',
+    level: 0,
+    createdAt: now.toISOString(),
+    dueAt: new Date(now.getTime() + timeoutAtLevel(input.hitl, 0, input.channel) * 1000).toISOString(),
+    events: [{ at: now.toISOString(), type: 'created', actor: 'system:gate', detail: { level: 0 } }],
+  };
+
+  const result = await deps.store.create(request, input.taskToken);
+  if (!result.created) {
+    const refreshed = await deps.store.refreshTaskToken(id, input.taskToken, now);
+    if (refreshed.status !== 'pending' && (await deps.store.acquireDeliveryLease(id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) {
+      await deliverDecision(deps, refreshed);
+    }
+    return { requestId: id, created: false };
+  }
+
+  await deps.audit.append({
+    executionId: request.executionId,
+    workflowId: request.workflowId,
+    nodeId: request.nodeId,
+    requestId: id,
+    kind: 'gate_paused',
+    actor: 'system:gate',
+    detail: { action: request.action, dueAt: request.dueAt, mode: request.mode },
+  });
+  await notifyApprovers(deps, request, 'created');
+  return { requestId: id, created: true };
+}

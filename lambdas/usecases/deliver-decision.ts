@@ -1,0 +1,44 @@
+import { toWorkflowDecision, type ApprovalRequest } from '#core/request';
+import { GONE_TOKEN_ERRORS, type ApprovalStore, type Clock, type Workflows } from '#ports';
+
+export type DeliveryResult = 'delivered' | 'workflow_gone' | 'pending';
+
+export interface DeliverDeps {
+  readonly store: ApprovalStore;
+  readonly workflows: Workflows;
+  readonly clock: Clock;
+}
+
+/** How long a deliverer holds a decision before the sweeper may try it again. */
+export const DELIVERY_LEASE_MS = 30_000;
+
+/**
+ * Sends a stored decision to the workflow waiting on it. The caller holds the delivery lease, so no
+ * one else sends it meanwhile. A token that is gone is recorded for good; any other failure leaves the
+ * decision undelivered for the sweeper's next run.
+ */
+export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest): Promise<DeliveryResult> {
+  const token = await deps.store.getTaskToken(request.id);
+  try {
+    if (!token) throw Object.assign(new Error('no task token stored'), { name: 'TaskDoesNotExist' });
+    await deps.workflows.sendTaskSuccess(token, toWorkflowDecision(request));
+  } catch (error) {
+    const name = (error as Error)?.name ?? 'Error';
+    if ((GONE_TOKEN_ERRORS as readonly string[]).includes(name)) {
+      await deps.store.markDelivery(request.id, 'workflow_gone', deps.clock.now(), { error: name });
+      return 'workflow_gone';
+    }
+    const last = request.events.at(-1);
+    if (last?.type !== 'delivery_failed') {
+      await deps.store.appendEvent(request.id, {
+        at: deps.clock.now().toISOString(),
+        type: 'delivery_failed',
+        actor: 'system:delivery',
+        detail: { error: name, retry: 'the sweeper retries undelivered decisions' },
+      });
+    }
+    return 'pending';
+  }
+  await deps.store.markDelivery(request.id, 'delivered', deps.clock.now());
+  return 'delivered';
+}

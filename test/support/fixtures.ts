@@ -1,0 +1,38 @@
+import type { GateInput } from '#core/gate-input';
+import { HitlConfigSchema, type HitlConfigInput } from '#core/hitl-config';
+import type { Clock } from '#ports';
+
+export function hitl(overrides: Partial<HitlConfigInput> = {}) {
+  return HitlConfigSchema.parse({ mode: 'confirm_tools', approvers: { users: [], groups: ['approvers'] }, ...overrides });
+}
+
+let counter = 0;
+
+/** A gate payload for a send_email tool call, unique per call unless `executionId` is given. */
+export function gateInput(overrides: Partial<GateInput> = {}): GateInput {
+  counter++;
+  return {
+    taskToken: `token-${counter}-${Math.random().toString(36).slice(2)}`,
+    executionId: `arn:aws:states:local:000000000000:execution:approval-gate:exec-${counter}-${Date.now()}`,
+    workflowId: 'support-agent',
+    nodeId: 'agent',
+    step: 'call-1',
+    channel: 'async',
+    hitl: hitl(),
+    action: { kind: 'tool_call', toolCall: { id: 'call-1', name: 'send_email', args: { to: 'carol@example.com', subject: 'Refunds' } } },
+    context: { conversation: [{ role: 'user', content: 'Email carol@example.com our refund policy' }], facts: {} },
+    requestedBy: 'requester',
+    ...overrides,
+  };
+}
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-11-25T10:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
