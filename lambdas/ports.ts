@@ -46,6 +46,8 @@ export interface ApprovalStore {
    */
   refreshTaskToken(id: string, taskToken: string, at: Date): Promise<ApprovalRequest>;
   get(id: string): Promise<ApprovalRequest | undefined>;
+  /** The requests one execution has made, oldest first (at most 100). */
+  listByExecution(executionId: string): Promise<ApprovalRequest[]>;
   /** The task token the workflow waits on; never leaves the server. */
   getTaskToken(id: string): Promise<string | undefined>;
   /**

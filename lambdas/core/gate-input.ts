@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentActionSchema } from './action.ts';
 import { FlowChannelSchema, HitlConfigSchema } from './hitl-config.ts';
-import { RequestContextSchema } from './request.ts';
+import { CheckpointSchema, RequestContextSchema } from './request.ts';
 
 /** What a gate task sends the gate function (the Payload of the `.waitForTaskToken` task). */
 export const GateInputSchema = z.object({
@@ -15,5 +15,6 @@ export const GateInputSchema = z.object({
   action: AgentActionSchema,
   context: RequestContextSchema.default({ conversation: [], facts: {} }),
   requestedBy: z.string().max(128).nullish(),
+  checkpoint: CheckpointSchema.optional(),
 });
 export type GateInput = z.infer<typeof GateInputSchema>;

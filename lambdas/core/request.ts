@@ -56,6 +56,18 @@ export const RequestContextSchema = z.object({
 });
 export type RequestContext = z.infer<typeof RequestContextSchema>;
 
+/**
+ * The workflow state a gate paused with, so a wait of hours loses nothing and a restarted engine can
+ * resume. `schemaVersion` lets a later release read a state an earlier one saved.
+ */
+export const CheckpointSchema = z.object({
+  schemaVersion: z.number().int().min(1),
+  /** The state machine state to resume at. */
+  stateName: z.string().min(1).max(80),
+  state: z.unknown(),
+});
+export type Checkpoint = z.infer<typeof CheckpointSchema>;
+
 export const ApprovalRequestSchema = z.object({
   id: z.string(),
   executionId: z.string(),
@@ -69,6 +81,7 @@ export const ApprovalRequestSchema = z.object({
   context: RequestContextSchema,
   hitl: HitlConfigSchema,
   requestedBy: z.string().optional(),
+  checkpoint: CheckpointSchema.optional(),
   status: RequestStatusSchema,
   /** 0 for the node's own approvers; n after n escalations. */
   level: z.number().int().min(0),

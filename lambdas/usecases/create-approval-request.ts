@@ -36,6 +36,7 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     context: input.context,
     hitl: input.hitl,
     ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+    ...(input.checkpoint ? { checkpoint: input.checkpoint } : {}),
     status: 'pending',
     level: 0,
     createdAt: now.toISOString(),

@@ -11,6 +11,8 @@ import { INDEXES } from './table.ts';
 export const requestKeys = {
   pk: (id: string) => `REQ#${id}`,
   sk: 'META',
+  /** A pointer under the execution's partition, so an execution's requests are one Query away. */
+  executionPointer: (executionId: string, id: string) => ({ pk: `EXEC#${executionId}`, sk: `REQ#${id}` }),
   pending: (request: Pick<ApprovalRequest, 'createdAt' | 'id'>) => ({ gsi1pk: 'PENDING', gsi1sk: `${request.createdAt}#${request.id}` }),
   due: (request: Pick<ApprovalRequest, 'dueAt' | 'id'>) => ({ gsi2pk: 'DUE', gsi2sk: `${request.dueAt}#${request.id}` }),
   undelivered: (decidedAt: string, id: string) => ({ gsi3pk: 'UNDELIVERED', gsi3sk: `${decidedAt}#${id}` }),
@@ -28,7 +30,7 @@ const conditions = {
 
 const DOMAIN_FIELDS = [
   'id', 'executionId', 'workflowId', 'nodeId', 'step', 'mode', 'channel', 'action', 'context', 'hitl',
-  'requestedBy', 'status', 'level', 'createdAt', 'dueAt', 'decision', 'delivery', 'events',
+  'requestedBy', 'checkpoint', 'status', 'level', 'createdAt', 'dueAt', 'decision', 'delivery', 'events',
 ] as const;
 
 /** The stored item minus keys, indexes and the task token: what may leave the store. */
@@ -65,13 +67,39 @@ export class RequestRepository implements ApprovalStore {
           ConditionExpression: conditions.doesNotExist,
         }),
       );
+      await this.putExecutionPointer(request);
       return { created: true, request };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = await this.get(request.id);
       if (!existing) throw new ConcurrentUpdateError(`request ${request.id} vanished while being created`, { cause: error });
+      // A crash between the request and its pointer is repaired by the retry that lands here.
+      await this.putExecutionPointer(existing);
       return { created: false, existing };
     }
+  }
+
+  async listByExecution(executionId: string): Promise<ApprovalRequest[]> {
+    const pointers = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `EXEC#${executionId}`, ':prefix': 'REQ#' },
+        Limit: 100,
+      }),
+    );
+    const ids = (pointers.Items ?? []).map((item) => String(item.requestId));
+    const requests = await Promise.all(ids.map((id) => this.get(id)));
+    return requests.filter((r): r is ApprovalRequest => r !== undefined);
+  }
+
+  private async putExecutionPointer(request: ApprovalRequest): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...requestKeys.executionPointer(request.executionId, request.id), entity: 'request-pointer', requestId: request.id, createdAt: request.createdAt },
+      }),
+    );
   }
 
   async refreshTaskToken(id: string, taskToken: string, at: Date): Promise<ApprovalRequest> {
