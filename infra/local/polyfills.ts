@@ -11,3 +11,6 @@ if (typeof (Promise as any).withResolvers !== 'function') {
   };
 }
 export {};
+
+// Local mode runs on the developer's Node 20 on purpose; the deployed Lambdas run nodejs22.x.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -163,7 +163,7 @@ describe('timeout sweeper', () => {
   it('finishes the job on the next run after a crash half way through a batch', async () => {
     // Prepare: three expired requests; the audit log fails on the second write of the first run
     const { deps, workflows, clock } = depsOn(table);
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await createApprovalRequest(deps, gateInput({ hitl: hitl({ timeoutSeconds: 5 }) }))).requestId);
     clock.advance(6_000);
     let writes = 0;

@@ -1,0 +1,146 @@
+import './polyfills.ts';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { AuditRepository } from '#adapters/dynamodb/audit-repository';
+import { createDocumentClient } from '#adapters/dynamodb/client';
+import { RequestRepository } from '#adapters/dynamodb/request-repository';
+import { CompositeNotifier } from '#adapters/notify/composite-notifier';
+import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
+import { systemClock, type Clock, type Notifier } from '#ports';
+import { sweepExpired } from '#usecases/sweep-expired';
+import { createApiHandler } from '../../lambdas/handlers/api.ts';
+import type { Route } from '../../lambdas/handlers/api/routes.ts';
+import type { AppDeps } from '../../lambdas/handlers/deps.ts';
+import { createGateHandler } from '../../lambdas/handlers/gate.ts';
+import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
+import { ensureTable, startLocalDynamo } from './dynamodb.ts';
+import { startHttpServer } from './http-server.ts';
+import type { LocalContext, LocalModule } from './module.ts';
+import { localModules } from './modules.ts';
+import { LocalStepFunctions } from './stepfunctions-engine.ts';
+
+export const LOCAL_TABLE_NAME = 'hitl-approvals';
+export const LOCAL_GATE_FUNCTION = 'hitl-gate';
+
+export interface LocalAppOptions {
+  /** Where data lives across restarts; in memory when unset (tests). */
+  readonly dataDir?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** How often the timeout sweeper runs; 0 turns the timer off (tests call `sweep()`). */
+  readonly sweepIntervalMs?: number;
+  /** Replaces every notification channel (tests); by default the modules' channels plus the history record. */
+  readonly notifier?: Notifier;
+  readonly clock?: Clock;
+  /** Feature modules to start; all of them by default. */
+  readonly modules?: LocalModule[];
+  /** The URL links in emails point at; the server's own URL by default. */
+  readonly publicUrl?: string;
+}
+
+export interface LocalApp {
+  readonly url: string;
+  readonly deps: AppDeps;
+  readonly engine: LocalStepFunctions;
+  readonly stateMachines: { readonly approvalGate: string };
+  sweep(): ReturnType<typeof sweepExpired>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole system on local engines: dynalite for DynamoDB, the ASL interpreter for Step Functions,
+ * an HTTP server routing like API Gateway, and the sweeper on a timer. The handlers are the same
+ * ones deployed to Lambda.
+ */
+export async function startLocalApp(options: LocalAppOptions = {}): Promise<LocalApp> {
+  const dynamo = await startLocalDynamo(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
+  await ensureTable(dynamo.clientConfig, LOCAL_TABLE_NAME);
+  const db = createDocumentClient(dynamo.clientConfig);
+  const clock = options.clock ?? systemClock;
+
+  const engine = new LocalStepFunctions({ functions: {} });
+  // Modules register functions by assigning to this record; each assignment reaches the engine.
+  const functions = new Proxy({} as Record<string, (payload: unknown) => Promise<unknown>>, {
+    set(target, name, fn) {
+      target[String(name)] = fn;
+      engine.registerFunction(String(name), fn);
+      return true;
+    },
+  });
+  const channels = new CompositeNotifier([recordOnlyNotifier]);
+  const deps: AppDeps = {
+    store: new RequestRepository(db, LOCAL_TABLE_NAME),
+    audit: new AuditRepository(db, LOCAL_TABLE_NAME, { clock }),
+    workflows: engine,
+    notifier: options.notifier ?? channels,
+    clock,
+  };
+  const gate = createGateHandler(deps);
+  functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);
+
+  const approvalGate = engine.registerStateMachine(
+    'approval-gate',
+    substitute(loadDefinition('approval-gate'), { GateFunctionArn: LOCAL_GATE_FUNCTION }),
+  );
+
+  let serverUrl = '';
+  const context: LocalContext = {
+    deps,
+    engine,
+    functions,
+    notifier: channels,
+    db,
+    tableName: LOCAL_TABLE_NAME,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    publicUrl: () => options.publicUrl ?? serverUrl,
+  };
+  const extraRoutes: Route[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  for (const module of options.modules ?? localModules) {
+    const started = await module.start(context);
+    extraRoutes.push(...(started.routes ?? []));
+    if (started.stop) stops.push(started.stop);
+  }
+  const api = createApiHandler(deps, extraRoutes);
+  const { server, url } = await startHttpServer((event, lambdaContext) => api(event, lambdaContext as never), { port: options.port ?? 0 });
+  serverUrl = url;
+
+  const sweep = () => sweepExpired(deps);
+  let sweeping = false;
+  const timer =
+    options.sweepIntervalMs === 0
+      ? undefined
+      : setInterval(async () => {
+          if (sweeping) return;
+          sweeping = true;
+          try {
+            await sweep();
+          } catch (error) {
+            console.error('sweep failed', error);
+          } finally {
+            sweeping = false;
+          }
+        }, options.sweepIntervalMs ?? 5_000);
+  timer?.unref();
+
+  return {
+    url,
+    deps,
+    engine,
+    stateMachines: { approvalGate },
+    sweep,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await closeServer(server);
+      for (const stop of stops.reverse()) await stop();
+      await engine.shutdown();
+      db.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections?.();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,27 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CompositeNotifier } from '#adapters/notify/composite-notifier';
+import type { Route } from '../../lambdas/handlers/api/routes.ts';
+import type { AppDeps } from '../../lambdas/handlers/deps.ts';
+import type { LocalStepFunctions } from './stepfunctions-engine.ts';
+
+/** What the local app hands each feature module when it starts. */
+export interface LocalContext {
+  readonly deps: AppDeps;
+  readonly engine: LocalStepFunctions;
+  /** Register in-process Lambda functions here, by the name the state machines invoke. */
+  readonly functions: Record<string, (payload: unknown) => Promise<unknown>>;
+  /** Add notification channels here. */
+  readonly notifier: CompositeNotifier;
+  readonly db: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** The local data folder; undefined when running in memory (tests). */
+  readonly dataDir?: string;
+  /** The server's own base URL (known once it listens; read it lazily). */
+  publicUrl(): string;
+}
+
+/** A feature of the local stack (flows, channels, ...): it registers functions, routes and channels. */
+export interface LocalModule {
+  readonly name: string;
+  start(context: LocalContext): Promise<{ routes?: Route[]; stop?: () => Promise<void> }>;
+}

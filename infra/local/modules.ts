@@ -1,0 +1,4 @@
+import type { LocalModule } from './module.ts';
+
+/** The feature modules the local stack starts, in order. Add one line per feature. */
+export const localModules: LocalModule[] = [];

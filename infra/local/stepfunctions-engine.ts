@@ -1,0 +1,353 @@
+// aws-local-stepfunctions calls Promise.withResolvers (Node 22); the polyfill must load before it.
+import './polyfills.ts';
+import { randomUUID } from 'node:crypto';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import type { ExecutionDescription, Workflows } from '#ports';
+import {
+  assertExecutionArn,
+  assertResourceName,
+  executionArn as buildExecutionArn,
+  stateMachineArn as buildStateMachineArn,
+  stateMachineNameOf,
+  type AwsScope,
+} from './stepfunctions/arns.ts';
+import { AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
+import { FunctionDirectory, type LocalFunction } from './stepfunctions/functions.ts';
+import { toJson, type JsonValue } from './stepfunctions/json.ts';
+import { prepareDefinition, type TaskPlan } from './stepfunctions/prepare-definition.ts';
+import { buildTaskHandlers, type TaskStartedInfo } from './stepfunctions/task-handlers.ts';
+import { TaskTokens } from './stepfunctions/task-tokens.ts';
+
+export type { LocalFunction } from './stepfunctions/functions.ts';
+export type { TaskStartedInfo } from './stepfunctions/task-handlers.ts';
+
+export interface LocalStepFunctionsOptions {
+  /** Lambda stand-ins by the name or ARN the definitions use (the values substituted for `${...}`). */
+  readonly functions: Readonly<Record<string, LocalFunction>>;
+  /** Defaults to 000000000000. */
+  readonly accountId?: string;
+  /** Defaults to us-east-1. */
+  readonly region?: string;
+  /** Called when a `.waitForTaskToken` task has its token, before its function runs. */
+  readonly onTaskStarted?: (info: TaskStartedInfo) => void;
+  /** How many finished executions stay describable; the oldest are forgotten first. Defaults to 10 000. */
+  readonly maxFinishedExecutions?: number;
+}
+
+/** DescribeExecution's answer, with the fields AWS also returns for listing. */
+export interface ExecutionInfo extends ExecutionDescription {
+  readonly name: string;
+  readonly stateMachineArn: string;
+  readonly startDate: Date;
+  readonly stopDate?: Date;
+}
+
+export interface ListExecutionsFilter {
+  readonly status?: ExecutionDescription['status'];
+  readonly stateMachineArn?: string;
+}
+
+type Outcome = Pick<ExecutionDescription, 'status' | 'output' | 'error' | 'cause'>;
+
+interface RegisteredMachine {
+  readonly arn: string;
+  readonly name: string;
+  readonly machine: StateMachine;
+  readonly tasks: readonly TaskPlan[];
+}
+
+interface ExecutionRecord {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly stateMachineArn: string;
+  readonly startDate: Date;
+  readonly input: JsonValue;
+  status: ExecutionDescription['status'];
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  stopDate?: Date;
+  // Only while running; dropped at the end so a finished execution costs no more than its description.
+  inputText?: string;
+  abort?: () => void;
+  waiters: Array<(info: ExecutionInfo) => void>;
+}
+
+type LibraryInput = Parameters<StateMachine['run']>[0];
+
+/**
+ * Step Functions in process: runs our real ASL definitions (JSONPath) on aws-local-stepfunctions
+ * and adds what that library lacks: task tokens with SendTaskSuccess/SendTaskFailure, execution
+ * bookkeeping and AWS error names. Implements the `Workflows` port like the AWS SDK adapter.
+ */
+export class LocalStepFunctions implements Workflows {
+  private readonly scope: AwsScope;
+  private readonly functions: FunctionDirectory;
+  private readonly tokens = new TaskTokens();
+  private readonly machines = new Map<string, RegisteredMachine>();
+  private readonly executions = new Map<string, ExecutionRecord>();
+  // Insertion order is finishing order, which makes evicting the oldest O(1).
+  private readonly finished = new Set<string>();
+  private readonly maxFinished: number;
+  private readonly onTaskStarted?: (info: TaskStartedInfo) => void;
+  private isShutDown = false;
+
+  constructor(options: LocalStepFunctionsOptions) {
+    this.scope = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
+    this.functions = new FunctionDirectory(options.functions);
+    this.onTaskStarted = options.onTaskStarted;
+    this.maxFinished = options.maxFinishedExecutions ?? 10_000;
+  }
+
+  /** Adds or replaces a Lambda stand-in; tasks that start afterwards use it. */
+  registerFunction(reference: string, fn: LocalFunction): void {
+    this.functions.register(reference, fn);
+  }
+
+  /**
+   * Validates `definition` (asl-validator, ARNs and paths included) and makes it runnable under
+   * `name`. Registering a name again replaces the definition for new executions; running ones keep
+   * theirs. Throws InvalidName or InvalidDefinition.
+   * @returns the state machine ARN, `arn:aws:states:<region>:<account>:stateMachine:<name>`.
+   */
+  registerStateMachine(name: string, definition: object): string {
+    assertResourceName(name);
+    try {
+      // The validator writes QueryLanguage into every state: give it a copy.
+      new StateMachine(toJson(definition) as unknown as ConstructorParameters<typeof StateMachine>[0]);
+    } catch (error) {
+      throw new AwsError('InvalidDefinition', (error as Error).message);
+    }
+    const prepared = prepareDefinition(definition);
+    // Validating costs ~70 ms (asl-validator compiles its schemas per call); the rewrite only adds
+    // fields that validate, so checking the original once is enough.
+    const machine = new StateMachine(prepared.definition, { validationOptions: { noValidate: true } });
+    const arn = buildStateMachineArn(this.scope, name);
+    this.machines.set(name, { arn, name, machine, tasks: prepared.tasks });
+    return arn;
+  }
+
+  /**
+   * Starts an execution and returns at once; it runs in the background. Like AWS for standard
+   * workflows, starting a running execution's name again with the same input returns that execution,
+   * and with another input (or once it has finished) throws ExecutionAlreadyExists.
+   */
+  async startExecution(stateMachineArn: string, input: unknown, name: string = randomUUID()): Promise<{ executionArn: string; startDate: Date }> {
+    if (this.isShutDown) throw new AwsError('EngineShutDown', 'the local Step Functions engine was shut down');
+    const machineName = stateMachineNameOf(this.scope, stateMachineArn);
+    const registered = this.machines.get(machineName);
+    if (!registered) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    assertResourceName(name);
+    const executionInput = toExecutionInput(input);
+    const inputText = JSON.stringify(executionInput);
+    const executionArn = buildExecutionArn(this.scope, machineName, name);
+
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.inputText === inputText) {
+        return { executionArn, startDate: existing.startDate };
+      }
+      throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const record: ExecutionRecord = {
+      executionArn,
+      name,
+      stateMachineArn: registered.arn,
+      startDate: new Date(),
+      input: executionInput,
+      status: 'RUNNING',
+      inputText,
+      waiters: [],
+    };
+    this.executions.set(executionArn, record);
+    // Deferred so the first state (and the functions it calls) never runs inside the caller's call.
+    queueMicrotask(() => this.run(record, registered));
+    return { executionArn, startDate: record.startDate };
+  }
+
+  /**
+   * Completes the `.waitForTaskToken` task waiting on `taskToken` with `output` as its result.
+   * Throws InvalidToken, TaskDoesNotExist, TaskTimedOut (already completed, failed or timed out) or
+   * InvalidOutput (not JSON-serialisable).
+   */
+  async sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
+    this.tokens.lookup(taskToken);
+    let result: JsonValue;
+    try {
+      result = toJson(output);
+    } catch (error) {
+      throw new AwsError('InvalidOutput', `Invalid Output: ${(error as Error).message}`);
+    }
+    this.tokens.succeed(taskToken, result);
+  }
+
+  /**
+   * Fails the task waiting on `taskToken` with `error` as the error name (what Retry and Catch match)
+   * and `cause` as the cause. Throws like sendTaskSuccess for a token that is not waiting.
+   */
+  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    this.tokens.fail(taskToken, new TaskFailure(error, cause));
+  }
+
+  /** Throws InvalidArn or ExecutionDoesNotExist (never started, or forgotten beyond the retention cap). */
+  async describeExecution(executionArn: string): Promise<ExecutionInfo> {
+    return snapshot(this.record(executionArn));
+  }
+
+  /** Resolves with the description once the execution has ended; rejects with WaitTimeout after `timeoutMs`. */
+  async waitForExecution(executionArn: string, timeoutMs?: number): Promise<ExecutionInfo> {
+    const record = this.record(executionArn);
+    if (record.status !== 'RUNNING') return snapshot(record);
+    return new Promise<ExecutionInfo>((resolve, reject) => {
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              record.waiters = record.waiters.filter((waiter) => waiter !== onEnd);
+              reject(new AwsError('WaitTimeout', `${executionArn} still running after ${timeoutMs} ms`));
+            }, timeoutMs);
+      const onEnd = (info: ExecutionInfo): void => {
+        clearTimeout(timer);
+        resolve(info);
+      };
+      record.waiters.push(onEnd);
+    });
+  }
+
+  /** Aborts a running execution (status ABORTED); a no-op for one that has already ended. */
+  async stopExecution(executionArn: string, options: { error?: string; cause?: string } = {}): Promise<{ stopDate: Date }> {
+    const record = this.record(executionArn);
+    if (record.status === 'RUNNING') {
+      const abort = record.abort;
+      this.finish(record, { status: 'ABORTED', error: options.error, cause: options.cause });
+      abort?.();
+    }
+    return { stopDate: record.stopDate ?? new Date() };
+  }
+
+  /** Known executions, newest first. */
+  async listExecutions(filter: ListExecutionsFilter = {}): Promise<ExecutionInfo[]> {
+    return [...this.executions.values()]
+      .filter((record) => filter.status === undefined || record.status === filter.status)
+      .filter((record) => filter.stateMachineArn === undefined || record.stateMachineArn === filter.stateMachineArn)
+      .reverse()
+      .map(snapshot);
+  }
+
+  /** Aborts every running execution and refuses new ones; nothing is left pending. */
+  async shutdown(): Promise<void> {
+    this.isShutDown = true;
+    for (const record of this.executions.values()) {
+      if (record.status === 'RUNNING') await this.stopExecution(record.executionArn, { cause: 'local engine shut down' });
+    }
+  }
+
+  private run(record: ExecutionRecord, registered: RegisteredMachine): void {
+    if (record.status !== 'RUNNING') return; // stopped before it began
+    const tokenPlaceholder = `local-task-token-placeholder:${randomUUID()}`;
+    const handlers = buildTaskHandlers(registered.tasks, {
+      executionArn: record.executionArn,
+      tokenPlaceholder,
+      functions: this.functions,
+      tokens: this.tokens,
+      isRunning: () => record.status === 'RUNNING',
+      onTaskStarted: this.onTaskStarted,
+    });
+    try {
+      const run = registered.machine.run(record.input as LibraryInput, {
+        overrides: { taskResourceLocalHandlers: handlers },
+        noThrowOnAbort: true,
+        context: {
+          Execution: {
+            Id: record.executionArn,
+            Name: record.name,
+            Input: record.input as LibraryInput,
+            StartTime: record.startDate.toISOString(),
+            RoleArn: `arn:aws:iam::${this.scope.accountId}:role/local-stepfunctions`,
+          },
+          StateMachine: { Id: registered.arn, Name: registered.name },
+          Task: { Token: tokenPlaceholder },
+        },
+      });
+      record.abort = run.abort;
+      drain(run.eventLogs);
+      run.result.then(
+        (output) => this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue }),
+        (error: unknown) => this.finish(record, failureOf(error)),
+      );
+    } catch (error) {
+      this.finish(record, failureOf(error));
+    }
+  }
+
+  private finish(record: ExecutionRecord, outcome: Outcome): void {
+    if (record.status !== 'RUNNING') return; // stopped: the library's late settlement changes nothing
+    record.status = outcome.status;
+    record.output = outcome.output as JsonValue | undefined;
+    record.error = outcome.error;
+    record.cause = outcome.cause;
+    record.stopDate = new Date();
+    record.abort = undefined;
+    record.inputText = undefined;
+    this.tokens.closeExecution(record.executionArn, new ExecutionClosed(record.executionArn));
+    for (const waiter of record.waiters.splice(0)) waiter(snapshot(record));
+    this.finished.add(record.executionArn);
+    if (this.finished.size > this.maxFinished) {
+      const [oldest] = this.finished;
+      this.finished.delete(oldest);
+      this.executions.delete(oldest);
+    }
+  }
+
+  private record(executionArn: string): ExecutionRecord {
+    assertExecutionArn(this.scope, executionArn);
+    const record = this.executions.get(executionArn);
+    if (!record) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return record;
+  }
+}
+
+function toExecutionInput(input: unknown): JsonValue {
+  // StartExecution without input means "{}" in AWS.
+  if (input === undefined) return {};
+  try {
+    return toJson(input);
+  } catch (error) {
+    throw new AwsError('InvalidExecutionInput', `Invalid Execution Input: ${(error as Error).message}`);
+  }
+}
+
+function failureOf(error: unknown): Outcome {
+  if (error instanceof ExecutionTimeoutError) {
+    return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds.' };
+  }
+  if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
+  if (error instanceof ExecutionError && error.cause instanceof Error) {
+    return { status: 'FAILED', error: error.cause.name, cause: error.cause.message };
+  }
+  return { status: 'FAILED', error: 'States.Runtime', cause: error instanceof Error ? error.message : String(error) };
+}
+
+function snapshot(record: ExecutionRecord): ExecutionInfo {
+  return {
+    executionArn: record.executionArn,
+    name: record.name,
+    stateMachineArn: record.stateMachineArn,
+    status: record.status,
+    startDate: new Date(record.startDate),
+    input: structuredClone(record.input),
+    ...(record.stopDate !== undefined ? { stopDate: new Date(record.stopDate) } : {}),
+    ...(record.output !== undefined ? { output: structuredClone(record.output) } : {}),
+    ...(record.error !== undefined ? { error: record.error } : {}),
+    ...(record.cause !== undefined ? { cause: record.cause } : {}),
+  };
+}
+
+// The library queues every event until someone reads them; reading keeps a long execution's memory flat.
+function drain(events: AsyncGenerator<unknown>): void {
+  void (async () => {
+    for await (const _event of events) {
+      // discarded
+    }
+  })().catch(() => undefined);
+}
