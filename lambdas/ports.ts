@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditRecord } from '#core/audit-entry';
-import type { ApprovalRequest, WorkflowDecision } from '#core/request';
+import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
 export interface Page<T> {
@@ -56,6 +56,11 @@ export interface ApprovalStore {
    * the request also takes a delivery lease until `leaseUntil`.
    */
   transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<void>;
+  /**
+   * Adds one person's vote while the request is pending at its level, the person has not voted, and
+   * the count of that kind of vote is below `limit`. Throws ConcurrentUpdateError otherwise.
+   */
+  recordVote(request: ApprovalRequest, vote: Vote, limit: number): Promise<ApprovalRequest>;
   /** Takes the delivery lease of an undelivered decision if it is free; false if someone else holds it. */
   acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
   /** Records the outcome of delivering the decision; idempotent. */

@@ -26,3 +26,12 @@ export const AuditQuerySchema = z
 export function toSortableTime(value: string | undefined): string | undefined {
   return value === undefined ? undefined : new Date(value).toISOString();
 }
+
+/** GET /audit/verify */
+export const AuditVerifyQuerySchema = z.object({ execution: z.string().min(1).max(2048) }).strict();
+
+/** GET /audit/export: a time range is required, so an export is a deliberate, bounded read. */
+export const AuditExportQuerySchema = z
+  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), cursor, workflow: name })
+  .strict()
+  .refine((q) => q.from <= q.to, { path: ['from'], message: 'from must not be after to' });

@@ -7,6 +7,7 @@ export const AuditKindSchema = z.enum([
   'message',
   'tool_call',
   'tool_result',
+  'vote',
   'decision',
   'escalation',
   'timeout',

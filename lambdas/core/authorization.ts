@@ -9,14 +9,17 @@ function isListed(identity: Identity, approvers: Approvers): boolean {
 
 /**
  * Throws ForbiddenError unless `identity` may decide `request` now. Approvers of the current level
- * and of every earlier level may decide (escalation widens the circle, it does not move it), and the
- * user who started the execution may not, unless the node allows self-approval.
+ * and of every earlier level may decide (escalation widens the circle, it does not move it) unless
+ * the node wants distinct approvers per level; the user who started the execution may not, unless
+ * the node allows self-approval.
  */
 export function assertMayDecide(identity: Identity, request: ApprovalRequest): void {
   if (request.requestedBy !== undefined && identity.userId === request.requestedBy && !request.hitl.allowSelfApproval) {
     throw new ForbiddenError('you started this execution, so you cannot approve its requests (separation of duties)');
   }
-  for (let level = 0; level <= request.level; level++) {
+  // With distinct approvers per level, an escalation hands the request to the new level alone.
+  const firstLevel = request.hitl.distinctApproversPerLevel ? request.level : 0;
+  for (let level = firstLevel; level <= request.level; level++) {
     if (isListed(identity, approversAtLevel(request.hitl, level))) return;
   }
   throw new ForbiddenError(`you are not an approver for node "${request.nodeId}" of workflow "${request.workflowId}"`);

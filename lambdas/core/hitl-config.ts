@@ -45,6 +45,16 @@ export const HitlConfigSchema = z
     approvers: ApproversSchema.default({ users: [], groups: [] }),
     /** Separation of duties: the user who started the execution may not approve it. */
     allowSelfApproval: z.boolean().default(false),
+    /** k-of-n: how many approvals resume the workflow, and how many rejections end it (1: any reject). */
+    quorum: z
+      .object({
+        approvals: z.number().int().min(1).max(50),
+        rejections: z.number().int().min(1).max(50).default(1),
+      })
+      .strict()
+      .default({ approvals: 1, rejections: 1 }),
+    /** On escalation, someone who already voted at an earlier level may not vote again. */
+    distinctApproversPerLevel: z.boolean().default(false),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -23,6 +23,17 @@ export const DecisionSchema = z.object({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/** One approver's vote on a request that needs several (k-of-n quorum). */
+export const VoteSchema = z.object({
+  approver: z.string(),
+  vote: z.enum(['approve', 'reject']),
+  level: z.number().int().min(0),
+  at: z.string(),
+  channel: z.string(),
+  reason: z.string().optional(),
+});
+export type Vote = z.infer<typeof VoteSchema>;
+
 /** Whether the decision has reached the waiting workflow. */
 export const DeliverySchema = z.enum(['pending', 'delivered', 'workflow_gone']);
 export type Delivery = z.infer<typeof DeliverySchema>;
@@ -33,6 +44,7 @@ export const HistoryEventTypeSchema = z.enum([
   'notified',
   'notify_failed',
   'escalated',
+  'voted',
   'decided',
   'delivered',
   'delivery_failed',
@@ -87,6 +99,8 @@ export const ApprovalRequestSchema = z.object({
   level: z.number().int().min(0),
   createdAt: z.string(),
   dueAt: z.string(),
+  /** Votes so far, for nodes that need more than one approval. */
+  votes: z.array(VoteSchema).optional(),
   decision: DecisionSchema.optional(),
   delivery: DeliverySchema.optional(),
   events: z.array(HistoryEventSchema),

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
-import type { ApprovalRequest, HistoryEvent } from '#core/request';
+import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
 import type { ApprovalStore, CreateResult, HistoryQuery, ListPendingQuery, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
 import type { CursorShape } from './cursor.ts';
@@ -26,11 +26,13 @@ const conditions = {
   isStillPendingAtLevel: '#status = :pending AND #level = :level',
   isUndeliveredAndLeaseFree: '#delivery = :pendingDelivery AND (attribute_not_exists(#lease) OR #lease < :now)',
   isUndelivered: '#delivery = :pendingDelivery',
+  hasNotVoted: '(attribute_not_exists(#voters) OR NOT contains(#voters, :approver))',
+  isBelowLimit: '(attribute_not_exists(#counter) OR #counter < :limit)',
 };
 
 const DOMAIN_FIELDS = [
   'id', 'executionId', 'workflowId', 'nodeId', 'step', 'mode', 'channel', 'action', 'context', 'hitl',
-  'requestedBy', 'checkpoint', 'status', 'level', 'createdAt', 'dueAt', 'decision', 'delivery', 'events',
+  'requestedBy', 'checkpoint', 'status', 'level', 'createdAt', 'dueAt', 'votes', 'decision', 'delivery', 'events',
 ] as const;
 
 /** The stored item minus keys, indexes and the task token: what may leave the store. */
@@ -197,6 +199,44 @@ export class RequestRepository implements ApprovalStore {
       );
     } catch (error) {
       if (isConditionFailure(error)) throw new ConcurrentUpdateError(`approval ${next.id} changed before this write`, { cause: error });
+      throw error;
+    }
+  }
+
+  async recordVote(request: ApprovalRequest, vote: Vote, limit: number): Promise<ApprovalRequest> {
+    const counter = vote.vote === 'approve' ? 'approveCount' : 'rejectCount';
+    const event: HistoryEvent = {
+      at: vote.at,
+      type: 'voted',
+      actor: vote.approver,
+      detail: { vote: vote.vote, level: vote.level, channel: vote.channel, ...(vote.reason ? { reason: vote.reason } : {}) },
+    };
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(request.id), sk: requestKeys.sk },
+          UpdateExpression: 'SET #votes = list_append(if_not_exists(#votes, :none), :vote), #events = list_append(#events, :event) ADD #voters :voter, #counter :one',
+          // One vote per person, and none once the count that decides is reached.
+          ConditionExpression: `${conditions.isStillPendingAtLevel} AND ${conditions.hasNotVoted} AND ${conditions.isBelowLimit}`,
+          ExpressionAttributeNames: { '#status': 'status', '#level': 'level', '#votes': 'votes', '#events': 'events', '#voters': 'voters', '#counter': counter },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':level': request.level,
+            ':none': [],
+            ':vote': [vote],
+            ':event': [event],
+            ':voter': new Set([vote.approver]),
+            ':approver': vote.approver,
+            ':one': 1,
+            ':limit': limit,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toDomain(result.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConcurrentUpdateError(`approval ${request.id} changed before this vote`, { cause: error });
       throw error;
     }
   }

@@ -28,12 +28,12 @@ function approvalId(event: APIGatewayProxyEvent): string {
   return id;
 }
 
-function query(event: APIGatewayProxyEvent): Record<string, string> {
+export function query(event: APIGatewayProxyEvent): Record<string, string> {
   return (event.queryStringParameters ?? {}) as Record<string, string>;
 }
 
 /** Wraps a JSON-body route: size limit first, then middy's JSON parser. */
-function withJsonBody(handler: Handler): Handler {
+export function withJsonBody(handler: Handler): Handler {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(bodyLimit(MAX_JSON_BODY_BYTES))
     .use(httpJsonBodyParser())
@@ -83,7 +83,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
         const id = approvalId(event);
         const body = parseOrThrow(RespondBodySchema, event.body, 'body');
         const result = await respond(deps, { ...body, id, identity, channel: 'api' });
-        return json(result.delivery === 'pending' ? 202 : 200, result);
+        return json(result.delivery === 'pending' || result.delivery === 'awaiting_votes' ? 202 : 200, result);
       }),
     },
     {

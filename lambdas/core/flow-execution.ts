@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ConversationTurnSchema } from './action.ts';
+import { FlowChannelSchema } from './hitl-config.ts';
+import { FlowOutputSchema } from './flow-state.ts';
+
+/** Our record of an execution's lifecycle; Step Functions' own statuses fold into these three. */
+export const ExecutionRecordStatusSchema = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']);
+export type ExecutionRecordStatus = z.infer<typeof ExecutionRecordStatusSchema>;
+
+/** One time the local engine picked an execution up again after a restart. */
+export const ExecutionRunSchema = z.object({
+  at: z.string(),
+  /** The state the run started at: a gate's name (from its checkpoint) or the flow's start. */
+  from: z.string(),
+  runArn: z.string(),
+});
+
+/**
+ * A flow execution as the API knows it. `executionId` is the Step Functions execution name (URL-safe);
+ * `runArn` is the run that carries it now (a resumed run in local mode has another ARN).
+ */
+export const ExecutionRecordSchema = z.object({
+  executionId: z.string(),
+  flowId: z.string(),
+  revision: z.number().int(),
+  channel: FlowChannelSchema,
+  stateMachineArn: z.string(),
+  runArn: z.string(),
+  /** The execution input (the initial flow state). */
+  input: z.unknown(),
+  startedBy: z.string(),
+  startedAt: z.string(),
+  status: ExecutionRecordStatusSchema,
+  endedAt: z.string().optional(),
+  result: z.object({ output: FlowOutputSchema.nullable(), conversation: z.array(ConversationTurnSchema) }).optional(),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+  runs: z.array(ExecutionRunSchema).default([]),
+});
+export type ExecutionRecord = z.infer<typeof ExecutionRecordSchema>;
+
+/** How a finished execution ended, as recorded. */
+export type ExecutionEnd =
+  | { readonly status: 'SUCCEEDED'; readonly at: string; readonly result: NonNullable<ExecutionRecord['result']> }
+  | { readonly status: 'FAILED'; readonly at: string; readonly error: string; readonly cause: string };
+
+/** Execution status as the API shows it. */
+export type ExecutionStatus = 'running' | 'waiting_for_approval' | 'succeeded' | 'failed';
+
+/** Execution names double as API ids: letters, digits and `-`, like the UUIDs the API generates. */
+export const EXECUTION_ID_PATTERN = /^[A-Za-z0-9-]{1,80}$/;
