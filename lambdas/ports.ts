@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditRecord } from '#core/audit-entry';
+import type { StatsRow, StatsSample } from '#core/decision-stats';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -114,6 +115,12 @@ export interface NotifyReport {
   readonly ok: boolean;
   readonly recipients?: string[];
   readonly error?: string;
+}
+
+/** Counters of decisions for insights; recording is best effort and never fails a decision. */
+export interface DecisionStats {
+  record(sample: StatsSample): Promise<void>;
+  rows(from: Date, to: Date): Promise<StatsRow[]>;
 }
 
 export interface Clock {

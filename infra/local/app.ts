@@ -4,11 +4,12 @@ import type { Server } from 'node:http';
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { RequestRepository } from '#adapters/dynamodb/request-repository';
+import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
 import { systemClock, type Clock, type Notifier } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
-import { createApiHandler } from '../../lambdas/handlers/api.ts';
+import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
 import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
@@ -43,6 +44,8 @@ export interface LocalApp {
   readonly deps: AppDeps;
   readonly engine: LocalStepFunctions;
   readonly stateMachines: { readonly approvalGate: string };
+  /** Every route the API serves (for contract tests). */
+  readonly routes: Route[];
   sweep(): ReturnType<typeof sweepExpired>;
   close(): Promise<void>;
 }
@@ -74,6 +77,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     workflows: engine,
     notifier: options.notifier ?? channels,
     clock,
+    stats: new StatsRepository(db, LOCAL_TABLE_NAME),
   };
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);
@@ -128,6 +132,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     deps,
     engine,
     stateMachines: { approvalGate },
+    routes: apiRoutes(deps, extraRoutes),
     sweep,
     close: async () => {
       if (timer) clearInterval(timer);

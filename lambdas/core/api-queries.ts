@@ -35,3 +35,9 @@ export const AuditExportQuerySchema = z
   .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), cursor, workflow: name })
   .strict()
   .refine((q) => q.from <= q.to, { path: ['from'], message: 'from must not be after to' });
+
+/** GET /stats: a time range of at most a year; the last 30 days by default. */
+export const StatsQuerySchema = z
+  .object({ from: timestamp, to: timestamp })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'from must not be after to' });

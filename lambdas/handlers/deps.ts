@@ -1,4 +1,4 @@
-import type { ApprovalStore, AuditLog, Clock, Notifier, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
 export interface AppDeps {
@@ -7,4 +7,6 @@ export interface AppDeps {
   readonly workflows: Workflows;
   readonly notifier: Notifier;
   readonly clock: Clock;
+  /** Decision counters for GET /stats; absent where insights are not wanted. */
+  readonly stats?: DecisionStats;
 }

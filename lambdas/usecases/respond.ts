@@ -5,14 +5,16 @@ import { decide, isSameDecision } from '#core/lifecycle';
 import { assertMayVoteAtLevel, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
 import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
-import type { ApprovalStore, AuditLog, Clock, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
+import { recordStats } from './record-stats.ts';
 
 export interface RespondDeps {
   readonly store: ApprovalStore;
   readonly audit: AuditLog;
   readonly workflows: Workflows;
   readonly clock: Clock;
+  readonly stats?: DecisionStats;
 }
 
 export interface RespondInput extends RespondBody {
@@ -146,6 +148,7 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: D
       ...(decision.editedArgs ? { editedArgs: decision.editedArgs } : {}),
     },
   });
+  await recordStats(deps, decided, decision.outcome);
   const delivery = await deliverDecision(deps, decided);
   if (delivery === 'workflow_gone') {
     throw new WorkflowGoneError(`the decision on ${decided.id} is recorded, but its workflow is no longer waiting (it timed out or was stopped)`);

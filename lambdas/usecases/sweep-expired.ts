@@ -1,9 +1,10 @@
 import { ConcurrentUpdateError } from '#core/errors';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
-import type { ApprovalStore, AuditLog, Clock, Notifier, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision } from './deliver-decision.ts';
 import { notifyApprovers } from './notify-approvers.ts';
+import { recordStats } from './record-stats.ts';
 
 export interface SweepDeps {
   readonly store: ApprovalStore;
@@ -11,6 +12,7 @@ export interface SweepDeps {
   readonly workflows: Workflows;
   readonly notifier: Notifier;
   readonly clock: Clock;
+  readonly stats?: DecisionStats;
 }
 
 export interface SweepOptions {
@@ -55,6 +57,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
           actor: SYSTEM_TIMEOUT,
           detail: decided ? { dueAt: request.dueAt, level: request.level } : { level: next.level, dueAt: next.dueAt },
         });
+        await recordStats(deps, next, decided ? 'timed_out' : 'escalated');
         if (decided) {
           report.timedOut++;
           countDelivery(report, await deliverDecision(deps, next));

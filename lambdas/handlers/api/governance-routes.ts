@@ -17,6 +17,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
     {
       method: 'POST',
       path: '/approvals/batch-respond',
+      doc: { summary: 'Decide several pending requests in one call', tags: ['approvals'], body: BatchRespondBodySchema },
       handler: withJsonBody(async (event) => {
         const identity = identityOf(event);
         const body = parseOrThrow(BatchRespondBodySchema, event.body, 'body');
@@ -27,6 +28,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/audit/verify',
+      doc: { summary: "Verify an execution's audit hash chain", tags: ['audit'], query: AuditVerifyQuerySchema },
       handler: async (event) => {
         identityOf(event);
         const q = parseOrThrow(AuditVerifyQuerySchema, query(event), 'query');
@@ -36,6 +38,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/audit/export',
+      doc: { summary: 'Export audit entries of a time range as newline-delimited JSON', tags: ['audit'], query: AuditExportQuerySchema, responseType: 'application/x-ndjson' },
       handler: async (event) => {
         identityOf(event);
         const q = parseOrThrow(AuditExportQuerySchema, query(event), 'query');

@@ -1,10 +1,13 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
 import { AuditQuerySchema, HistoryQuerySchema, ListApprovalsQuerySchema, toSortableTime } from '#core/api-queries';
 import { NotFoundError } from '#core/errors';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
 import { RespondBodySchema } from '#core/respond-input';
+import { AuditEntrySchema } from '#core/audit-entry';
+import { ApprovalRequestSchema, HistoryEventSchema } from '#core/request';
 import { parseOrThrow } from '#core/validation';
 import { respond } from '#usecases/respond';
 import type { AppDeps } from '../deps.ts';
@@ -13,13 +16,42 @@ import { identityOf } from '../http/identity.ts';
 import { json } from '../http/responses.ts';
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** What the OpenAPI document says of a route: built from the same zod schemas the handler parses with. */
+export interface RouteDoc {
+  readonly summary: string;
+  readonly tags?: readonly string[];
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  /** Body media type when not JSON (forms). */
+  readonly bodyType?: string;
+  readonly response?: z.ZodType;
+  /** Response media type when not JSON (pages, NDJSON). */
+  readonly responseType?: string;
+  /** No identity needed (pages whose own token or signature authenticates). */
+  readonly public?: boolean;
+}
+
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'ANY';
   readonly path: string;
   readonly handler: Handler;
+  readonly doc?: RouteDoc;
 }
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/** The shape of every paginated listing. */
+export function page(item: z.ZodType) {
+  return z.object({ items: z.array(item), nextCursor: z.string().optional() });
+}
+
+const RespondResultSchema = z.object({
+  approval: ApprovalRequestSchema,
+  delivery: z.enum(['delivered', 'pending', 'workflow_gone', 'awaiting_votes']),
+  decidedNow: z.boolean(),
+  tally: z.object({ approvals: z.number(), rejections: z.number() }).optional(),
+});
 
 /** The approval id from the path; ids of any other shape are simply not found. */
 function approvalId(event: APIGatewayProxyEvent): string {
@@ -46,6 +78,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/approvals',
+      doc: { summary: 'List pending approval requests, newest first', tags: ['approvals'], query: ListApprovalsQuerySchema, response: page(ApprovalRequestSchema) },
       handler: async (event) => {
         identityOf(event);
         const q = parseOrThrow(ListApprovalsQuerySchema, query(event), 'query');
@@ -56,6 +89,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/approvals/{id}',
+      doc: { summary: 'Get one approval request with its full context', tags: ['approvals'], response: ApprovalRequestSchema },
       handler: async (event) => {
         identityOf(event);
         const id = approvalId(event);
@@ -67,6 +101,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/approvals/{id}/events',
+      doc: { summary: "A request's history events", tags: ['approvals'], response: z.object({ items: z.array(HistoryEventSchema) }) },
       handler: async (event) => {
         identityOf(event);
         const id = approvalId(event);
@@ -78,6 +113,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'POST',
       path: '/approvals/{id}/respond',
+      doc: { summary: 'Approve or reject a pending request', tags: ['approvals'], body: RespondBodySchema, response: RespondResultSchema },
       handler: withJsonBody(async (event) => {
         const identity = identityOf(event);
         const id = approvalId(event);
@@ -89,6 +125,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/history',
+      doc: { summary: 'Decided requests, newest first', tags: ['history'], query: HistoryQuerySchema, response: page(ApprovalRequestSchema) },
       handler: async (event) => {
         identityOf(event);
         const q = parseOrThrow(HistoryQuerySchema, query(event), 'query');
@@ -106,6 +143,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/audit',
+      doc: { summary: 'Audit entries', tags: ['audit'], query: AuditQuerySchema, response: page(AuditEntrySchema) },
       handler: async (event) => {
         identityOf(event);
         const q = parseOrThrow(AuditQuerySchema, query(event), 'query');

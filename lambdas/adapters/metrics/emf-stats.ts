@@ -1,0 +1,20 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { StatsSample } from '#core/decision-stats';
+import type { DecisionStats } from '#ports';
+
+/**
+ * Publishes each decision as CloudWatch metrics in embedded metric format (one log line, no API
+ * call): a count per outcome, and the time to decision, by workflow and outcome.
+ */
+export class EmfStats implements Pick<DecisionStats, 'record'> {
+  constructor(private readonly metrics = new Metrics({ namespace: 'HitlApprovals', serviceName: 'hitl-approvals' })) {}
+
+  async record(sample: StatsSample): Promise<void> {
+    const single = this.metrics.singleMetric();
+    single.addDimension('workflow', sample.workflowId);
+    single.addDimension('outcome', sample.outcome);
+    single.addMetric('Decisions', MetricUnit.Count, 1);
+    if (sample.secondsToDecision !== undefined) single.addMetric('TimeToDecision', MetricUnit.Seconds, sample.secondsToDecision);
+    single.publishStoredMetrics();
+  }
+}

@@ -1,0 +1,38 @@
+import { StatsQuerySchema } from '#core/api-queries';
+import { summarize } from '#core/decision-stats';
+import { ValidationError } from '#core/errors';
+import { parseOrThrow } from '#core/validation';
+import type { AppDeps } from '../deps.ts';
+import { identityOf } from '../http/identity.ts';
+import { json } from '../http/responses.ts';
+import { query, type Route } from './routes.ts';
+
+const DAY_MS = 86_400_000;
+const MAX_RANGE_DAYS = 366;
+
+/** GET /stats: per flow, node and tool, decision counts and time-to-decision percentiles. */
+export function insightsRoutes(deps: AppDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/stats',
+      doc: { summary: 'Decision counts and time-to-decision percentiles per flow, node and tool', tags: ['insights'], query: StatsQuerySchema },
+      handler: async (event) => {
+        identityOf(event);
+        const q = parseOrThrow(StatsQuerySchema, query(event), 'query');
+        const to = q.to ? new Date(q.to) : deps.clock.now();
+        const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
+        if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
+          throw new ValidationError(`a range of at most ${MAX_RANGE_DAYS} days`, [{ path: 'from', message: 'range too long' }]);
+        }
+        const rows = deps.stats ? await deps.stats.rows(from, to) : [];
+        return json(200, {
+          from: from.toISOString(),
+          to: to.toISOString(),
+          note: 'secondsToDecision percentiles are the upper bounds of fixed histogram buckets',
+          items: summarize(rows),
+        });
+      },
+    },
+  ];
+}
