@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { ApproversSchema, type Approvers } from './approvers.ts';
+import { checkExpression, PolicyRuleSchema } from './policy-rules.ts';
+
+export { ApproversSchema, type Approvers };
 
 /** Default wait before a gate times out, by flow channel. Voice callers are on hold, so they wait briefly. */
 export const DEFAULT_TIMEOUT_SECONDS = { async: 30 * 60, voice: 3 * 60 } as const;
@@ -8,17 +12,6 @@ export const MAX_TIMEOUT_SECONDS = 365 * 24 * 3600;
 
 export const HitlModeSchema = z.enum(['disabled', 'blocking', 'confirm_tools', 'audit']);
 export type HitlMode = z.infer<typeof HitlModeSchema>;
-
-const principal = z.string().min(1).max(128).regex(/^[^\s,]+$/, 'must not contain spaces or commas');
-
-/** Who may decide: any listed user, or any member of a listed group. */
-export const ApproversSchema = z
-  .object({
-    users: z.array(principal).max(100).default([]),
-    groups: z.array(principal).max(100).default([]),
-  })
-  .strict();
-export type Approvers = z.infer<typeof ApproversSchema>;
 
 export const EscalationLevelSchema = z
   .object({
@@ -55,9 +48,25 @@ export const HitlConfigSchema = z
       .default({ approvals: 1, rejections: 1 }),
     /** On escalation, someone who already voted at an earlier level may not vote again. */
     distinctApproversPerLevel: z.boolean().default(false),
+    /** Argument-aware rules (CEL), checked before the tool lists; see policy-rules.ts. */
+    policies: z.array(PolicyRuleSchema).max(100).default([]),
   })
   .strict()
   .superRefine((config, ctx) => {
+    config.policies.forEach((rule, index) => {
+      const problem = checkExpression(rule.when);
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', index, 'when'],
+          message: `policy "${rule.id}", line ${problem.line}, column ${problem.column}: ${problem.message}`,
+        });
+      }
+    });
+    const ids = config.policies.map((rule) => rule.id);
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) ctx.addIssue({ code: 'custom', path: ['policies', index, 'id'], message: `policy id "${id}" is used twice` });
+    });
     if (config.onTimeout === 'escalate' && config.escalation.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['escalation'], message: 'onTimeout "escalate" needs at least one escalation level' });
     }

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { AgentAction } from './action.ts';
 import type { HitlConfig } from './hitl-config.ts';
+import { evaluateRule, type PolicyInput, type PolicyRule } from './policy-rules.ts';
 
 /** Tool permissions an approver granted or revoked for the rest of one execution. */
 export interface ExecutionGrants {
@@ -10,11 +11,18 @@ export interface ExecutionGrants {
 
 export const NO_GRANTS: ExecutionGrants = { allowedTools: [], deniedTools: [] };
 
+/** What a require_approval rule changes about the wait: other approvers, a quorum, another timeout. */
+export type ApprovalOverrides = Pick<PolicyRule, 'approvers' | 'quorum' | 'timeoutSeconds'>;
+
+/**
+ * The gate's answer. `policyId` names what decided: a policy rule's id, or `blockedTools`,
+ * `approvedTools`, `grant`, `mode` for the built-in rules.
+ */
 export type GateVerdict =
-  | { readonly outcome: 'pass'; readonly why: string }
-  | { readonly outcome: 'pause'; readonly why: string }
-  | { readonly outcome: 'deny'; readonly why: string; readonly reason: string }
-  | { readonly outcome: 'log'; readonly why: string };
+  | { readonly outcome: 'pass'; readonly why: string; readonly policyId: string }
+  | { readonly outcome: 'pause'; readonly why: string; readonly policyId: string; readonly overrides?: ApprovalOverrides }
+  | { readonly outcome: 'deny'; readonly why: string; readonly policyId: string; readonly reason: string }
+  | { readonly outcome: 'log'; readonly why: string; readonly policyId: string };
 
 const matcherCache = new Map<string, (name: string) => boolean>();
 
@@ -30,40 +38,96 @@ export function matchesAny(toolName: string, patterns: readonly string[]): boole
   });
 }
 
+function firstMatch(rules: readonly PolicyRule[], effect: PolicyRule['effect'], input: PolicyInput) {
+  for (const rule of rules) {
+    if (rule.effect !== effect) continue;
+    if (rule.tools.length > 0 && !matchesAny(input.tool, rule.tools)) continue;
+    const result = evaluateRule(rule, input);
+    if (result.matched) return { rule, error: result.error };
+  }
+  return undefined;
+}
+
+function because(rule: PolicyRule, error: string | undefined): string {
+  return `policy "${rule.id}"${rule.description ? ` (${rule.description})` : ''}${error ? `; could not evaluate, so it applies: ${error}` : ''}`;
+}
+
 /**
- * The gate policy: what happens to `action` at a node with `config`.
- * A tool on both lists is blocked: a deny is never overridden by an allow.
+ * The gate policy: what happens to `action` at a node with `config`. In confirm_tools mode a tool
+ * call meets, in order: the blocked list, deny rules, tools an approver refused for the execution,
+ * require_approval rules, allow rules, the approved list, tools an approver allowed for the
+ * execution; anything left waits for a person. A deny is never overridden by an allow.
  */
-export function evaluateGate(config: HitlConfig, action: AgentAction, grants: ExecutionGrants = NO_GRANTS): GateVerdict {
+export function evaluateGate(
+  config: HitlConfig,
+  action: AgentAction,
+  grants: ExecutionGrants = NO_GRANTS,
+  context: PolicyInput['context'] = {},
+): GateVerdict {
   switch (config.mode) {
     case 'disabled':
-      return { outcome: 'pass', why: 'oversight disabled at this node' };
+      return { outcome: 'pass', why: 'oversight disabled at this node', policyId: 'mode' };
     case 'audit':
-      return { outcome: 'log', why: 'audit mode logs every action and blocks none' };
+      return { outcome: 'log', why: 'audit mode logs every action and blocks none', policyId: 'mode' };
     case 'blocking':
-      return { outcome: 'pause', why: 'blocking mode waits for a person at this node' };
+      return { outcome: 'pause', why: 'blocking mode waits for a person at this node', policyId: 'mode' };
     case 'confirm_tools': {
-      if (action.kind === 'message') return { outcome: 'pass', why: 'messages flow freely in confirm_tools mode' };
+      if (action.kind === 'message') return { outcome: 'pass', why: 'messages flow freely in confirm_tools mode', policyId: 'mode' };
       const tool = action.toolCall.name;
+      const input: PolicyInput = { tool, args: action.toolCall.args, context };
       if (matchesAny(tool, config.blockedTools)) {
         return {
           outcome: 'deny',
           why: 'tool is on the blocked list',
+          policyId: 'blockedTools',
           reason: `The tool "${tool}" is not allowed at this step. Do not retry it; offer the user an alternative.`,
+        };
+      }
+      const deny = firstMatch(config.policies, 'deny', input);
+      if (deny) {
+        return {
+          outcome: 'deny',
+          why: because(deny.rule, deny.error),
+          policyId: deny.rule.id,
+          reason: deny.rule.reason ?? `The call to "${tool}" is not allowed by policy "${deny.rule.id}". Offer the user an alternative.`,
         };
       }
       if (matchesAny(tool, grants.deniedTools)) {
         return {
           outcome: 'deny',
           why: 'an approver refused this tool for the rest of the execution',
+          policyId: 'grant',
           reason: `An approver refused "${tool}" for the rest of this conversation. Do not retry it; offer the user an alternative.`,
         };
       }
-      if (matchesAny(tool, config.approvedTools)) return { outcome: 'pass', why: 'tool is on the approved list' };
-      if (matchesAny(tool, grants.allowedTools)) {
-        return { outcome: 'pass', why: 'an approver allowed this tool for the rest of the execution' };
+      const needsApproval = firstMatch(config.policies, 'require_approval', input);
+      if (needsApproval) {
+        const { approvers, quorum, timeoutSeconds } = needsApproval.rule;
+        return {
+          outcome: 'pause',
+          why: because(needsApproval.rule, needsApproval.error),
+          policyId: needsApproval.rule.id,
+          overrides: { ...(approvers ? { approvers } : {}), ...(quorum ? { quorum } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) },
+        };
       }
-      return { outcome: 'pause', why: 'tool needs a person to approve it' };
+      const allow = firstMatch(config.policies, 'allow', input);
+      if (allow) return { outcome: 'pass', why: because(allow.rule, undefined), policyId: allow.rule.id };
+      if (matchesAny(tool, config.approvedTools)) return { outcome: 'pass', why: 'tool is on the approved list', policyId: 'approvedTools' };
+      if (matchesAny(tool, grants.allowedTools)) {
+        return { outcome: 'pass', why: 'an approver allowed this tool for the rest of the execution', policyId: 'grant' };
+      }
+      return { outcome: 'pause', why: 'tool needs a person to approve it', policyId: 'default' };
     }
   }
+}
+
+/** The node's config as the gate should apply it after a require_approval rule's overrides. */
+export function effectiveConfig(config: HitlConfig, verdict: GateVerdict): HitlConfig {
+  if (verdict.outcome !== 'pause' || !verdict.overrides) return config;
+  return {
+    ...config,
+    ...(verdict.overrides.approvers ? { approvers: verdict.overrides.approvers } : {}),
+    ...(verdict.overrides.quorum ? { quorum: verdict.overrides.quorum } : {}),
+    ...(verdict.overrides.timeoutSeconds ? { timeoutSeconds: verdict.overrides.timeoutSeconds } : {}),
+  };
 }
