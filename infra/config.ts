@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * Deployment configuration of the repository's CDK app, read once when the app starts from CDK
+ * context (`-c key=value` or cdk.json) and, for keys the context leaves out, from `HITL_*`
+ * environment variables.
+ */
+export const DeploymentConfigSchema = z
+  .object({
+    stage: z.enum(['dev', 'prod']),
+    senderEmail: z.email({ message: 'must be an email address SES can verify' }),
+    approverGroups: z.array(z.string().regex(/^[^\s,]{1,128}$/, 'group names are 1-128 characters without spaces or commas')).min(1),
+    adminGroups: z.array(z.string().regex(/^[^\s,]{1,128}$/, 'group names are 1-128 characters without spaces or commas')).min(1),
+    auditRetentionDays: z.number().int().min(1).max(36_500).optional(),
+    corsOrigins: z.array(z.url({ protocol: /^https?$/, message: 'must be an https:// origin (http only for localhost)' })).optional(),
+    callbackUrls: z.array(z.url({ protocol: /^https?$/, message: 'must be an https:// URL (http only for localhost)' })).min(1),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.stage === 'prod' && PLACEHOLDER_DOMAIN.test(config.senderEmail)) {
+      ctx.addIssue({ code: 'custom', path: ['senderEmail'], message: 'prod needs a real sender address, not one at a reserved example domain' });
+    }
+    const shared = config.approverGroups.filter((group) => config.adminGroups.includes(group));
+    if (shared.length > 0) ctx.addIssue({ code: 'custom', path: ['adminGroups'], message: `shares ${shared.join(', ')} with approverGroups` });
+  });
+
+export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
+type Key = keyof DeploymentConfig;
+
+/** The environment variable read for each key the CDK context leaves out. */
+export const ENV_VARS: Readonly<Record<Key, string>> = {
+  stage: 'HITL_STAGE',
+  senderEmail: 'HITL_SENDER_EMAIL',
+  approverGroups: 'HITL_APPROVER_GROUPS',
+  adminGroups: 'HITL_ADMIN_GROUPS',
+  auditRetentionDays: 'HITL_AUDIT_RETENTION_DAYS',
+  corsOrigins: 'HITL_CORS_ORIGINS',
+  callbackUrls: 'HITL_CALLBACK_URLS',
+};
+
+/** Used in dev only when no sender is given, so `cdk synth` works out of the box; never in prod. */
+export const DEV_PLACEHOLDER_SENDER = 'approvals@example.com';
+const PLACEHOLDER_DOMAIN = /@(.+\.)?example\.(com|org|net)$/i;
+
+const DEFAULTS = {
+  stage: 'dev',
+  approverGroups: ['approvers'],
+  adminGroups: ['admins'],
+  callbackUrls: ['http://localhost:8080/callback'],
+} as const;
+
+const LIST_KEYS: readonly Key[] = ['approverGroups', 'adminGroups', 'corsOrigins', 'callbackUrls'];
+
+export interface ConfigSources {
+  /** Reads a CDK context value (`app.node.tryGetContext`). */
+  readonly context: (key: string) => unknown;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface LoadedConfig {
+  readonly config: DeploymentConfig;
+  /** Things that work but that the deployer should know (shown as synth warnings). */
+  readonly warnings: string[];
+}
+
+/** Every configuration problem, in one message. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid hitl-approvals configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad or missing field. */
+export function loadConfig(sources: ConfigSources): LoadedConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ENV_VARS) as Key[]) {
+    const value = sources.context(key) ?? emptyToUndefined(sources.env[ENV_VARS[key]]);
+    if (value !== undefined) raw[key] = normalize(key, value);
+  }
+  const warnings: string[] = [];
+  const withDefaults: Record<string, unknown> = { ...DEFAULTS, ...raw };
+  if (withDefaults.stage === 'dev' && withDefaults.senderEmail === undefined) {
+    withDefaults.senderEmail = DEV_PLACEHOLDER_SENDER;
+    warnings.push(`No senderEmail given: using ${DEV_PLACEHOLDER_SENDER}, which SES cannot verify, so no email goes out. Deploy with -c senderEmail=you@your-domain.`);
+  }
+
+  const parsed = DeploymentConfigSchema.safeParse(withDefaults);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        const where = key in ENV_VARS ? ` (set with -c ${key}=... or ${ENV_VARS[key as Key]})` : '';
+        const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+        return `${issue.path.join('.') || 'config'}: ${message}${where}`;
+      }),
+    );
+  }
+  return { config: parsed.data, warnings };
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** `-c` and environment values are strings: split lists on commas and read numbers. */
+function normalize(key: Key, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (LIST_KEYS.includes(key)) return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  if (key === 'auditRetentionDays') return /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  return value.trim();
+}

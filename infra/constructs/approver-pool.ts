@@ -1,0 +1,172 @@
+import { Duration, Fn, Lazy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+  UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { acknowledgeRule } from './nag.ts';
+import { assertNoProblems, groupNameProblems, urlProblems } from './prop-checks.ts';
+import { removalPolicyFor, type Stage } from './stage.ts';
+
+export interface ApproverPoolProps {
+  /** In prod the user pool has deletion protection and survives stack deletion. @default 'prod' */
+  readonly stage?: Stage;
+  /** Groups whose members may decide requests that name them. @default ['approvers'] */
+  readonly approverGroups?: readonly string[];
+  /** Groups whose members may read history and the audit log. @default ['admins'] */
+  readonly adminGroups?: readonly string[];
+  /** Where the hosted UI sends an approver after sign-in (the `code` arrives there). @default ['http://localhost:8080/callback'] */
+  readonly callbackUrls?: readonly string[];
+  /**
+   * Prefix of the hosted UI domain `<prefix>.auth.<region>.amazoncognito.com`; unique per region.
+   * @default - `hitl-<stage>-<this stack's id>`, unique without exposing the account id
+   */
+  readonly domainPrefix?: string;
+  /**
+   * Cognito Plus feature plan with threat protection enforced (blocks compromised credentials and
+   * risky sign-ins; billed per monthly active user). Turn off to stay on the Essentials plan.
+   * @default true
+   */
+  readonly threatProtection?: boolean;
+}
+
+export const DEFAULT_CALLBACK_URLS: readonly string[] = ['http://localhost:8080/callback'];
+
+/**
+ * The people who decide: a Cognito user pool without self sign-up (an admin invites approvers),
+ * MFA required, groups that carry approver and admin roles, and an app client for the hosted UI.
+ */
+export class ApproverPool extends Construct {
+  public readonly userPool: UserPool;
+  /** Public app client (no secret) for the hosted UI's authorization-code flow. */
+  public readonly client: UserPoolClient;
+  public readonly domain: UserPoolDomain;
+  /** Each configured group by name. */
+  public readonly groups: ReadonlyMap<string, CfnUserPoolGroup>;
+  public readonly approverGroups: readonly string[];
+  public readonly adminGroups: readonly string[];
+  /** The hosted UI sign-in page for the first callback URL. */
+  public readonly signInUrl: string;
+
+  // Read lazily at synth, so URLs known only later (the API's own pages) can still be allowed.
+  private readonly callbackUrls: string[];
+
+  constructor(scope: Construct, id: string, props: ApproverPoolProps = {}) {
+    super(scope, id);
+    const stage = props.stage ?? 'prod';
+    this.approverGroups = props.approverGroups ?? ['approvers'];
+    this.adminGroups = props.adminGroups ?? ['admins'];
+    const callbackUrls = [...(props.callbackUrls ?? DEFAULT_CALLBACK_URLS)];
+    this.callbackUrls = callbackUrls;
+    assertNoProblems(this, [
+      ...groupNameProblems('approverGroups', this.approverGroups),
+      ...groupNameProblems('adminGroups', this.adminGroups),
+      ...overlapProblems(this.approverGroups, this.adminGroups),
+      ...(callbackUrls.length === 0 ? ['callbackUrls needs at least one URL'] : urlProblems('callbackUrls', callbackUrls, 'url')),
+    ]);
+    const threatProtection = props.threatProtection ?? true;
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // Approvers release actions an AI agent wants to take; a password alone is too little.
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: threatProtection ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
+      standardThreatProtectionMode: threatProtection ? StandardThreatProtectionMode.FULL_FUNCTION : undefined,
+      deletionProtection: stage === 'prod',
+      removalPolicy: removalPolicyFor(stage),
+    });
+    if (!threatProtection) {
+      acknowledgeRule(this.userPool, 'COG8', 'Threat protection (Plus plan) was turned off by the deployer through `threatProtection: false`.');
+    }
+
+    const groups = new Map<string, CfnUserPoolGroup>();
+    const describe = (name: string, role: string, precedence: number) => {
+      groups.set(name, new CfnUserPoolGroup(this, `Group-${name}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: name,
+        description: role,
+        precedence,
+      }));
+    };
+    this.adminGroups.forEach((name) => describe(name, 'hitl-approvals admins: history, audit log and every request', 0));
+    this.approverGroups.forEach((name) => describe(name, 'hitl-approvals approvers: decide the requests that name this group', 10));
+    this.groups = groups;
+
+    this.client = this.userPool.addClient('HostedUiClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: Lazy.list({ produce: () => this.callbackUrls }),
+        logoutUrls: Lazy.list({ produce: () => this.callbackUrls }),
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+
+    // The stack id's GUID is unique per stack and region, so two deployments never fight over the
+    // global domain prefix, and the account id stays out of the sign-in URL.
+    const stackGuid = Fn.select(2, Fn.split('/', Stack.of(this).stackId));
+    this.domain = this.userPool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: props.domainPrefix ?? `hitl-${stage}-${stackGuid}` },
+    });
+    this.signInUrl = this.domain.signInUrl(this.client, { redirectUri: callbackUrls[0] ?? '' });
+  }
+
+  /** Lets the hosted UI return to `url` after sign-in (and sign-out). */
+  allowCallbackUrl(url: string): void {
+    this.callbackUrls.push(url);
+  }
+
+  /**
+   * Sets `USER_POOL_ID` on `fn` and lets it look people up in this pool only: members of a group,
+   * a user's attributes and a user's groups (to find whom to notify and who holds which role).
+   */
+  bindDirectory(fn: LambdaFunction): void {
+    fn.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:ListUsersInGroup', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
+  }
+
+  /** Sets `COGNITO_DOMAIN` and `COGNITO_CLIENT_ID` on `fn`, for pages that sign approvers in through the hosted UI. */
+  bindHostedUi(fn: LambdaFunction): void {
+    fn.addEnvironment('COGNITO_DOMAIN', this.domain.baseUrl());
+    fn.addEnvironment('COGNITO_CLIENT_ID', this.client.userPoolClientId);
+  }
+}
+
+function overlapProblems(approverGroups: readonly string[], adminGroups: readonly string[]): string[] {
+  const shared = approverGroups.filter((group) => adminGroups.includes(group));
+  return shared.length > 0 ? [`approverGroups and adminGroups both list ${shared.join(', ')}; a group carries one role`] : [];
+}

@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { acknowledgeRule, acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
+
+/** The repository root: the lock file, tsconfig and `lambdas/` live here. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where the four Lambda entry points (`gate.ts`, `api.ts`, `sweeper.ts`, `notifier.ts`) live. */
+export const DEFAULT_ENTRYPOINTS_DIR = join(REPO_ROOT, 'lambdas', 'entrypoints');
+
+/** Where the Lambda handlers come from: the entry files and the project that builds them. */
+export interface HandlerSource {
+  /** Folder with `gate.ts`, `api.ts`, `sweeper.ts` and `notifier.ts`, each exporting `handler`. */
+  readonly entrypointsDir: string;
+  /** Folder holding `package-lock.json` (and `tsconfig.json`); it must contain `entrypointsDir`. */
+  readonly projectRoot: string;
+}
+
+/** This repository's handlers. */
+export const REPO_HANDLERS: HandlerSource = { entrypointsDir: DEFAULT_ENTRYPOINTS_DIR, projectRoot: REPO_ROOT };
+
+/** The entry file of one of the system's functions. */
+export function entryOf(handlers: HandlerSource | undefined, name: 'gate' | 'api' | 'sweeper' | 'notifier'): { entry: string; projectRoot: string } {
+  const source = handlers ?? REPO_HANDLERS;
+  return { entry: join(source.entrypointsDir, `${name}.ts`), projectRoot: source.projectRoot };
+}
+
+/** The name Powertools logs and traces carry. */
+export const SERVICE_NAME = 'hitl-approvals';
+
+export type FunctionLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+// The code is ESM ("type": "module"); a few CommonJS dependencies still call `require`, which ESM
+// output lacks, so the banner defines it for them.
+const ESM_REQUIRE_BANNER = "import { createRequire as __hitlCreateRequire } from 'node:module';const require = __hitlCreateRequire(import.meta.url);";
+
+export interface HitlFunctionProps {
+  /** Absolute path of the TypeScript entry file; it must `export const handler`. */
+  readonly entry: string;
+  /** Folder with the lock file and tsconfig the entry builds with. @default REPO_ROOT */
+  readonly projectRoot?: string;
+  /** What the function does, shown in the Lambda console. */
+  readonly description: string;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** What happens to the log group when the stack goes away. @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** The `LOG_LEVEL` the handler's logger reads. @default 'INFO' */
+  readonly logLevel?: FunctionLogLevel;
+  /** Extra environment variables; prefer the `bind*` helpers, which also grant access. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A Lambda function with the project's defaults: Node.js 22 on arm64, bundled by the local esbuild
+ * to minified ESM with source maps, the runtime's AWS SDK, its own log group with a retention, X-Ray
+ * tracing, and a role that may write only to that log group until `bind*` helpers grant more.
+ *
+ * The role and the log group are created next to the function (`<id>Role`, `<id>Logs`) because a
+ * subclass cannot create children before calling `super`.
+ */
+export class HitlFunction extends NodejsFunction {
+  /** The execution role; it starts with only its own log group's write access. */
+  public readonly executionRole: Role;
+  /** The function's log group, with the retention set. */
+  public readonly logs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: HitlFunctionProps) {
+    // Our own role instead of the default one: the default attaches the AWS managed
+    // AWSLambdaBasicExecutionRole (logs on every log group); ours writes to one log group only.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+    const logs = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const projectRoot = props.projectRoot ?? REPO_ROOT;
+    const tsconfig = join(projectRoot, 'tsconfig.json');
+    super(scope, id, {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup: logs,
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // The runtime ships the v3 SDK; bundling our own would add megabytes and cold-start time.
+        externalModules: ['@aws-sdk/*'],
+        tsconfig: existsSync(tsconfig) ? tsconfig : undefined,
+      },
+    });
+    this.executionRole = role;
+    this.logs = logs;
+    logs.grantWrite(role);
+    acknowledgeWildcardResource(role, '*', XRAY_WILDCARD_REASON);
+    acknowledgeRule(
+      this,
+      'L1',
+      'Node.js 22 (nodejs22.x) is the runtime the project targets and tests against (local mode, middy 6, Powertools); moving to nodejs24.x is a deliberate upgrade, not a default.',
+    );
+  }
+}

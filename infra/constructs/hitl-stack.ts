@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config.ts';
+import { HitlApprovals } from './hitl-approvals.ts';
+import { REPO_ROOT, type HandlerSource } from './hitl-function.ts';
+import { HitlWorkflow } from './hitl-workflow.ts';
+
+/** The approval-gate state machine this repository deploys. */
+export const APPROVAL_GATE_ASL = join(REPO_ROOT, 'statemachines', 'approval-gate.asl.json');
+
+export interface HitlStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  /** @default - the JSON in `statemachines/approval-gate.asl.json` */
+  readonly approvalGateDefinition?: object;
+  /** Where the Lambda handlers come from. @default REPO_HANDLERS */
+  readonly handlers?: HandlerSource;
+}
+
+/** The repository's own deployment: the approvals system and the approval-gate workflow. */
+export class HitlStack extends Stack {
+  public readonly approvals: HitlApprovals;
+  public readonly approvalGate: HitlWorkflow;
+
+  constructor(scope: Construct, id: string, props: HitlStackProps) {
+    const { config } = props;
+    super(scope, id, {
+      description: `hitl-approvals (${config.stage}): human-in-the-loop approval gates for agent workflows`,
+      terminationProtection: config.stage === 'prod',
+      ...props,
+    });
+    this.approvals = new HitlApprovals(this, 'Approvals', {
+      stage: config.stage,
+      senderEmail: config.senderEmail,
+      approverGroups: config.approverGroups,
+      adminGroups: config.adminGroups,
+      auditRetentionDays: config.auditRetentionDays,
+      corsOrigins: config.corsOrigins,
+      callbackUrls: config.callbackUrls,
+      handlers: props.handlers,
+    });
+    this.approvalGate = new HitlWorkflow(this, 'ApprovalGate', {
+      approvals: this.approvals,
+      definition: props.approvalGateDefinition ?? readDefinition(APPROVAL_GATE_ASL),
+    });
+
+    const { api, approvers, table, gate, notifications } = this.approvals;
+    const outputs: Record<string, [string, string]> = {
+      ApiUrl: [api.publicBaseUrl, 'Base URL of the approvals API'],
+      UserPoolId: [approvers.userPool.userPoolId, 'Cognito user pool of approvers and admins'],
+      UserPoolClientId: [approvers.client.userPoolClientId, 'Public app client of the hosted UI'],
+      HostedUiDomain: [approvers.domain.baseUrl(), 'Cognito hosted UI (sign-in and /oauth2/token)'],
+      SignInUrl: [approvers.signInUrl, 'Hosted UI sign-in page for the first callback URL'],
+      TableName: [table.table.tableName, 'DynamoDB table of requests and audit entries'],
+      GateFunctionArn: [gate.functionArn, 'Gate function for waitForTaskToken states'],
+      ApprovalGateStateMachineArn: [this.approvalGate.stateMachine.stateMachineArn, 'Approval-gate state machine'],
+      SenderEmail: [notifications.identity.emailIdentityName, 'SES identity: click the link SES emails to this address'],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs)) new CfnOutput(this, name, { value, description });
+  }
+}
+
+/** Reads an ASL JSON file, failing with the path when it is missing or not JSON. */
+export function readDefinition(path: string): object {
+  if (!existsSync(path)) throw new Error(`State machine definition not found: ${path}`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as object;
+  } catch (error) {
+    throw new Error(`State machine definition ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,46 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import type { ApprovalsTable } from './approvals-table.ts';
+import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
+
+export interface SweeperProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
+  readonly table: ApprovalsTable;
+  /** Where the handler comes from. @default REPO_HANDLERS */
+  readonly handlers?: HandlerSource;
+  /** How often the sweep runs. @default Schedule.rate(Duration.minutes(1)) */
+  readonly schedule?: Schedule;
+}
+
+/**
+ * The sweeper: on a schedule it times out or escalates requests that are due, and delivers
+ * decisions that did not reach their workflow. It reads the table and its indexes, records
+ * outcomes, and answers task tokens of the registered workflows only.
+ */
+export class Sweeper extends Construct {
+  public readonly function: HitlFunction;
+  public readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: SweeperProps) {
+    super(scope, id);
+    this.function = new HitlFunction(this, 'Function', {
+      ...entryOf(props.handlers, 'sweeper'),
+      description: 'hitl-approvals sweeper: times out, escalates and redelivers decisions',
+      // Shorter than the schedule, so one sweep normally ends before the next starts (the store's
+      // delivery leases keep overlapping sweeps safe anyway).
+      timeout: Duration.seconds(50),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      logLevel: props.logLevel,
+    });
+    props.table.bindDecisionMaker(this.function);
+
+    this.rule = new Rule(this, 'Schedule', {
+      description: 'Runs the hitl-approvals sweeper',
+      schedule: props.schedule ?? Schedule.rate(Duration.minutes(1)),
+    });
+    // A missed tick is harmless: the next one sweeps the same due items.
+    this.rule.addTarget(new LambdaFunction(this.function, { retryAttempts: 0 }));
+  }
+}
