@@ -4,6 +4,16 @@ const EnvSchema = z.object({
   TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the approvals table'),
   AWS_REGION: z.string().min(1, 'AWS_REGION is set by the Lambda runtime'),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  // Review channels (lambdas/handlers/channels/aws-wiring.ts and docs/channels.md say which function needs which).
+  SENDER_EMAIL: z.email().optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+  LINK_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'USER_POOL_ID looks like us-east-1_AbC123').optional(),
+  NOTIFIER_FUNCTION_NAME: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  SLACK_WEBHOOKS_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  COGNITO_DOMAIN: z.url().optional(),
+  COGNITO_CLIENT_ID: z.string().min(1).optional(),
 });
 export type LambdaConfig = z.infer<typeof EnvSchema>;
 

@@ -7,6 +7,8 @@ export const AuditKindSchema = z.enum([
   'message',
   'tool_call',
   'tool_result',
+  /** A voice flow put the caller on hold while a gate waits. */
+  'hold',
   'vote',
   'decision',
   'escalation',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConversationTurnSchema } from './action.ts';
 import { FlowChannelSchema } from './hitl-config.ts';
 import { FlowOutputSchema } from './flow-state.ts';
+import { RequestStatusSchema } from './request.ts';
 
 /** Our record of an execution's lifecycle; Step Functions' own statuses fold into these three. */
 export const ExecutionRecordStatusSchema = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']);
@@ -49,3 +50,42 @@ export type ExecutionStatus = 'running' | 'waiting_for_approval' | 'succeeded' |
 
 /** Execution names double as API ids: letters, digits and `-`, like the UUIDs the API generates. */
 export const EXECUTION_ID_PATTERN = /^[A-Za-z0-9-]{1,80}$/;
+
+/** The ARN Step Functions gives execution `name` of the state machine `stateMachineArn`. */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  const marker = ':stateMachine:';
+  const at = stateMachineArn.indexOf(marker);
+  if (at < 0) throw new Error(`not a state machine ARN: ${stateMachineArn}`);
+  return `${stateMachineArn.slice(0, at)}:execution:${stateMachineArn.slice(at + marker.length)}:${name}`;
+}
+
+/** A voice flow's hold event, as the caller heard it. */
+export const HoldEventSchema = z.object({
+  at: z.string(),
+  nodeId: z.string().optional(),
+  requestId: z.string().optional(),
+  message: z.string(),
+  musicUrl: z.string().optional(),
+});
+export type HoldEvent = z.infer<typeof HoldEventSchema>;
+
+/** GET /executions/{id}: an execution as the API shows it. */
+export const ExecutionViewSchema = z.object({
+  executionId: z.string(),
+  flowId: z.string(),
+  revision: z.number().int(),
+  status: z.enum(['running', 'waiting_for_approval', 'succeeded', 'failed']),
+  startedBy: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  /** The conversation so far: the final one once done, else the one of the newest gate's checkpoint. */
+  conversation: z.array(ConversationTurnSchema),
+  output: FlowOutputSchema.nullable().optional(),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+  pendingApprovalIds: z.array(z.string()),
+  approvals: z.array(z.object({ id: z.string(), nodeId: z.string(), step: z.string(), status: RequestStatusSchema })),
+  /** Voice flows only. */
+  holdEvents: z.array(HoldEventSchema).optional(),
+});
+export type ExecutionView = z.infer<typeof ExecutionViewSchema>;

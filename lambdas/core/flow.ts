@@ -101,12 +101,26 @@ export const FlowSchema = z
       for (const name of Object.keys(node.argPaths)) {
         if (name in node.args) ctx.addIssue({ code: 'custom', path: ['nodes', index, 'argPaths', name], message: `"${name}" is also a fixed argument` });
       }
+      const reserved = pathKeyIn(node.args);
+      if (reserved) ctx.addIssue({ code: 'custom', path: ['nodes', index, 'args'], message: `key "${reserved}" ends in ".$", which Step Functions reads as a path: use argPaths` });
     });
   });
 export type Flow = z.infer<typeof FlowSchema>;
 export type FlowInput = z.input<typeof FlowSchema>;
 
 type Ctx = z.RefinementCtx;
+
+// Fixed arguments are copied into the compiled Parameters, where a key ending in ".$" is a JSONPath.
+function pathKeyIn(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.map(pathKeyIn).find(Boolean);
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.endsWith('.$')) return key;
+    const nested = pathKeyIn(inner);
+    if (nested) return nested;
+  }
+  return undefined;
+}
 
 // A flow is a chain: one way out of each node, no cycles, every node on the path from the start.
 // Step ids of gates are unique per node, so a node must run at most once per execution.

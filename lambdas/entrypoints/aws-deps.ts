@@ -1,9 +1,14 @@
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { RequestRepository } from '#adapters/dynamodb/request-repository';
+import { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
+import { StatsRepository } from '#adapters/dynamodb/stats-repository';
+import { CompositeStats } from '#adapters/metrics/composite-stats';
+import { EmfStats } from '#adapters/metrics/emf-stats';
 import { SdkWorkflows } from '#adapters/stepfunctions/sdk-workflows';
 import { systemClock } from '#ports';
+import { LambdaDispatchNotifier } from '../channels/dispatch/lambda-dispatch-notifier.ts';
 import { loadLambdaConfig } from '../config.ts';
 import type { AppDeps } from '../handlers/deps.ts';
 
@@ -15,7 +20,12 @@ export function awsDeps(): AppDeps {
     store: new RequestRepository(db, config.TABLE_NAME),
     audit: new AuditRepository(db, config.TABLE_NAME, { retentionDays: config.AUDIT_RETENTION_DAYS }),
     workflows: new SdkWorkflows(),
-    notifier: recordOnlyNotifier,
+    // The gate and the sweeper hand notifications to the notifier function (async invoke), which
+    // alone holds the SES, Cognito and secret permissions; without it, the history records who to tell.
+    notifier: config.NOTIFIER_FUNCTION_NAME
+      ? new CompositeNotifier([recordOnlyNotifier, new LambdaDispatchNotifier(config.NOTIFIER_FUNCTION_NAME)])
+      : recordOnlyNotifier,
     clock: systemClock,
+    stats: new CompositeStats(new StatsRepository(db, config.TABLE_NAME), [new EmfStats()]),
   };
 }

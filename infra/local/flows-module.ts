@@ -1,0 +1,235 @@
+import { join } from 'node:path';
+import { ExecutionRepository } from '#adapters/dynamodb/execution-repository';
+import { ToolRunRepository } from '#adapters/dynamodb/tool-run-repository';
+import type { MailSender } from '#adapters/mail/mail-sender';
+import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
+import { OutboxMailSender } from '#adapters/mail/outbox-mail-sender';
+import type { FlowInput } from '#core/flow';
+import type { ExecutionRecord } from '#core/flow-execution';
+import type { Workflows } from '#ports';
+import { planResume } from '#usecases/plan-resume';
+import { recordExecutionEnd } from '#usecases/record-execution-end';
+import { scriptedModels, type AgentModels } from '../../lambdas/agents/models.ts';
+import { createAgentStepHandler } from '../../lambdas/handlers/flows/agent-step.ts';
+import type { FlowDeps } from '../../lambdas/handlers/flows/deps.ts';
+import { createFlowGateHandler } from '../../lambdas/handlers/flows/flow-gate.ts';
+import { createGateTimeoutHandler } from '../../lambdas/handlers/flows/gate-timeout.ts';
+import { executionRoutes } from '../../lambdas/handlers/flows/routes.ts';
+import { createToolStepHandler } from '../../lambdas/handlers/flows/tool-step.ts';
+import { createDemoTools } from '../../lambdas/tools/demo-tools.ts';
+import type { FlowSubstitutions } from '../../statemachines/compiler.ts';
+import { LocalFlowCatalog } from '../../statemachines/flow-catalog.ts';
+import { loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
+import type { LocalContext, LocalModule } from './module.ts';
+
+/** The in-process functions the compiled flows call, by the value substituted for each placeholder. */
+export const LOCAL_FLOW_FUNCTIONS = {
+  AgentFunctionArn: 'hitl-flow-agent',
+  ToolFunctionArn: 'hitl-flow-tool',
+  FlowGateFunctionArn: 'hitl-flow-gate',
+  GateTimeoutFunctionArn: 'hitl-flow-gate-timeout',
+} as const satisfies FlowSubstitutions;
+
+/** Who emails come from locally. */
+export const LOCAL_MAIL_FROM = 'support-agent@hitl.local';
+
+export interface FlowsModuleOptions {
+  /** The flows to deploy; the files in statemachines/flows/ by default. */
+  readonly flows?: readonly FlowInput[];
+  /** Where send_email writes its `.eml` files: `<dataDir>/outbox` by default; kept in memory without a data folder. */
+  readonly outboxDir?: string;
+  /** Replaces the outbox (tests). */
+  readonly mail?: MailSender;
+  readonly models?: AgentModels;
+  /** How long start-up waits for resumed executions to reach their gates again. */
+  readonly resumeWaitMs?: number;
+}
+
+const MAX_RESUMED = 1000;
+
+/**
+ * Flows in local mode: binds the flow functions in process, deploys every flow as its own state
+ * machine on the local engine, serves the executions API, records each execution's end, and on start
+ * resumes the executions a previous run of the server left running (see docs/flows.md).
+ */
+export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule {
+  return {
+    name: 'flows',
+    async start(ctx) {
+      const tools = createDemoTools({ mail: options.mail ?? mailSenderFor(ctx, options.outboxDir) });
+      const executions = new ExecutionRepository(ctx.db, ctx.tableName);
+      const catalog = new LocalFlowCatalog((name, definition) => ctx.engine.registerStateMachine(name, definition), LOCAL_FLOW_FUNCTIONS);
+      const watcher = new EndWatcher(ctx, executions);
+      const deps: FlowDeps = {
+        ...ctx.deps,
+        workflows: watcher.watching(ctx.engine),
+        executions,
+        toolRuns: new ToolRunRepository(ctx.db, ctx.tableName),
+        tools,
+        models: options.models ?? scriptedModels,
+        catalog,
+      };
+      const gates = new GateArrivals();
+      bindFunctions(ctx, deps, gates);
+
+      const flows = options.flows ? options.flows.map((flow) => parseFlow(flow, tools.names)) : loadFlowFiles(tools.names);
+      for (const flow of flows) catalog.deploy(flow);
+
+      await resumeRunning({ ctx, deps, catalog, watcher, gates, waitMs: options.resumeWaitMs ?? 10_000 });
+      return { routes: executionRoutes(deps), stop: () => watcher.stop() };
+    },
+  };
+}
+
+/** The flows module with the shipped flows, as `npm start` runs it. */
+export const flowsModule = createFlowsModule();
+
+/** send_email's outbox: one `.eml` file per message, or a list in memory when nothing is kept on disk. */
+function mailSenderFor(ctx: LocalContext, outboxDir: string | undefined): MailSender {
+  const folder = outboxDir ?? (ctx.dataDir ? join(ctx.dataDir, 'outbox') : undefined);
+  return folder ? new OutboxMailSender(folder, LOCAL_MAIL_FROM) : new MemoryMailSender(LOCAL_MAIL_FROM);
+}
+
+function bindFunctions(ctx: LocalContext, deps: FlowDeps, gates: GateArrivals): void {
+  const agent = createAgentStepHandler(deps);
+  const tool = createToolStepHandler(deps);
+  const gate = createFlowGateHandler(deps);
+  const timeout = createGateTimeoutHandler(deps);
+  const lambdaContext = {} as never;
+  const functions: Record<keyof typeof LOCAL_FLOW_FUNCTIONS, (payload: unknown) => Promise<unknown>> = {
+    AgentFunctionArn: (payload) => agent(payload, lambdaContext),
+    ToolFunctionArn: (payload) => tool(payload, lambdaContext),
+    FlowGateFunctionArn: async (payload) => {
+      const outcome = await gate(payload, lambdaContext);
+      gates.arrived(outcome.requestId);
+      return outcome;
+    },
+    GateTimeoutFunctionArn: (payload) => timeout(payload, lambdaContext),
+  };
+  for (const [key, fn] of Object.entries(functions) as [keyof typeof LOCAL_FLOW_FUNCTIONS, (payload: unknown) => Promise<unknown>][]) {
+    ctx.functions[LOCAL_FLOW_FUNCTIONS[key]] = fn;
+  }
+}
+
+/**
+ * Records each execution's end in its record as soon as the local engine reports it. Aborts caused by
+ * the server shutting down are not ends: those executions stay RUNNING and resume at the next start.
+ */
+class EndWatcher {
+  private stopping = false;
+
+  constructor(
+    private readonly ctx: LocalContext,
+    private readonly executions: ExecutionRepository,
+  ) {}
+
+  /** The engine as the use cases see it, with every started execution watched. */
+  watching(engine: LocalContext['engine']): Workflows {
+    return {
+      startExecution: async (arn, input, name) => {
+        const started = await engine.startExecution(arn, input, name);
+        this.watch(name ?? started.executionArn.split(':').at(-1)!, started.executionArn);
+        return started;
+      },
+      sendTaskSuccess: (token, output) => engine.sendTaskSuccess(token, output),
+      sendTaskFailure: (token, error, cause) => engine.sendTaskFailure(token, error, cause),
+      describeExecution: (arn) => engine.describeExecution(arn),
+    };
+  }
+
+  watch(executionId: string, runArn: string): void {
+    void this.ctx.engine
+      .waitForExecution(runArn)
+      .then(async (info) => {
+        if (this.stopping && info.status === 'ABORTED') return;
+        await recordExecutionEnd({ executions: this.executions, clock: this.ctx.deps.clock }, executionId, info);
+      })
+      .catch((error: unknown) => {
+        if (!this.stopping) console.error(`flows: could not record the end of execution ${executionId}`, error);
+      });
+  }
+
+  /**
+   * Called before the engine shuts down. Waiting for the watchers here would wait for executions
+   * that only end when the engine aborts them; after this their aborts are simply not recorded.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+  }
+}
+
+/** Lets start-up wait until resumed executions have re-run their gates (and so refreshed their task tokens). */
+class GateArrivals {
+  private readonly waiting = new Map<string, () => void>();
+
+  expect(requestId: string): Promise<void> {
+    return new Promise((resolve) => this.waiting.set(requestId, resolve));
+  }
+
+  arrived(requestId: string): void {
+    this.waiting.get(requestId)?.();
+    this.waiting.delete(requestId);
+  }
+}
+
+interface ResumeContext {
+  readonly ctx: LocalContext;
+  readonly deps: FlowDeps;
+  readonly catalog: LocalFlowCatalog;
+  readonly watcher: EndWatcher;
+  readonly gates: GateArrivals;
+  readonly waitMs: number;
+}
+
+/**
+ * Picks up every execution the previous server left running: from its newest gate's checkpoint (a
+ * copy of the machine whose StartAt is that gate, under the same execution name, so the gate finds
+ * its request and takes the new task token), or from its input if it never reached a gate. Start-up
+ * waits until the resumed gates have their new tokens, so a decision sent right after start reaches
+ * the waiting execution instead of a token of the old server.
+ */
+async function resumeRunning(resume: ResumeContext): Promise<void> {
+  const running = await resume.deps.executions.listRunning(MAX_RESUMED);
+  const arrivals: Promise<void>[] = [];
+  for (const record of running) {
+    try {
+      const arrival = await resumeOne(resume, record);
+      if (arrival) arrivals.push(arrival);
+    } catch (error) {
+      await fail(resume, record, 'Hitl.ResumeFailed', `the local engine could not resume this execution after a restart: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
+  if (running.length > 0) console.info(`flows: resumed ${running.length} execution(s) left running by the previous local server`);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(arrivals), new Promise((resolve) => (timer = setTimeout(resolve, resume.waitMs)))]);
+  clearTimeout(timer);
+}
+
+async function resumeOne(resume: ResumeContext, record: ExecutionRecord): Promise<Promise<void> | undefined> {
+  const deployed = await resume.catalog.get(record.flowId);
+  if (!deployed || deployed.revision !== record.revision) {
+    await fail(resume, record, 'Hitl.FlowChanged', `flow ${record.flowId} revision ${record.revision} is no longer deployed, so this execution cannot resume`);
+    return undefined;
+  }
+  const plan = await planResume(resume.deps, record);
+  if (plan.from === 'nowhere') {
+    await fail(resume, record, 'Hitl.NotResumed', plan.cause);
+    return undefined;
+  }
+  const arn = plan.from === 'checkpoint' ? resume.catalog.resumeArn(record.flowId, plan.stateName) : deployed.stateMachineArn;
+  const gateBack = plan.from === 'checkpoint' ? resume.gates.expect(plan.requestId) : undefined;
+  const { executionArn } = await resume.ctx.engine.startExecution(arn, plan.state, record.executionId);
+  // A run that fails before its gate never arrives there: its end releases start-up too.
+  const arrival = gateBack && Promise.race([gateBack, resume.ctx.engine.waitForExecution(executionArn).then(() => undefined)]);
+  await resume.deps.executions.recordRun(record.executionId, {
+    at: resume.deps.clock.now().toISOString(),
+    from: plan.from === 'checkpoint' ? plan.stateName : 'input',
+    runArn: executionArn,
+  });
+  resume.watcher.watch(record.executionId, executionArn);
+  return arrival;
+}
+
+async function fail(resume: ResumeContext, record: ExecutionRecord, error: string, cause: string): Promise<void> {
+  await resume.deps.executions.markEnded(record.executionId, { status: 'FAILED', at: resume.deps.clock.now().toISOString(), error, cause });
+}

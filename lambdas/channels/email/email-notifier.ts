@@ -1,0 +1,78 @@
+import type { ApprovalRequest } from '#core/request';
+import type { Notifier, NotifyReason, NotifyReport } from '#ports';
+import type { MailSender } from '#adapters/mail/mail-sender';
+import { recipientsOf, type Directory } from '../directory.ts';
+import { summarize } from '../request-summary.ts';
+import { messageOf, withRetry, type RetryOptions } from '../retry.ts';
+import { dashboardUrl, issueDecisionLinks, type LinkIssuerDeps } from './link-issuer.ts';
+import { renderApprovalEmail } from './email-template.ts';
+
+export interface EmailNotifierDeps extends LinkIssuerDeps {
+  readonly directory: Directory;
+  readonly mail: MailSender;
+  readonly retry?: RetryOptions;
+}
+
+/** Mails go out a few at a time: SES accounts start at 14 messages a second. */
+const CONCURRENCY = 4;
+/** A group larger than this is a misconfiguration, not an audience; the rest are reported, not mailed. */
+const MAX_RECIPIENTS = 100;
+
+/**
+ * Emails each approver of the request's current level (its users and the members of its groups)
+ * the context and their own approve / reject links. Never throws: the report names who got the
+ * mail and who did not, and why.
+ */
+export class EmailNotifier implements Notifier {
+  constructor(private readonly deps: EmailNotifierDeps) {}
+
+  async notify(request: ApprovalRequest, reason: NotifyReason): Promise<NotifyReport[]> {
+    let contacts;
+    try {
+      contacts = await withRetry(() => recipientsOf(this.deps.directory, request), this.deps.retry);
+    } catch (error) {
+      return [{ channel: 'email', ok: false, error: `directory lookup failed: ${messageOf(error)}` }];
+    }
+    const reachable = contacts.filter((contact) => contact.email).slice(0, MAX_RECIPIENTS);
+    if (reachable.length === 0) {
+      return [{ channel: 'email', ok: false, error: 'no approver of this level has an email address in the directory' }];
+    }
+
+    const summary = summarize(request);
+    const sent: string[] = [];
+    const failed: { to: string; error: string }[] = [];
+    const queue = [...reachable];
+    const worker = async () => {
+      for (let contact = queue.shift(); contact; contact = queue.shift()) {
+        const to = contact.email as string;
+        try {
+          const links = await issueDecisionLinks(this.deps, request, contact.userId);
+          const email = renderApprovalEmail({
+            summary,
+            reason,
+            recipientName: contact.name ?? contact.userId,
+            links,
+            dashboardUrl: dashboardUrl(this.deps.baseUrl(), request.id),
+          });
+          await withRetry(() => this.deps.mail.send({ to, ...email, headers: { 'X-Hitl-Request-Id': request.id } }), this.deps.retry);
+          sent.push(to);
+        } catch (error) {
+          failed.push({ to, error: messageOf(error) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, reachable.length) }, worker));
+
+    const reports: NotifyReport[] = [];
+    if (sent.length) reports.push({ channel: 'email', ok: true, recipients: sent });
+    if (failed.length) {
+      reports.push({
+        channel: 'email',
+        ok: false,
+        recipients: failed.map((f) => f.to),
+        error: failed.map((f) => `${f.to}: ${f.error}`).join('; ').slice(0, 1_000),
+      });
+    }
+    return reports;
+  }
+}

@@ -1,0 +1,22 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { MailSender } from '#adapters/mail/mail-sender';
+import { bedrockModels } from '../agents/models.ts';
+import { createAgentStepHandler } from '../handlers/flows/agent-step.ts';
+import { createDemoTools } from '../tools/demo-tools.ts';
+import { awsDeps } from './aws-deps.ts';
+
+/** The agent function describes tools to the model but never runs them. */
+const noMail: MailSender = {
+  send: async () => {
+    throw new Error('the agent function does not send mail; the tool function does');
+  },
+};
+
+const bedrock = new BedrockRuntimeClient({ maxAttempts: 3 });
+
+/** `${AgentFunctionArn}`: one model turn at an agent node (Bedrock Converse, or the scripted model). */
+export const handler = createAgentStepHandler({
+  models: bedrockModels((command) => bedrock.send(command)),
+  tools: createDemoTools({ mail: noMail }),
+  audit: awsDeps().audit,
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { FlowIdSchema } from '#core/flow';
+import { FlowChannelSchema } from '#core/hitl-config';
+
+const DeployedFlowsSchema = z.record(
+  FlowIdSchema,
+  z.object({ stateMachineArn: z.string().startsWith('arn:'), revision: z.number().int().min(1), channel: FlowChannelSchema }).strict(),
+);
+
+const json = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+    return z.NEVER;
+  }
+});
+
+/** Environment of the flow functions; each reads the part it needs. */
+const FlowEnvSchema = z.object({
+  /** Tool function: who send_email's messages come from (an SES-verified identity). */
+  TOOL_MAIL_FROM: z.email().optional(),
+  /**
+   * API function: the deployed flows, `{"support-agent":{"stateMachineArn":"arn:...","revision":1,"channel":"async"}}`.
+   * Unset means no flows are deployed next to this API: starting one answers 404.
+   */
+  FLOW_STATE_MACHINES: json.pipe(DeployedFlowsSchema).optional(),
+});
+export type FlowConfig = z.infer<typeof FlowEnvSchema>;
+
+/** Reads the flow settings once, naming every bad variable in one message. */
+export function loadFlowConfig(env: NodeJS.ProcessEnv = process.env): FlowConfig {
+  const result = FlowEnvSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid flow configuration: ${problems}`);
+  }
+  return result.data;
+}
+
+/** The tool function's sender; throws when it is not configured. */
+export function toolMailFrom(config: FlowConfig): string {
+  if (!config.TOOL_MAIL_FROM) throw new Error('invalid flow configuration: TOOL_MAIL_FROM must name the sender of send_email');
+  return config.TOOL_MAIL_FROM;
+}

@@ -1,0 +1,22 @@
+import middy from '@middy/core';
+import type { FlowState } from '#core/flow-state';
+import { parseOrThrow } from '#core/validation';
+import { applyDecision } from '#usecases/apply-decision';
+import { toolStep } from '#usecases/tool-step';
+import { logger } from '../logger.ts';
+import type { FlowDeps } from './deps.ts';
+import { ToolFunctionPayloadSchema } from './payloads.ts';
+
+/**
+ * The tool function, invoked by `.Tool` (put the next tool call through the policy, run it if it may)
+ * and by `.Apply` (carry out the gate's decision). Both run tools, so they share one function and
+ * one set of permissions.
+ */
+export function createToolStepHandler(deps: Pick<FlowDeps, 'tools' | 'toolRuns' | 'audit' | 'clock'>) {
+  return middy<unknown, FlowState>().handler(async (event) => {
+    const input = parseOrThrow(ToolFunctionPayloadSchema, event, 'tool step payload');
+    const state = input.op === 'tool' ? await toolStep(deps, input) : await applyDecision(deps, input);
+    logger.info(`tool ${input.op}`, { executionId: input.executionId, nodeId: input.node.id, next: state.next });
+    return state;
+  });
+}

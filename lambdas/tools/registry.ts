@@ -1,0 +1,30 @@
+import type { ToolDefinition, ToolSpec } from './tool.ts';
+import { specOf } from './tool.ts';
+
+/** The tools an installation offers, by name. Flow files name tools; this is where names meet code. */
+export class ToolRegistry {
+  private readonly byName = new Map<string, ToolDefinition<any>>();
+
+  constructor(tools: readonly ToolDefinition<any>[]) {
+    for (const tool of tools) {
+      if (this.byName.has(tool.name)) throw new Error(`tool "${tool.name}" is registered twice`);
+      this.byName.set(tool.name, tool);
+    }
+  }
+
+  get(name: string): ToolDefinition<any> | undefined {
+    return this.byName.get(name);
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Specs of the named tools, for the model; unknown names are skipped (flows are checked on load). */
+  specs(names: readonly string[]): ToolSpec[] {
+    return names.flatMap((name) => {
+      const tool = this.byName.get(name);
+      return tool ? [specOf(tool)] : [];
+    });
+  }
+}

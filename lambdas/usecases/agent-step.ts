@@ -1,0 +1,52 @@
+import type { AgentNode } from '#core/flow';
+import { AgentTurnLimitError } from '#core/flow-errors';
+import type { FlowState } from '#core/flow-state';
+import type { AuditLog } from '#ports';
+import { isToolTurn } from '../agents/agent-model.ts';
+import type { AgentModels } from '../agents/models.ts';
+import type { ToolSpec } from '../tools/tool.ts';
+import { auditStep, type FlowStepInput } from './flow-step.ts';
+
+export interface AgentStepDeps {
+  readonly models: AgentModels;
+  readonly tools: { specs(names: readonly string[]): ToolSpec[] };
+  readonly audit: AuditLog;
+}
+
+/**
+ * One model turn at an agent node. Tool calls become pending (the tool step puts each through the
+ * gate policy); an answer ends the node, except in blocking mode, where the answer itself waits for a
+ * person first. In audit mode what the agent says is logged (its tool calls are logged by the tool step).
+ */
+export async function agentStep(deps: AgentStepDeps, input: FlowStepInput<AgentNode>): Promise<FlowState> {
+  const { node, state } = input;
+  if (state.turns >= node.maxTurns) throw new AgentTurnLimitError(node.id, node.maxTurns);
+  const model = deps.models.modelFor(node.model, node.system);
+  const turn = await model.next(state.conversation, deps.tools.specs(node.tools));
+  const turns = state.turns + 1;
+
+  if (isToolTurn(turn)) {
+    if (node.hitl.mode === 'audit' && turn.message) await auditStep(deps.audit, input, 'message', { text: turn.message, toolCalls: turn.toolCalls.length });
+    return {
+      ...state,
+      conversation: [...state.conversation, { role: 'assistant', content: turn.message ?? '', toolCalls: turn.toolCalls }],
+      pending: turn.toolCalls,
+      next: 'tool',
+      turns,
+    };
+  }
+
+  const text = 'message' in turn ? (turn.message ?? '') : '';
+  if (node.hitl.mode === 'blocking') {
+    // The answer is not part of the conversation until a person lets it through.
+    return { ...state, next: 'gate', gate: { step: `message-${state.conversation.length}`, action: { kind: 'message', text } }, turns };
+  }
+  if (node.hitl.mode === 'audit') await auditStep(deps.audit, input, 'message', { text });
+  return {
+    ...state,
+    conversation: [...state.conversation, { role: 'assistant', content: text }],
+    output: { message: text },
+    next: 'done',
+    turns: 0,
+  };
+}

@@ -1,0 +1,70 @@
+import { ValidationError } from '#core/errors';
+import { toolTurn, withGrant, type FlowState, type ToolOutcome } from '#core/flow-state';
+import type { WorkflowDecision } from '#core/request';
+import { routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
+import { runToolOnce } from './run-tool-once.ts';
+import type { ToolStepDeps } from './tool-step.ts';
+
+const DEFAULT_REASON: Record<Exclude<WorkflowDecision['outcome'], 'approved'>, string> = {
+  rejected: 'An approver rejected this without giving a reason.',
+  timed_out: 'No one decided in time.',
+};
+
+/**
+ * Carries out the decision the gate returned. An approved tool call runs, with the approver's edited
+ * arguments if any, under the approval request id as idempotency key; a rejected or timed-out one
+ * becomes a tool result that tells the agent why, so it can offer the user an alternative. An
+ * `execution`-scoped answer is remembered in the grants. An approved answer is released to the user;
+ * a rejected one ends the flow with a notice instead.
+ */
+export async function applyDecision(deps: ToolStepDeps, input: FlowStepInput): Promise<FlowState> {
+  const { state, node } = input;
+  const { gate, decision } = state;
+  if (!gate || !decision) {
+    throw new ValidationError('no decision to apply', [{ path: 'state.decision', message: 'the gate returned no decision' }]);
+  }
+  const cleared: FlowState = { ...state, gate: null, decision: null };
+  const reason = decision.outcome === 'approved' ? undefined : (decision.reason ?? DEFAULT_REASON[decision.outcome]);
+
+  if (gate.action.kind === 'message') {
+    const text = gate.action.text;
+    if (decision.outcome === 'approved') {
+      return { ...cleared, conversation: [...state.conversation, { role: 'assistant', content: text }], output: { message: text }, next: 'done', turns: 0 };
+    }
+    const notice = `A reviewer held this answer back: ${reason}`;
+    return { ...cleared, conversation: [...state.conversation, { role: 'assistant', content: notice }], output: { message: notice, heldBack: true }, next: 'end', turns: 0 };
+  }
+
+  const call = gate.action.toolCall;
+  const grants =
+    decision.scope === 'execution' ? withGrant(state.grants, call.name, decision.outcome === 'approved' ? 'allow' : 'deny') : state.grants;
+  const outcome = await outcomeOf(deps, input, decision, call, reason);
+  const pending = withoutCall(state.pending, call.id);
+  return {
+    ...cleared,
+    grants,
+    pending,
+    conversation: [...state.conversation, toolTurn(call, outcome)],
+    next: routeAfterTool(node, pending),
+  };
+}
+
+async function outcomeOf(
+  deps: ToolStepDeps,
+  input: FlowStepInput,
+  decision: WorkflowDecision,
+  call: { id: string; name: string; args: Record<string, unknown> },
+  reason: string | undefined,
+): Promise<ToolOutcome> {
+  if (decision.outcome === 'rejected') return { status: 'rejected', reason: reason!, approver: decision.approver };
+  if (decision.outcome === 'timed_out') return { status: 'timed_out', reason: reason! };
+  const tool = deps.tools.get(call.name);
+  if (!tool) return { status: 'error', error: `tool "${call.name}" is no longer available` };
+  const args = tool.input.safeParse(decision.editedArgs ?? call.args);
+  if (!args.success) {
+    return { status: 'error', error: `the approved arguments for ${call.name} are invalid: ${args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` };
+  }
+  const outcome = await runToolOnce(deps, { tool, args: args.data, key: decision.requestId, executionId: input.executionId });
+  if (outcome.status !== 'ok') return outcome;
+  return { ...outcome, approvedBy: decision.approver, ...(decision.editedArgs ? { editedArgs: decision.editedArgs } : {}) };
+}

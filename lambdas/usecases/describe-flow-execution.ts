@@ -1,0 +1,83 @@
+import type { ConversationTurn } from '#core/action';
+import { NotFoundError } from '#core/errors';
+import type { ExecutionRecord, ExecutionStatus, ExecutionView, HoldEvent } from '#core/flow-execution';
+import type { ApprovalRequest } from '#core/request';
+import type { ApprovalStore, AuditLog, Clock, Workflows } from '#ports';
+import type { ExecutionStore } from './flow-ports.ts';
+import { recordExecutionEnd } from './record-execution-end.ts';
+
+export interface DescribeFlowDeps {
+  readonly executions: ExecutionStore;
+  readonly workflows: Pick<Workflows, 'describeExecution'>;
+  readonly store: Pick<ApprovalStore, 'listByExecution'>;
+  readonly audit: Pick<AuditLog, 'chain'>;
+  readonly clock: Clock;
+}
+
+/**
+ * An execution as the API shows it. While the record says running, Step Functions is asked for the
+ * truth, and an execution found over is recorded as such (so the record catches up even where no one
+ * watched the execution end).
+ */
+export async function describeFlowExecution(deps: DescribeFlowDeps, executionId: string): Promise<ExecutionView> {
+  let record = await deps.executions.get(executionId);
+  if (!record) throw new NotFoundError(`execution ${executionId} not found`);
+  if (record.status === 'RUNNING') record = await reconcile(deps, record);
+
+  const requests = (await deps.store.listByExecution(executionId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const pending = requests.filter((request) => request.status === 'pending');
+  const status: ExecutionStatus =
+    record.status === 'SUCCEEDED' ? 'succeeded' : record.status === 'FAILED' ? 'failed' : pending.length > 0 ? 'waiting_for_approval' : 'running';
+
+  return {
+    executionId: record.executionId,
+    flowId: record.flowId,
+    revision: record.revision,
+    status,
+    startedBy: record.startedBy,
+    startedAt: record.startedAt,
+    ...(record.endedAt ? { endedAt: record.endedAt } : {}),
+    conversation: conversationOf(record, requests),
+    ...(record.result ? { output: record.result.output } : {}),
+    ...(record.error ? { error: record.error, cause: record.cause } : {}),
+    pendingApprovalIds: pending.map((request) => request.id),
+    approvals: requests.map((request) => ({ id: request.id, nodeId: request.nodeId, step: request.step, status: request.status })),
+    ...(record.channel === 'voice' ? { holdEvents: await holdEventsOf(deps, executionId) } : {}),
+  };
+}
+
+async function reconcile(deps: DescribeFlowDeps, record: ExecutionRecord): Promise<ExecutionRecord> {
+  let description;
+  try {
+    description = await deps.workflows.describeExecution(record.runArn);
+  } catch {
+    // Unknown to the engine (a local run lost in a restart not yet resumed): the record stands.
+    return record;
+  }
+  const end = await recordExecutionEnd(deps, record.executionId, description);
+  if (!end) return record;
+  return (await deps.executions.get(record.executionId)) ?? record;
+}
+
+function conversationOf(record: ExecutionRecord, requests: ApprovalRequest[]): ConversationTurn[] {
+  if (record.result) return record.result.conversation;
+  for (const request of [...requests].reverse()) {
+    const state = request.checkpoint?.state as { conversation?: ConversationTurn[] } | undefined;
+    if (Array.isArray(state?.conversation)) return state.conversation;
+  }
+  const input = record.input as { conversation?: ConversationTurn[] } | undefined;
+  return Array.isArray(input?.conversation) ? input.conversation : [];
+}
+
+async function holdEventsOf(deps: DescribeFlowDeps, executionId: string): Promise<HoldEvent[]> {
+  const entries = await deps.audit.chain(executionId);
+  return entries
+    .filter((entry) => entry.kind === 'hold')
+    .map((entry) => ({
+      at: entry.at,
+      ...(entry.nodeId ? { nodeId: entry.nodeId } : {}),
+      ...(entry.requestId ? { requestId: entry.requestId } : {}),
+      message: String(entry.detail.message ?? ''),
+      ...(typeof entry.detail.musicUrl === 'string' ? { musicUrl: entry.detail.musicUrl } : {}),
+    }));
+}

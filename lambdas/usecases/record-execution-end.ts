@@ -1,0 +1,57 @@
+import type { ExecutionEnd } from '#core/flow-execution';
+import { FlowStateSchema } from '#core/flow-state';
+import type { Clock, ExecutionDescription } from '#ports';
+import type { ExecutionStore } from './flow-ports.ts';
+
+export interface RecordEndDeps {
+  readonly executions: Pick<ExecutionStore, 'markEnded'>;
+  readonly clock: Clock;
+}
+
+/** How a Step Functions execution that is over ended, in the record's terms; undefined while it runs. */
+export function endOf(description: ExecutionDescription, at: string): ExecutionEnd | undefined {
+  switch (description.status) {
+    case 'RUNNING':
+      return undefined;
+    case 'SUCCEEDED': {
+      const state = FlowStateSchema.safeParse(description.output);
+      return {
+        status: 'SUCCEEDED',
+        at,
+        result: state.success ? { output: state.data.output, conversation: state.data.conversation } : { output: null, conversation: [] },
+      };
+    }
+    default:
+      return {
+        status: 'FAILED',
+        at,
+        error: description.error ?? `States.${description.status}`,
+        cause: readableCause(description.cause) ?? `the execution ended as ${description.status}`,
+      };
+  }
+}
+
+/**
+ * A Lambda task's cause is the runtime's error document (type, message, stack trace): API callers
+ * get the message, not the trace.
+ */
+function readableCause(cause: string | undefined): string | undefined {
+  if (cause === undefined) return undefined;
+  try {
+    const document = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof document?.errorMessage === 'string') return document.errorMessage;
+  } catch {
+    // not a Lambda error document
+  }
+  return cause;
+}
+
+/**
+ * Records the end of an execution once Step Functions reports it over. Idempotent: the first report
+ * wins, later ones change nothing. Returns the end, or undefined while the execution runs.
+ */
+export async function recordExecutionEnd(deps: RecordEndDeps, executionId: string, description: ExecutionDescription): Promise<ExecutionEnd | undefined> {
+  const end = endOf(description, deps.clock.now().toISOString());
+  if (end) await deps.executions.markEnded(executionId, end);
+  return end;
+}

@@ -1,0 +1,74 @@
+import type { ToolCall } from '#core/action';
+import type { FlowNode } from '#core/flow';
+import { toolTurn, type FlowState, type ToolOutcome } from '#core/flow-state';
+import { evaluateGate } from '#core/policy';
+import type { AuditLog } from '#ports';
+import type { ToolDefinition } from '../tools/tool.ts';
+import { auditStep, routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
+import { runToolOnce, type RunToolDeps } from './run-tool-once.ts';
+
+export interface ToolStepDeps extends RunToolDeps {
+  readonly tools: { get(name: string): ToolDefinition<any> | undefined };
+  readonly audit: AuditLog;
+}
+
+export interface ToolStepInput extends FlowStepInput {
+  /** A tool node's call, built by its state from fixed and state-derived arguments; agent nodes use `pending`. */
+  readonly call?: ToolCall;
+}
+
+/** The idempotency key of a call that runs without an approval. */
+export function directRunKey(executionId: string, nodeId: string, callId: string): string {
+  return `${executionId}/${nodeId}/${callId}`;
+}
+
+/**
+ * Handles the next pending tool call through the gate policy, with this execution's grants:
+ * approved tools run at once, blocked ones are refused with a reason the agent reads, audited ones
+ * run and are logged, and the rest pause at the node's gate (step = the tool call id).
+ */
+export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promise<FlowState> {
+  const { node } = input;
+  const state: FlowState = input.call ? { ...input.state, pending: [input.call] } : input.state;
+  const call = state.pending[0];
+  if (!call) return { ...state, next: routeAfterTool(node, []) };
+
+  const finish = (outcome: ToolOutcome): FlowState => {
+    const pending = withoutCall(state.pending, call.id);
+    return { ...state, conversation: [...state.conversation, toolTurn(call, outcome)], pending, next: routeAfterTool(node, pending) };
+  };
+
+  const tool = deps.tools.get(call.name);
+  if (!tool || !isOffered(node, call.name)) {
+    return finish({ status: 'refused', reason: `There is no tool "${call.name}" at this step. Answer without it.` });
+  }
+  const args = tool.input.safeParse(call.args);
+  if (!args.success) {
+    return finish({ status: 'error', error: `invalid arguments for ${call.name}: ${args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` });
+  }
+
+  const verdict = evaluateGate(node.hitl, { kind: 'tool_call', toolCall: call }, state.grants);
+  switch (verdict.outcome) {
+    case 'pause':
+      return { ...state, next: 'gate', gate: { step: call.id, action: { kind: 'tool_call', toolCall: call } } };
+    case 'deny':
+      await auditStep(deps.audit, input, 'gate_denied', { toolCall: call, why: verdict.why, reason: verdict.reason }, 'system:policy');
+      return finish({ status: 'refused', reason: verdict.reason });
+    case 'log': {
+      await auditStep(deps.audit, input, 'tool_call', { toolCall: call });
+      const outcome = await runToolOnce(deps, { tool, args: args.data, key: directRunKey(input.executionId, node.id, call.id), executionId: input.executionId });
+      await auditStep(deps.audit, input, 'tool_result', { toolCallId: call.id, name: call.name, outcome }, `tool:${call.name}`);
+      return finish(outcome);
+    }
+    case 'pass': {
+      if (node.hitl.mode === 'confirm_tools') {
+        await auditStep(deps.audit, input, 'gate_passed', { toolCall: call, why: verdict.why }, 'system:policy');
+      }
+      return finish(await runToolOnce(deps, { tool, args: args.data, key: directRunKey(input.executionId, node.id, call.id), executionId: input.executionId }));
+    }
+  }
+}
+
+function isOffered(node: FlowNode, name: string): boolean {
+  return node.type === 'agent' ? node.tools.includes(name) : node.tool === name;
+}

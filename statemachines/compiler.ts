@@ -1,0 +1,150 @@
+import { flowPath, hasGate, type Flow, type FlowNode, type ToolNode } from '#core/flow';
+import { timeoutAtLevel, totalWaitSeconds } from '#core/hitl-config';
+import type { AslDefinition } from './definitions.ts';
+import { DONE_STATE, nodeStates } from './flow-state-names.ts';
+
+/**
+ * The `${Name}` placeholders of a compiled flow, filled by CDK's DefinitionSubstitutions on AWS and by
+ * local function names in local mode.
+ */
+export const FLOW_SUBSTITUTION_KEYS = ['AgentFunctionArn', 'ToolFunctionArn', 'FlowGateFunctionArn', 'GateTimeoutFunctionArn'] as const;
+export type FlowSubstitutions = Readonly<Record<(typeof FLOW_SUBSTITUTION_KEYS)[number], string>>;
+
+/** Version of the state a gate checkpoints; a later release that changes FlowState reads older ones by it. */
+export const CHECKPOINT_SCHEMA_VERSION = 1;
+/** An async gate's Step Functions timeout sits this far above the sweeper's deadline: the sweeper goes first. */
+export const GATE_HARD_CAP_MARGIN_SECONDS = 300;
+
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const LAMBDA_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const TRANSIENT_LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const LAMBDA_RETRY = { ErrorEquals: TRANSIENT_LAMBDA_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 };
+// Outlasts a crashed run's tool-run lease (5 minutes): 5+10+20+40+80+160 s.
+const TOOL_RUN_RETRY = { ErrorEquals: ['Hitl.ToolRunInProgress'], IntervalSeconds: 5, MaxAttempts: 6, BackoffRate: 2 };
+const STEP_TIMEOUT_SECONDS = { agent: 120, tool: 120, timedOut: 30 };
+
+type State = Record<string, unknown>;
+
+/**
+ * Compiles a flow graph to an Amazon States Language definition (JSONPath only: no JSONata, no Assign).
+ *
+ * Every node is a small loop of top-level states over the execution state (FlowState): an agent node
+ * asks the model (`.Agent`), routes on `$.next` (`.Route`), handles one pending tool call at a time
+ * (`.Tool`), and, when its mode can pause, waits at its gate (`.Gate`, a `.waitForTaskToken` task),
+ * then applies the decision (`.Apply`). A node in `disabled` or `audit` mode has no gate states at all.
+ * Gates are top-level states, never inside a Map, so a restarted local engine can resume a checkpoint
+ * by running a copy whose StartAt is the gate. Lambda tasks return the whole next state.
+ */
+export function compileFlow(flow: Flow): AslDefinition {
+  const path = flowPath(flow);
+  const states: Record<string, State> = {};
+  path.forEach((node, i) => {
+    const after = path[i + 1] ? entryOf(path[i + 1]) : DONE_STATE;
+    Object.assign(states, node.type === 'agent' ? agentStates(flow, node, after) : toolStates(flow, node, after));
+  });
+  states[DONE_STATE] = { Type: 'Succeed' };
+  return {
+    Comment: `${flow.name} (flow ${flow.id}, revision ${flow.revision}, ${flow.channel}); compiled from statemachines/flows/${flow.id}.json`,
+    StartAt: entryOf(path[0]),
+    States: states,
+  };
+}
+
+/** The first state of a node. */
+export function entryOf(node: FlowNode): string {
+  return node.type === 'agent' ? nodeStates(node.id).agent : nodeStates(node.id).tool;
+}
+
+function agentStates(flow: Flow, node: Extract<FlowNode, { type: 'agent' }>, after: string): Record<string, State> {
+  const names = nodeStates(node.id);
+  const gated = hasGate(node);
+  const choices = [
+    routeTo('tool', names.tool),
+    routeTo('agent', names.agent),
+    ...(gated ? [routeTo('gate', names.gate), routeTo('end', DONE_STATE)] : []),
+  ];
+  return {
+    [names.agent]: lambdaStep(flow, node, '${AgentFunctionArn}', names.route, STEP_TIMEOUT_SECONDS.agent, {}),
+    [names.route]: { Type: 'Choice', Choices: choices, Default: after },
+    [names.tool]: lambdaStep(flow, node, '${ToolFunctionArn}', names.route, STEP_TIMEOUT_SECONDS.tool, { op: 'tool' }, [TOOL_RUN_RETRY]),
+    ...(gated ? gateStates(flow, node, names.route) : {}),
+  };
+}
+
+function toolStates(flow: Flow, node: ToolNode, after: string): Record<string, State> {
+  const names = nodeStates(node.id);
+  const gated = hasGate(node);
+  const call = { id: node.id, name: node.tool, args: { ...node.args, ...Object.fromEntries(Object.entries(node.argPaths).map(([name, path]) => [`${name}.$`, path])) } };
+  return {
+    [names.tool]: lambdaStep(flow, node, '${ToolFunctionArn}', gated ? names.route : after, STEP_TIMEOUT_SECONDS.tool, { op: 'tool', call }, [TOOL_RUN_RETRY]),
+    // A tool node's decision leaves nothing pending, so after its gate the flow moves straight on.
+    ...(gated ? { [names.route]: { Type: 'Choice', Choices: [routeTo('gate', names.gate)], Default: after } } : {}),
+    ...(gated ? gateStates(flow, node, after) : {}),
+  };
+}
+
+function gateStates(flow: Flow, node: FlowNode, afterApply: string): Record<string, State> {
+  const names = nodeStates(node.id);
+  const voice = flow.channel === 'voice';
+  return {
+    [names.gate]: {
+      Type: 'Task',
+      Comment: voice
+        ? 'Voice gate: the caller hears the hold message; TimeoutSeconds is the deadline itself.'
+        : `Waits for a person. TimeoutSeconds is a hard cap ${GATE_HARD_CAP_MARGIN_SECONDS} s above the sweeper's deadline.`,
+      Resource: LAMBDA_CALLBACK,
+      Parameters: {
+        FunctionName: '${FlowGateFunctionArn}',
+        Payload: {
+          'taskToken.$': '$$.Task.Token',
+          'executionId.$': '$$.Execution.Name',
+          workflowId: flow.id,
+          nodeId: node.id,
+          'step.$': '$.gate.step',
+          channel: flow.channel,
+          hitl: node.hitl,
+          'action.$': '$.gate.action',
+          'requestedBy.$': '$.requestedBy',
+          checkpoint: { schemaVersion: CHECKPOINT_SCHEMA_VERSION, stateName: names.gate, 'state.$': '$' },
+          ...(voice ? { hold: { message: flow.voice.holdMessage, ...(flow.voice.holdMusicUrl ? { musicUrl: flow.voice.holdMusicUrl } : {}) } } : {}),
+        },
+      },
+      TimeoutSeconds: gateTimeoutSeconds(flow, node),
+      ResultPath: '$.decision',
+      Retry: [LAMBDA_RETRY],
+      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: names.timedOut }],
+      Next: names.apply,
+    },
+    [names.timedOut]: lambdaStep(flow, node, '${GateTimeoutFunctionArn}', names.apply, STEP_TIMEOUT_SECONDS.timedOut, {}),
+    [names.apply]: lambdaStep(flow, node, '${ToolFunctionArn}', afterApply, STEP_TIMEOUT_SECONDS.tool, { op: 'apply' }, [TOOL_RUN_RETRY]),
+  };
+}
+
+/**
+ * A voice gate times out at its deadline (its Catch records the timeout); an async gate's timeout is a
+ * hard cap above every escalation level, so the sweeper times requests out and escalates first.
+ */
+export function gateTimeoutSeconds(flow: Pick<Flow, 'channel'>, node: FlowNode): number {
+  if (flow.channel === 'voice') return timeoutAtLevel(node.hitl, 0, 'voice');
+  return totalWaitSeconds(node.hitl, 'async') + GATE_HARD_CAP_MARGIN_SECONDS;
+}
+
+function routeTo(next: string, state: string): State {
+  return { Variable: '$.next', StringEquals: next, Next: state };
+}
+
+function lambdaStep(flow: Flow, node: FlowNode, functionArn: string, next: string, timeoutSeconds: number, extra: Record<string, unknown>, retry: State[] = []): State {
+  return {
+    Type: 'Task',
+    Resource: LAMBDA_INVOKE,
+    Parameters: {
+      FunctionName: functionArn,
+      Payload: { ...extra, 'executionId.$': '$$.Execution.Name', flowId: flow.id, node, 'state.$': '$' },
+    },
+    // The function returns the whole next state.
+    OutputPath: '$.Payload',
+    TimeoutSeconds: timeoutSeconds,
+    Retry: [LAMBDA_RETRY, ...retry],
+    Next: next,
+  };
+}

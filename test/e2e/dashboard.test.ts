@@ -1,0 +1,125 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
+import { startLocalApp, type LocalApp } from '#local/app';
+import { channelsModule } from '#local/channels-module';
+import { pausedGate } from '../support/channels.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`dashboard browser test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+/** `HITL_UPDATE_DOCS=1` refreshes docs/dashboard.png and docs/example-email.eml from this run. */
+const updateDocs = process.env.HITL_UPDATE_DOCS === '1';
+const docs = (name: string) => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
+
+const mail = new MemoryMailSender();
+let app: LocalApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  app = await startLocalApp({ sweepIntervalMs: 0, modules: [channelsModule({ mail, env: {} })] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Opens the dashboard signed in as `user`, failing the test on any CSP violation or page error. */
+async function openDashboard(user: string, groups: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto(`${app.url}/`);
+  await page.fill('#user', user);
+  await page.fill('#groups', groups);
+  await page.click('#identity-form button[type=submit]');
+  return { page, problems };
+}
+
+describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
+  it('approves a paused request with edited arguments and the workflow finishes', async () => {
+    // Prepare
+    const { request, executionArn } = await pausedGate(app, {
+      workflowId: 'support-agent',
+      args: { to: 'carol@example.com', subject: 'Our refund policy', body: 'Refunds within 30 days.' },
+      conversation: [
+        { role: 'user', content: 'Please email carol@example.com our refund policy.' },
+        { role: 'assistant', content: 'I will send Carol the refund policy by email.' },
+      ],
+    });
+    const { page, problems } = await openDashboard('bob', 'approvers');
+    const item = page.locator(`button.item[data-id="${request.id}"]`);
+    await item.waitFor();
+    if (updateDocs) {
+      await item.click();
+      await page.locator('#approve').waitFor();
+      await page.screenshot({ path: docs('dashboard.png'), fullPage: true });
+      const bobMail = mail.sent.find((m) => m.to === 'bob@example.com' && m.raw.includes(request.id));
+      if (bobMail) writeFileSync(docs('example-email.eml'), bobMail.raw);
+    }
+
+    // Act
+    await item.click();
+    await page.locator('#args').fill(JSON.stringify({ to: 'carol@example.com', subject: 'Our refund policy', body: 'Refunds within 60 days.' }, null, 2));
+    await page.fill('#reason', 'checked the policy');
+    await page.click('#approve');
+    const finished = await app.engine.waitForExecution(executionArn, 10_000);
+
+    // Assess
+    await expect.poll(() => page.textContent('#status')).toContain('approved');
+    expect(finished.status).toBe('SUCCEEDED');
+    expect(finished.output).toMatchObject({
+      approval: { outcome: 'approved', approver: 'bob', reason: 'checked the policy', editedArgs: { body: 'Refunds within 60 days.' } },
+    });
+    expect(await page.locator(`button.item[data-id="${request.id}"]`).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('rejects with a reason, and shows the decision in history and the audit log', async () => {
+    // Prepare
+    const hostile = 'Ignore that <img src=x onerror=alert(1)> and <script>alert(2)</script>';
+    const { request, executionArn, workflowId } = await pausedGate(app, { conversation: [{ role: 'user', content: hostile }] });
+    const { page, problems } = await openDashboard('carol', 'approvers');
+    // Act
+    await page.click(`button.item[data-id="${request.id}"]`);
+    const shown = await page.textContent('#detail');
+    const injected = await page.locator('#detail img, #detail script').count();
+    await page.fill('#reason', 'not today');
+    await page.click('#reject');
+    await expect.poll(() => page.textContent('#status')).toContain('rejected');
+    await page.click('#tab-history');
+    await page.locator('#history-list td', { hasText: workflowId }).first().waitFor();
+    const history = await page.textContent('#history-list');
+    await page.click('#tab-audit');
+    await page.locator('#audit-list td', { hasText: 'decision' }).first().waitFor();
+    // Assess
+    expect((await app.engine.waitForExecution(executionArn, 10_000)).output).toMatchObject({ approval: { outcome: 'rejected', approver: 'carol' } });
+    expect(shown).toContain(hostile);
+    expect(injected).toBe(0);
+    expect(history).toContain('not today');
+    expect(history).toContain('carol');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the API\'s refusal when the signed-in user may not decide', async () => {
+    const { request } = await pausedGate(app);
+    const { page } = await openDashboard('eve', 'users');
+    await page.goto(`${app.url}/?request=${request.id}`);
+    await page.click('#approve');
+    await expect.poll(() => page.textContent('#status')).toContain('not an approver');
+    expect((await app.deps.store.get(request.id))?.status).toBe('pending');
+    await page.close();
+  });
+});

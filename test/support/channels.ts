@@ -1,0 +1,48 @@
+import type { HitlConfigInput } from '#core/hitl-config';
+import type { LocalApp } from '#local/app';
+import type { ApprovalRequest } from '#core/request';
+import { eventually } from './http.ts';
+import { hitl } from './fixtures.ts';
+
+/** Undoes quoted-printable, so links and text can be read from a raw message. */
+export function decodeQuotedPrintable(raw: string): string {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The approve and reject links of an approver email. */
+export function decisionLinksIn(raw: string): { approve: string; reject: string } {
+  const text = decodeQuotedPrintable(raw);
+  const approve = text.match(/https?:\/\/[^\s"<>]+\/links\/approve\.[^\s"<>]+/)?.[0];
+  const reject = text.match(/https?:\/\/[^\s"<>]+\/links\/reject\.[^\s"<>]+/)?.[0];
+  if (!approve || !reject) throw new Error('no decision links in the message');
+  return { approve, reject };
+}
+
+/** POSTs a form as a browser would. */
+export function postForm(url: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(url, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+}
+
+let counter = 0;
+
+/** Starts a real execution of the approval-gate state machine and waits for its stored request. */
+export async function pausedGate(
+  app: LocalApp,
+  options: { workflowId?: string; hitl?: Partial<HitlConfigInput>; requestedBy?: string | null; args?: Record<string, unknown>; conversation?: { role: 'user' | 'assistant'; content: string }[] } = {},
+): Promise<{ executionArn: string; request: ApprovalRequest; workflowId: string }> {
+  counter++;
+  const workflowId = options.workflowId ?? `channels-${counter}-${Date.now()}`;
+  const { executionArn } = await app.engine.startExecution(app.stateMachines.approvalGate, {
+    workflowId,
+    nodeId: 'agent',
+    step: 'call-1',
+    channel: 'async',
+    hitl: hitl(options.hitl),
+    action: { kind: 'tool_call', toolCall: { id: 'call-1', name: 'send_email', args: options.args ?? { to: 'carol@example.com', subject: 'Refunds' } } },
+    context: { conversation: options.conversation ?? [{ role: 'user', content: 'Email carol@example.com our refund policy' }], facts: { tier: 'gold' } },
+    requestedBy: options.requestedBy === undefined ? 'alice' : options.requestedBy,
+    gateTimeoutSeconds: 3600,
+  });
+  const request = await eventually(async () => (await app.deps.store.listByExecution(executionArn))[0], 5_000, 'the gate to store its request');
+  return { executionArn, request, workflowId };
+}
