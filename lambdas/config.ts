@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseConfig } from '#core/validation';
 
 const EnvSchema = z.object({
   TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the approvals table'),
@@ -19,10 +20,6 @@ export type LambdaConfig = z.infer<typeof EnvSchema>;
 
 /** Reads the Lambda environment once, naming every missing or bad variable in one message. */
 export function loadLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
-  const result = EnvSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`invalid Lambda configuration: ${problems}`);
-  }
-  return result.data;
+  const parsed = parseConfig(EnvSchema, env, 'Lambda configuration');
+  return parsed;
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseConfig } from '#core/validation';
 
 const LocalEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -17,15 +18,11 @@ export interface LocalConfig {
 
 /** Local-mode settings from the environment, validated once at start with every problem named. */
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
-  const result = LocalEnvSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`invalid local configuration: ${problems}`);
-  }
+  const parsed = parseConfig(LocalEnvSchema, env, 'local configuration');
   return {
-    port: result.data.PORT,
-    dataDir: resolve(result.data.HITL_DATA_DIR),
-    sweepIntervalMs: result.data.HITL_SWEEP_INTERVAL_MS,
-    ...(result.data.HITL_PUBLIC_URL ? { publicUrl: result.data.HITL_PUBLIC_URL } : {}),
+    port: parsed.PORT,
+    dataDir: resolve(parsed.HITL_DATA_DIR),
+    sweepIntervalMs: parsed.HITL_SWEEP_INTERVAL_MS,
+    ...(parsed.HITL_PUBLIC_URL ? { publicUrl: parsed.HITL_PUBLIC_URL } : {}),
   };
 }

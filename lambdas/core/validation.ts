@@ -15,3 +15,14 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
     .join('; ');
   throw new ValidationError(`invalid ${what}: ${summary}`, issues);
 }
+
+/**
+ * Parses configuration (an environment, CDK context) once at start, naming every missing or bad
+ * setting in one message, so an operator fixes them all in one go.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, source: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || what}: ${issue.message}`).join('; ');
+  throw new Error(`invalid ${what}: ${problems}`);
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseConfig } from '#core/validation';
 import { FlowIdSchema } from '#core/flow';
 import { FlowChannelSchema } from '#core/hitl-config';
 
@@ -30,12 +31,8 @@ export type FlowConfig = z.infer<typeof FlowEnvSchema>;
 
 /** Reads the flow settings once, naming every bad variable in one message. */
 export function loadFlowConfig(env: NodeJS.ProcessEnv = process.env): FlowConfig {
-  const result = FlowEnvSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`invalid flow configuration: ${problems}`);
-  }
-  return result.data;
+  const parsed = parseConfig(FlowEnvSchema, env, 'flow configuration');
+  return parsed;
 }
 
 /** The tool function's sender; throws when it is not configured. */

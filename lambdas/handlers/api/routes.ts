@@ -60,6 +60,13 @@ function approvalId(event: APIGatewayProxyEvent): string {
   return id;
 }
 
+async function loadApproval(deps: AppDeps, event: APIGatewayProxyEvent) {
+  const id = approvalId(event);
+  const approval = await deps.store.get(id);
+  if (!approval) throw new NotFoundError(`approval ${id} not found`);
+  return approval;
+}
+
 export function query(event: APIGatewayProxyEvent): Record<string, string> {
   return (event.queryStringParameters ?? {}) as Record<string, string>;
 }
@@ -92,10 +99,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
       doc: { summary: 'Get one approval request with its full context', tags: ['approvals'], response: ApprovalRequestSchema },
       handler: async (event) => {
         identityOf(event);
-        const id = approvalId(event);
-        const approval = await deps.store.get(id);
-        if (!approval) throw new NotFoundError(`approval ${id} not found`);
-        return json(200, approval);
+        return json(200, await loadApproval(deps, event));
       },
     },
     {
@@ -104,10 +108,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
       doc: { summary: "A request's history events", tags: ['approvals'], response: z.object({ items: z.array(HistoryEventSchema) }) },
       handler: async (event) => {
         identityOf(event);
-        const id = approvalId(event);
-        const approval = await deps.store.get(id);
-        if (!approval) throw new NotFoundError(`approval ${id} not found`);
-        return json(200, { items: approval.events });
+        return json(200, { items: (await loadApproval(deps, event)).events });
       },
     },
     {
