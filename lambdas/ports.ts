@@ -123,6 +123,14 @@ export interface DecisionStats {
   rows(from: Date, to: Date): Promise<StatsRow[]>;
 }
 
+/**
+ * Checks tool arguments against the tool's argument schema, so an approver's edited arguments are
+ * refused at respond time. An empty list means they fit, or that the tool is not one we know.
+ */
+export interface ToolArgsValidator {
+  validate(toolName: string, args: Record<string, unknown>): { path: string; message: string }[];
+}
+
 export interface Clock {
   now(): Date;
 }

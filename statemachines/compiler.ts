@@ -1,5 +1,6 @@
 import { flowPath, hasGate, type Flow, type FlowNode, type ToolNode } from '#core/flow';
-import { timeoutAtLevel, totalWaitSeconds } from '#core/hitl-config';
+import { timeoutAtLevel, totalWaitSeconds, type HitlConfig } from '#core/hitl-config';
+import { effectiveConfig } from '#core/policy';
 import type { AslDefinition } from './definitions.ts';
 import { DONE_STATE, nodeStates } from './flow-state-names.ts';
 
@@ -123,10 +124,21 @@ function gateStates(flow: Flow, node: FlowNode, afterApply: string): Record<stri
 /**
  * A voice gate times out at its deadline (its Catch records the timeout); an async gate's timeout is a
  * hard cap above every escalation level, so the sweeper times requests out and escalates first.
+ * TimeoutSeconds is fixed per node, so it covers the longest wait any require_approval policy of the
+ * node asks for; a request that waits less is timed out by the sweeper at its own due time.
  */
 export function gateTimeoutSeconds(flow: Pick<Flow, 'channel'>, node: FlowNode): number {
-  if (flow.channel === 'voice') return timeoutAtLevel(node.hitl, 0, 'voice');
-  return totalWaitSeconds(node.hitl, 'async') + GATE_HARD_CAP_MARGIN_SECONDS;
+  const waits = waitConfigs(node.hitl);
+  if (flow.channel === 'voice') return Math.max(...waits.map((config) => timeoutAtLevel(config, 0, 'voice')));
+  return Math.max(...waits.map((config) => totalWaitSeconds(config, 'async'))) + GATE_HARD_CAP_MARGIN_SECONDS;
+}
+
+/** The node's own settings and those of each require_approval policy that sets its own timeout. */
+function waitConfigs(hitl: HitlConfig): HitlConfig[] {
+  const byPolicy = hitl.policies
+    .filter((rule) => rule.effect === 'require_approval' && rule.timeoutSeconds !== undefined)
+    .map((rule) => effectiveConfig(hitl, { outcome: 'pause', why: '', policyId: rule.id, overrides: { timeoutSeconds: rule.timeoutSeconds } }));
+  return [hitl, ...byPolicy];
 }
 
 function routeTo(next: string, state: string): State {
@@ -139,7 +151,7 @@ function lambdaStep(flow: Flow, node: FlowNode, functionArn: string, next: strin
     Resource: LAMBDA_INVOKE,
     Parameters: {
       FunctionName: functionArn,
-      Payload: { ...extra, 'executionId.$': '$$.Execution.Name', flowId: flow.id, node, 'state.$': '$' },
+      Payload: { ...extra, 'executionId.$': '$$.Execution.Name', flowId: flow.id, channel: flow.channel, node, 'state.$': '$' },
     },
     // The function returns the whole next state.
     OutputPath: '$.Payload',

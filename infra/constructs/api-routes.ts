@@ -1,6 +1,11 @@
-import { JsonSchemaType, JsonSchemaVersion, type JsonSchema } from 'aws-cdk-lib/aws-apigateway';
+import type { JsonSchema } from 'aws-cdk-lib/aws-apigateway';
+import { BatchRespondBodySchema } from '#core/batch-input';
+import { RespondBodySchema } from '#core/respond-input';
+import { StartExecutionBodySchema } from '#handlers/flows/routes';
+import { apiGatewayModelSchema } from './api-models.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** `ANY` is one API Gateway method for every verb; the handler then tells them apart (email links). */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
 /** One line of the route table: every route goes to the same API function, which routes internally. */
 export interface ApiRoute {
@@ -9,7 +14,8 @@ export interface ApiRoute {
   readonly path: string;
   /**
    * A JSON Schema (draft-04) model API Gateway checks the JSON body against before the function
-   * runs; `name` is the model's name (letters and digits).
+   * runs; `name` is the model's name (letters and digits). Build `schema` from the handler's zod
+   * schema with `apiGatewayModelSchema`.
    * @default - the gateway does not check the body (the handler still parses it with zod)
    */
   readonly body?: { readonly name: string; readonly schema: JsonSchema };
@@ -21,20 +27,12 @@ export interface ApiRoute {
   readonly publicBecause?: string;
 }
 
-/** The body of `POST /approvals/{id}/respond`, mirrored by the handler's zod schema. */
-export const RESPOND_BODY_SCHEMA: JsonSchema = {
-  schema: JsonSchemaVersion.DRAFT4,
-  title: 'RespondBody',
-  type: JsonSchemaType.OBJECT,
-  required: ['decision'],
-  additionalProperties: false,
-  properties: {
-    decision: { type: JsonSchemaType.STRING, enum: ['approve', 'reject'] },
-    reason: { type: JsonSchemaType.STRING, maxLength: 2000 },
-    editedArgs: { type: JsonSchemaType.OBJECT },
-    scope: { type: JsonSchemaType.STRING, enum: ['once', 'execution'] },
-  },
-};
+/** The body of `POST /approvals/{id}/respond`: the handler's own zod schema, as an API Gateway model. */
+export const RESPOND_BODY_SCHEMA: JsonSchema = apiGatewayModelSchema(RespondBodySchema, 'RespondBody');
+/** The body of `POST /approvals/batch-respond`. */
+export const BATCH_RESPOND_BODY_SCHEMA: JsonSchema = apiGatewayModelSchema(BatchRespondBodySchema, 'BatchRespondBody');
+/** The body of `POST /flows/{flowId}/executions`. */
+export const START_EXECUTION_BODY_SCHEMA: JsonSchema = apiGatewayModelSchema(StartExecutionBodySchema, 'StartExecutionBody');
 
 /** The approvals API. Add a line here (or pass `routes` / call `addRoute`) to expose a new route. */
 export const APPROVAL_ROUTES: readonly ApiRoute[] = [
@@ -46,17 +44,19 @@ export const APPROVAL_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/audit' },
 ];
 
-/** Compliance and insight routes the API function also serves (batch decisions, audit checks, stats). */
+/** Compliance and insight routes the API function also serves (batch decisions, audit checks, stats, its OpenAPI document). */
 export const GOVERNANCE_ROUTES: readonly ApiRoute[] = [
-  { method: 'POST', path: '/approvals/batch-respond' },
+  { method: 'POST', path: '/approvals/batch-respond', body: { name: 'BatchRespondBody', schema: BATCH_RESPOND_BODY_SCHEMA } },
   { method: 'GET', path: '/audit/verify' },
   { method: 'GET', path: '/audit/export' },
   { method: 'GET', path: '/stats' },
+  { method: 'GET', path: '/openapi.json' },
 ];
 
 /**
- * Pages a browser opens without an API token: the dashboard, which signs in through the hosted UI
- * itself, and email decision links, which carry their own signature.
+ * Routes open without an API token, each authenticated another way: the dashboard page, which signs
+ * in through the hosted UI itself; email decision links, which carry their own signature; and
+ * Slack's interactivity endpoint, which Slack signs.
  */
 export const CHANNEL_ROUTES: readonly ApiRoute[] = [
   {
@@ -65,15 +65,35 @@ export const CHANNEL_ROUTES: readonly ApiRoute[] = [
     publicBecause: 'The dashboard page is static HTML and script; it signs the approver in through the Cognito hosted UI and calls the authorized routes with that token.',
   },
   {
-    method: 'GET',
+    // One method for the page and its form, as the handler serves them: GET (and HEAD) only show a
+    // confirmation page, the form's POST decides once; anything else gets 405.
+    method: 'ANY',
     path: '/links/{token}',
-    publicBecause: 'Email decision links carry an HMAC signature and a one-time nonce; GET only shows a confirmation page and decides nothing.',
+    publicBecause:
+      'Email decision links carry an HMAC-signed, expiring, single-use token that authorizes exactly one decision by the approver it was sent to; GET only shows a confirmation page and decides nothing.',
   },
   {
     method: 'POST',
-    path: '/links/{token}',
-    publicBecause: 'The confirmation form of an email decision link; the signed, single-use token in the path authorizes exactly one decision by the approver it was sent to.',
+    path: '/slack/interactions',
+    publicBecause:
+      "Slack cannot send a Cognito token; it signs every request (HMAC-SHA256 of timestamp and raw body with the app's signing secret), which the handler verifies before parsing and refuses after five minutes.",
   },
+];
+
+/**
+ * Flows: starting one and following its executions, and the flow editor (list, read and save a
+ * flow, validate a definition, deploy a revision, list revisions). Flow routes name their variable
+ * `{flowId}` everywhere: API Gateway allows one variable name per level of the path.
+ */
+export const FLOW_ROUTES: readonly ApiRoute[] = [
+  { method: 'POST', path: '/flows/{flowId}/executions', body: { name: 'StartExecutionBody', schema: START_EXECUTION_BODY_SCHEMA } },
+  { method: 'GET', path: '/executions/{id}' },
+  { method: 'GET', path: '/flows' },
+  { method: 'GET', path: '/flows/{flowId}' },
+  { method: 'PUT', path: '/flows/{flowId}' },
+  { method: 'POST', path: '/flows/{flowId}/validate' },
+  { method: 'POST', path: '/flows/{flowId}/deploy' },
+  { method: 'GET', path: '/flows/{flowId}/revisions' },
 ];
 
 const SEGMENT = /^([A-Za-z0-9._-]+|\{[A-Za-z][A-Za-z0-9_]*\+?\})$/;
@@ -103,4 +123,24 @@ export function duplicateRouteProblems(routes: readonly ApiRoute[]): string[] {
   const keys = routes.map(routeKey);
   const duplicates = new Set(keys.filter((key, index) => keys.indexOf(key) !== index));
   return [...duplicates].map((key) => `route ${key} is listed twice`);
+}
+
+/**
+ * Paths that name the same level's variable differently (`/flows/{id}` next to `/flows/{flowId}/x`):
+ * API Gateway refuses a second variable sibling at deploy time, so say it at synth.
+ */
+export function pathVariableProblems(routes: readonly Pick<ApiRoute, 'path'>[]): string[] {
+  const variableAt = new Map<string, string>();
+  const problems = new Set<string>();
+  for (const { path } of routes) {
+    const segments = path === '/' ? [] : path.split('/').slice(1);
+    segments.forEach((segment, i) => {
+      if (!segment.startsWith('{')) return;
+      const parent = `/${segments.slice(0, i).join('/')}`;
+      const seen = variableAt.get(parent);
+      if (seen === undefined) variableAt.set(parent, segment);
+      else if (seen !== segment) problems.add(`paths under ${parent} name their variable both ${seen} and ${segment}; API Gateway allows one name per level`);
+    });
+  }
+  return [...problems];
 }

@@ -19,7 +19,7 @@ import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lamb
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { APPROVAL_ROUTES, duplicateRouteProblems, routeKey, routeProblems, type ApiRoute } from './api-routes.ts';
+import { APPROVAL_ROUTES, duplicateRouteProblems, pathVariableProblems, routeKey, routeProblems, type ApiRoute } from './api-routes.ts';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, urlProblems } from './prop-checks.ts';
 
@@ -76,6 +76,7 @@ export class ApprovalsApi extends Construct {
   private readonly validator: RequestValidator;
   private readonly models = new Map<string, Model>();
   private readonly routeKeys = new Set<string>();
+  private readonly routePaths: string[] = [];
 
   constructor(scope: Construct, id: string, props: ApprovalsApiProps) {
     super(scope, id);
@@ -85,6 +86,7 @@ export class ApprovalsApi extends Construct {
     assertNoProblems(this, [
       ...routes.flatMap(routeProblems),
       ...duplicateRouteProblems(routes),
+      ...pathVariableProblems(routes),
       ...urlProblems('corsOrigins', props.corsOrigins ?? [], 'origin'),
       ...(throttle.rateLimit > 0 && throttle.burstLimit > 0 ? [] : ['throttle limits must be positive']),
       ...(/^[A-Za-z0-9_]+$/.test(this.stageName) ? [] : [`stageName "${this.stageName}" may hold letters, digits and _ only`]),
@@ -147,8 +149,10 @@ export class ApprovalsApi extends Construct {
   /** Adds one route to the API, proxied to the API function. */
   addRoute(route: ApiRoute): Method {
     const taken = this.routeKeys.has(routeKey(route)) ? [`route ${routeKey(route)} is listed twice`] : [];
-    assertNoProblems(this, [...routeProblems(route), ...taken]);
+    const variables = pathVariableProblems([...this.routePaths, route.path].map((path) => ({ path })));
+    assertNoProblems(this, [...routeProblems(route), ...taken, ...variables]);
     this.routeKeys.add(routeKey(route));
+    this.routePaths.push(route.path);
     const resource = this.restApi.root.resourceForPath(route.path);
     const pathParams = route.path.match(/\{[^}]+\}/g) ?? [];
     const method = resource.addMethod(route.method, this.integration, {

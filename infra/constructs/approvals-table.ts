@@ -2,7 +2,10 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { auditKeys } from '#adapters/dynamodb/audit-repository';
+import { requestKeys } from '#adapters/dynamodb/request-repository';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
+import { toolRunKeys } from '#adapters/dynamodb/tool-run-repository';
 import { assertNoProblems, integerProblems } from './prop-checks.ts';
 import { removalPolicyFor, type Stage } from './stage.ts';
 
@@ -98,6 +101,49 @@ export class ApprovalsTable extends Construct {
         actions: ['dynamodb:DeleteItem'],
         resources: [this.table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LINK#*'] } },
+      }),
+    );
+  }
+
+  /**
+   * For flow steps that only record what they did (the agent function): sets `TABLE_NAME` and lets
+   * `fn` read and append to an execution's audit chain (Query, conditional PutItem on `EXEC#` items).
+   */
+  bindAuditWriter(fn: LambdaFunction): void {
+    this.bindTableName(fn);
+    this.grantOnItems(fn, ['dynamodb:Query', 'dynamodb:PutItem'], auditKeys.pk(''));
+  }
+
+  /**
+   * For the tool function: the audit chain (as `bindAuditWriter`), the idempotency records of
+   * tool runs (`TOOLRUN#` items: claim, read, complete, release), and reading an existing request
+   * (`REQ#` items) to append the `executed` event with the arguments an approved call ran with.
+   */
+  bindToolRunner(fn: LambdaFunction): void {
+    this.bindAuditWriter(fn);
+    this.grantOnItems(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], toolRunKeys.pk(''));
+    this.grantOnItems(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], requestKeys.pk(''));
+  }
+
+  /**
+   * For a flow gate's timeout step: the audit chain (as `bindAuditWriter`), and reading and
+   * updating an existing request (`REQ#` items) to record its timeout; it creates no request.
+   */
+  bindRequestExpirer(fn: LambdaFunction): void {
+    this.bindAuditWriter(fn);
+    this.grantOnItems(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], requestKeys.pk(''));
+  }
+
+  /**
+   * `actions` on the table's items whose partition key starts with `prefix` only. The prefixes come
+   * from the repositories' own key builders, so the grant and the code cannot drift apart.
+   */
+  private grantOnItems(fn: LambdaFunction, actions: string[], prefix: string): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions,
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
       }),
     );
   }

@@ -4,16 +4,19 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   OAuthScope,
   StandardThreatProtectionMode,
+  StringAttribute,
   UserPool,
   UserPoolClient,
   UserPoolClientIdentityProvider,
   UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { SLACK_USER_ID_ATTRIBUTE } from '#adapters/directory/cognito-directory';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, groupNameProblems, urlProblems } from './prop-checks.ts';
 import { removalPolicyFor, type Stage } from './stage.ts';
@@ -42,9 +45,13 @@ export interface ApproverPoolProps {
 
 export const DEFAULT_CALLBACK_URLS: readonly string[] = ['http://localhost:8080/callback'];
 
+/** The custom attribute linking an approver to their Slack member id (`custom:slack_user_id`), as the directory reads it. */
+export const SLACK_USER_ID_CUSTOM_ATTRIBUTE = SLACK_USER_ID_ATTRIBUTE.replace(/^custom:/, '');
+
 /**
  * The people who decide: a Cognito user pool without self sign-up (an admin invites approvers),
- * MFA required, groups that carry approver and admin roles, and an app client for the hosted UI.
+ * MFA required, groups that carry approver and admin roles, a `custom:slack_user_id` attribute that
+ * links an approver to Slack, and an app client for the hosted UI (authorization code with PKCE).
  */
 export class ApproverPool extends Construct {
   public readonly userPool: UserPool;
@@ -81,6 +88,8 @@ export class ApproverPool extends Construct {
       signInAliases: { email: true },
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // Slack member ids look like U0BOB00001; an admin sets it (admin-update-user-attributes).
+      customAttributes: { [SLACK_USER_ID_CUSTOM_ATTRIBUTE]: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,
@@ -125,6 +134,9 @@ export class ApproverPool extends Construct {
         logoutUrls: Lazy.list({ produce: () => this.callbackUrls }),
       },
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      // The Slack link decides whose click a Slack decision is: only an admin may set it, never the
+      // user with their own token (the default lets the client write every mutable attribute).
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true, givenName: true, familyName: true, preferredUsername: true, locale: true, timezone: true }),
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
@@ -157,6 +169,14 @@ export class ApproverPool extends Construct {
         resources: [this.userPool.userPoolArn],
       }),
     );
+  }
+
+  /**
+   * Sets `HITL_ADMIN_GROUPS` on `fn` (the API function): the flow editor lets members of these
+   * groups, and only them, save and deploy flows (unset, it would trust a group named `admins`).
+   */
+  bindAdminGroups(fn: LambdaFunction): void {
+    fn.addEnvironment('HITL_ADMIN_GROUPS', this.adminGroups.join(','));
   }
 
   /** Sets `COGNITO_DOMAIN` and `COGNITO_CLIENT_ID` on `fn`, for pages that sign approvers in through the hosted UI. */

@@ -4,7 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { APPROVAL_ROUTES, CHANNEL_ROUTES, GOVERNANCE_ROUTES, type ApiRoute } from './api-routes.ts';
+import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GOVERNANCE_ROUTES, type ApiRoute } from './api-routes.ts';
 import { ApprovalsApi, type ApiThrottle } from './approvals-api.ts';
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
@@ -13,6 +13,7 @@ import { entryOf, HitlFunction, type FunctionLogLevel, type HandlerSource } from
 import { acknowledgeWildcardResource } from './nag.ts';
 import { Notifications } from './notifications.ts';
 import { assertNoProblems, emailProblems, integerProblems } from './prop-checks.ts';
+import { SlackChannel } from './slack-channel.ts';
 import { logRetentionFor, removalPolicyFor, STAGES, type Stage } from './stage.ts';
 import { Sweeper } from './sweeper.ts';
 
@@ -36,7 +37,7 @@ export interface HitlApprovalsProps {
    * @default - a new ApprovalsTable inside this construct
    */
   readonly table?: ApprovalsTable;
-  /** Routes added after the standard ones (`APPROVAL_ROUTES`, `GOVERNANCE_ROUTES`, `CHANNEL_ROUTES`). @default [] */
+  /** Routes added after the standard ones (`APPROVAL_ROUTES`, `GOVERNANCE_ROUTES`, `CHANNEL_ROUTES`, `FLOW_ROUTES`). @default [] */
   readonly additionalRoutes?: readonly ApiRoute[];
   /** Retention of every log group. @default - one month in dev, six months in prod */
   readonly logRetention?: RetentionDays;
@@ -58,8 +59,9 @@ export interface HitlApprovalsProps {
 
 /**
  * The whole approvals system in one construct: the table, the approver user pool, the API and its
- * function, the gate function, the sweeper and the notifications. Workflows join with
- * `HitlWorkflow`, which calls `allowTaskResponses` for its state machine.
+ * function, the gate function, the sweeper, the notifications (email) and the Slack channel's
+ * secrets. Workflows join with `HitlWorkflow`, which calls `allowTaskResponses` for its state
+ * machine; flow graphs join with `HitlFlows`.
  *
  * @example
  * const approvals = new HitlApprovals(stack, 'Approvals', { stage: 'prod', senderEmail: 'approvals@acme.com' });
@@ -70,6 +72,7 @@ export class HitlApprovals extends Construct {
   public readonly table: ApprovalsTable;
   public readonly approvers: ApproverPool;
   public readonly notifications: Notifications;
+  public readonly slack: SlackChannel;
   public readonly gate: GateFunction;
   public readonly apiFunction: HitlFunction;
   public readonly api: ApprovalsApi;
@@ -107,6 +110,8 @@ export class HitlApprovals extends Construct {
       senderEmail: props.senderEmail,
       secretRemovalPolicy: removalPolicy,
     });
+    this.slack = new SlackChannel(this, 'Slack', { secretRemovalPolicy: removalPolicy });
+    this.slack.bindWebhooks(this.notifications.notifier);
     this.gate = new GateFunction(this, 'Gate', { ...functionDefaults, table: this.table });
     this.notifications.bindNotifier(this.gate);
 
@@ -123,14 +128,16 @@ export class HitlApprovals extends Construct {
     this.table.grantLinkNonceCleanup(this.apiFunction);
     this.notifications.bindSenderAddress(this.apiFunction);
     this.notifications.bindLinkSecret(this.apiFunction);
+    this.slack.bindSigningSecret(this.apiFunction);
     this.approvers.bindDirectory(this.apiFunction);
     this.approvers.bindHostedUi(this.apiFunction);
+    this.approvers.bindAdminGroups(this.apiFunction);
     this.approvers.bindDirectory(this.notifications.notifier);
 
     this.api = new ApprovalsApi(this, 'Api', {
       handler: this.apiFunction,
       userPool: this.approvers.userPool,
-      routes: [...APPROVAL_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...(props.additionalRoutes ?? [])],
+      routes: [...APPROVAL_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...FLOW_ROUTES, ...(props.additionalRoutes ?? [])],
       corsOrigins: props.corsOrigins,
       throttle: props.apiThrottle,
       logRetention: this.logRetention,
@@ -140,7 +147,8 @@ export class HitlApprovals extends Construct {
     });
     this.api.bindPublicBaseUrl(this.apiFunction);
     this.api.bindPublicBaseUrl(this.notifications.notifier);
-    // The API's dashboard page (`GET /`) signs approvers in through the hosted UI and returns there.
+    // The API's dashboard page (`GET /`) signs approvers in through the hosted UI (authorization
+    // code with PKCE) and returns there, after sign-in and after sign-out.
     this.approvers.allowCallbackUrl(`${this.api.publicBaseUrl}/`);
 
     this.sweeper = new Sweeper(this, 'Sweeper', { ...functionDefaults, table: this.table });

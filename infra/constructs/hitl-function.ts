@@ -12,12 +12,12 @@ import { acknowledgeRule, acknowledgeWildcardResource, XRAY_WILDCARD_REASON } fr
 /** The repository root: the lock file, tsconfig and `lambdas/` live here. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Where the four Lambda entry points (`gate.ts`, `api.ts`, `sweeper.ts`, `notifier.ts`) live. */
+/** Where the Lambda entry points (`gate.ts`, `api.ts`, `sweeper.ts`, `notifier.ts` and the `flow-*.ts` ones) live. */
 export const DEFAULT_ENTRYPOINTS_DIR = join(REPO_ROOT, 'lambdas', 'entrypoints');
 
 /** Where the Lambda handlers come from: the entry files and the project that builds them. */
 export interface HandlerSource {
-  /** Folder with `gate.ts`, `api.ts`, `sweeper.ts` and `notifier.ts`, each exporting `handler`. */
+  /** Folder with one `<name>.ts` per `EntryName`, each exporting `handler`. */
   readonly entrypointsDir: string;
   /** Folder holding `package-lock.json` (and `tsconfig.json`); it must contain `entrypointsDir`. */
   readonly projectRoot: string;
@@ -26,8 +26,12 @@ export interface HandlerSource {
 /** This repository's handlers. */
 export const REPO_HANDLERS: HandlerSource = { entrypointsDir: DEFAULT_ENTRYPOINTS_DIR, projectRoot: REPO_ROOT };
 
-/** The entry file of one of the system's functions. */
-export function entryOf(handlers: HandlerSource | undefined, name: 'gate' | 'api' | 'sweeper' | 'notifier'): { entry: string; projectRoot: string } {
+/** The system's functions (`HitlApprovals`) and the flow functions (`HitlFlows`), by entry file name. */
+export const ENTRY_NAMES = ['gate', 'api', 'sweeper', 'notifier', 'flow-agent', 'flow-tools', 'flow-gate', 'flow-gate-timeout'] as const;
+export type EntryName = (typeof ENTRY_NAMES)[number];
+
+/** The entry file of one of the functions. */
+export function entryOf(handlers: HandlerSource | undefined, name: EntryName): { entry: string; projectRoot: string } {
   const source = handlers ?? REPO_HANDLERS;
   return { entry: join(source.entrypointsDir, `${name}.ts`), projectRoot: source.projectRoot };
 }

@@ -2,8 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { Flow } from '#core/flow';
+import { loadFlowFiles } from '#statemachines/flows';
+import { DEMO_TOOL_NAMES } from '../../lambdas/tools/demo-tools.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { HitlApprovals } from './hitl-approvals.ts';
+import { HitlFlows } from './hitl-flows.ts';
 import { REPO_ROOT, type HandlerSource } from './hitl-function.ts';
 import { HitlWorkflow } from './hitl-workflow.ts';
 
@@ -14,14 +18,17 @@ export interface HitlStackProps extends StackProps {
   readonly config: DeploymentConfig;
   /** @default - the JSON in `statemachines/approval-gate.asl.json` */
   readonly approvalGateDefinition?: object;
+  /** The flows to deploy, each as the state machine `flow-<id>`. @default - every flow in `statemachines/flows/` */
+  readonly flows?: readonly Flow[];
   /** Where the Lambda handlers come from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;
 }
 
-/** The repository's own deployment: the approvals system and the approval-gate workflow. */
+/** The repository's own deployment: the approvals system, the approval-gate workflow and the flows. */
 export class HitlStack extends Stack {
   public readonly approvals: HitlApprovals;
   public readonly approvalGate: HitlWorkflow;
+  public readonly flows: HitlFlows;
 
   constructor(scope: Construct, id: string, props: HitlStackProps) {
     const { config } = props;
@@ -44,10 +51,16 @@ export class HitlStack extends Stack {
       approvals: this.approvals,
       definition: props.approvalGateDefinition ?? readDefinition(APPROVAL_GATE_ASL),
     });
+    this.flows = new HitlFlows(this, 'Flows', {
+      approvals: this.approvals,
+      flows: props.flows ?? loadFlowFiles(DEMO_TOOL_NAMES),
+      handlers: props.handlers,
+    });
 
-    const { api, approvers, table, gate, notifications } = this.approvals;
+    const { api, approvers, table, gate, notifications, slack } = this.approvals;
     const outputs: Record<string, [string, string]> = {
       ApiUrl: [api.publicBaseUrl, 'Base URL of the approvals API'],
+      DashboardUrl: [`${api.publicBaseUrl}/`, 'The approvals dashboard (signs in through the hosted UI)'],
       UserPoolId: [approvers.userPool.userPoolId, 'Cognito user pool of approvers and admins'],
       UserPoolClientId: [approvers.client.userPoolClientId, 'Public app client of the hosted UI'],
       HostedUiDomain: [approvers.domain.baseUrl(), 'Cognito hosted UI (sign-in and /oauth2/token)'],
@@ -56,9 +69,19 @@ export class HitlStack extends Stack {
       GateFunctionArn: [gate.functionArn, 'Gate function for waitForTaskToken states'],
       ApprovalGateStateMachineArn: [this.approvalGate.stateMachine.stateMachineArn, 'Approval-gate state machine'],
       SenderEmail: [notifications.identity.emailIdentityName, 'SES identity: click the link SES emails to this address'],
+      SlackSigningSecretArn: [slack.signingSecret.secretArn, 'Put the Slack app signing secret here to turn on POST /slack/interactions'],
+      SlackWebhooksSecretArn: [slack.webhooksSecret.secretArn, 'JSON map of Slack incoming webhooks by workflow; {} posts nowhere'],
+      ...Object.fromEntries(
+        [...this.flows.workflows].map(([flowId, workflow]) => [`Flow${pascalCase(flowId)}StateMachineArn`, [workflow.stateMachine.stateMachineArn, `State machine of flow ${flowId}`]]),
+      ),
     };
     for (const [name, [value, description]] of Object.entries(outputs)) new CfnOutput(this, name, { value, description });
   }
+}
+
+/** `support-agent` → `SupportAgent`, for output names (letters and digits only). */
+function pascalCase(id: string): string {
+  return id.split(/[^A-Za-z0-9]+/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 }
 
 /** Reads an ASL JSON file, failing with the path when it is missing or not JSON. */

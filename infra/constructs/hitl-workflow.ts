@@ -9,7 +9,7 @@ import { acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
 import { assertNoProblems } from './prop-checks.ts';
 import { removalPolicyFor } from './stage.ts';
 
-/** The substitution every workflow gets: the ARN of the approvals system's gate function. */
+/** The substitution a workflow gets when its definition uses it: the ARN of the approvals system's gate function. */
 export const GATE_FUNCTION_ARN = 'GateFunctionArn';
 
 export interface HitlWorkflowProps {
@@ -17,7 +17,7 @@ export interface HitlWorkflowProps {
   readonly approvals: HitlApprovals;
   /** The ASL definition (JSONPath), as parsed JSON, with `${Name}` DefinitionSubstitutions. */
   readonly definition: object;
-  /** Plain values for `${Name}` placeholders. `GateFunctionArn` is set for you. @default {} */
+  /** Plain values for `${Name}` placeholders. `GateFunctionArn` is set for you when the definition uses it. @default {} */
   readonly substitutions?: Readonly<Record<string, string>>;
   /**
    * Lambda functions the definition invokes, by placeholder name: each ARN is substituted and
@@ -39,23 +39,38 @@ export interface HitlWorkflowProps {
 }
 
 /**
- * One Standard state machine wired to a `HitlApprovals` system: its gate states invoke the gate
- * function with `waitForTaskToken`, and the system's API and sweeper may answer its task tokens.
- * Logging (level ALL, without execution data by default) and X-Ray tracing are on.
+ * One Standard state machine wired to a `HitlApprovals` system: its gate states invoke a gate
+ * function with `waitForTaskToken` (the system's own through `${GateFunctionArn}`, or one of
+ * `functions`), and the system's API and sweeper may answer its task tokens. The state machine may
+ * invoke exactly the functions its definition names. Logging (level ALL, without execution data by
+ * default) and X-Ray tracing are on.
  */
 export class HitlWorkflow extends Construct {
   public readonly stateMachine: StateMachine;
   public readonly logs: LogGroup;
+  /** The functions the state machine may invoke: those its definition names, and no other. */
+  public readonly invokedFunctions: readonly IFunction[];
+  /** Whether a state waits for a task token (a gate), so someone answers tokens of this workflow. */
+  public readonly waitsForTaskTokens: boolean;
 
   constructor(scope: Construct, id: string, props: HitlWorkflowProps) {
     super(scope, id);
     const functions = props.functions ?? {};
+    const usesGate = placeholdersOf(props.definition).has(GATE_FUNCTION_ARN);
     const substitutions: Record<string, string> = {
       ...props.substitutions,
       ...Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.functionArn])),
-      [GATE_FUNCTION_ARN]: props.approvals.gate.functionArn,
     };
-    assertNoProblems(this, definitionProblems(props.definition, substitutions, [...Object.keys(props.substitutions ?? {}), ...Object.keys(functions)]));
+    assertNoProblems(
+      this,
+      definitionProblems(
+        props.definition,
+        { ...substitutions, [GATE_FUNCTION_ARN]: props.approvals.gate.functionArn },
+        [...Object.keys(props.substitutions ?? {}), ...Object.keys(functions)],
+      ),
+    );
+    if (usesGate) substitutions[GATE_FUNCTION_ARN] = props.approvals.gate.functionArn;
+    this.waitsForTaskTokens = [...taskStates((props.definition as { States?: unknown }).States)].some(([, state]) => isCallback(state));
 
     this.logs = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? props.approvals.logRetention,
@@ -73,11 +88,14 @@ export class HitlWorkflow extends Construct {
 
     // Explicit statements with the unqualified ARNs the definition names; grantInvoke would add
     // `<arn>:*` (every version and alias) as well.
-    const invoked = [props.approvals.gate, ...Object.values(functions)];
-    this.stateMachine.addToRolePolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoked.map((fn) => fn.functionArn) }),
-    );
-    props.approvals.allowTaskResponses(this.stateMachine);
+    this.invokedFunctions = [...(usesGate ? [props.approvals.gate] : []), ...Object.values(functions)];
+    if (this.invokedFunctions.length > 0) {
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: this.invokedFunctions.map((fn) => fn.functionArn) }),
+      );
+    }
+    // A workflow without gates has no task tokens for anyone to answer.
+    if (this.waitsForTaskTokens) props.approvals.allowTaskResponses(this.stateMachine);
 
     acknowledgeWildcardResource(
       this.stateMachine.role,
@@ -85,6 +103,11 @@ export class HitlWorkflow extends Construct {
       `${XRAY_WILDCARD_REASON} Step Functions log delivery (logs:CreateLogDelivery and friends) likewise requires Resource "*".`,
     );
   }
+}
+
+/** The `${Name}` placeholders a definition uses. */
+export function placeholdersOf(definition: object): Set<string> {
+  return new Set([...JSON.stringify(definition).matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] as string));
 }
 
 /**
@@ -97,8 +120,7 @@ export function definitionProblems(definition: object, substitutions: Readonly<R
   if (typeof asl.StartAt !== 'string' || typeof asl.States !== 'object' || asl.States === null) {
     problems.push('definition must be an ASL object with StartAt and States');
   }
-  const text = JSON.stringify(definition);
-  const placeholders = new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] as string));
+  const placeholders = placeholdersOf(definition);
   for (const name of placeholders) {
     if (!(name in substitutions)) problems.push(`definition uses \${${name}} but no substitution or function provides it`);
   }
@@ -107,8 +129,7 @@ export function definitionProblems(definition: object, substitutions: Readonly<R
   }
   if (declared.includes(GATE_FUNCTION_ARN)) problems.push(`${GATE_FUNCTION_ARN} is set by HitlWorkflow; do not pass it`);
   for (const [name, state] of taskStates(asl.States)) {
-    const waits = typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken');
-    if (waits && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined && state.HeartbeatSeconds === undefined) {
+    if (isCallback(state) && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined && state.HeartbeatSeconds === undefined) {
       problems.push(`state "${name}" waits for a task token without TimeoutSeconds or TimeoutSecondsPath`);
     }
   }
@@ -116,6 +137,10 @@ export function definitionProblems(definition: object, substitutions: Readonly<R
 }
 
 type AslState = { Type?: string; Resource?: unknown; TimeoutSeconds?: unknown; TimeoutSecondsPath?: unknown; HeartbeatSeconds?: unknown; Branches?: unknown; Iterator?: unknown; ItemProcessor?: unknown };
+
+function isCallback(state: AslState): boolean {
+  return typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken');
+}
 
 /** Every Task state, including those inside Parallel branches and Map processors. */
 function* taskStates(states: unknown): Generator<[string, AslState]> {

@@ -13,6 +13,7 @@ import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
 import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
+import { demoToolArgs } from '../../lambdas/tools/demo-tools.ts';
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
 import { startHttpServer } from './http-server.ts';
@@ -78,6 +79,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     notifier: options.notifier ?? channels,
     clock,
     stats: new StatsRepository(db, LOCAL_TABLE_NAME),
+    toolArgs: demoToolArgs(),
   };
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);

@@ -1,23 +1,32 @@
 import { join } from 'node:path';
 import { ExecutionRepository } from '#adapters/dynamodb/execution-repository';
+import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { ToolRunRepository } from '#adapters/dynamodb/tool-run-repository';
 import type { MailSender } from '#adapters/mail/mail-sender';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { OutboxMailSender } from '#adapters/mail/outbox-mail-sender';
-import type { FlowInput } from '#core/flow';
+import { aslProblems } from '#adapters/stepfunctions/asl-validator-check';
+import type { Flow, FlowInput } from '#core/flow';
 import type { ExecutionRecord } from '#core/flow-execution';
+import { adminGroupsFrom } from '#core/flow-revision';
 import type { Workflows } from '#ports';
+import { publishRevision } from '#usecases/deploy-flow';
+import type { FlowDeployer, FlowStore } from '#usecases/flow-editor-ports';
+import type { DeployedFlow } from '#usecases/flow-ports';
 import { planResume } from '#usecases/plan-resume';
+import { seedShippedFlows, SHIPPED_BY } from '#usecases/seed-flows';
 import { recordExecutionEnd } from '#usecases/record-execution-end';
 import { scriptedModels, type AgentModels } from '../../lambdas/agents/models.ts';
 import { createAgentStepHandler } from '../../lambdas/handlers/flows/agent-step.ts';
 import type { FlowDeps } from '../../lambdas/handlers/flows/deps.ts';
 import { createFlowGateHandler } from '../../lambdas/handlers/flows/flow-gate.ts';
+import { flowEditorRoutes, type FlowEditorDeps } from '../../lambdas/handlers/flows/editor-routes.ts';
 import { createGateTimeoutHandler } from '../../lambdas/handlers/flows/gate-timeout.ts';
 import { executionRoutes } from '../../lambdas/handlers/flows/routes.ts';
 import { createToolStepHandler } from '../../lambdas/handlers/flows/tool-step.ts';
 import { createDemoTools } from '../../lambdas/tools/demo-tools.ts';
-import type { FlowSubstitutions } from '../../statemachines/compiler.ts';
+import type { RefundLedger } from '../../lambdas/tools/refund.ts';
+import { compileFlow, type FlowSubstitutions } from '../../statemachines/compiler.ts';
 import { LocalFlowCatalog } from '../../statemachines/flow-catalog.ts';
 import { loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
 import type { LocalContext, LocalModule } from './module.ts';
@@ -40,25 +49,34 @@ export interface FlowsModuleOptions {
   readonly outboxDir?: string;
   /** Replaces the outbox (tests). */
   readonly mail?: MailSender;
+  /** Where the refund tool writes refunds; in memory by default. */
+  readonly refunds?: RefundLedger;
   readonly models?: AgentModels;
   /** How long start-up waits for resumed executions to reach their gates again. */
   readonly resumeWaitMs?: number;
+  /** Who may save and deploy flows. @default HITL_ADMIN_GROUPS (comma-separated), else `admins` */
+  readonly adminGroups?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const MAX_RESUMED = 1000;
 
 /**
- * Flows in local mode: binds the flow functions in process, deploys every flow as its own state
- * machine on the local engine, serves the executions API, records each execution's end, and on start
- * resumes the executions a previous run of the server left running (see docs/flows.md).
+ * Flows in local mode: binds the flow functions in process, keeps every flow's revisions in the table
+ * (the shipped files seed revision 1), deploys each flow's deployed revision as a versioned state
+ * machine on the local engine, serves the executions and flow editor APIs, records each execution's
+ * end, and on start resumes the executions a previous run of the server left running, each on the
+ * revision it started on (see docs/flows.md).
  */
 export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule {
   return {
     name: 'flows',
     async start(ctx) {
-      const tools = createDemoTools({ mail: options.mail ?? mailSenderFor(ctx, options.outboxDir) });
+      const tools = createDemoTools({ mail: options.mail ?? mailSenderFor(ctx, options.outboxDir), ...(options.refunds ? { refunds: options.refunds } : {}) });
       const executions = new ExecutionRepository(ctx.db, ctx.tableName);
-      const catalog = new LocalFlowCatalog((name, definition) => ctx.engine.registerStateMachine(name, definition), LOCAL_FLOW_FUNCTIONS);
+      const catalog = new LocalFlowCatalog((name, definition) => ctx.engine.registerStateMachine(name, definition), LOCAL_FLOW_FUNCTIONS, {
+        validate: aslProblems,
+      });
       const watcher = new EndWatcher(ctx, executions);
       const deps: FlowDeps = {
         ...ctx.deps,
@@ -73,16 +91,57 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       bindFunctions(ctx, deps, gates);
 
       const flows = options.flows ? options.flows.map((flow) => parseFlow(flow, tools.names)) : loadFlowFiles(tools.names);
-      for (const flow of flows) catalog.deploy(flow);
+      const editor: FlowEditorDeps = {
+        flows: new FlowRepository(ctx.db, ctx.tableName),
+        deployer: catalog,
+        audit: ctx.deps.audit,
+        clock: ctx.deps.clock,
+        knownTools: tools.names,
+        adminGroups: options.adminGroups ?? adminGroupsFrom(options.env ?? process.env),
+      };
+      await deployStoredFlows(editor, catalog, flows);
 
-      await resumeRunning({ ctx, deps, catalog, watcher, gates, waitMs: options.resumeWaitMs ?? 10_000 });
-      return { routes: executionRoutes(deps), stop: () => watcher.stop() };
+      await resumeRunning({ ctx, deps, catalog, flowStore: editor.flows, knownTools: tools.names, watcher, gates, waitMs: options.resumeWaitMs ?? 10_000 });
+      return { routes: [...executionRoutes(deps), ...flowEditorRoutes(editor)], stop: () => watcher.stop() };
     },
   };
 }
 
 /** The flows module with the shipped flows, as `npm start` runs it. */
 export const flowsModule = createFlowsModule();
+
+/**
+ * Seeds the shipped flow files as revisions, then puts every stored flow's deployed revision on the
+ * local engine: from the definition stored when it was deployed, so a restart runs what was deployed.
+ * A flow with no deployment yet (just seeded) has its current revision deployed.
+ */
+async function deployStoredFlows(editor: FlowEditorDeps, catalog: LocalFlowCatalog, shipped: readonly Flow[]): Promise<void> {
+  for (const outcome of await seedShippedFlows(editor, shipped)) {
+    if (outcome.action === 'file_changed') {
+      console.warn(`flows: statemachines/flows/${outcome.flowId}.json changed, but the flow has revisions edited or deployed since; revision ${outcome.revision} stays current`);
+    }
+  }
+  let cursor: string | undefined;
+  do {
+    const page = await editor.flows.listHeads({ limit: 100, cursor });
+    for (const head of page.items) {
+      try {
+        const deployed = head.deployed;
+        const definition = deployed && (await editor.flows.definitionOf(head.flowId, deployed.revision));
+        if (deployed && definition) {
+          await catalog.publish({ flowId: head.flowId, revision: deployed.revision, channel: deployed.channel, definition, description: `revision ${deployed.revision}` });
+        } else {
+          // The engine validates every definition it registers: start-up does not check twice.
+          const deployer: FlowDeployer = { validate: async () => [], publish: (release) => catalog.publish(release) };
+          await publishRevision({ ...editor, deployer }, { flowId: head.flowId, revision: deployed?.revision ?? head.currentRevision, actor: SHIPPED_BY });
+        }
+      } catch (error) {
+        console.error(`flows: could not deploy flow ${head.flowId}: ${(error as Error)?.message ?? String(error)}`);
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+}
 
 /** send_email's outbox: one `.eml` file per message, or a list in memory when nothing is kept on disk. */
 function mailSenderFor(ctx: LocalContext, outboxDir: string | undefined): MailSender {
@@ -176,6 +235,8 @@ interface ResumeContext {
   readonly ctx: LocalContext;
   readonly deps: FlowDeps;
   readonly catalog: LocalFlowCatalog;
+  readonly flowStore: FlowStore;
+  readonly knownTools: readonly string[];
   readonly watcher: EndWatcher;
   readonly gates: GateArrivals;
   readonly waitMs: number;
@@ -206,9 +267,9 @@ async function resumeRunning(resume: ResumeContext): Promise<void> {
 }
 
 async function resumeOne(resume: ResumeContext, record: ExecutionRecord): Promise<Promise<void> | undefined> {
-  const deployed = await resume.catalog.get(record.flowId);
-  if (!deployed || deployed.revision !== record.revision) {
-    await fail(resume, record, 'Hitl.FlowChanged', `flow ${record.flowId} revision ${record.revision} is no longer deployed, so this execution cannot resume`);
+  const deployed = await startedRevision(resume, record);
+  if (!deployed) {
+    await fail(resume, record, 'Hitl.FlowChanged', `flow ${record.flowId} revision ${record.revision} is no longer stored, so this execution cannot resume`);
     return undefined;
   }
   const plan = await planResume(resume.deps, record);
@@ -216,7 +277,7 @@ async function resumeOne(resume: ResumeContext, record: ExecutionRecord): Promis
     await fail(resume, record, 'Hitl.NotResumed', plan.cause);
     return undefined;
   }
-  const arn = plan.from === 'checkpoint' ? resume.catalog.resumeArn(record.flowId, plan.stateName) : deployed.stateMachineArn;
+  const arn = plan.from === 'checkpoint' ? resume.catalog.resumeArn(record.flowId, record.revision, plan.stateName) : deployed.stateMachineArn;
   const gateBack = plan.from === 'checkpoint' ? resume.gates.expect(plan.requestId) : undefined;
   const { executionArn } = await resume.ctx.engine.startExecution(arn, plan.state, record.executionId);
   // A run that fails before its gate never arrives there: its end releases start-up too.
@@ -228,6 +289,23 @@ async function resumeOne(resume: ResumeContext, record: ExecutionRecord): Promis
   });
   resume.watcher.watch(record.executionId, executionArn);
   return arrival;
+}
+
+/**
+ * The machine of the revision an execution started on, whatever is deployed now: registered already,
+ * or registered again from the definition stored when that revision was deployed (compiled from the
+ * stored revision if none was kept).
+ */
+async function startedRevision(resume: ResumeContext, record: ExecutionRecord): Promise<DeployedFlow | undefined> {
+  const known = resume.catalog.version(record.flowId, record.revision);
+  if (known) return known;
+  let definition = await resume.flowStore.definitionOf(record.flowId, record.revision);
+  if (!definition) {
+    const stored = await resume.flowStore.getRevision(record.flowId, record.revision);
+    if (!stored) return undefined;
+    definition = compileFlow(parseFlow(stored.flow, resume.knownTools));
+  }
+  return resume.catalog.ensureVersion(record.flowId, record.revision, record.channel, definition);
 }
 
 async function fail(resume: ResumeContext, record: ExecutionRecord, error: string, cause: string): Promise<void> {

@@ -21,12 +21,12 @@ export function toProxyEvent(req: IncomingMessage, body: Buffer, pathOverride?: 
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
-  const query: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    (multi[name] ??= []).push(value);
-  }
+  // A Map, then own properties: a parameter named `__proto__`, `valueOf` or `constructor` is just a
+  // parameter (on a plain object, `multi[name] ??= []` found Object.prototype's and crashed).
+  const values = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams) values.set(name, [...(values.get(name) ?? []), value]);
+  const query: Record<string, string> = Object.fromEntries([...values].map(([name, list]) => [name, list[list.length - 1]]));
+  const multi: Record<string, string[]> = Object.fromEntries(values);
   const contentType = headers['content-type'] ?? '';
   const isText = body.length === 0 || TEXT_TYPES.test(contentType);
   const claims = claimsFromHeaders(req.headers);

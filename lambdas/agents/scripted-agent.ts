@@ -20,6 +20,24 @@ export function parseRequest(text: string): Request {
   return { text, recipients, topic };
 }
 
+/** A refund the user asked for: "Refund order A-1001 49.99 EUR to DE" (the currency is optional). */
+export interface RefundIntent {
+  readonly orderId: string;
+  readonly amount: number;
+  readonly currency?: string;
+  readonly country: string;
+}
+
+const REFUND = /\brefund\s+order\s+([A-Za-z0-9][A-Za-z0-9-]*)\s+(\d+(?:\.\d{1,2})?)\s*([A-Za-z]{3})?\s+to\s+([A-Za-z]{2})\b/i;
+
+/** "Refund order A-1001 49.99 EUR to DE" -> the refund; anything else (such as "our refund policy") -> undefined. */
+export function parseRefund(text: string): RefundIntent | undefined {
+  const match = REFUND.exec(text);
+  if (!match) return undefined;
+  const [, orderId, amount, currency, country] = match;
+  return { orderId, amount: Number(amount), ...(currency ? { currency: currency.toUpperCase() } : {}), country: country.toUpperCase() };
+}
+
 function cleanTopic(text: string): string {
   return text
     .replace(/^[\s,:;-]*(and\s+)?(about|on|regarding|with)?\s*/i, '')
@@ -46,6 +64,12 @@ function exchangesSince(conversation: readonly ConversationTurn[], start: number
   return exchanges;
 }
 
+/** Where an email went: the approver's edited address when there is one. */
+function sentTo(exchange: ToolExchange): unknown {
+  const edited = exchange.outcome?.status === 'ok' ? exchange.outcome.editedArgs : undefined;
+  return edited?.to ?? exchange.call.args.to;
+}
+
 function searchText(outcome: ToolOutcome | undefined): { title: string; text: string } | undefined {
   if (outcome?.status !== 'ok') return undefined;
   const results = (outcome.result as { results?: { title: string; text: string }[] } | undefined)?.results;
@@ -53,10 +77,12 @@ function searchText(outcome: ToolOutcome | undefined): { title: string; text: st
 }
 
 /**
- * A deterministic agent for local mode, tests and the demo. Asked to email an address about a topic,
- * it searches the topic, emails what it found, and tells the user what it did; asked anything else,
- * it answers from `search`. When a tool is refused or rejected it says why, in the reviewer's words,
- * and offers an alternative. Tool call ids derive from the conversation, so a replay makes the same ids.
+ * A deterministic agent for local mode, tests and the demo. Asked to refund an order ("Refund order
+ * A-1001 49.99 EUR to DE") it calls `refund` and reports the outcome; asked to email an address about
+ * a topic, it searches the topic, emails what it found, and tells the user what it did; asked anything
+ * else, it answers from `search`. When a tool is refused or rejected it says why, in the reviewer's
+ * words, and offers an alternative; when an approver changed its call it says so. Tool call ids derive
+ * from the conversation, so a replay makes the same ids.
  */
 export class ScriptedAgent implements AgentModel {
   async next(conversation: readonly ConversationTurn[], tools: readonly ToolSpec[]): Promise<AgentTurn> {
@@ -66,6 +92,16 @@ export class ScriptedAgent implements AgentModel {
     const exchanges = exchangesSince(conversation, lastUser + 1);
     const can = (name: string) => tools.some((tool) => tool.name === name);
     const callId = (i: number) => `call_${conversation.length}_${i}`;
+
+    const refund = parseRefund(conversation[lastUser].content);
+    if (refund && can('refund')) {
+      const done = exchanges.find((e) => e.call.name === 'refund');
+      if (!done) {
+        const amount = `${refund.amount} ${refund.currency ?? 'EUR'}`;
+        return { message: `I will refund ${amount} for order ${refund.orderId}.`, toolCalls: [{ id: callId(0), name: 'refund', args: { ...refund } }] };
+      }
+      return { message: this.reportRefund(refund, done.outcome) };
+    }
 
     const search = exchanges.find((e) => e.call.name === 'search');
     if (!search && can('search')) {
@@ -92,10 +128,22 @@ export class ScriptedAgent implements AgentModel {
     return { message: this.answer(request, found, searchRefusal) };
   }
 
+  private reportRefund(refund: RefundIntent, outcome: ToolOutcome | undefined): string {
+    if (outcome?.status === 'ok') {
+      const done = (outcome.result ?? {}) as { refundId?: string; amount?: number; currency?: string; orderId?: string; country?: string };
+      const line = `I refunded ${done.amount ?? refund.amount} ${done.currency ?? refund.currency ?? 'EUR'} for order ${done.orderId ?? refund.orderId} to ${done.country ?? refund.country} (refund ${done.refundId ?? 'recorded'}).`;
+      return outcome.notice ? `${line} ${outcome.notice}.` : line;
+    }
+    if (!outcome) return `The refund of order ${refund.orderId} has not finished yet.`;
+    const why = wasRefused(outcome) ? outcome.reason : outcome.error;
+    return `I could not refund order ${refund.orderId}: ${why} Instead, I can offer you store credit, or pass your request to our finance team, who will contact you.`;
+  }
+
   private reportEmails(request: Request, emails: ToolExchange[], found: { text: string } | undefined): string {
-    const sent = emails.filter((e) => e.outcome?.status === 'ok').map((e) => String(e.call.args.to));
+    const sent = emails.filter((e) => e.outcome?.status === 'ok').map((e) => String(sentTo(e)));
     const lines: string[] = [];
     if (sent.length) lines.push(`I emailed ${sent.join(' and ')} our ${request.topic}.`);
+    for (const e of emails) if (e.outcome?.status === 'ok' && e.outcome.notice) lines.push(`${e.outcome.notice}.`);
     for (const e of emails) {
       const outcome = e.outcome;
       if (!outcome || outcome.status === 'ok') continue;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { storable } from './storable.ts';
 
 export const ToolCallSchema = z
   .object({
     /** Id the model gave the call; ties the tool result back to it. */
     id: z.string().min(1).max(128),
     name: z.string().min(1).max(128),
-    args: z.record(z.string(), z.unknown()).default({}),
+    args: z.record(z.string(), z.unknown()).superRefine(storable()).default({}),
   })
   .strict();
 export type ToolCall = z.infer<typeof ToolCallSchema>;

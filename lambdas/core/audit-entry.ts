@@ -13,8 +13,10 @@ export const AuditKindSchema = z.enum([
   'decision',
   'escalation',
   'timeout',
+  /** Flow editor: a revision saved, deployed, or an older one deployed again; under the pseudo-execution `flow:<id>`. */
   'flow_saved',
   'flow_deployed',
+  'flow_rolled_back',
 ]);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
 

@@ -56,7 +56,10 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
   const marker = ':stateMachine:';
   const at = stateMachineArn.indexOf(marker);
   if (at < 0) throw new Error(`not a state machine ARN: ${stateMachineArn}`);
-  return `${stateMachineArn.slice(0, at)}:execution:${stateMachineArn.slice(at + marker.length)}:${name}`;
+  // A version or alias ARN (`...:stateMachine:flow-x:7`, `...:flow-x:live`) starts executions that
+  // belong to the state machine itself: the execution ARN carries its name, never the qualifier.
+  const machineName = stateMachineArn.slice(at + marker.length).split(':')[0];
+  return `${stateMachineArn.slice(0, at)}:execution:${machineName}:${name}`;
 }
 
 /** A voice flow's hold event, as the caller heard it. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AgentActionSchema, ConversationTurnSchema, ToolCallSchema, type ConversationTurn, type ToolCall } from './action.ts';
 import type { ExecutionGrants } from './policy.ts';
-import { WorkflowDecisionSchema } from './request.ts';
+import { PolicyRuleSchema } from './policy-rules.ts';
+import { PolicyRefSchema, WorkflowDecisionSchema } from './request.ts';
 
 /**
  * Where a flow goes after a step, read by the node's Choice state:
@@ -11,8 +12,17 @@ import { WorkflowDecisionSchema } from './request.ts';
 export const FlowRouteSchema = z.enum(['agent', 'tool', 'gate', 'done', 'end']);
 export type FlowRoute = z.infer<typeof FlowRouteSchema>;
 
-/** What the flow pauses on: the gate step id (the tool call id, or `message-<n>`) and the action. */
-export const GateAskSchema = z.object({ step: z.string().min(1).max(256), action: AgentActionSchema });
+/**
+ * The gate policy's verdict that paused the flow: which rule and why, and what a require_approval rule
+ * changes about the wait (approvers, quorum, timeout). The gate function applies it to the request.
+ */
+export const GatePolicySchema = PolicyRefSchema.extend({
+  overrides: PolicyRuleSchema.pick({ approvers: true, quorum: true, timeoutSeconds: true }).optional(),
+});
+export type GatePolicy = z.infer<typeof GatePolicySchema>;
+
+/** What the flow pauses on: the gate step id (the tool call id, or `message-<n>`), the action, and the policy that paused it. */
+export const GateAskSchema = z.object({ step: z.string().min(1).max(256), action: AgentActionSchema, policy: GatePolicySchema.optional() });
 export type GateAsk = z.infer<typeof GateAskSchema>;
 
 export const GrantsSchema = z.object({
@@ -82,7 +92,14 @@ export function withGrant(grants: ExecutionGrants, tool: string, outcome: 'allow
 
 /** What became of a tool call, as the agent reads it in the tool's turn of the conversation. */
 export const ToolOutcomeSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), result: z.unknown(), approvedBy: z.string().optional(), editedArgs: z.record(z.string(), z.unknown()).optional() }),
+  z.object({
+    status: z.literal('ok'),
+    result: z.unknown(),
+    approvedBy: z.string().optional(),
+    editedArgs: z.record(z.string(), z.unknown()).optional(),
+    /** Tells the agent that an approver changed its call, and how. */
+    notice: z.string().optional(),
+  }),
   /** The gate policy refused the call (blocked list, or refused for this execution). */
   z.object({ status: z.literal('refused'), reason: z.string() }),
   z.object({ status: z.literal('rejected'), reason: z.string(), approver: z.string() }),

@@ -169,6 +169,15 @@ function checkVoice(flow: { nodes: FlowNode[] }, ctx: Ctx): void {
     if (onTimeout === 'escalate') {
       ctx.addIssue({ code: 'custom', path: ['nodes', i, 'hitl', 'onTimeout'], message: 'voice flows cannot escalate during a call: use "reject"' });
     }
+    node.hitl.policies.forEach((rule, j) => {
+      if (rule.timeoutSeconds !== undefined && rule.timeoutSeconds > MAX_VOICE_TIMEOUT_SECONDS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', i, 'hitl', 'policies', j, 'timeoutSeconds'],
+          message: `voice flows wait at most ${MAX_VOICE_TIMEOUT_SECONDS} s while the caller is on hold (policy "${rule.id}" asks ${rule.timeoutSeconds})`,
+        });
+      }
+    });
   });
 }
 

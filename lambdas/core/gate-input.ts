@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentActionSchema } from './action.ts';
 import { FlowChannelSchema, HitlConfigSchema } from './hitl-config.ts';
-import { CheckpointSchema, RequestContextSchema } from './request.ts';
+import { CheckpointSchema, PolicyRefSchema, RequestContextSchema } from './request.ts';
 
 /** What a gate task sends the gate function (the Payload of the `.waitForTaskToken` task). */
 export const GateInputSchema = z.object({
@@ -16,5 +16,7 @@ export const GateInputSchema = z.object({
   context: RequestContextSchema.default({ conversation: [], facts: {} }),
   requestedBy: z.string().max(128).nullish(),
   checkpoint: CheckpointSchema.optional(),
+  /** The policy that paused the call, recorded on the request and in the gate_paused audit entry. */
+  policy: PolicyRefSchema.optional(),
 });
 export type GateInput = z.infer<typeof GateInputSchema>;

@@ -1,3 +1,4 @@
+import { diffArgs } from './args-diff.ts';
 import { IllegalTransitionError } from './errors.ts';
 import { escalatesAfter, timeoutAtLevel } from './hitl-config.ts';
 import type { ApprovalRequest, Decision, HistoryEvent, Outcome } from './request.ts';
@@ -36,6 +37,9 @@ export function decide(request: ApprovalRequest, decision: Decision): ApprovalRe
         scope: decision.scope,
         ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
         ...(decision.editedArgs !== undefined ? { editedArgs: decision.editedArgs } : {}),
+        ...(decision.editedArgs !== undefined && request.action.kind === 'tool_call'
+          ? { argsDiff: diffArgs(request.action.toolCall.args, decision.editedArgs) }
+          : {}),
       },
     }),
   };

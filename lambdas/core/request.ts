@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storable } from './storable.ts';
 import { AgentActionSchema, ConversationTurnSchema } from './action.ts';
 import { FlowChannelSchema, HitlConfigSchema, HitlModeSchema } from './hitl-config.ts';
 
@@ -49,6 +50,8 @@ export const HistoryEventTypeSchema = z.enum([
   'delivered',
   'delivery_failed',
   'workflow_gone',
+  /** The approved tool call ran; `detail.args` are the arguments it ran with. */
+  'executed',
 ]);
 export type HistoryEventType = z.infer<typeof HistoryEventTypeSchema>;
 
@@ -64,7 +67,7 @@ export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
 export const RequestContextSchema = z.object({
   conversation: z.array(ConversationTurnSchema).max(500).default([]),
   /** Free-form facts the flow adds for the approver (customer tier, amount, ...). */
-  facts: z.record(z.string(), z.unknown()).default({}),
+  facts: z.record(z.string(), z.unknown()).superRefine(storable()).default({}),
 });
 export type RequestContext = z.infer<typeof RequestContextSchema>;
 
@@ -76,9 +79,13 @@ export const CheckpointSchema = z.object({
   schemaVersion: z.number().int().min(1),
   /** The state machine state to resume at. */
   stateName: z.string().min(1).max(80),
-  state: z.unknown(),
+  state: z.unknown().superRefine(storable(28)),
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+/** What decided that a request was needed: a policy rule's id (or a built-in rule's) and why it applied. */
+export const PolicyRefSchema = z.object({ id: z.string().min(1).max(64), why: z.string().max(2000) });
+export type PolicyRef = z.infer<typeof PolicyRefSchema>;
 
 export const ApprovalRequestSchema = z.object({
   id: z.string(),
@@ -91,7 +98,10 @@ export const ApprovalRequestSchema = z.object({
   channel: FlowChannelSchema,
   action: AgentActionSchema,
   context: RequestContextSchema,
+  /** The node's settings as this request applies them (a require_approval policy may change approvers, quorum, timeout). */
   hitl: HitlConfigSchema,
+  /** The policy that paused the call, when a gate policy did. */
+  policy: PolicyRefSchema.optional(),
   requestedBy: z.string().optional(),
   checkpoint: CheckpointSchema.optional(),
   status: RequestStatusSchema,

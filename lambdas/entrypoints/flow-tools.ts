@@ -15,4 +15,5 @@ export const handler = createToolStepHandler({
   toolRuns: new ToolRunRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME),
   audit: app.audit,
   clock: app.clock,
+  store: app.store,
 });

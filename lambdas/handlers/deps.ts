@@ -1,4 +1,4 @@
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, ToolArgsValidator, Workflows } from '#ports';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
 export interface AppDeps {
@@ -9,4 +9,6 @@ export interface AppDeps {
   readonly clock: Clock;
   /** Decision counters for GET /stats; absent where insights are not wanted. */
   readonly stats?: DecisionStats;
+  /** The tools' argument schemas, so edited arguments are checked when an approver responds. */
+  readonly toolArgs?: ToolArgsValidator;
 }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { ToolArgsValidator } from '#ports';
 import type { ToolDefinition, ToolSpec } from './tool.ts';
 import { specOf } from './tool.ts';
 
@@ -27,4 +29,18 @@ export class ToolRegistry {
       return tool ? [specOf(tool)] : [];
     });
   }
+}
+
+/**
+ * Checks arguments against the schema `schemaOf` gives for a tool (the API's check of edited arguments).
+ * A tool without a schema here is not ours to judge: it gets no issues.
+ */
+export function toolArgsValidator(schemaOf: (toolName: string) => z.ZodType | undefined): ToolArgsValidator {
+  return {
+    validate(toolName, args) {
+      const result = schemaOf(toolName)?.safeParse(args);
+      if (!result || result.success) return [];
+      return result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    },
+  };
 }

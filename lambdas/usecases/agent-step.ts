@@ -1,11 +1,12 @@
 import type { AgentNode } from '#core/flow';
 import { AgentTurnLimitError } from '#core/flow-errors';
 import type { FlowState } from '#core/flow-state';
+import { evaluateGate } from '#core/policy';
 import type { AuditLog } from '#ports';
 import { isToolTurn } from '../agents/agent-model.ts';
 import type { AgentModels } from '../agents/models.ts';
 import type { ToolSpec } from '../tools/tool.ts';
-import { auditStep, type FlowStepInput } from './flow-step.ts';
+import { auditStep, gatePolicyOf, policyContext, type FlowStepInput } from './flow-step.ts';
 
 export interface AgentStepDeps {
   readonly models: AgentModels;
@@ -39,7 +40,10 @@ export async function agentStep(deps: AgentStepDeps, input: FlowStepInput<AgentN
   const text = 'message' in turn ? (turn.message ?? '') : '';
   if (node.hitl.mode === 'blocking') {
     // The answer is not part of the conversation until a person lets it through.
-    return { ...state, next: 'gate', gate: { step: `message-${state.conversation.length}`, action: { kind: 'message', text } }, turns };
+    const action = { kind: 'message', text } as const;
+    const verdict = evaluateGate(node.hitl, action, state.grants, policyContext(input));
+    const policy = verdict.outcome === 'pause' ? gatePolicyOf(verdict) : undefined;
+    return { ...state, next: 'gate', gate: { step: `message-${state.conversation.length}`, action, ...(policy ? { policy } : {}) }, turns };
   }
   if (node.hitl.mode === 'audit') await auditStep(deps.audit, input, 'message', { text });
   return {

@@ -1,3 +1,4 @@
+import { describeArgChanges, diffArgs } from '#core/args-diff';
 import { ValidationError } from '#core/errors';
 import { toolTurn, withGrant, type FlowState, type ToolOutcome } from '#core/flow-state';
 import type { WorkflowDecision } from '#core/request';
@@ -12,7 +13,8 @@ const DEFAULT_REASON: Record<Exclude<WorkflowDecision['outcome'], 'approved'>, s
 
 /**
  * Carries out the decision the gate returned. An approved tool call runs, with the approver's edited
- * arguments if any, under the approval request id as idempotency key; a rejected or timed-out one
+ * arguments if any, under the approval request id as idempotency key; the request records the
+ * arguments it ran with (an `executed` event), and the agent reads what the approver changed. A rejected or timed-out one
  * becomes a tool result that tells the agent why, so it can offer the user an alternative. An
  * `execution`-scoped answer is remembered in the grants. An approved answer is released to the user;
  * a rejected one ends the flow with a notice instead.
@@ -66,5 +68,28 @@ async function outcomeOf(
   }
   const outcome = await runToolOnce(deps, { tool, args: args.data, key: decision.requestId, executionId: input.executionId });
   if (outcome.status !== 'ok') return outcome;
-  return { ...outcome, approvedBy: decision.approver, ...(decision.editedArgs ? { editedArgs: decision.editedArgs } : {}) };
+  await recordExecuted(deps, decision.requestId, call.name, args.data);
+  const changes = decision.editedArgs ? diffArgs(call.args, decision.editedArgs) : [];
+  return {
+    ...outcome,
+    approvedBy: decision.approver,
+    ...(decision.editedArgs ? { editedArgs: decision.editedArgs } : {}),
+    ...(changes.length > 0 ? { notice: `An approver changed the arguments: ${describeArgChanges(changes)}` } : {}),
+  };
+}
+
+/**
+ * Adds the `executed` event to the request once the tool ran: its proposed arguments are in `action`,
+ * the approved ones in `decision.editedArgs`, and these are the ones the tool ran with (schema defaults
+ * filled in). A replayed step finds the event and adds none.
+ */
+async function recordExecuted(deps: ToolStepDeps, requestId: string, toolName: string, args: Record<string, unknown>): Promise<void> {
+  const request = await deps.store.get(requestId);
+  if (!request || request.events.some((event) => event.type === 'executed')) return;
+  await deps.store.appendEvent(requestId, {
+    at: deps.clock.now().toISOString(),
+    type: 'executed',
+    actor: `tool:${toolName}`,
+    detail: { args },
+  });
 }

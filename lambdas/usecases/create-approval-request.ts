@@ -35,6 +35,7 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     action: input.action,
     context: input.context,
     hitl: input.hitl,
+    ...(input.policy ? { policy: input.policy } : {}),
     ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
     ...(input.checkpoint ? { checkpoint: input.checkpoint } : {}),
     status: 'pending',
@@ -60,7 +61,7 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     requestId: id,
     kind: 'gate_paused',
     actor: 'system:gate',
-    detail: { action: request.action, dueAt: request.dueAt, mode: request.mode },
+    detail: { action: request.action, dueAt: request.dueAt, mode: request.mode, ...(request.policy ? { policyId: request.policy.id } : {}) },
   });
   await notifyApprovers(deps, request, 'created');
   return { requestId: id, created: true };

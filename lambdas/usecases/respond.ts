@@ -5,7 +5,7 @@ import { decide, isSameDecision } from '#core/lifecycle';
 import { assertMayVoteAtLevel, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
 import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { recordStats } from './record-stats.ts';
 
@@ -15,6 +15,8 @@ export interface RespondDeps {
   readonly workflows: Workflows;
   readonly clock: Clock;
   readonly stats?: DecisionStats;
+  /** Checks an approver's edited arguments against the tool's schema; without it they are checked when the tool runs. */
+  readonly toolArgs?: ToolArgsValidator;
 }
 
 export interface RespondInput extends RespondBody {
@@ -52,6 +54,9 @@ export async function respond(deps: RespondDeps, input: RespondInput): Promise<R
     if (input.editedArgs !== undefined && request.action.kind !== 'tool_call') {
       throw new ValidationError('editedArgs apply to tool calls only', [{ path: 'editedArgs', message: 'this request is not a tool call' }]);
     }
+    if (input.editedArgs !== undefined && request.action.kind === 'tool_call' && deps.toolArgs) {
+      assertArgsFit(deps.toolArgs, request.action.toolCall.name, input.editedArgs);
+    }
     try {
       return needsVotes(request.hitl) ? await vote(deps, request, input) : await decideAlone(deps, request, input);
     } catch (error) {
@@ -73,7 +78,7 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
   const previous = voteOf(request, approver);
   if (request.status !== 'pending') {
     if (previous?.vote === input.decision || isSameDecision(request.decision, approver, OUTCOME_OF[input.decision])) {
-      return { approval: request, delivery: deliveryOf(request), decidedNow: false, tally: tally(request.votes) };
+      return repeated(request, tally(request.votes));
     }
     throw new AlreadyDecidedError(request.id, request.status);
   }
@@ -114,6 +119,14 @@ async function settle(deps: RespondDeps, request: ApprovalRequest, input: Respon
   const decision = decisionFrom(deps, input, outcome);
   const result = await finalize(deps, request, { ...decision, reason: decision.reason ?? `quorum reached: ${JSON.stringify(tally(request.votes))}` });
   return { ...result, tally: tally(request.votes) };
+}
+
+/** Edited arguments must meet the tool's schema before they are stored: a bad edit changes nothing. */
+function assertArgsFit(toolArgs: ToolArgsValidator, toolName: string, editedArgs: Record<string, unknown>): void {
+  const issues = toolArgs.validate(toolName, editedArgs).map((issue) => ({ path: issue.path ? `editedArgs.${issue.path}` : 'editedArgs', message: issue.message }));
+  if (issues.length > 0) {
+    throw new ValidationError(`editedArgs do not fit the arguments of ${toolName}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
 }
 
 function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: Outcome): Decision {
@@ -161,6 +174,14 @@ function deliveryOf(request: ApprovalRequest): DeliveryResult {
 }
 
 function repeatOrConflict(request: ApprovalRequest, approver: string, outcome: Outcome): RespondResult {
-  if (isSameDecision(request.decision, approver, outcome)) return { approval: request, delivery: deliveryOf(request), decidedNow: false };
+  if (isSameDecision(request.decision, approver, outcome)) return repeated(request);
   throw new AlreadyDecidedError(request.id, request.status);
+}
+
+/** A repeated answer gets what the first got: a decision its workflow never received is a 410 again, not a 200. */
+function repeated(request: ApprovalRequest, tallied?: Tally): RespondResult {
+  if (request.delivery === 'workflow_gone') {
+    throw new WorkflowGoneError(`the decision on ${request.id} is recorded, but its workflow is no longer waiting (it timed out or was stopped)`);
+  }
+  return { approval: request, delivery: deliveryOf(request), decidedNow: false, ...(tallied ? { tally: tallied } : {}) };
 }

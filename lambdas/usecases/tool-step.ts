@@ -2,14 +2,16 @@ import type { ToolCall } from '#core/action';
 import type { FlowNode } from '#core/flow';
 import { toolTurn, type FlowState, type ToolOutcome } from '#core/flow-state';
 import { evaluateGate } from '#core/policy';
-import type { AuditLog } from '#ports';
+import type { ApprovalStore, AuditLog } from '#ports';
 import type { ToolDefinition } from '../tools/tool.ts';
-import { auditStep, routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
+import { auditStep, gatePolicyOf, policyContext, routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
 import { runToolOnce, type RunToolDeps } from './run-tool-once.ts';
 
 export interface ToolStepDeps extends RunToolDeps {
   readonly tools: { get(name: string): ToolDefinition<any> | undefined };
   readonly audit: AuditLog;
+  /** The approval requests, where an approved call records the arguments it ran with. */
+  readonly store: Pick<ApprovalStore, 'get' | 'appendEvent'>;
 }
 
 export interface ToolStepInput extends FlowStepInput {
@@ -23,9 +25,12 @@ export function directRunKey(executionId: string, nodeId: string, callId: string
 }
 
 /**
- * Handles the next pending tool call through the gate policy, with this execution's grants:
- * approved tools run at once, blocked ones are refused with a reason the agent reads, audited ones
- * run and are logged, and the rest pause at the node's gate (step = the tool call id).
+ * Handles the next pending tool call through the gate policy, with this execution's grants and
+ * context: approved tools run at once, blocked ones are refused with a reason the agent reads, audited
+ * ones run and are logged, and the rest pause at the node's gate (step = the tool call id), carrying
+ * the verdict so the gate waits for the approvers, quorum and timeout a policy asks for. The policy
+ * sees the arguments as the tool will get them (defaults filled in). In confirm_tools mode every pass
+ * and deny is audited with the id of the policy that made it.
  */
 export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promise<FlowState> {
   const { node } = input;
@@ -47,12 +52,12 @@ export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promis
     return finish({ status: 'error', error: `invalid arguments for ${call.name}: ${args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` });
   }
 
-  const verdict = evaluateGate(node.hitl, { kind: 'tool_call', toolCall: call }, state.grants);
+  const verdict = evaluateGate(node.hitl, { kind: 'tool_call', toolCall: { ...call, args: args.data } }, state.grants, policyContext(input));
   switch (verdict.outcome) {
     case 'pause':
-      return { ...state, next: 'gate', gate: { step: call.id, action: { kind: 'tool_call', toolCall: call } } };
+      return { ...state, next: 'gate', gate: { step: call.id, action: { kind: 'tool_call', toolCall: call }, policy: gatePolicyOf(verdict) } };
     case 'deny':
-      await auditStep(deps.audit, input, 'gate_denied', { toolCall: call, why: verdict.why, reason: verdict.reason }, 'system:policy');
+      await auditStep(deps.audit, input, 'gate_denied', { toolCall: call, policyId: verdict.policyId, why: verdict.why, reason: verdict.reason }, 'system:policy');
       return finish({ status: 'refused', reason: verdict.reason });
     case 'log': {
       await auditStep(deps.audit, input, 'tool_call', { toolCall: call });
@@ -62,7 +67,7 @@ export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promis
     }
     case 'pass': {
       if (node.hitl.mode === 'confirm_tools') {
-        await auditStep(deps.audit, input, 'gate_passed', { toolCall: call, why: verdict.why }, 'system:policy');
+        await auditStep(deps.audit, input, 'gate_passed', { toolCall: call, policyId: verdict.policyId, why: verdict.why }, 'system:policy');
       }
       return finish(await runToolOnce(deps, { tool, args: args.data, key: directRunKey(input.executionId, node.id, call.id), executionId: input.executionId }));
     }

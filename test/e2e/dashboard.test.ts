@@ -93,6 +93,8 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     const { page, problems } = await openDashboard('carol', 'approvers');
     // Act
     await page.click(`button.item[data-id="${request.id}"]`);
+    // The detail loads after the click; read it once the decision form is there.
+    await page.waitForSelector('#reason');
     const shown = await page.textContent('#detail');
     const injected = await page.locator('#detail img, #detail script').count();
     await page.fill('#reason', 'not today');

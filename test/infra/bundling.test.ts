@@ -5,21 +5,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { REPO_HANDLERS, REPO_ROOT } from '#infra/constructs/hitl-function';
+import { ENTRY_NAMES, REPO_HANDLERS, REPO_ROOT } from '#infra/constructs/hitl-function';
 import { APPROVAL_GATE_ASL, HitlStack } from '#infra/constructs/hitl-stack';
+import { environmentOf } from './template-values.ts';
 
-const ENTRIES = ['gate', 'api', 'sweeper', 'notifier'].map((name) => join(REPO_HANDLERS.entrypointsDir, `${name}.ts`));
+const ENTRIES = ENTRY_NAMES.map((name) => join(REPO_HANDLERS.entrypointsDir, `${name}.ts`));
 const missing = [...ENTRIES, APPROVAL_GATE_ASL].filter((path) => !existsSync(path));
-/** Values of the shape each function expects, for environment variables CloudFormation fills in at deploy time. */
-const STAND_INS: Record<string, string> = {
-  TABLE_NAME: 'hitl-bundle-test',
-  LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hitl-link-AbCdEf',
-  PUBLIC_BASE_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1',
-  USER_POOL_ID: 'eu-west-1_AbC123',
-  COGNITO_DOMAIN: 'https://hitl-dev.auth.eu-west-1.amazoncognito.com',
-  COGNITO_CLIENT_ID: 'client123',
-  NOTIFIER_FUNCTION_NAME: 'hitl-notifier',
-};
 
 const FEATURE_FLAGS = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 
@@ -42,8 +33,9 @@ describe('bundling with the local esbuild (no Docker)', () => {
     const assembly = app.synth();
 
     // Assess
-    const functions = Object.values(assembly.getStackByName(stack.stackName).template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    const resources = assembly.getStackByName(stack.stackName).template.Resources as Record<string, any>;
+    const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function').map(([id, r]) => ({ id, ...r }));
+    expect(functions).toHaveLength(ENTRY_NAMES.length);
     const assetDirOf = (fn: any) => join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
     for (const fn of functions) {
       const assetDir = assetDirOf(fn);
@@ -57,14 +49,18 @@ describe('bundling with the local esbuild (no Docker)', () => {
       expect(sources.some((source) => source.includes('lambdas/entrypoints/'))).toBe(true);
       expect(sources.filter((source) => source.includes('node_modules/@aws-sdk/'))).toEqual([]);
     }
+    // Each function bundles one entry file, and every entry file is bundled (flow-config.ts and
+    // flow-api-deps.ts are wiring modules that entries import, not entries).
+    const entriesIn = (fn: any) =>
+      ENTRY_NAMES.filter((name) =>
+        (JSON.parse(readFileSync(join(assetDirOf(fn), 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources.some((source) => source.endsWith(`lambdas/entrypoints/${name}.ts`)),
+      );
+    expect(functions.map(entriesIn).sort()).toEqual(ENTRY_NAMES.map((name) => [name]).sort());
 
     // Load each bundle in a plain Node process, as the Lambda runtime would (vitest would transform
     // it), with the function's own environment; deploy-time values get stand-ins of the right shape.
     for (const fn of functions) {
-      const env = Object.fromEntries(
-        Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>).map(([key, value]) => [key, typeof value === 'string' ? value : STAND_INS[key]]),
-      );
-      expect(Object.entries(env).filter(([, value]) => value === undefined).map(([key]) => key), 'add a stand-in for').toEqual([]);
+      const env = environmentOf(resources, fn.id);
       const probe = `const m = await import(${JSON.stringify(pathToFileURL(join(assetDirOf(fn), 'index.mjs')).href)}); if (typeof m.handler !== 'function') throw new Error('no handler export');`;
       execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...env }, stdio: 'pipe' });
     }

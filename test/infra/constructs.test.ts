@@ -4,12 +4,15 @@ import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { FlowSchema, type FlowInput } from '#core/flow';
 import { APPROVAL_ROUTES } from '#infra/constructs/api-routes';
 import { ApprovalsApi } from '#infra/constructs/approvals-api';
 import { ApproverPool } from '#infra/constructs/approver-pool';
 import { HitlApprovals } from '#infra/constructs/hitl-approvals';
-import { definitionProblems } from '#infra/constructs/hitl-workflow';
+import { HitlFlows } from '#infra/constructs/hitl-flows';
+import { definitionProblems, HitlWorkflow } from '#infra/constructs/hitl-workflow';
 import { PropsError } from '#infra/constructs/prop-checks';
+import { FEATURE_FLAGS, handlersForTest, logicalIdOf, statementsOf } from './fixtures.ts';
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {
@@ -28,6 +31,26 @@ function apiStack() {
   const userPool = new UserPool(stack, 'Pool');
   return { stack, handler, userPool };
 }
+
+/** An approvals system in a bare stack with a fixed account and region, without bundling. */
+function approvalsStack() {
+  const app = new App({ builtinCloudFormationValidation: false, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'FlowsTest', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const approvals = new HitlApprovals(stack, 'Approvals', { stage: 'dev', senderEmail: 'approvals@acme.test', handlers: handlersForTest() });
+  return { stack, approvals };
+}
+
+const bedrockFlow = (overrides: Partial<FlowInput> = {}) =>
+  FlowSchema.parse({
+    id: 'bedrock-review',
+    name: 'Bedrock review',
+    nodes: [
+      { id: 'draft', type: 'agent', tools: ['search'], model: { provider: 'bedrock', modelId: 'anthropic.claude-3-haiku-20240307-v1:0' }, hitl: { mode: 'disabled' } },
+      { id: 'review', type: 'agent', model: { provider: 'bedrock', modelId: 'eu.anthropic.claude-3-7-sonnet-20250219-v1:0' }, hitl: { mode: 'blocking', approvers: { groups: ['approvers'] } } },
+    ],
+    edges: [{ from: 'draft', to: 'review' }],
+    ...overrides,
+  });
 
 describe('construct prop checks', () => {
   it('HitlApprovals reports every bad prop at once', () => {
@@ -67,6 +90,25 @@ describe('construct prop checks', () => {
     expect(problems.join('\n')).toMatch(/GET \/history is listed twice/);
     expect(problems.join('\n')).toMatch(/publicBecause must say why/);
     expect(problems.join('\n')).toMatch(/corsOrigins: "http:\/\/console.acme.test" must use https/);
+  });
+
+  it('ApprovalsApi refuses two variable names at one level of the path, which API Gateway would refuse on deploy', () => {
+    const { stack, handler, userPool } = apiStack();
+
+    const problems = problemsOf(
+      () => new ApprovalsApi(stack, 'Api', { handler, userPool, routes: [{ method: 'GET', path: '/flows/{id}' }, { method: 'POST', path: '/flows/{flowId}/executions' }] }),
+    );
+
+    expect(problems).toEqual([expect.stringContaining('paths under /flows name their variable both {id} and {flowId}')]);
+  });
+
+  it('HitlFlows refuses a flow naming a tool the tool function lacks, and a flow deployed twice', () => {
+    const { approvals } = approvalsStack();
+    const flows = new HitlFlows(approvals, 'Flows', { approvals, flows: [bedrockFlow()] });
+
+    const problems = problemsOf(() => flows.addFlow(bedrockFlow({ nodes: [{ id: 'a', type: 'tool', tool: 'wire_money', hitl: { mode: 'disabled' } }], edges: [] })));
+
+    expect(problems).toEqual([expect.stringMatching(/flow bedrock-review: nodes\.0\.tool: no tool "wire_money" is registered/), 'flow bedrock-review is deployed twice']);
   });
 
   it('ApproverPool refuses a group in both roles and a callback on plain http', () => {
@@ -136,5 +178,63 @@ describe('ApprovalsApi route table', () => {
     template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { AuthorizationType: 'COGNITO_USER_POOLS', HttpMethod: Match.anyValue() }, APPROVAL_ROUTES.length);
     const findings = new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName);
     expect(findings.filter((rule) => rule === 'AwsSolutions-APIG4' || rule === 'AwsSolutions-COG4')).toEqual([]);
+  });
+});
+
+describe('HitlFlows', () => {
+  it('lets the agent function call exactly the Bedrock models its flows name', () => {
+    // Prepare
+    const { stack, approvals } = approvalsStack();
+
+    // Act
+    const flows = new HitlFlows(stack, 'Flows', { approvals, flows: [bedrockFlow()] });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    const agentRole = logicalIdOf(stack, flows.agentFunction.executionRole);
+    const bedrock = statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('bedrock:')));
+    expect(bedrock.flatMap((s) => s.roles)).toEqual(bedrock.map(() => agentRole));
+    expect([...new Set(bedrock.flatMap((s) => s.actions))]).toEqual(['bedrock:InvokeModel']);
+    expect(bedrock.flatMap((s) => s.resources).sort()).toEqual([
+      // A model in this region; a cross-region inference profile in this account, and its model in any region.
+      'arn:aws:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0',
+      'arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-7-sonnet-20250219-v1:0',
+      'arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+    ]);
+    expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('sends send_email From its own verified identity when toolMailFrom is not the approvals sender', () => {
+    const { stack, approvals } = approvalsStack();
+
+    const flows = new HitlFlows(stack, 'Flows', { approvals, toolMailFrom: 'agent@acme.test' });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'agent@acme.test' });
+    const sends = statementsOf(template).filter((s) => s.roles.includes(logicalIdOf(stack, flows.toolFunction.executionRole)) && s.actions.includes('ses:SendRawEmail'));
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'agent@acme.test' } });
+    expect(JSON.stringify(sends[0]!.resources)).toContain(logicalIdOf(stack, flows.node.findChild('ToolSender')));
+  });
+});
+
+describe('HitlWorkflow', () => {
+  it('invokes only what its definition names, and grants no task responses to a workflow without gates', () => {
+    const { stack, approvals } = approvalsStack();
+    const worker = new LambdaFunction(stack, 'Worker', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler=async()=>({})') });
+
+    const workflow = new HitlWorkflow(stack, 'Batch', {
+      approvals,
+      definition: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${WorkerArn}' }, End: true } } },
+      functions: { WorkerArn: worker },
+    });
+
+    const template = Template.fromStack(stack);
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    expect(machine.Properties.DefinitionSubstitutions).toEqual({ WorkerArn: { 'Fn::GetAtt': [logicalIdOf(stack, worker), 'Arn'] } });
+    const invokes = statementsOf(template).filter((s) => s.roles.includes(logicalIdOf(stack, workflow.stateMachine.role)) && s.actions.includes('lambda:InvokeFunction'));
+    expect(invokes.flatMap((s) => s.resources)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(stack, worker), 'Arn'] }]);
+    expect(workflow.waitsForTaskTokens).toBe(false);
+    expect(statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('states:SendTask')))).toEqual([]);
   });
 });

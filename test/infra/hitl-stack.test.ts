@@ -1,102 +1,22 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentConfig } from '#infra/config';
-import { REPO_HANDLERS, REPO_ROOT, type HandlerSource } from '#infra/constructs/hitl-function';
-import { APPROVAL_GATE_ASL, HitlStack } from '#infra/constructs/hitl-stack';
-
-// ---- fixtures ---------------------------------------------------------------------------------
-
-const FEATURE_FLAGS = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
-
-/** Same shape as statemachines/approval-gate.asl.json, used only while that file does not exist. */
-const FALLBACK_GATE_DEFINITION = {
-  StartAt: 'WaitForApproval',
-  States: {
-    WaitForApproval: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: '${GateFunctionArn}', Payload: { 'taskToken.$': '$$.Task.Token', 'input.$': '$' } },
-      TimeoutSecondsPath: '$.gateTimeoutSeconds',
-      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'TimedOut' }],
-      End: true,
-    },
-    TimedOut: { Type: 'Succeed' },
-  },
-};
-
-/** The real handlers when they exist; otherwise stubs in a temp project (synth only checks they exist). */
-function handlersForTest(): HandlerSource {
-  const names = ['gate', 'api', 'sweeper', 'notifier'];
-  if (names.every((name) => existsSync(join(REPO_HANDLERS.entrypointsDir, `${name}.ts`)))) return REPO_HANDLERS;
-  const projectRoot = mkdtempSync(join(tmpdir(), 'hitl-infra-'));
-  const entrypointsDir = join(projectRoot, 'entrypoints');
-  mkdirSync(entrypointsDir);
-  writeFileSync(join(projectRoot, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
-  for (const name of names) writeFileSync(join(entrypointsDir, `${name}.ts`), 'export const handler = async () => ({});\n');
-  return { entrypointsDir, projectRoot };
-}
-
-const BASE_CONFIG: DeploymentConfig = {
-  stage: 'dev',
-  senderEmail: 'approvals@acme.test',
-  approverGroups: ['approvers'],
-  adminGroups: ['admins'],
-  callbackUrls: ['http://localhost:8080/callback'],
-};
-
-/**
- * Synthesizes the repository's stack without bundling and without CloudFormation's built-in
- * template checks (fast); each of those has its own test.
- */
-function synthStack(config: Partial<DeploymentConfig> = {}, builtinCloudFormationValidation = false): { stack: HitlStack; template: Template } {
-  const app = new App({ builtinCloudFormationValidation, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new HitlStack(app, 'HitlTest', {
-    config: { ...BASE_CONFIG, ...config },
-    approvalGateDefinition: existsSync(APPROVAL_GATE_ASL) ? undefined : FALLBACK_GATE_DEFINITION,
-    handlers: handlersForTest(),
-  });
-  return { stack, template: Template.fromStack(stack) };
-}
-
-type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
-
-function logicalIdOf(stack: HitlStack, construct: IConstruct): string {
-  return stack.getLogicalId(construct.node.defaultChild as never);
-}
-
-/** `GET /approvals/{id}`-style keys for every method, rebuilt from the Resource tree. */
-function routesOf(template: Template): Map<string, Record<string, any>> {
-  const resources = template.findResources('AWS::ApiGateway::Resource') as Resources;
-  const pathOf = (ref: any): string => (ref?.Ref ? `${pathOf(resources[ref.Ref]!.Properties.ParentId)}/${resources[ref.Ref]!.Properties.PathPart}` : '');
-  const methods = template.findResources('AWS::ApiGateway::Method') as Resources;
-  return new Map(Object.values(methods).map((m) => [`${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`, m.Properties]));
-}
-
-/** Every Allow statement of every IAM policy, with the policy's logical id. */
-function statementsOf(template: Template): { policy: string; roles: string[]; actions: string[]; resources: unknown[]; condition?: unknown }[] {
-  const policies = template.findResources('AWS::IAM::Policy') as Resources;
-  return Object.entries(policies).flatMap(([policy, p]) =>
-    (p.Properties.PolicyDocument.Statement as any[]).map((s) => ({
-      policy,
-      roles: (p.Properties.Roles as any[]).map((r) => r.Ref as string),
-      actions: [s.Action].flat(),
-      resources: [s.Resource].flat(),
-      condition: s.Condition,
-    })),
-  );
-}
-
-function roleOf(stack: HitlStack, fn: { executionRole: IConstruct }): string {
-  return logicalIdOf(stack, fn.executionRole);
-}
-
-const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
+import type { IConstruct } from 'constructs';
+import { adminGroupsFrom } from '#core/flow-revision';
+import { systemClock } from '#ports';
+import { compileFlow } from '#statemachines/compiler';
+import { loadFlowFiles } from '#statemachines/flows';
+import type { HitlStack } from '#infra/constructs/hitl-stack';
+import { loadLambdaConfig } from '../../lambdas/config.ts';
+import { loadFlowConfig } from '../../lambdas/entrypoints/flow-config.ts';
+import { awsChannelNotifier } from '../../lambdas/handlers/channels/aws-wiring.ts';
+import { DEMO_TOOL_NAMES } from '../../lambdas/tools/demo-tools.ts';
+import { getAtt, logicalIdOf, roleOf, routesOf, statementsOf, synthStack, type Resources } from './fixtures.ts';
+import { environmentOf, resolveValue } from './template-values.ts';
 
 // ---- specification ----------------------------------------------------------------------------
 
@@ -146,12 +66,14 @@ describe('HitlApprovals in the repository stack (dev)', () => {
   });
 
   describe('API', () => {
-    it('exposes the approval routes behind the Cognito authorizer', () => {
+    it('exposes every other route behind the Cognito authorizer', () => {
       const routes = routesOf(template);
       const authorizerId = logicalIdOf(stack, stack.approvals.api.authorizer);
       const authorized = [
         'GET /approvals', 'GET /approvals/{id}', 'POST /approvals/{id}/respond', 'GET /approvals/{id}/events', 'GET /history', 'GET /audit',
-        'POST /approvals/batch-respond', 'GET /audit/verify', 'GET /audit/export', 'GET /stats',
+        'POST /approvals/batch-respond', 'GET /audit/verify', 'GET /audit/export', 'GET /stats', 'GET /openapi.json',
+        'POST /flows/{flowId}/executions', 'GET /executions/{id}',
+        'GET /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/validate', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
       ];
       for (const key of authorized) {
         expect(routes.get(key), key).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizerId } });
@@ -159,9 +81,9 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(routes.size).toBe(authorized.length + 3);
     });
 
-    it('leaves only the dashboard page and the signed email links open, each with a written reason', () => {
+    it('leaves exactly three methods open: the dashboard, email links (one ANY method) and Slack interactions', () => {
       const open = [...routesOf(template).entries()].filter(([, method]) => method.AuthorizationType === 'NONE').map(([key]) => key);
-      expect(open.sort()).toEqual(['GET /', 'GET /links/{token}', 'POST /links/{token}']);
+      expect(open.sort()).toEqual(['ANY /links/{token}', 'GET /', 'POST /slack/interactions']);
     });
 
     it('proxies every route to the one API function', () => {
@@ -194,26 +116,40 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       });
     });
 
-    it('validates the respond body against a closed schema before the function runs', () => {
-      const respond = routesOf(template).get('POST /approvals/{id}/respond')!;
-      const models = template.findResources('AWS::ApiGateway::Model', { Properties: { Name: 'RespondBody' } }) as Resources;
-      const [modelId, model] = Object.entries(models)[0]!;
-      expect(model.Properties.Schema).toMatchObject({
+    it('validates the respond, batch-respond and start-execution bodies with models made from the handlers\' zod schemas', () => {
+      const routes = routesOf(template);
+      const models = template.findResources('AWS::ApiGateway::Model') as Resources;
+      const modelOf = (key: string) => models[routes.get(key)!.RequestModels['application/json'].Ref]!.Properties;
+
+      const respond = modelOf('POST /approvals/{id}/respond');
+      expect(respond.Name).toBe('RespondBody');
+      expect(respond.Schema).toEqual({
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        title: 'RespondBody',
         type: 'object',
         required: ['decision'],
         additionalProperties: false,
         properties: {
           decision: { type: 'string', enum: ['approve', 'reject'] },
-          reason: { type: 'string' },
-          editedArgs: { type: 'object' },
+          reason: { type: 'string', minLength: 1, maxLength: 2000 },
+          editedArgs: { type: 'object', additionalProperties: {} },
           scope: { type: 'string', enum: ['once', 'execution'] },
         },
       });
-      expect(respond.RequestModels).toEqual({ 'application/json': { Ref: modelId } });
+      expect(modelOf('POST /approvals/batch-respond').Schema).toMatchObject({
+        additionalProperties: false,
+        required: ['decisions'],
+        properties: { decisions: { type: 'array', minItems: 1, maxItems: 50, items: { required: ['id', 'decision'] } } },
+      });
+      expect(modelOf('POST /flows/{flowId}/executions').Schema).toMatchObject({
+        additionalProperties: false,
+        required: ['input'],
+        properties: { input: { type: 'object', additionalProperties: false, required: ['message'], properties: { message: { type: 'string', minLength: 1, maxLength: 8000 } } } },
+      });
       const validators = template.findResources('AWS::ApiGateway::RequestValidator') as Resources;
       const [validatorId, validator] = Object.entries(validators)[0]!;
       expect(validator.Properties).toMatchObject({ ValidateRequestBody: true });
-      expect(respond.RequestValidatorId).toEqual({ Ref: validatorId });
+      expect(routes.get('POST /approvals/{id}/respond')!.RequestValidatorId).toEqual({ Ref: validatorId });
     });
 
     it('throttles the stage, traces it and writes JSON access logs to a log group', () => {
@@ -239,7 +175,8 @@ describe('HitlApprovals in the repository stack (dev)', () => {
   describe('functions', () => {
     it('run on nodejs22.x arm64 with X-Ray, source maps and a log group with a retention', () => {
       const functions = template.findResources('AWS::Lambda::Function') as Resources;
-      expect(Object.keys(functions)).toHaveLength(4);
+      // gate, API, sweeper, notifier; and the flows' agent, tool, gate and gate-timeout functions.
+      expect(Object.keys(functions)).toHaveLength(8);
       const logGroups = template.findResources('AWS::Logs::LogGroup') as Resources;
       for (const [id, fn] of Object.entries(functions)) {
         expect(fn.Properties, id).toMatchObject({
@@ -309,37 +246,49 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('states:') || a.startsWith('ses:'))).toEqual([]);
     });
 
-    it('lets the API and the sweeper read the named indexes and answer task tokens of the approval gate only', () => {
-      const stateMachineId = logicalIdOf(stack, stack.approvalGate.stateMachine);
+    it('lets the API and the sweeper read the named indexes and answer task tokens of the workflows with gates only', () => {
+      // The approval gate and every flow with a gate; a flow without gates has no tokens to answer.
+      const gated = [stack.approvalGate, ...[...stack.flows.workflows.values()].filter((workflow) => workflow.waitsForTaskTokens)];
       for (const fn of [stack.approvals.apiFunction, stack.approvals.sweeper.function]) {
         const statements = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, fn)));
         const reads = statements.find((s) => s.actions.includes('dynamodb:Query'))!;
         expect(reads.resources.map((r) => JSON.stringify(r))).toEqual(
           expect.arrayContaining(['pending', 'due', 'undelivered', 'timeline'].map((index) => JSON.stringify({ 'Fn::Join': ['', [getAtt(tableId), `/index/${index}`]] }))),
         );
-        const tokens = statements.find((s) => s.actions.includes('states:SendTaskSuccess'))!;
-        expect(tokens.actions.sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
-        expect(tokens.resources).toContainEqual({ Ref: stateMachineId });
-        const executions = tokens.resources.find((r) => JSON.stringify(r).includes(':execution:'));
-        expect(JSON.stringify(executions)).toContain(JSON.stringify(getAtt(stateMachineId, 'Name')));
-        expect(tokens.resources).toHaveLength(2);
+        const tokens = statements.filter((s) => s.actions.some((a) => a.startsWith('states:SendTask')));
+        expect([...new Set(tokens.flatMap((s) => s.actions))].sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+        const resources = tokens.flatMap((s) => s.resources).map((r) => JSON.stringify(r));
+        const expected = gated.flatMap((workflow) => {
+          const id = logicalIdOf(stack, workflow.stateMachine);
+          return [JSON.stringify({ Ref: id }), JSON.stringify(getAtt(id, 'Name'))];
+        });
+        expect(resources).toHaveLength(expected.length);
+        for (const [i, workflow] of gated.entries()) {
+          expect(resources, workflow.node.path).toContain(expected[2 * i]);
+          expect(resources.find((r) => r.includes(':execution:') && r.includes(expected[2 * i + 1]!)), workflow.node.path).toBeDefined();
+        }
       }
     });
 
     it('lets the API delete used email-link nonces and no other item', () => {
-      const deletes = statementsOf(template).filter((s) => s.actions.includes('dynamodb:DeleteItem'));
+      const deletes = statementsOf(template).filter((s) => s.actions.includes('dynamodb:DeleteItem') && s.roles.includes(roleOf(stack, stack.approvals.apiFunction)));
       expect(deletes).toHaveLength(1);
       expect(deletes[0]!.roles).toEqual([roleOf(stack, stack.approvals.apiFunction)]);
       expect(deletes[0]!.condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LINK#*'] } });
     });
 
-    it('lets only the notifier send email, as the sender identity and From address', () => {
+    it('lets only the notifier and the send_email tool send email, as the sender identity and From address', () => {
       const senders = statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('ses:')));
-      expect(senders).toHaveLength(1);
-      expect(senders[0]!.roles).toEqual([roleOf(stack, stack.approvals.notifications.notifier)]);
-      expect(senders[0]!.actions.sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-      expect(JSON.stringify(senders[0]!.resources)).toContain(`:identity/",{"Ref":"${logicalIdOf(stack, stack.approvals.notifications.identity)}"}`);
-      expect(senders[0]!.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'approvals@acme.test' } });
+      expect(senders.map((s) => s.roles).sort()).toEqual([[roleOf(stack, stack.approvals.notifications.notifier)], [roleOf(stack, stack.flows.toolFunction)]].sort());
+      const actionsOf = (fn: { executionRole: any }) => senders.find((s) => s.roles.includes(roleOf(stack, fn)))!.actions.sort();
+      expect(actionsOf(stack.approvals.notifications.notifier)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      // SesMailSender sends raw MIME only.
+      expect(actionsOf(stack.flows.toolFunction)).toEqual(['ses:SendRawEmail']);
+      for (const sender of senders) {
+        expect(JSON.stringify(sender.resources)).toContain(`:identity/",{"Ref":"${logicalIdOf(stack, stack.approvals.notifications.identity)}"}`);
+        expect(sender.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'approvals@acme.test' } });
+      }
+      template.resourceCountIs('AWS::SES::EmailIdentity', 1);
       template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'approvals@acme.test' });
     });
 
@@ -373,6 +322,235 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       const waiting = states.filter((s) => String(s.Resource).endsWith('.waitForTaskToken'));
       expect(waiting.length).toBeGreaterThan(0);
       for (const s of waiting) expect(s.TimeoutSeconds ?? s.TimeoutSecondsPath).toBeDefined();
+    });
+  });
+
+  describe('channels', () => {
+    const variablesOf = (fn: IConstruct) => (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, fn)]!.Properties.Environment.Variables;
+
+    it('creates the Slack signing secret without a value, and the webhook map as {}, for the operator to fill', () => {
+      const secrets = template.findResources('AWS::SecretsManager::Secret') as Resources;
+      const signing = secrets[logicalIdOf(stack, stack.approvals.slack.signingSecret)]!.Properties;
+      // No SecretString and nothing generated: reading it fails until the operator puts Slack's value.
+      expect(signing.SecretString).toBeUndefined();
+      expect(signing.GenerateSecretString).toBeUndefined();
+      expect(secrets[logicalIdOf(stack, stack.approvals.slack.webhooksSecret)]!.Properties.SecretString).toBe('{}');
+    });
+
+    it('gives the API the signing secret and the notifier the webhook map, each with read access to its own secret only', () => {
+      const signingId = logicalIdOf(stack, stack.approvals.slack.signingSecret);
+      const webhooksId = logicalIdOf(stack, stack.approvals.slack.webhooksSecret);
+      const linkId = logicalIdOf(stack, stack.approvals.notifications.linkSecret);
+      expect(variablesOf(stack.approvals.apiFunction).SLACK_SIGNING_SECRET_ARN).toEqual({ Ref: signingId });
+      expect(variablesOf(stack.approvals.notifications.notifier).SLACK_WEBHOOKS_SECRET_ARN).toEqual({ Ref: webhooksId });
+      const readers = (secretId: string) =>
+        statementsOf(template).filter((s) => s.actions.includes('secretsmanager:GetSecretValue') && JSON.stringify(s.resources).includes(`"${secretId}"`)).flatMap((s) => s.roles).sort();
+      expect(readers(signingId)).toEqual([roleOf(stack, stack.approvals.apiFunction)]);
+      expect(readers(webhooksId)).toEqual([roleOf(stack, stack.approvals.notifications.notifier)]);
+      expect(readers(linkId)).toEqual([roleOf(stack, stack.approvals.apiFunction), roleOf(stack, stack.approvals.notifications.notifier)].sort());
+    });
+
+    it('links approvers to Slack with custom:slack_user_id, which only an admin may set', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        Schema: Match.arrayWith([Match.objectLike({ Name: 'slack_user_id', AttributeDataType: 'String', Mutable: true })]),
+      });
+      const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]!;
+      expect(client.Properties.WriteAttributes).toContain('email');
+      expect(client.Properties.WriteAttributes.filter((name: string) => name.startsWith('custom:'))).toEqual([]);
+    });
+
+    it('returns the hosted UI to the dashboard after sign-in and sign-out (authorization code, public client for PKCE)', () => {
+      const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]!.Properties;
+      const resources = template.toJSON().Resources;
+      const dashboard = 'https://abc123def4.execute-api.eu-west-1.amazonaws.com/v1/';
+      expect(resolveValue(client.CallbackURLs, resources)).toEqual(['http://localhost:8080/callback', dashboard]);
+      expect(resolveValue(client.LogoutURLs, resources)).toEqual(['http://localhost:8080/callback', dashboard]);
+      expect(client).toMatchObject({ AllowedOAuthFlows: ['code'], GenerateSecret: false });
+      expect(environmentOf(resources, logicalIdOf(stack, stack.approvals.apiFunction)).PUBLIC_BASE_URL).toBe(dashboard.slice(0, -1));
+    });
+  });
+
+  describe('flows', () => {
+    const flowFiles = loadFlowFiles(DEMO_TOOL_NAMES);
+    const stateMachines = () => template.findResources('AWS::StepFunctions::StateMachine') as Resources;
+    const machineOf = (flowId: string) => stateMachines()[logicalIdOf(stack, stack.flows.workflows.get(flowId)!.stateMachine)]!.Properties;
+
+    it('deploys every flow in statemachines/flows/ as the Standard state machine flow-<id>, compiled by compileFlow', () => {
+      expect([...stack.flows.workflows.keys()].sort()).toEqual(flowFiles.map((flow) => flow.id).sort());
+      for (const flow of flowFiles) {
+        const machine = machineOf(flow.id);
+        expect(machine, flow.id).toMatchObject({
+          StateMachineName: `flow-${flow.id}`,
+          StateMachineType: 'STANDARD',
+          TracingConfiguration: { Enabled: true },
+          LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+        });
+        expect(JSON.parse(machine.DefinitionString), flow.id).toEqual(compileFlow(flow));
+      }
+    });
+
+    it('substitutes exactly the function ARNs each definition names, and the state machine may invoke exactly those', () => {
+      const fnIds: Record<string, string> = {
+        AgentFunctionArn: logicalIdOf(stack, stack.flows.agentFunction),
+        ToolFunctionArn: logicalIdOf(stack, stack.flows.toolFunction),
+        FlowGateFunctionArn: logicalIdOf(stack, stack.flows.gateFunction),
+        GateTimeoutFunctionArn: logicalIdOf(stack, stack.flows.gateTimeoutFunction),
+      };
+      for (const flow of flowFiles) {
+        const machine = machineOf(flow.id);
+        const used = [...new Set([...String(machine.DefinitionString).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!))].sort();
+        expect(used.every((name) => name in fnIds), flow.id).toBe(true);
+        expect(Object.keys(machine.DefinitionSubstitutions).sort(), flow.id).toEqual(used);
+        for (const name of used) expect(machine.DefinitionSubstitutions[name], `${flow.id} ${name}`).toEqual(getAtt(fnIds[name]!));
+        const role = logicalIdOf(stack, stack.flows.workflows.get(flow.id)!.stateMachine.role);
+        const invokes = statementsOf(template).filter((s) => s.roles.includes(role) && s.actions.includes('lambda:InvokeFunction'));
+        expect(invokes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort(), flow.id).toEqual(used.map((name) => JSON.stringify(getAtt(fnIds[name]!))).sort());
+      }
+      // The audited flow has no gate: neither gate function is in its definition or its role.
+      expect(Object.keys(machineOf('support-agent-audited').DefinitionSubstitutions).sort()).toEqual(['AgentFunctionArn', 'ToolFunctionArn']);
+    });
+
+    it('pauses the demo flow at a waitForTaskToken gate with a timeout whose Catch records the timeout', () => {
+      const gate = Match.objectLike({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: Match.objectLike({ FunctionName: '${FlowGateFunctionArn}', Payload: Match.objectLike({ 'taskToken.$': '$$.Task.Token' }) }),
+        TimeoutSeconds: Match.anyValue(),
+        Catch: [Match.objectLike({ ErrorEquals: ['States.Timeout'], Next: 'agent.TimedOut' })],
+      });
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: 'flow-support-agent',
+        DefinitionString: Match.serializedJson(Match.objectLike({ States: Match.objectLike({ 'agent.Gate': gate }) })),
+      });
+      for (const flow of flowFiles) {
+        const states = Object.values(JSON.parse(machineOf(flow.id).DefinitionString).States) as Record<string, unknown>[];
+        for (const s of states.filter((state) => String(state.Resource).endsWith('.waitForTaskToken'))) expect(s.TimeoutSeconds, flow.id).toBeGreaterThan(0);
+      }
+    });
+
+    it('tells the API function every deployed flow in FLOW_STATE_MACHINES, in the schema its flow config reads', () => {
+      const resources = template.toJSON().Resources;
+      const env = environmentOf(resources, logicalIdOf(stack, stack.approvals.apiFunction));
+      const deployed = loadFlowConfig(env).FLOW_STATE_MACHINES!;
+      expect(deployed).toEqual(
+        Object.fromEntries(flowFiles.map((flow) => [flow.id, { stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:flow-${flow.id}`, revision: flow.revision, channel: flow.channel }])),
+      );
+      expect(deployed['support-agent']).toEqual({ stateMachineArn: expect.stringMatching(/:stateMachine:flow-support-agent$/), revision: 1, channel: 'async' });
+    });
+
+    it('lets the API start the flows and describe their executions, and nothing more in Step Functions', () => {
+      const api = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, stack.approvals.apiFunction)));
+      const starts = api.filter((s) => s.actions.includes('states:StartExecution'));
+      expect(starts.flatMap((s) => s.actions)).toEqual(['states:StartExecution']);
+      expect(starts.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
+        flowFiles.map((flow) => JSON.stringify({ Ref: logicalIdOf(stack, stack.flows.workflows.get(flow.id)!.stateMachine) })).sort(),
+      );
+      const describes = api.filter((s) => s.actions.includes('states:DescribeExecution'));
+      expect(describes.flatMap((s) => s.actions)).toEqual(['states:DescribeExecution']);
+      expect(describes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
+        flowFiles.map((flow) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${flow.id}:*`]] })).sort(),
+      );
+      const stepFunctionsActions = new Set(api.flatMap((s) => s.actions).filter((a) => a.startsWith('states:')));
+      expect([...stepFunctionsActions].sort()).toEqual(['states:DescribeExecution', 'states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
+    });
+
+    it('gives the flow gate the gate\'s settings, and SendTaskSuccess on executions of the flows with gates only', () => {
+      const gate = stack.flows.gateFunction;
+      const variables = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, gate)]!.Properties.Environment.Variables;
+      expect(variables).toMatchObject({ TABLE_NAME: { Ref: tableId }, NOTIFIER_FUNCTION_NAME: { Ref: logicalIdOf(stack, stack.approvals.notifications.notifier) } });
+      const statements = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, gate)));
+      expect(statements.find((s) => s.actions.includes('dynamodb:PutItem'))!.actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      expect(statements.find((s) => s.actions.includes('lambda:InvokeFunction'))!.resources).toEqual([getAtt(logicalIdOf(stack, stack.approvals.notifications.notifier))]);
+      const tokens = statements.filter((s) => s.actions.some((a) => a.startsWith('states:')));
+      expect(tokens.flatMap((s) => s.actions)).toEqual(['states:SendTaskSuccess']);
+      const gated = flowFiles.filter((flow) => stack.flows.workflows.get(flow.id)!.waitsForTaskTokens).map((flow) => flow.id);
+      expect(gated).not.toContain('support-agent-audited');
+      expect(tokens.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
+        gated.map((id) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${id}:*`]] })).sort(),
+      );
+    });
+
+    it('limits the agent, tool and gate-timeout functions to their own items, and gives no Bedrock access when every agent is scripted', () => {
+      const itemsOf = (fn: { executionRole: IConstruct }) =>
+        statementsOf(template)
+          .filter((s) => s.roles.includes(roleOf(stack, fn)) && s.actions.some((a) => a.startsWith('dynamodb:')))
+          .map((s) => ({ actions: s.actions.sort(), resources: s.resources, prefixes: (s.condition as any)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] }));
+      const audit = { actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [getAtt(tableId)], prefixes: ['EXEC#*'] };
+      expect(itemsOf(stack.flows.agentFunction)).toEqual([audit]);
+      expect(itemsOf(stack.flows.toolFunction)).toEqual([
+        audit,
+        { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['TOOLRUN#*'] },
+        // An approved call records the arguments it ran with on its request (the `executed` event).
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
+      ]);
+      expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([audit, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] }]);
+      expect(statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('bedrock:')))).toEqual([]);
+      const tools = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, stack.flows.toolFunction)]!.Properties.Environment.Variables;
+      expect(tools.TOOL_MAIL_FROM).toBe('approvals@acme.test');
+    });
+  });
+
+  describe('function environments', () => {
+    it('set only variables the Lambda config schemas know, with values of the shape they accept', () => {
+      const resources = template.toJSON().Resources as Resources;
+      const platform = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL']);
+      for (const [id, fn] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+        const env: Record<string, string> = { ...environmentOf(resources, id), AWS_REGION: 'eu-west-1' };
+        // HITL_ADMIN_GROUPS: the flow editor's admin groups (adminGroupsFrom throws on a bad value).
+        const editor = env.HITL_ADMIN_GROUPS !== undefined && adminGroupsFrom(env).length > 0 ? ['HITL_ADMIN_GROUPS'] : [];
+        const known = new Set([...Object.keys(loadLambdaConfig(env)), ...Object.keys(loadFlowConfig(env)), ...editor, ...platform]);
+        expect(Object.keys(fn.Properties.Environment.Variables).filter((key) => !known.has(key)), id).toEqual([]);
+      }
+    });
+
+    it('tell the flow editor the deployment\'s admin groups, so only they may save and deploy flows', () => {
+      const { stack: custom, template: customTemplate } = synthStack({ approverGroups: ['admins'], adminGroups: ['security', 'platform'] });
+      const env = environmentOf(customTemplate.toJSON().Resources, logicalIdOf(custom, custom.approvals.apiFunction));
+      expect(adminGroupsFrom(env)).toEqual(['security', 'platform']);
+    });
+
+    it('stay within Lambda\'s 4 KB of environment, FLOW_STATE_MACHINES included', () => {
+      const resources = template.toJSON().Resources as Resources;
+      for (const [id, fn] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+        const env = environmentOf(resources, id);
+        expect(Object.entries(env).reduce((chars, [key, value]) => chars + key.length + value.length, 0), id).toBeLessThan(4096);
+        expect(fn.Properties.Environment.Variables, id).toBeDefined();
+      }
+    });
+
+    it('give the notifier every setting its email and Slack channels need', () => {
+      const resources = template.toJSON().Resources as Resources;
+      const config = loadLambdaConfig({ ...environmentOf(resources, logicalIdOf(stack, stack.approvals.notifications.notifier)), AWS_REGION: 'eu-west-1' });
+      expect(() => awsChannelNotifier(config, { clock: systemClock })).not.toThrow();
+      expect(config.SLACK_WEBHOOKS_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:/);
+    });
+  });
+
+  describe('template', () => {
+    it('has no dependency cycle', () => {
+      const resources = template.toJSON().Resources as Resources;
+      const references = (node: unknown, found: Set<string>): Set<string> => {
+        if (Array.isArray(node)) node.forEach((item) => references(item, found));
+        else if (node && typeof node === 'object') {
+          const value = node as Record<string, unknown>;
+          if (typeof value.Ref === 'string' && value.Ref in resources) found.add(value.Ref);
+          if (Array.isArray(value['Fn::GetAtt'])) found.add(String(value['Fn::GetAtt'][0]));
+          Object.values(value).forEach((item) => references(item, found));
+        }
+        return found;
+      };
+      const edges = new Map(Object.entries(resources).map(([id, r]) => [id, [...references(r.Properties, new Set(r.DependsOn ?? []))]]));
+      const state = new Map<string, 'visiting' | 'done'>();
+      const cycles: string[] = [];
+      const visit = (id: string, path: string[]) => {
+        if (state.get(id) === 'done') return;
+        if (state.get(id) === 'visiting') return void cycles.push([...path.slice(path.indexOf(id)), id].join(' -> '));
+        state.set(id, 'visiting');
+        for (const next of edges.get(id) ?? []) visit(next, [...path, id]);
+        state.set(id, 'done');
+      };
+      for (const id of edges.keys()) visit(id, []);
+      expect(cycles).toEqual([]);
     });
   });
 });

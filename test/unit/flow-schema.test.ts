@@ -66,3 +66,13 @@ describe('flow schema', () => {
     expect(unknownTool).toThrow('nodes.0.tools: no tool "wire_money" is registered');
   });
 });
+
+describe('execution ARNs', () => {
+  it('names executions after the state machine, never its version or alias', async () => {
+    const { executionArnOf } = await import('#core/flow-execution');
+    const machine = 'arn:aws:states:eu-west-1:123456789012:stateMachine:flow-support-agent';
+    expect(executionArnOf(machine, 'e1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:flow-support-agent:e1');
+    expect(executionArnOf(`${machine}:7`, 'e1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:flow-support-agent:e1');
+    expect(executionArnOf(`${machine}:live`, 'e1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:flow-support-agent:e1');
+  });
+});

@@ -35,7 +35,9 @@ function fixture(hitl: Record<string, unknown>) {
   const mail = new MemoryMailSender();
   const logged: AuditRecord[] = [];
   const audit = { append: async (record: AuditRecord) => (logged.push(record), record), list: async () => ({ items: [] }), chain: async () => [] } as unknown as AuditLog;
-  const deps = { tools: createDemoTools({ mail }), toolRuns: new MapToolRuns(), audit, clock: new ManualClock(), models: scriptedModels };
+  // No stored requests: the steps run without them; the e2e tests check the `executed` event.
+  const store = { get: async () => undefined, appendEvent: async () => undefined };
+  const deps = { tools: createDemoTools({ mail }), toolRuns: new MapToolRuns(), audit, clock: new ManualClock(), models: scriptedModels, store };
   const node: AgentNode = AgentNodeSchema.parse({ id: 'agent', type: 'agent', tools: ['search', 'send_email'], hitl });
   return { deps, node, mail, logged, input: (state: FlowState) => ({ executionId: 'exec-1', flowId: 'f', node, state }) };
 }

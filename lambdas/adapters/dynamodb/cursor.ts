@@ -36,7 +36,8 @@ export const cursorCodec = {
   },
 };
 
-function invalidCursor(): ValidationError {
+/** The 400 for a cursor this API did not issue for this query. */
+export function invalidCursor(): ValidationError {
   return new ValidationError('invalid cursor: pass back the nextCursor of a previous page unchanged', [
     { path: 'cursor', message: 'not a cursor this API issued' },
   ]);

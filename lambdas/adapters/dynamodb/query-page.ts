@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '#ports';
-import { cursorCodec, type CursorShape } from './cursor.ts';
+import { cursorCodec, invalidCursor, type CursorShape } from './cursor.ts';
 
 const MAX_FILTERED_ROUNDS = 10;
 
@@ -19,7 +19,14 @@ export async function queryPage<T>(
   const items: T[] = [];
   let startKey: Record<string, unknown> | undefined = cursorCodec.decode(page.cursor, shape);
   for (let round = 0; round < MAX_FILTERED_ROUNDS; round++) {
-    const result = await db.send(new QueryCommand({ ...input, Limit: page.limit - items.length, ExclusiveStartKey: startKey }));
+    const result = await db
+      .send(new QueryCommand({ ...input, Limit: page.limit - items.length, ExclusiveStartKey: startKey }))
+      .catch((error: unknown) => {
+        // A well-formed cursor can still lie outside this query's range (forged, or reused with other
+        // filters): DynamoDB refuses its start key, which is the caller's mistake, not ours.
+        if (round === 0 && page.cursor !== undefined && (error as Error)?.name === 'ValidationException') throw invalidCursor();
+        throw error;
+      });
     items.push(...(result.Items ?? []).map(map));
     startKey = result.LastEvaluatedKey;
     if (!startKey || items.length >= page.limit || !input.FilterExpression) break;

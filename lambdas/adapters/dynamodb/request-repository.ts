@@ -31,7 +31,7 @@ const conditions = {
 };
 
 const DOMAIN_FIELDS = [
-  'id', 'executionId', 'workflowId', 'nodeId', 'step', 'mode', 'channel', 'action', 'context', 'hitl',
+  'id', 'executionId', 'workflowId', 'nodeId', 'step', 'mode', 'channel', 'action', 'context', 'hitl', 'policy',
   'requestedBy', 'checkpoint', 'status', 'level', 'createdAt', 'dueAt', 'votes', 'decision', 'delivery', 'events',
 ] as const;
 

@@ -69,6 +69,7 @@ export const DASHBOARD_SCRIPT = String.raw`
           var message = data && data.error ? data.error.message : (data && data.message) || ('HTTP ' + response.status);
           var error = new Error(message);
           error.status = response.status;
+          error.issues = data && data.error && data.error.issues || [];
           throw error;
         }
         return data;
@@ -269,9 +270,12 @@ export const DASHBOARD_SCRIPT = String.raw`
     });
   }
 
+  // The flow editor (its own script, loaded after this one) registers window.hitlFlowEditor.
+  function loadFlows() { return window.hitlFlowEditor ? window.hitlFlowEditor.load() : Promise.resolve(); }
+
   function setTab(tab) {
     state.tab = tab;
-    ['pending', 'history', 'audit'].forEach(function (name) {
+    ['pending', 'history', 'audit', 'flows'].forEach(function (name) {
       $('tab-' + name).setAttribute('aria-selected', String(name === tab));
       $('panel-' + name).hidden = name !== tab;
     });
@@ -279,7 +283,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
   function refresh() {
     if (!identity()) { show(auth === 'cognito' ? 'Sign in to see approvals.' : 'Enter who you are (user and groups) to see approvals.'); return; }
-    var load = state.tab === 'pending' ? loadPending(false) : state.tab === 'history' ? loadHistory() : loadAudit();
+    var load = state.tab === 'pending' ? loadPending(false) : state.tab === 'history' ? loadHistory() : state.tab === 'flows' ? loadFlows() : loadAudit();
     load.then(function () { if ($('status').className.indexOf('error') >= 0) show(''); })
       .catch(function (error) { show(error.message, true); });
   }
@@ -287,8 +291,12 @@ export const DASHBOARD_SCRIPT = String.raw`
   $('tab-pending').addEventListener('click', function () { setTab('pending'); });
   $('tab-history').addEventListener('click', function () { setTab('history'); });
   $('tab-audit').addEventListener('click', function () { setTab('audit'); });
+  $('tab-flows').addEventListener('click', function () { setTab('flows'); });
   $('refresh').addEventListener('click', refresh);
   $('pending-more').addEventListener('click', function () { loadPending(true).catch(function (e) { show(e.message, true); }); });
+
+  // What the flow editor script builds on.
+  window.hitlDashboard = { api: api, el: el, clear: clear, show: show, when: when, identity: identity };
 
   (auth === 'cognito' ? finishCognitoSignIn() : Promise.resolve()).then(function () {
     renderIdentity();

@@ -3,11 +3,14 @@ import { ToolCallSchema } from '#core/action';
 import { AgentNodeSchema, FlowIdSchema, FlowNodeSchema } from '#core/flow';
 import { FlowStateSchema } from '#core/flow-state';
 import { GateInputSchema } from '#core/gate-input';
+import { FlowChannelSchema } from '#core/hitl-config';
 
 /** The fields every flow step task sends its function (see statemachines/compiler.ts). */
 const step = {
   executionId: z.string().min(1).max(80),
   flowId: FlowIdSchema,
+  /** Definitions compiled before the channel was sent read as async. */
+  channel: FlowChannelSchema.default('async'),
   state: FlowStateSchema,
 };
 

@@ -12,7 +12,7 @@ import { ToolFunctionPayloadSchema } from './payloads.ts';
  * and by `.Apply` (carry out the gate's decision). Both run tools, so they share one function and
  * one set of permissions.
  */
-export function createToolStepHandler(deps: Pick<FlowDeps, 'tools' | 'toolRuns' | 'audit' | 'clock'>) {
+export function createToolStepHandler(deps: Pick<FlowDeps, 'tools' | 'toolRuns' | 'audit' | 'clock' | 'store'>) {
   return middy<unknown, FlowState>().handler(async (event) => {
     const input = parseOrThrow(ToolFunctionPayloadSchema, event, 'tool step payload');
     const state = input.op === 'tool' ? await toolStep(deps, input) : await applyDecision(deps, input);

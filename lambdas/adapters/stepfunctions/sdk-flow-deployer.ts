@@ -1,0 +1,128 @@
+import {
+  CreateStateMachineAliasCommand,
+  SFNClient,
+  UpdateStateMachineAliasCommand,
+  UpdateStateMachineCommand,
+  ValidateStateMachineDefinitionCommand,
+} from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { HitlError, NotFoundError } from '#core/errors';
+import { parseConfig } from '#core/validation';
+import { FLOW_SUBSTITUTION_KEYS, type FlowSubstitutions } from '#statemachines/compiler';
+import { substitute, type AslDefinition } from '#statemachines/definitions';
+import type { DefinitionProblem, FlowDeployer, FlowRelease, PublishedFlow } from '#usecases/flow-editor-ports';
+
+/** The part of the SFN client the deployer uses (a stub in tests). */
+export interface SfnSender {
+  send(command: object): Promise<unknown>;
+}
+
+/** The alias each flow's state machine routes new executions through, unless configured otherwise. */
+export const DEFAULT_FLOW_ALIAS = 'live';
+
+/** Flow deploys are asked for where nobody configured them (no function ARNs to fill the placeholders). */
+export class FlowDeployNotConfiguredError extends HitlError {
+  override readonly code = 'FlowDeployNotConfigured';
+}
+
+export interface SdkFlowDeployerOptions {
+  /** The state machine a flow runs on (CDK creates one per flow); undefined for a flow it does not know. */
+  readonly stateMachineArnOf: (flowId: string) => string | undefined;
+  /** Values of the compiled flows' `${...}` placeholders: the flow functions' ARNs. Without them deploys fail. */
+  readonly substitutions?: FlowSubstitutions;
+  /** @default 'live' */
+  readonly aliasName?: string;
+}
+
+/**
+ * Publishes flow revisions on AWS: UpdateStateMachine with `publish: true` makes the compiled revision
+ * a new, immutable state machine version, and UpdateStateMachineAlias routes 100% of the flow's alias
+ * to it (the alias is created on the first deploy). New executions are started on the version's ARN;
+ * executions already running finish on the version they started with, which Step Functions keeps.
+ * Validation is Step Functions' own (ValidateStateMachineDefinition), on the substituted definition.
+ */
+export class SdkFlowDeployer implements FlowDeployer {
+  private readonly aliasName: string;
+
+  constructor(
+    private readonly options: SdkFlowDeployerOptions,
+    private readonly client: SfnSender = new SFNClient({ maxAttempts: 3 }),
+  ) {
+    this.aliasName = options.aliasName ?? DEFAULT_FLOW_ALIAS;
+  }
+
+  async validate(definition: AslDefinition): Promise<DefinitionProblem[]> {
+    const result = (await this.client.send(
+      new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify(this.substituted(definition)), type: 'STANDARD', severity: 'ERROR' }),
+    )) as { result?: string; diagnostics?: { severity?: string; code?: string; message?: string; location?: string }[] };
+    if (result.result === 'OK') return [];
+    return (result.diagnostics ?? [])
+      .filter((diagnostic) => diagnostic.severity !== 'WARNING')
+      .map((diagnostic) => ({ path: diagnostic.location ?? '', message: `${diagnostic.code ?? 'INVALID'}: ${diagnostic.message ?? 'invalid definition'}` }));
+  }
+
+  async publish(release: FlowRelease): Promise<PublishedFlow> {
+    const stateMachineArn = this.options.stateMachineArnOf(release.flowId);
+    if (!stateMachineArn) throw new NotFoundError(`flow ${release.flowId} has no state machine in this deployment`);
+    const updated = (await this.client.send(
+      new UpdateStateMachineCommand({
+        stateMachineArn,
+        definition: JSON.stringify(this.substituted(release.definition)),
+        publish: true,
+        versionDescription: release.description.slice(0, 256),
+      }),
+    )) as { stateMachineVersionArn?: string };
+    const versionArn = updated.stateMachineVersionArn;
+    if (!versionArn) throw new Error(`UpdateStateMachine published no version of ${stateMachineArn}`);
+    const routingConfiguration = [{ stateMachineVersionArn: versionArn, weight: 100 }];
+    const description = `revision ${release.revision}`;
+    const aliasArn = `${stateMachineArn}:${this.aliasName}`;
+    try {
+      await this.client.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: aliasArn, routingConfiguration, description }));
+    } catch (error) {
+      if ((error as { name?: string } | null)?.name !== 'ResourceNotFound') throw error;
+      await this.client.send(new CreateStateMachineAliasCommand({ name: this.aliasName, routingConfiguration, description }));
+    }
+    return { stateMachineArn: versionArn, versionArn, aliasArn };
+  }
+
+  private substituted(definition: AslDefinition): AslDefinition {
+    if (!this.options.substitutions) {
+      throw new FlowDeployNotConfiguredError('flow deploys are not configured in this deployment: FLOW_FUNCTION_ARNS names no flow functions');
+    }
+    return substitute(definition, this.options.substitutions);
+  }
+}
+
+const FunctionArnsSchema = z.object(Object.fromEntries(FLOW_SUBSTITUTION_KEYS.map((key) => [key, z.string().startsWith('arn:')])) as Record<(typeof FLOW_SUBSTITUTION_KEYS)[number], z.ZodString>).strict();
+
+const DeployerEnvSchema = z.object({
+  /** `{"AgentFunctionArn":"arn:...","ToolFunctionArn":"arn:...","FlowGateFunctionArn":"arn:...","GateTimeoutFunctionArn":"arn:..."}` */
+  FLOW_FUNCTION_ARNS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(FunctionArnsSchema)
+    .optional(),
+  FLOW_ALIAS_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/).default(DEFAULT_FLOW_ALIAS),
+});
+
+/**
+ * The deployer of the API function, from its environment: FLOW_FUNCTION_ARNS (the values of the
+ * compiled flows' placeholders) and FLOW_ALIAS_NAME. Without FLOW_FUNCTION_ARNS the editor still
+ * lists and saves revisions, and deploys answer that they are not configured.
+ */
+export function sdkFlowDeployerFromEnv(stateMachineArnOf: (flowId: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): SdkFlowDeployer {
+  const config = parseConfig(DeployerEnvSchema, env, 'flow deployer configuration');
+  return new SdkFlowDeployer({
+    stateMachineArnOf,
+    aliasName: config.FLOW_ALIAS_NAME,
+    ...(config.FLOW_FUNCTION_ARNS ? { substitutions: config.FLOW_FUNCTION_ARNS } : {}),
+  });
+}

@@ -1,0 +1,96 @@
+import { NotFoundError, ValidationError } from '#core/errors';
+import { assertFlowAdmin, flowAuditExecutionId, type FlowDeployment } from '#core/flow-revision';
+import type { Identity } from '#core/identity';
+import type { AuditLog, Clock } from '#ports';
+import { compileFlow } from '#statemachines/compiler';
+import { parseFlow } from '#statemachines/flows';
+import type { FlowDeployer, FlowStore } from './flow-editor-ports.ts';
+
+export interface DeployFlowDeps {
+  readonly flows: FlowStore;
+  readonly deployer: FlowDeployer;
+  readonly audit: Pick<AuditLog, 'append'>;
+  readonly clock: Clock;
+  readonly knownTools: readonly string[];
+  readonly adminGroups: readonly string[];
+}
+
+export interface DeployFlowInput {
+  readonly flowId: string;
+  readonly revision: number;
+  readonly identity: Identity;
+}
+
+export interface DeployFlowResult {
+  readonly flowId: string;
+  readonly deployment: FlowDeployment;
+  readonly previousRevision: number | null;
+  /** True when an older revision than the one deployed before was deployed. */
+  readonly rolledBack: boolean;
+}
+
+/**
+ * Deploys a stored revision (only for admins): compiles it, has the deployer validate the ASL, keeps
+ * the compiled definition with the revision (a restart re-registers it for executions that started on
+ * it), publishes it, and points the flow's head at it. New executions start on it; running ones finish
+ * on the revision they started with. Deploying an older revision is a rollback, audited as
+ * `flow_rolled_back`; any other deploy as `flow_deployed`, under the pseudo-execution `flow:<id>`.
+ */
+export async function deployFlowRevision(deps: DeployFlowDeps, input: DeployFlowInput): Promise<DeployFlowResult> {
+  assertFlowAdmin(input.identity, deps.adminGroups);
+  const head = await deps.flows.head(input.flowId);
+  if (!head) throw new NotFoundError(`flow ${input.flowId} not found`);
+  const deployment = await publishRevision(deps, { flowId: input.flowId, revision: input.revision, actor: input.identity.userId });
+
+  const previousRevision = head.deployed?.revision ?? null;
+  const rolledBack = previousRevision !== null && input.revision < previousRevision;
+  await deps.audit.append({
+    executionId: flowAuditExecutionId(input.flowId),
+    workflowId: input.flowId,
+    kind: rolledBack ? 'flow_rolled_back' : 'flow_deployed',
+    actor: input.identity.userId,
+    detail: { revision: input.revision, previousRevision, stateMachineArn: deployment.stateMachineArn, ...(deployment.versionArn ? { versionArn: deployment.versionArn } : {}) },
+  });
+  return { flowId: input.flowId, deployment, previousRevision, rolledBack };
+}
+
+/**
+ * Compiles, validates, publishes and records one stored revision, without checking who asks and
+ * without an audit entry: deployFlowRevision for people, start-up for flows seeded from their files.
+ */
+export async function publishRevision(
+  deps: Pick<DeployFlowDeps, 'flows' | 'deployer' | 'clock' | 'knownTools'>,
+  input: { readonly flowId: string; readonly revision: number; readonly actor: string },
+): Promise<FlowDeployment> {
+  const stored = await deps.flows.getRevision(input.flowId, input.revision);
+  if (!stored) throw new NotFoundError(`flow ${input.flowId} has no revision ${input.revision}`);
+  // Checked again: the registered tools may have changed since the revision was saved.
+  const flow = parseFlow(stored.flow, deps.knownTools);
+  const definition = compileFlow(flow);
+  const problems = await deps.deployer.validate(definition);
+  if (problems.length > 0) {
+    throw new ValidationError(
+      `revision ${input.revision} of flow ${input.flowId} does not compile to a valid state machine: ${problems.map((p) => p.message).slice(0, 3).join('; ')}`,
+      problems.map((problem) => ({ path: `definition${problem.path ? `.${problem.path}` : ''}`, message: problem.message })),
+    );
+  }
+  await deps.flows.storeDefinition(input.flowId, input.revision, definition);
+  const published = await deps.deployer.publish({
+    flowId: flow.id,
+    revision: flow.revision,
+    channel: flow.channel,
+    definition,
+    description: `${flow.name}, revision ${flow.revision}, deployed by ${input.actor}`.slice(0, 256),
+  });
+  const deployment: FlowDeployment = {
+    revision: input.revision,
+    channel: flow.channel,
+    deployedAt: deps.clock.now().toISOString(),
+    deployedBy: input.actor,
+    stateMachineArn: published.stateMachineArn,
+    ...(published.versionArn ? { versionArn: published.versionArn } : {}),
+    ...(published.aliasArn ? { aliasArn: published.aliasArn } : {}),
+  };
+  await deps.flows.markDeployed(input.flowId, deployment);
+  return deployment;
+}
