@@ -82,7 +82,7 @@ export const CHANNEL_ROUTES: readonly ApiRoute[] = [
 
 /**
  * Flows: starting one and following its executions, and the flow editor (list, read and save a
- * flow, validate a definition, deploy a revision, list revisions). Flow routes name their variable
+ * flow (with `?dryRun=true` to validate only), deploy a revision, list revisions). Flow routes name their variable
  * `{flowId}` everywhere: API Gateway allows one variable name per level of the path.
  */
 export const FLOW_ROUTES: readonly ApiRoute[] = [
@@ -91,7 +91,6 @@ export const FLOW_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/flows' },
   { method: 'GET', path: '/flows/{flowId}' },
   { method: 'PUT', path: '/flows/{flowId}' },
-  { method: 'POST', path: '/flows/{flowId}/validate' },
   { method: 'POST', path: '/flows/{flowId}/deploy' },
   { method: 'GET', path: '/flows/{flowId}/revisions' },
 ];

@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import type { Flow } from '#core/flow';
 import { compileFlow, FLOW_SUBSTITUTION_KEYS } from '#statemachines/compiler';
 import { parseFlow } from '#statemachines/flows';
-import { flowStateMachineName } from '#statemachines/flow-state-names';
+import { FLOW_ALIAS, flowStateMachineName } from '#statemachines/flow-state-names';
+import { deployedFlowDigest } from '#usecases/seed-flows';
 import { DEMO_TOOL_NAMES } from '../../lambdas/tools/demo-tools.ts';
 import type { HitlApprovals } from './hitl-approvals.ts';
 import { entryOf, HitlFunction, type FunctionLogLevel, type HandlerSource } from './hitl-function.ts';
@@ -36,9 +37,12 @@ export interface HitlFlowsProps {
 
 /** How the API function finds a deployed flow (`FLOW_STATE_MACHINES`, read by lambdas/entrypoints/flow-config.ts). */
 interface CatalogEntry {
+  /** The flow's alias: new executions start there. */
   readonly stateMachineArn: string;
   readonly revision: number;
   readonly channel: Flow['channel'];
+  /** Which flow file CloudFormation deployed, so the API seeds only that one as its revision. */
+  readonly digest: string;
 }
 
 /** Lambda allows 4 KB of environment per function; the flow catalog may take this much of it. */
@@ -57,8 +61,12 @@ const ARN_PREFIX_CHARS = 70;
  *   earlier decision to a re-run gate's new task token,
  * - `${GateTimeoutFunctionArn}`: a gate's `.TimedOut` state (marks the request timed out).
  *
- * The approvals API function learns the deployed flows from `FLOW_STATE_MACHINES` and may start
- * them and read their executions; the API and the sweeper answer their gates' task tokens.
+ * Each flow's state machine gets a version CloudFormation publishes and the alias `live` routed to
+ * it. The approvals API function learns the deployed flows (their aliases) from `FLOW_STATE_MACHINES`
+ * and may start them and read their executions; it is also the flow editor's deployer, which
+ * publishes edited revisions as new versions behind the alias (`FLOW_FUNCTION_ARNS`). Since an edited
+ * revision may add gates and tools to any flow, every flow's state machine may invoke all four flow
+ * functions, and the API and the sweeper (and the flow gate) answer task tokens of every flow.
  */
 export class HitlFlows extends Construct {
   public readonly agentFunction: HitlFunction;
@@ -72,6 +80,7 @@ export class HitlFlows extends Construct {
   private readonly knownTools: readonly string[];
   private readonly deployed = new Map<string, { readonly flow: Flow; readonly workflow: HitlWorkflow }>();
   private readonly catalogReaders: LambdaFunction[] = [];
+  private readonly deployers: LambdaFunction[] = [];
   private readonly bedrockModels = new Set<string>();
 
   constructor(scope: Construct, id: string, props: HitlFlowsProps) {
@@ -103,6 +112,7 @@ export class HitlFlows extends Construct {
     approvals.table.bindRequestExpirer(this.gateTimeoutFunction);
 
     this.bindCatalog(approvals.apiFunction);
+    this.bindDeployer(approvals.apiFunction);
     this.node.addValidation({ validate: () => this.catalogProblems() });
     for (const flow of props.flows ?? []) this.addFlow(flow);
   }
@@ -131,30 +141,36 @@ export class HitlFlows extends Construct {
       approvals: this.approvals,
       definition,
       stateMachineName,
-      // Only what this flow's definition names (a flow without gates invokes no gate function).
+      // Substituted: only what this flow's definition names (a flow without gates names no gate function).
       functions: Object.fromEntries(Object.entries(functions).filter(([placeholder]) => used.has(placeholder))),
+      aliasName: FLOW_ALIAS,
+      // A revision deployed from the editor may add agents, tools and gates to any flow: these are the
+      // system's own four flow functions, and they may all be invoked, named or not.
+      mayInvoke: Object.values(functions),
+      answersTaskTokens: true,
     });
     this.deployed.set(flow.id, { flow, workflow });
 
     // Built from the literal name, not from the state machine: the state machine refers to these
-    // functions, so a reference back would be a dependency cycle.
+    // functions, so a reference back would be a dependency cycle. Every flow, gates or not: an edited
+    // revision may add one.
     const executions = executionsArn(this, stateMachineName);
-    if (workflow.waitsForTaskTokens) {
-      this.gateFunction.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [executions] }));
-      acknowledgeWildcardResource(
-        this.gateFunction.executionRole,
-        executions,
-        'A re-run gate hands an earlier decision to its new task token; tokens belong to executions named at start time, and the wildcard covers the executions of this one flow state machine only.',
-      );
-    }
+    this.gateFunction.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [executions] }));
+    acknowledgeWildcardResource(
+      this.gateFunction.executionRole,
+      executions,
+      'A re-run gate hands an earlier decision to its new task token; tokens belong to executions named at start time, and the wildcard covers the executions of this one flow state machine only.',
+    );
     for (const fn of this.catalogReaders) this.allowExecutions(fn, workflow, executions);
+    for (const fn of this.deployers) this.allowDeploys(fn, workflow);
     this.allowModels(flow);
     return workflow;
   }
 
   /**
-   * Sets `FLOW_STATE_MACHINES` on `fn` (the API function) to every deployed flow, and lets it start
-   * them and describe their executions, and nothing else in Step Functions.
+   * Sets `FLOW_STATE_MACHINES` on `fn` (the API function) to every deployed flow (its alias, revision,
+   * channel and the digest of the flow file), and lets it start them (their state machines, versions
+   * and aliases) and describe their executions.
    */
   bindCatalog(fn: LambdaFunction): void {
     // Lazy: flows added later still land in the variable.
@@ -163,18 +179,51 @@ export class HitlFlows extends Construct {
     for (const [flowId, { workflow }] of this.deployed) this.allowExecutions(fn, workflow, executionsArn(this, flowStateMachineName(flowId)));
   }
 
+  /**
+   * Makes `fn` (the API function) the flow editor's deployer: sets `FLOW_FUNCTION_ARNS` (the values of
+   * the compiled flows' placeholders) and `FLOW_ALIAS_NAME`, and lets it validate definitions, update
+   * the flow state machines and publish versions of them, and route their aliases.
+   */
+  bindDeployer(fn: HitlFunction): void {
+    const arns = {
+      AgentFunctionArn: this.agentFunction.functionArn,
+      ToolFunctionArn: this.toolFunction.functionArn,
+      FlowGateFunctionArn: this.gateFunction.functionArn,
+      GateTimeoutFunctionArn: this.gateTimeoutFunction.functionArn,
+    } satisfies Record<(typeof FLOW_SUBSTITUTION_KEYS)[number], string>;
+    fn.addEnvironment('FLOW_FUNCTION_ARNS', Stack.of(this).toJsonString(arns));
+    fn.addEnvironment('FLOW_ALIAS_NAME', FLOW_ALIAS);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:ValidateStateMachineDefinition'], resources: ['*'] }));
+    acknowledgeWildcardResource(
+      fn.executionRole,
+      '*',
+      'states:ValidateStateMachineDefinition checks a definition it is sent and reads or changes no resource; Step Functions supports no resource-level permission for it, so IAM needs Resource "*".',
+    );
+    this.deployers.push(fn);
+    for (const { workflow } of this.deployed.values()) this.allowDeploys(fn, workflow);
+  }
+
   private catalog(): Record<string, CatalogEntry> {
     return Object.fromEntries(
       [...this.deployed].map(([flowId, { flow, workflow }]) => [
         flowId,
-        { stateMachineArn: workflow.stateMachine.stateMachineArn, revision: flow.revision, channel: flow.channel },
+        { stateMachineArn: workflow.startArn, revision: flow.revision, channel: flow.channel, digest: deployedFlowDigest(flow) },
       ]),
     );
   }
 
   private catalogProblems(): string[] {
     const estimate = [...this.deployed].reduce(
-      (chars, [flowId, { flow }]) => chars + JSON.stringify({ [flowId]: { stateMachineArn: `${'x'.repeat(ARN_PREFIX_CHARS)}${flowStateMachineName(flowId)}`, revision: flow.revision, channel: flow.channel } }).length,
+      (chars, [flowId, { flow }]) =>
+        chars +
+        JSON.stringify({
+          [flowId]: {
+            stateMachineArn: `${'x'.repeat(ARN_PREFIX_CHARS)}${flowStateMachineName(flowId)}:${FLOW_ALIAS}`,
+            revision: flow.revision,
+            channel: flow.channel,
+            digest: deployedFlowDigest(flow),
+          },
+        }).length,
       0,
     );
     return estimate > MAX_CATALOG_CHARS
@@ -183,7 +232,11 @@ export class HitlFlows extends Construct {
   }
 
   private allowExecutions(fn: LambdaFunction, workflow: HitlWorkflow, executions: string): void {
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [workflow.stateMachine.stateMachineArn] }));
+    const machine = workflow.stateMachine.stateMachineArn;
+    // The state machine, and its versions and aliases (`<arn>:<version>`, `<arn>:live`): executions
+    // start on the alias, and on the version an editor deploy published.
+    const qualified = `${machine}:*`;
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [machine, qualified] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
     if (fn.role) {
       acknowledgeWildcardResource(
@@ -191,7 +244,25 @@ export class HitlFlows extends Construct {
         executions,
         'GET /executions/{id} describes executions whose names are chosen when they start; the wildcard covers the executions of this one flow state machine only.',
       );
+      acknowledgeWildcardResource(
+        fn.role,
+        qualified,
+        'Executions start on the flow alias and on versions the flow editor publishes, numbered by Step Functions at deploy time; the wildcard covers the versions and aliases of this one flow state machine only.',
+      );
     }
+  }
+
+  /**
+   * UpdateStateMachine with `publish` (and PublishStateMachineVersion) on the flow's state machine,
+   * and Create/UpdateStateMachineAlias on it and its alias: Step Functions authorizes version and
+   * alias calls against the state machine's ARN. No iam:PassRole: the deployer never passes a role.
+   */
+  private allowDeploys(fn: LambdaFunction, workflow: HitlWorkflow): void {
+    const machine = workflow.stateMachine.stateMachineArn;
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:UpdateStateMachine', 'states:PublishStateMachineVersion'], resources: [machine] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:CreateStateMachineAlias', 'states:UpdateStateMachineAlias'], resources: [machine, workflow.startArn] }),
+    );
   }
 
   /** `bedrock:InvokeModel` (Converse) on exactly the Bedrock models the flow's agent nodes name. */

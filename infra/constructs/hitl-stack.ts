@@ -72,7 +72,10 @@ export class HitlStack extends Stack {
       SlackSigningSecretArn: [slack.signingSecret.secretArn, 'Put the Slack app signing secret here to turn on POST /slack/interactions'],
       SlackWebhooksSecretArn: [slack.webhooksSecret.secretArn, 'JSON map of Slack incoming webhooks by workflow; {} posts nowhere'],
       ...Object.fromEntries(
-        [...this.flows.workflows].map(([flowId, workflow]) => [`Flow${pascalCase(flowId)}StateMachineArn`, [workflow.stateMachine.stateMachineArn, `State machine of flow ${flowId}`]]),
+        [...this.flows.workflows].flatMap(([flowId, workflow]) => [
+          [`Flow${pascalCase(flowId)}StateMachineArn`, [workflow.stateMachine.stateMachineArn, `State machine of flow ${flowId}`]],
+          [`Flow${pascalCase(flowId)}AliasArn`, [workflow.startArn, `Alias of flow ${flowId}: new executions start here (the deployed revision)`]],
+        ]),
       ),
     };
     for (const [name, [value, description]] of Object.entries(outputs)) new CfnOutput(this, name, { value, description });

@@ -2,7 +2,15 @@ import type { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  CfnStateMachineAlias,
+  CfnStateMachineVersion,
+  DefinitionBody,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  type CfnStateMachine,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { HitlApprovals } from './hitl-approvals.ts';
 import { acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
@@ -36,22 +44,51 @@ export interface HitlWorkflowProps {
   readonly logRetention?: RetentionDays;
   /** An upper bound for a whole execution. @default - none (a Standard workflow may run a year) */
   readonly timeout?: Duration;
+  /**
+   * Publishes the definition as a state machine version and routes this alias to it (100%), so new
+   * executions can start on the alias while running ones finish on their version. A later version
+   * published outside CloudFormation (the flow editor) may move the alias; the next deploy that
+   * changes the state machine publishes again and moves it back.
+   * @default - no version and no alias
+   */
+  readonly aliasName?: string;
+  /**
+   * Functions the state machine may invoke besides those its definition names: for definitions
+   * published later, outside CloudFormation, that may name them. Their ARNs are not substituted.
+   * @default []
+   */
+  readonly mayInvoke?: readonly IFunction[];
+  /**
+   * Whether the approvals system's API and sweeper may answer this workflow's task tokens. Pass true
+   * when a definition published later may add gates.
+   * @default - whether a state of the definition waits for a task token
+   */
+  readonly answersTaskTokens?: boolean;
 }
 
 /**
  * One Standard state machine wired to a `HitlApprovals` system: its gate states invoke a gate
  * function with `waitForTaskToken` (the system's own through `${GateFunctionArn}`, or one of
  * `functions`), and the system's API and sweeper may answer its task tokens. The state machine may
- * invoke exactly the functions its definition names. Logging (level ALL, without execution data by
- * default) and X-Ray tracing are on.
+ * invoke exactly the functions its definition names (and `mayInvoke`). Logging (level ALL, without
+ * execution data by default) and X-Ray tracing are on. With `aliasName`, CloudFormation publishes
+ * each definition it deploys as a version behind that alias.
  */
 export class HitlWorkflow extends Construct {
   public readonly stateMachine: StateMachine;
   public readonly logs: LogGroup;
-  /** The functions the state machine may invoke: those its definition names, and no other. */
+  /** The functions the state machine may invoke: those its definition names and `mayInvoke`, and no other. */
   public readonly invokedFunctions: readonly IFunction[];
-  /** Whether a state waits for a task token (a gate), so someone answers tokens of this workflow. */
+  /** Whether a state of the definition waits for a task token (a gate). */
   public readonly waitsForTaskTokens: boolean;
+  /** Whether the approvals system's API and sweeper may answer this workflow's task tokens. */
+  public readonly answersTaskTokens: boolean;
+  /** The version CloudFormation publishes of the definition (with `aliasName`). */
+  public readonly version?: CfnStateMachineVersion;
+  /** The alias routed to `version` (with `aliasName`). */
+  public readonly alias?: CfnStateMachineAlias;
+  /** What new executions should start on: the alias when there is one, else the state machine. */
+  public readonly startArn: string;
 
   constructor(scope: Construct, id: string, props: HitlWorkflowProps) {
     super(scope, id);
@@ -61,14 +98,14 @@ export class HitlWorkflow extends Construct {
       ...props.substitutions,
       ...Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.functionArn])),
     };
-    assertNoProblems(
-      this,
-      definitionProblems(
+    assertNoProblems(this, [
+      ...definitionProblems(
         props.definition,
         { ...substitutions, [GATE_FUNCTION_ARN]: props.approvals.gate.functionArn },
         [...Object.keys(props.substitutions ?? {}), ...Object.keys(functions)],
       ),
-    );
+      ...aliasNameProblems(props.aliasName),
+    ]);
     if (usesGate) substitutions[GATE_FUNCTION_ARN] = props.approvals.gate.functionArn;
     this.waitsForTaskTokens = [...taskStates((props.definition as { States?: unknown }).States)].some(([, state]) => isCallback(state));
 
@@ -86,16 +123,34 @@ export class HitlWorkflow extends Construct {
       logs: { destination: this.logs, level: LogLevel.ALL, includeExecutionData: props.includeExecutionData ?? false },
     });
 
-    // Explicit statements with the unqualified ARNs the definition names; grantInvoke would add
-    // `<arn>:*` (every version and alias) as well.
-    this.invokedFunctions = [...(usesGate ? [props.approvals.gate] : []), ...Object.values(functions)];
+    if (props.aliasName !== undefined) {
+      const machine = this.stateMachine.node.defaultChild as CfnStateMachine;
+      // A new version whenever CloudFormation changes the state machine (its revision id changes). The
+      // replaced one is deleted once the alias has moved on; executions running on it finish there.
+      this.version = new CfnStateMachineVersion(this, 'Version', {
+        stateMachineArn: this.stateMachine.stateMachineArn,
+        stateMachineRevisionId: machine.attrStateMachineRevisionId,
+        description: 'Published by CloudFormation from the definition in the template',
+      });
+      this.alias = new CfnStateMachineAlias(this, 'Alias', {
+        name: props.aliasName,
+        description: 'New executions start here; CloudFormation and the flow editor route it to a version',
+        routingConfiguration: [{ stateMachineVersionArn: this.version.attrArn, weight: 100 }],
+      });
+    }
+    this.startArn = this.alias?.attrArn ?? this.stateMachine.stateMachineArn;
+
+    // Explicit statements with the unqualified ARNs; grantInvoke would add `<arn>:*` (every version
+    // and alias) as well.
+    this.invokedFunctions = [...new Set([...(usesGate ? [props.approvals.gate] : []), ...Object.values(functions), ...(props.mayInvoke ?? [])])];
     if (this.invokedFunctions.length > 0) {
       this.stateMachine.addToRolePolicy(
         new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: this.invokedFunctions.map((fn) => fn.functionArn) }),
       );
     }
-    // A workflow without gates has no task tokens for anyone to answer.
-    if (this.waitsForTaskTokens) props.approvals.allowTaskResponses(this.stateMachine);
+    // A workflow without gates has no task tokens for anyone to answer, unless a later definition may add some.
+    this.answersTaskTokens = props.answersTaskTokens ?? this.waitsForTaskTokens;
+    if (this.answersTaskTokens) props.approvals.allowTaskResponses(this.stateMachine);
 
     acknowledgeWildcardResource(
       this.stateMachine.role,
@@ -103,6 +158,12 @@ export class HitlWorkflow extends Construct {
       `${XRAY_WILDCARD_REASON} Step Functions log delivery (logs:CreateLogDelivery and friends) likewise requires Resource "*".`,
     );
   }
+}
+
+/** Step Functions alias names: 1 to 80 letters, digits, `_`, `-` or `.`, not digits only (those name versions). */
+function aliasNameProblems(aliasName: string | undefined): string[] {
+  if (aliasName === undefined || /^(?=.*[A-Za-z_.-])[A-Za-z0-9_.-]{1,80}$/.test(aliasName)) return [];
+  return [`aliasName "${aliasName}" must be 1 to 80 letters, digits, _, - or ., and not digits only`];
 }
 
 /** The `${Name}` placeholders a definition uses. */

@@ -51,15 +51,27 @@ export type ExecutionStatus = 'running' | 'waiting_for_approval' | 'succeeded' |
 /** Execution names double as API ids: letters, digits and `-`, like the UUIDs the API generates. */
 export const EXECUTION_ID_PATTERN = /^[A-Za-z0-9-]{1,80}$/;
 
+const STATE_MACHINE_MARKER = ':stateMachine:';
+
+/** Splits a state machine ARN, plain or qualified by a version or alias, into its prefix and machine name. */
+function stateMachineArnParts(stateMachineArn: string): { prefix: string; machineName: string } {
+  const at = stateMachineArn.indexOf(STATE_MACHINE_MARKER);
+  if (at < 0) throw new Error(`not a state machine ARN: ${stateMachineArn}`);
+  return { prefix: stateMachineArn.slice(0, at), machineName: stateMachineArn.slice(at + STATE_MACHINE_MARKER.length).split(':')[0] };
+}
+
+/** The state machine a version or alias ARN belongs to (`...:stateMachine:flow-x:live` → `...:stateMachine:flow-x`); a plain ARN as it is. */
+export function unqualifiedStateMachineArn(stateMachineArn: string): string {
+  const { prefix, machineName } = stateMachineArnParts(stateMachineArn);
+  return `${prefix}${STATE_MACHINE_MARKER}${machineName}`;
+}
+
 /** The ARN Step Functions gives execution `name` of the state machine `stateMachineArn`. */
 export function executionArnOf(stateMachineArn: string, name: string): string {
-  const marker = ':stateMachine:';
-  const at = stateMachineArn.indexOf(marker);
-  if (at < 0) throw new Error(`not a state machine ARN: ${stateMachineArn}`);
   // A version or alias ARN (`...:stateMachine:flow-x:7`, `...:flow-x:live`) starts executions that
   // belong to the state machine itself: the execution ARN carries its name, never the qualifier.
-  const machineName = stateMachineArn.slice(at + marker.length).split(':')[0];
-  return `${stateMachineArn.slice(0, at)}:execution:${machineName}:${name}`;
+  const { prefix, machineName } = stateMachineArnParts(stateMachineArn);
+  return `${prefix}:execution:${machineName}:${name}`;
 }
 
 /** A voice flow's hold event, as the caller heard it. */

@@ -49,7 +49,10 @@ export const FlowDeploymentSchema = z.object({
   channel: FlowChannelSchema,
   deployedAt: z.string(),
   deployedBy: z.string(),
-  /** What StartExecution is given for new executions: the version's ARN. */
+  /**
+   * What StartExecution is given for new executions: the published version's ARN after a deploy from
+   * the editor; on AWS, the alias ARN for a revision `cdk deploy` published (it follows the alias).
+   */
   stateMachineArn: z.string(),
   /** The published state machine version (AWS), when the deployer has versions. */
   versionArn: z.string().optional(),

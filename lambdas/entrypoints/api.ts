@@ -3,6 +3,7 @@ import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { sdkFlowDeployerFromEnv } from '#adapters/stepfunctions/sdk-flow-deployer';
 import { adminGroupsFrom } from '#core/flow-revision';
 import { deployedFlowCatalog } from '#usecases/deployed-flow-catalog';
+import { seededOnFirstUse } from '#usecases/seed-flows';
 import { loadLambdaConfig } from '../config.ts';
 import { createApiHandler } from '../handlers/api.ts';
 import { awsChannelRoutes } from '../handlers/channels/aws-wiring.ts';
@@ -12,13 +13,17 @@ import { DEMO_TOOL_NAMES, demoToolArgs } from '../tools/demo-tools.ts';
 import { awsDeps } from './aws-deps.ts';
 import { flowApiDeps } from './flow-api-deps.ts';
 import { loadFlowConfig } from './flow-config.ts';
+import { seedBundledFlows } from './flow-seeding.ts';
 
 // The flows' tool schemas, so an approver's edited arguments are checked before they are stored.
 const deps = { ...awsDeps(), toolArgs: demoToolArgs() };
-// Flow editor: revisions in the table; deploys publish a state machine version behind the flow's
-// alias, and new executions start on the deployed version (the CDK-deployed machine until then).
+// Flow editor: revisions in the table, where the first flow route an instance serves records the
+// bundled flow files as what `cdk deploy` put behind each flow's alias; deploys publish a state
+// machine version behind the alias, and new executions start on the deployed version (on the alias
+// while CloudFormation's revision is deployed).
 const machines = loadFlowConfig().FLOW_STATE_MACHINES ?? {};
-const flows = new FlowRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
+const repository = new FlowRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
+const flows = seededOnFirstUse(repository, () => seedBundledFlows({ flows: repository, clock: deps.clock }, machines));
 const executions = flowApiDeps(deps);
 const editor = {
   ...deps,

@@ -6,12 +6,15 @@ import type { AppDeps } from '../handlers/deps.ts';
 import type { FlowDeps } from '../handlers/flows/deps.ts';
 import { loadFlowConfig } from './flow-config.ts';
 
-/** The flows deployed next to the API, from FLOW_STATE_MACHINES (CDK writes it from the compiled flows). */
+/**
+ * The flows deployed next to the API, from FLOW_STATE_MACHINES (CDK writes it from the compiled
+ * flows): new executions start on each flow's alias.
+ */
 export function envFlowCatalog(deployed: NonNullable<ReturnType<typeof loadFlowConfig>['FLOW_STATE_MACHINES']>): FlowCatalog {
   return {
     get: async (flowId) => {
       const flow = Object.hasOwn(deployed, flowId) ? deployed[flowId] : undefined;
-      return flow ? ({ flowId, ...flow } satisfies DeployedFlow) : undefined;
+      return flow ? ({ flowId, revision: flow.revision, channel: flow.channel, stateMachineArn: flow.stateMachineArn } satisfies DeployedFlow) : undefined;
     },
   };
 }

@@ -5,7 +5,16 @@ import { FlowChannelSchema } from '#core/hitl-config';
 
 const DeployedFlowsSchema = z.record(
   FlowIdSchema,
-  z.object({ stateMachineArn: z.string().startsWith('arn:'), revision: z.number().int().min(1), channel: FlowChannelSchema }).strict(),
+  z
+    .object({
+      /** What new executions start on: the flow's alias (`<state machine ARN>:live`), which CloudFormation routes to the version it published. */
+      stateMachineArn: z.string().startsWith('arn:'),
+      revision: z.number().int().min(1),
+      channel: FlowChannelSchema,
+      /** `deployedFlowDigest` of the flow CloudFormation deployed: the API seeds a bundled flow file only when it matches. */
+      digest: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits'),
+    })
+    .strict(),
 );
 
 const json = z.string().transform((text, ctx) => {
@@ -22,7 +31,7 @@ const FlowEnvSchema = z.object({
   /** Tool function: who send_email's messages come from (an SES-verified identity). */
   TOOL_MAIL_FROM: z.email().optional(),
   /**
-   * API function: the deployed flows, `{"support-agent":{"stateMachineArn":"arn:...","revision":1,"channel":"async"}}`.
+   * API function: the deployed flows, `{"support-agent":{"stateMachineArn":"arn:...:stateMachine:flow-support-agent:live","revision":1,"channel":"async","digest":"0123456789abcdef"}}`.
    * Unset means no flows are deployed next to this API: starting one answers 404.
    */
   FLOW_STATE_MACHINES: json.pipe(DeployedFlowsSchema).optional(),

@@ -236,5 +236,52 @@ describe('HitlWorkflow', () => {
     expect(invokes.flatMap((s) => s.resources)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(stack, worker), 'Arn'] }]);
     expect(workflow.waitsForTaskTokens).toBe(false);
     expect(statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('states:SendTask')))).toEqual([]);
+    expect(workflow.alias).toBeUndefined();
+    expect(workflow.startArn).toBe(workflow.stateMachine.stateMachineArn);
+  });
+
+  it('with aliasName, publishes a version behind the alias; it may invoke mayInvoke and have its tokens answered when a later definition may need that', () => {
+    // Prepare
+    const { stack, approvals } = approvalsStack();
+    const worker = new LambdaFunction(stack, 'Worker', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler=async()=>({})') });
+    const later = new LambdaFunction(stack, 'Later', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler=async()=>({})') });
+
+    // Act
+    const workflow = new HitlWorkflow(stack, 'Batch', {
+      approvals,
+      definition: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${WorkerArn}' }, End: true } } },
+      functions: { WorkerArn: worker },
+      aliasName: 'prod',
+      mayInvoke: [worker, later],
+      answersTaskTokens: true,
+    });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    const machineId = logicalIdOf(stack, workflow.stateMachine);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachineVersion', { StateMachineArn: { Ref: machineId } });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+      Name: 'prod',
+      RoutingConfiguration: [{ StateMachineVersionArn: { 'Fn::GetAtt': [stack.getLogicalId(workflow.version!), 'Arn'] }, Weight: 100 }],
+    });
+    expect(stack.resolve(workflow.startArn)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(workflow.alias!), 'Arn'] });
+    // Substituted: only what the definition names; invokable: that and mayInvoke, each once.
+    expect(Object.keys(Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!.Properties.DefinitionSubstitutions)).toEqual(['WorkerArn']);
+    const invokes = statementsOf(template).filter((s) => s.roles.includes(logicalIdOf(stack, workflow.stateMachine.role)) && s.actions.includes('lambda:InvokeFunction'));
+    expect(invokes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual([worker, later].map((fn) => JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stack, fn), 'Arn'] })).sort());
+    expect(workflow.waitsForTaskTokens).toBe(false);
+    const answering = statementsOf(template).filter((s) => s.actions.includes('states:SendTaskSuccess')).flatMap((s) => s.roles).sort();
+    expect(answering).toEqual([logicalIdOf(stack, approvals.apiFunction.executionRole), logicalIdOf(stack, approvals.sweeper.function.executionRole)].sort());
+    const findings = new AwsSolutionsChecks().validateScope(stack).violations.filter((v) => v.violatingResources.some((r) => r.constructPath?.startsWith(workflow.node.path)));
+    expect(findings.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('refuses an alias name Step Functions would refuse', () => {
+    const { stack, approvals } = approvalsStack();
+    const definition = { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } };
+
+    const problems = [...problemsOf(() => new HitlWorkflow(stack, 'Digits', { approvals, definition, aliasName: '12' })), ...problemsOf(() => new HitlWorkflow(stack, 'Spaces', { approvals, definition, aliasName: 'my alias' }))];
+
+    expect(problems).toEqual([expect.stringContaining('aliasName "12" must be'), expect.stringContaining('aliasName "my alias" must be')]);
   });
 });

@@ -8,8 +8,11 @@ import type { DeploymentConfig } from '#infra/config';
 import type { IConstruct } from 'constructs';
 import { adminGroupsFrom } from '#core/flow-revision';
 import { systemClock } from '#ports';
-import { compileFlow } from '#statemachines/compiler';
-import { loadFlowFiles } from '#statemachines/flows';
+import { loadFlowDeployerConfig } from '#adapters/stepfunctions/sdk-flow-deployer';
+import { compileFlow, FLOW_SUBSTITUTION_KEYS } from '#statemachines/compiler';
+import { loadFlowFiles, parseFlow } from '#statemachines/flows';
+import { SHIPPED_FLOW_FILES } from '#statemachines/shipped-flows';
+import { deployedFlowDigest } from '#usecases/seed-flows';
 import type { HitlStack } from '#infra/constructs/hitl-stack';
 import { loadLambdaConfig } from '../../lambdas/config.ts';
 import { loadFlowConfig } from '../../lambdas/entrypoints/flow-config.ts';
@@ -73,7 +76,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         'GET /approvals', 'GET /approvals/{id}', 'POST /approvals/{id}/respond', 'GET /approvals/{id}/events', 'GET /history', 'GET /audit',
         'POST /approvals/batch-respond', 'GET /audit/verify', 'GET /audit/export', 'GET /stats', 'GET /openapi.json',
         'POST /flows/{flowId}/executions', 'GET /executions/{id}',
-        'GET /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/validate', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
+        'GET /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
       ];
       for (const key of authorized) {
         expect(routes.get(key), key).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizerId } });
@@ -231,11 +234,16 @@ describe('HitlApprovals in the repository stack (dev)', () => {
   });
 
   describe('least privilege', () => {
-    it('grants no states or dynamodb action, and no wildcard action, on Resource *', () => {
+    it('grants no dynamodb action, no wildcard action, and no states action but the API\'s ValidateStateMachineDefinition, on Resource *', () => {
+      const apiRole = roleOf(stack, stack.approvals.apiFunction);
       for (const s of statementsOf(template)) {
         if (!s.resources.includes('*')) continue;
-        expect(s.actions.filter((a) => a.startsWith('states:') || a.startsWith('dynamodb:') || a.endsWith('*')), s.policy).toEqual([]);
+        // ValidateStateMachineDefinition reads and changes nothing, and has no resource-level permission.
+        const allowed = s.roles.length === 1 && s.roles[0] === apiRole ? ['states:ValidateStateMachineDefinition'] : [];
+        expect(s.actions.filter((a) => (a.startsWith('states:') && !allowed.includes(a)) || a.startsWith('dynamodb:') || a.endsWith('*')), s.policy).toEqual([]);
       }
+      const validates = statementsOf(template).filter((s) => s.actions.includes('states:ValidateStateMachineDefinition'));
+      expect(validates.map((s) => [s.roles, s.resources])).toEqual([[[apiRole], ['*']]]);
     });
 
     it('lets the gate write requests to the table and invoke the notifier, nothing more', () => {
@@ -246,9 +254,10 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('states:') || a.startsWith('ses:'))).toEqual([]);
     });
 
-    it('lets the API and the sweeper read the named indexes and answer task tokens of the workflows with gates only', () => {
-      // The approval gate and every flow with a gate; a flow without gates has no tokens to answer.
-      const gated = [stack.approvalGate, ...[...stack.flows.workflows.values()].filter((workflow) => workflow.waitsForTaskTokens)];
+    it('lets the API and the sweeper read the named indexes and answer task tokens of the approval gate and of every flow', () => {
+      // Every flow, gates or not: a revision deployed from the flow editor may add a gate.
+      const gated = [stack.approvalGate, ...stack.flows.workflows.values()];
+      expect(gated.every((workflow) => workflow.answersTaskTokens)).toBe(true);
       for (const fn of [stack.approvals.apiFunction, stack.approvals.sweeper.function]) {
         const statements = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, fn)));
         const reads = statements.find((s) => s.actions.includes('dynamodb:Query'))!;
@@ -389,7 +398,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       }
     });
 
-    it('substitutes exactly the function ARNs each definition names, and the state machine may invoke exactly those', () => {
+    it('substitutes exactly the function ARNs each definition names, and the state machine may invoke the four flow functions and no other', () => {
       const fnIds: Record<string, string> = {
         AgentFunctionArn: logicalIdOf(stack, stack.flows.agentFunction),
         ToolFunctionArn: logicalIdOf(stack, stack.flows.toolFunction),
@@ -403,8 +412,9 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         expect(Object.keys(machine.DefinitionSubstitutions).sort(), flow.id).toEqual(used);
         for (const name of used) expect(machine.DefinitionSubstitutions[name], `${flow.id} ${name}`).toEqual(getAtt(fnIds[name]!));
         const role = logicalIdOf(stack, stack.flows.workflows.get(flow.id)!.stateMachine.role);
+        // All four, named or not: a revision deployed from the flow editor may add agents, tools and gates.
         const invokes = statementsOf(template).filter((s) => s.roles.includes(role) && s.actions.includes('lambda:InvokeFunction'));
-        expect(invokes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort(), flow.id).toEqual(used.map((name) => JSON.stringify(getAtt(fnIds[name]!))).sort());
+        expect(invokes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort(), flow.id).toEqual(Object.values(fnIds).map((id) => JSON.stringify(getAtt(id))).sort());
       }
       // The audited flow has no gate: neither gate function is in its definition or its role.
       expect(Object.keys(machineOf('support-agent-audited').DefinitionSubstitutions).sort()).toEqual(['AgentFunctionArn', 'ToolFunctionArn']);
@@ -428,22 +438,92 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       }
     });
 
-    it('tells the API function every deployed flow in FLOW_STATE_MACHINES, in the schema its flow config reads', () => {
+    it('publishes a version of every flow and routes its alias live to it, 100%', () => {
+      const versions = template.findResources('AWS::StepFunctions::StateMachineVersion') as Resources;
+      const aliases = template.findResources('AWS::StepFunctions::StateMachineAlias') as Resources;
+      expect(Object.keys(versions)).toHaveLength(flowFiles.length);
+      expect(Object.keys(aliases)).toHaveLength(flowFiles.length);
+      for (const flow of flowFiles) {
+        const workflow = stack.flows.workflows.get(flow.id)!;
+        const machineId = logicalIdOf(stack, workflow.stateMachine);
+        const versionId = stack.getLogicalId(workflow.version!);
+        // A new version whenever CloudFormation changes the state machine.
+        expect(versions[versionId]!.Properties, flow.id).toMatchObject({ StateMachineArn: { Ref: machineId }, StateMachineRevisionId: getAtt(machineId, 'StateMachineRevisionId') });
+        expect(aliases[stack.getLogicalId(workflow.alias!)]!.Properties, flow.id).toMatchObject({
+          Name: 'live',
+          RoutingConfiguration: [{ StateMachineVersionArn: getAtt(versionId), Weight: 100 }],
+        });
+      }
+      // The approval gate has neither: its callers start it by its ARN.
+      expect(stack.approvalGate.alias).toBeUndefined();
+      template.hasOutput('FlowSupportAgentAliasArn', { Value: getAtt(stack.getLogicalId(stack.flows.workflows.get('support-agent')!.alias!)) });
+    });
+
+    it('tells the API function every deployed flow in FLOW_STATE_MACHINES (its alias), in the schema its flow config reads', () => {
       const resources = template.toJSON().Resources;
       const env = environmentOf(resources, logicalIdOf(stack, stack.approvals.apiFunction));
       const deployed = loadFlowConfig(env).FLOW_STATE_MACHINES!;
       expect(deployed).toEqual(
-        Object.fromEntries(flowFiles.map((flow) => [flow.id, { stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:flow-${flow.id}`, revision: flow.revision, channel: flow.channel }])),
+        Object.fromEntries(
+          flowFiles.map((flow) => [
+            flow.id,
+            { stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:flow-${flow.id}:live`, revision: flow.revision, channel: flow.channel, digest: deployedFlowDigest(flow) },
+          ]),
+        ),
       );
-      expect(deployed['support-agent']).toEqual({ stateMachineArn: expect.stringMatching(/:stateMachine:flow-support-agent$/), revision: 1, channel: 'async' });
+      expect(deployed['support-agent']).toMatchObject({ stateMachineArn: expect.stringMatching(/:stateMachine:flow-support-agent:live$/), revision: 1, channel: 'async' });
+      // The flow files bundled with the API function are what CloudFormation deployed, so it seeds them all.
+      for (const flow of SHIPPED_FLOW_FILES.map((file) => parseFlow(file, DEMO_TOOL_NAMES))) expect(deployedFlowDigest(flow), flow.id).toBe(deployed[flow.id]?.digest);
+      // Pointed at the alias resource itself, so the API function is created after the alias exists.
+      const variables = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, stack.approvals.apiFunction)]!.Properties.Environment.Variables;
+      expect(JSON.stringify(variables.FLOW_STATE_MACHINES)).toContain(JSON.stringify(getAtt(stack.getLogicalId(stack.flows.workflows.get('support-agent')!.alias!))));
     });
 
-    it('lets the API start the flows and describe their executions, and nothing more in Step Functions', () => {
+    it('makes the API function the flow editor\'s deployer: FLOW_FUNCTION_ARNS in the schema the deployer reads, and the alias name', () => {
+      const resources = template.toJSON().Resources;
+      const env = environmentOf(resources, logicalIdOf(stack, stack.approvals.apiFunction));
+      const config = loadFlowDeployerConfig(env);
+      const arnOf = (fn: IConstruct) => resolveValue(getAtt(logicalIdOf(stack, fn)), resources);
+      expect(config).toEqual({
+        FLOW_FUNCTION_ARNS: {
+          AgentFunctionArn: arnOf(stack.flows.agentFunction),
+          ToolFunctionArn: arnOf(stack.flows.toolFunction),
+          FlowGateFunctionArn: arnOf(stack.flows.gateFunction),
+          GateTimeoutFunctionArn: arnOf(stack.flows.gateTimeoutFunction),
+        },
+        FLOW_ALIAS_NAME: 'live',
+      });
+      expect(Object.keys(config.FLOW_FUNCTION_ARNS!).sort()).toEqual([...FLOW_SUBSTITUTION_KEYS].sort());
+    });
+
+    it('lets the API update and publish the flow state machines and route their aliases, each on those flows only, with no iam:PassRole', () => {
+      const api = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, stack.approvals.apiFunction)));
+      const resourcesOf = (action: string) => api.filter((s) => s.actions.includes(action)).flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort();
+      const machines = flowFiles.map((flow) => JSON.stringify({ Ref: logicalIdOf(stack, stack.flows.workflows.get(flow.id)!.stateMachine) }));
+      const aliases = flowFiles.map((flow) => JSON.stringify(getAtt(stack.getLogicalId(stack.flows.workflows.get(flow.id)!.alias!))));
+      expect(resourcesOf('states:UpdateStateMachine')).toEqual([...machines].sort());
+      expect(resourcesOf('states:PublishStateMachineVersion')).toEqual([...machines].sort());
+      // Step Functions authorizes alias calls against the state machine's ARN; the alias's is listed too.
+      expect(resourcesOf('states:CreateStateMachineAlias')).toEqual([...machines, ...aliases].sort());
+      expect(resourcesOf('states:UpdateStateMachineAlias')).toEqual([...machines, ...aliases].sort());
+      expect(resourcesOf('states:ValidateStateMachineDefinition')).toEqual(['"*"']);
+      // The deployer never passes a role to UpdateStateMachine, and never deletes anything.
+      expect(statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('iam:')))).toEqual([]);
+      expect(api.flatMap((s) => s.actions).filter((a) => /^states:(Delete|Create(?!StateMachineAlias)|TagResource)/.test(a))).toEqual([]);
+    });
+
+    it('lets the API start the flows (state machines, versions and aliases) and describe their executions, and nothing more in Step Functions than the editor needs', () => {
       const api = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, stack.approvals.apiFunction)));
       const starts = api.filter((s) => s.actions.includes('states:StartExecution'));
       expect(starts.flatMap((s) => s.actions)).toEqual(['states:StartExecution']);
       expect(starts.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
-        flowFiles.map((flow) => JSON.stringify({ Ref: logicalIdOf(stack, stack.flows.workflows.get(flow.id)!.stateMachine) })).sort(),
+        flowFiles
+          .flatMap((flow) => {
+            const machine = { Ref: logicalIdOf(stack, stack.flows.workflows.get(flow.id)!.stateMachine) };
+            return [machine, { 'Fn::Join': ['', [machine, ':*']] }];
+          })
+          .map((r) => JSON.stringify(r))
+          .sort(),
       );
       const describes = api.filter((s) => s.actions.includes('states:DescribeExecution'));
       expect(describes.flatMap((s) => s.actions)).toEqual(['states:DescribeExecution']);
@@ -451,10 +531,20 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         flowFiles.map((flow) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${flow.id}:*`]] })).sort(),
       );
       const stepFunctionsActions = new Set(api.flatMap((s) => s.actions).filter((a) => a.startsWith('states:')));
-      expect([...stepFunctionsActions].sort()).toEqual(['states:DescribeExecution', 'states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
+      expect([...stepFunctionsActions].sort()).toEqual([
+        'states:CreateStateMachineAlias',
+        'states:DescribeExecution',
+        'states:PublishStateMachineVersion',
+        'states:SendTaskFailure',
+        'states:SendTaskSuccess',
+        'states:StartExecution',
+        'states:UpdateStateMachine',
+        'states:UpdateStateMachineAlias',
+        'states:ValidateStateMachineDefinition',
+      ]);
     });
 
-    it('gives the flow gate the gate\'s settings, and SendTaskSuccess on executions of the flows with gates only', () => {
+    it('gives the flow gate the gate\'s settings, and SendTaskSuccess on executions of every flow', () => {
       const gate = stack.flows.gateFunction;
       const variables = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, gate)]!.Properties.Environment.Variables;
       expect(variables).toMatchObject({ TABLE_NAME: { Ref: tableId }, NOTIFIER_FUNCTION_NAME: { Ref: logicalIdOf(stack, stack.approvals.notifications.notifier) } });
@@ -463,10 +553,10 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(statements.find((s) => s.actions.includes('lambda:InvokeFunction'))!.resources).toEqual([getAtt(logicalIdOf(stack, stack.approvals.notifications.notifier))]);
       const tokens = statements.filter((s) => s.actions.some((a) => a.startsWith('states:')));
       expect(tokens.flatMap((s) => s.actions)).toEqual(['states:SendTaskSuccess']);
-      const gated = flowFiles.filter((flow) => stack.flows.workflows.get(flow.id)!.waitsForTaskTokens).map((flow) => flow.id);
-      expect(gated).not.toContain('support-agent-audited');
+      // The audited flow has no gate today; a revision deployed from the editor may add one.
+      expect(stack.flows.workflows.get('support-agent-audited')!.waitsForTaskTokens).toBe(false);
       expect(tokens.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
-        gated.map((id) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${id}:*`]] })).sort(),
+        flowFiles.map((flow) => flow.id).map((id) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${id}:*`]] })).sort(),
       );
     });
 
@@ -498,7 +588,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         const env: Record<string, string> = { ...environmentOf(resources, id), AWS_REGION: 'eu-west-1' };
         // HITL_ADMIN_GROUPS: the flow editor's admin groups (adminGroupsFrom throws on a bad value).
         const editor = env.HITL_ADMIN_GROUPS !== undefined && adminGroupsFrom(env).length > 0 ? ['HITL_ADMIN_GROUPS'] : [];
-        const known = new Set([...Object.keys(loadLambdaConfig(env)), ...Object.keys(loadFlowConfig(env)), ...editor, ...platform]);
+        const known = new Set([...Object.keys(loadLambdaConfig(env)), ...Object.keys(loadFlowConfig(env)), ...Object.keys(loadFlowDeployerConfig(env)), ...editor, ...platform]);
         expect(Object.keys(fn.Properties.Environment.Variables).filter((key) => !known.has(key)), id).toEqual([]);
       }
     });
@@ -509,7 +599,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(adminGroupsFrom(env)).toEqual(['security', 'platform']);
     });
 
-    it('stay within Lambda\'s 4 KB of environment, FLOW_STATE_MACHINES included', () => {
+    it('stay within Lambda\'s 4 KB of environment, FLOW_STATE_MACHINES and FLOW_FUNCTION_ARNS included', () => {
       const resources = template.toJSON().Resources as Resources;
       for (const [id, fn] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
         const env = environmentOf(resources, id);

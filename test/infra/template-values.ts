@@ -43,7 +43,17 @@ function refOf(id: string, resource: Resources[string]): string {
   }
 }
 
-function getAttOf(id: string, attribute: string, resource: Resources[string]): string {
+/** A state machine version's ARN (`<machine>:1`: the first one) and an alias's (`<machine>:<name>`). */
+function qualifiedStateMachineArn(resource: Resources[string], resources: Resources): string {
+  if (resource.Type === 'AWS::StepFunctions::StateMachineVersion') return `${resolveValue(resource.Properties?.StateMachineArn, resources)}:1`;
+  const version = String(resolveValue(resource.Properties?.RoutingConfiguration?.[0]?.StateMachineVersionArn, resources));
+  return `${version.slice(0, version.lastIndexOf(':'))}:${resource.Properties?.Name}`;
+}
+
+function getAttOf(id: string, attribute: string, resource: Resources[string], resources: Resources): string {
+  if (['AWS::StepFunctions::StateMachineVersion', 'AWS::StepFunctions::StateMachineAlias'].includes(resource.Type) && attribute === 'Arn') {
+    return qualifiedStateMachineArn(resource, resources);
+  }
   if (resource.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${refOf(id, resource)}`;
   if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return String(resource.Properties?.StateMachineName ?? id);
   if (resource.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn') return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${refOf(id, resource)}`;
@@ -67,11 +77,12 @@ export function resolveValue(value: unknown, resources: Resources): any {
     if (name in PSEUDO) return PSEUDO[name];
     const resource = resources[name];
     if (!resource) throw new Error(`Ref to unknown ${name}`);
+    if (['AWS::StepFunctions::StateMachineVersion', 'AWS::StepFunctions::StateMachineAlias'].includes(resource.Type)) return qualifiedStateMachineArn(resource, resources);
     return refOf(name, resource);
   }
   if ('Fn::GetAtt' in node) {
     const [id, attribute] = node['Fn::GetAtt'] as [string, string];
-    return getAttOf(id, attribute, resources[id]!);
+    return getAttOf(id, attribute, resources[id]!, resources);
   }
   if ('Fn::Join' in node) {
     const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];

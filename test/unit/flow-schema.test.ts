@@ -75,4 +75,13 @@ describe('execution ARNs', () => {
     expect(executionArnOf(`${machine}:7`, 'e1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:flow-support-agent:e1');
     expect(executionArnOf(`${machine}:live`, 'e1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:flow-support-agent:e1');
   });
+
+  it('finds the state machine a version or alias ARN belongs to', async () => {
+    const { unqualifiedStateMachineArn } = await import('#core/flow-execution');
+    const machine = 'arn:aws:states:eu-west-1:123456789012:stateMachine:flow-support-agent';
+    expect(unqualifiedStateMachineArn(`${machine}:live`)).toBe(machine);
+    expect(unqualifiedStateMachineArn(`${machine}:12`)).toBe(machine);
+    expect(unqualifiedStateMachineArn(machine)).toBe(machine);
+    expect(() => unqualifiedStateMachineArn('arn:aws:lambda:eu-west-1:123456789012:function:x')).toThrow('not a state machine ARN');
+  });
 });

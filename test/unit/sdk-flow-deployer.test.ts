@@ -6,7 +6,7 @@ import {
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { FlowDeployNotConfiguredError, SdkFlowDeployer, sdkFlowDeployerFromEnv, type SfnSender } from '#adapters/stepfunctions/sdk-flow-deployer';
+import { FlowDeployNotConfiguredError, loadFlowDeployerConfig, SdkFlowDeployer, sdkFlowDeployerFromEnv, type SfnSender } from '#adapters/stepfunctions/sdk-flow-deployer';
 import { parseFlow } from '#statemachines/flows';
 import { compileFlow } from '#statemachines/compiler';
 import { DEMO_TOOL_NAMES } from '../../lambdas/tools/demo-tools.ts';
@@ -65,6 +65,22 @@ describe('publishing flows on AWS (SDK deployer)', () => {
       routingConfiguration: [{ stateMachineVersionArn: `${MACHINE}:7`, weight: 100 }],
       description: 'revision 3',
     });
+  });
+
+  it('updates the state machine itself when it knows the flow by its alias ARN', async () => {
+    const client = stubClient(
+      new Map<Function, (input: any) => unknown>([
+        [UpdateStateMachineCommand, () => ({ stateMachineVersionArn: `${MACHINE}:8` })],
+        [UpdateStateMachineAliasCommand, () => ({})],
+      ]),
+    );
+    const deployer = new SdkFlowDeployer({ stateMachineArnOf: () => `${MACHINE}:live`, substitutions: SUBSTITUTIONS }, client);
+
+    const published = await deployer.publish(release);
+
+    expect(client.sent[0].input.stateMachineArn).toBe(MACHINE);
+    expect(client.sent[1].input.stateMachineAliasArn).toBe(`${MACHINE}:live`);
+    expect(published).toEqual({ stateMachineArn: `${MACHINE}:8`, versionArn: `${MACHINE}:8`, aliasArn: `${MACHINE}:live` });
   });
 
   it('creates the alias on the first deploy', async () => {
@@ -134,5 +150,7 @@ describe('publishing flows on AWS (SDK deployer)', () => {
     expect(sdkFlowDeployerFromEnv(() => MACHINE, env)).toBeInstanceOf(SdkFlowDeployer);
     expect(sdkFlowDeployerFromEnv(() => MACHINE, {})).toBeInstanceOf(SdkFlowDeployer);
     expect(() => sdkFlowDeployerFromEnv(() => MACHINE, { FLOW_FUNCTION_ARNS: '{"AgentFunctionArn":"x"}' })).toThrow(/FLOW_FUNCTION_ARNS/);
+    expect(loadFlowDeployerConfig(env)).toEqual({ FLOW_FUNCTION_ARNS: SUBSTITUTIONS, FLOW_ALIAS_NAME: 'prod' });
+    expect(loadFlowDeployerConfig({})).toEqual({ FLOW_ALIAS_NAME: 'live' });
   });
 });

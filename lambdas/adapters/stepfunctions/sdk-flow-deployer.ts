@@ -7,8 +7,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { HitlError, NotFoundError } from '#core/errors';
+import { unqualifiedStateMachineArn } from '#core/flow-execution';
 import { parseConfig } from '#core/validation';
 import { FLOW_SUBSTITUTION_KEYS, type FlowSubstitutions } from '#statemachines/compiler';
+import { FLOW_ALIAS } from '#statemachines/flow-state-names';
 import { substitute, type AslDefinition } from '#statemachines/definitions';
 import type { DefinitionProblem, FlowDeployer, FlowRelease, PublishedFlow } from '#usecases/flow-editor-ports';
 
@@ -18,7 +20,7 @@ export interface SfnSender {
 }
 
 /** The alias each flow's state machine routes new executions through, unless configured otherwise. */
-export const DEFAULT_FLOW_ALIAS = 'live';
+export const DEFAULT_FLOW_ALIAS = FLOW_ALIAS;
 
 /** Flow deploys are asked for where nobody configured them (no function ARNs to fill the placeholders). */
 export class FlowDeployNotConfiguredError extends HitlError {
@@ -26,7 +28,10 @@ export class FlowDeployNotConfiguredError extends HitlError {
 }
 
 export interface SdkFlowDeployerOptions {
-  /** The state machine a flow runs on (CDK creates one per flow); undefined for a flow it does not know. */
+  /**
+   * The state machine a flow runs on (CDK creates one per flow), or one of its version or alias ARNs
+   * (the deployer uses the state machine's); undefined for a flow it does not know.
+   */
   readonly stateMachineArnOf: (flowId: string) => string | undefined;
   /** Values of the compiled flows' `${...}` placeholders: the flow functions' ARNs. Without them deploys fail. */
   readonly substitutions?: FlowSubstitutions;
@@ -62,8 +67,9 @@ export class SdkFlowDeployer implements FlowDeployer {
   }
 
   async publish(release: FlowRelease): Promise<PublishedFlow> {
-    const stateMachineArn = this.options.stateMachineArnOf(release.flowId);
-    if (!stateMachineArn) throw new NotFoundError(`flow ${release.flowId} has no state machine in this deployment`);
+    const deployedAs = this.options.stateMachineArnOf(release.flowId);
+    if (!deployedAs) throw new NotFoundError(`flow ${release.flowId} has no state machine in this deployment`);
+    const stateMachineArn = unqualifiedStateMachineArn(deployedAs);
     const updated = (await this.client.send(
       new UpdateStateMachineCommand({
         stateMachineArn,
@@ -113,13 +119,20 @@ const DeployerEnvSchema = z.object({
   FLOW_ALIAS_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/).default(DEFAULT_FLOW_ALIAS),
 });
 
+export type FlowDeployerConfig = z.infer<typeof DeployerEnvSchema>;
+
+/** The deployer's settings from the environment, naming every bad variable at once. */
+export function loadFlowDeployerConfig(env: NodeJS.ProcessEnv = process.env): FlowDeployerConfig {
+  return parseConfig(DeployerEnvSchema, env, 'flow deployer configuration');
+}
+
 /**
  * The deployer of the API function, from its environment: FLOW_FUNCTION_ARNS (the values of the
  * compiled flows' placeholders) and FLOW_ALIAS_NAME. Without FLOW_FUNCTION_ARNS the editor still
  * lists and saves revisions, and deploys answer that they are not configured.
  */
 export function sdkFlowDeployerFromEnv(stateMachineArnOf: (flowId: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): SdkFlowDeployer {
-  const config = parseConfig(DeployerEnvSchema, env, 'flow deployer configuration');
+  const config = loadFlowDeployerConfig(env);
   return new SdkFlowDeployer({
     stateMachineArnOf,
     aliasName: config.FLOW_ALIAS_NAME,
