@@ -105,7 +105,12 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     const history = await page.textContent('#history-list');
     await page.click('#tab-audit');
     await page.locator('#audit-list td', { hasText: 'decision' }).first().waitFor();
+    await page.click('#tab-stats');
+    await page.locator('#stats-list td', { hasText: workflowId }).first().waitFor();
+    const statsRow = await page.locator('#stats-list tr', { hasText: workflowId }).first().textContent();
     // Assess
+    // tool, approved 0, rejected 1, timed out 0, escalated 0
+    expect(statsRow).toContain('send_email0100');
     expect((await app.engine.waitForExecution(executionArn, 10_000)).output).toMatchObject({ approval: { outcome: 'rejected', approver: 'carol' } });
     expect(shown).toContain(hostile);
     expect(injected).toBe(0);

@@ -63,7 +63,7 @@ export function dashboardCsp(auth: DashboardAuth): string {
 
 /**
  * The approvals dashboard: pending requests newest first with their context, approve / reject with
- * a reason and edited tool arguments, history and audit, and the flow editor (admins save and deploy). Static: everything it shows comes from the
+ * a reason and edited tool arguments, history, audit, decision statistics, and the flow editor (admins save and deploy). Static: everything it shows comes from the
  * REST API, called with the signed-in identity.
  */
 export function dashboardHtml(auth: DashboardAuth): string {
@@ -81,6 +81,7 @@ export function dashboardHtml(auth: DashboardAuth): string {
 <button type="button" role="tab" id="tab-pending" aria-selected="true">Pending</button>
 <button type="button" role="tab" id="tab-history" aria-selected="false">History</button>
 <button type="button" role="tab" id="tab-audit" aria-selected="false">Audit</button>
+<button type="button" role="tab" id="tab-stats" aria-selected="false">Stats</button>
 <button type="button" role="tab" id="tab-flows" aria-selected="false">Flows</button>
 <button type="button" id="refresh">Refresh</button>
 </nav>
@@ -92,6 +93,7 @@ export function dashboardHtml(auth: DashboardAuth): string {
 </section>
 <section id="panel-history" hidden><div id="history-list"></div></section>
 <section id="panel-audit" hidden><div id="audit-list"></div></section>
+<section id="panel-stats" hidden><div id="stats-list"></div></section>
 <section id="panel-flows" class="columns" hidden>
 <div><ul id="flow-list"></ul></div>
 <div id="flow-editor"><p class="empty">Pick a flow to see its graph, select a node to set its HITL mode and tools, then save and deploy.</p></div>

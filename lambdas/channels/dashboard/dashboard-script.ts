@@ -271,11 +271,22 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
 
   // The flow editor (its own script, loaded after this one) registers window.hitlFlowEditor.
+  function seconds(value) { return value === null || value === undefined ? '-' : '\u2264 ' + value + ' s'; }
+  function loadStats() {
+    var box = clear($('stats-list'));
+    return api('GET', 'stats').then(function (stats) {
+      box.appendChild(el('p', { className: 'empty', text: 'Decisions from ' + when(stats.from) + ' to ' + when(stats.to) + '. Times are bucket upper bounds.' }));
+      box.appendChild(table(['Workflow / node', 'Tool', 'Approved', 'Rejected', 'Timed out', 'Escalated', 'p50', 'p90', 'p99'], stats.items.map(function (row) {
+        var t = row.secondsToDecision || {};
+        return [row.workflowId + ' / ' + row.nodeId, row.tool, String(row.approved), String(row.rejected), String(row.timed_out), String(row.escalated), seconds(t.p50), seconds(t.p90), seconds(t.p99)];
+      })));
+    });
+  }
   function loadFlows() { return window.hitlFlowEditor ? window.hitlFlowEditor.load() : Promise.resolve(); }
 
   function setTab(tab) {
     state.tab = tab;
-    ['pending', 'history', 'audit', 'flows'].forEach(function (name) {
+    ['pending', 'history', 'audit', 'stats', 'flows'].forEach(function (name) {
       $('tab-' + name).setAttribute('aria-selected', String(name === tab));
       $('panel-' + name).hidden = name !== tab;
     });
@@ -283,7 +294,8 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
   function refresh() {
     if (!identity()) { show(auth === 'cognito' ? 'Sign in to see approvals.' : 'Enter who you are (user and groups) to see approvals.'); return; }
-    var load = state.tab === 'pending' ? loadPending(false) : state.tab === 'history' ? loadHistory() : state.tab === 'flows' ? loadFlows() : loadAudit();
+    var loaders = { pending: function () { return loadPending(false); }, history: loadHistory, audit: loadAudit, stats: loadStats, flows: loadFlows };
+    var load = loaders[state.tab]();
     load.then(function () { if ($('status').className.indexOf('error') >= 0) show(''); })
       .catch(function (error) { show(error.message, true); });
   }
@@ -291,6 +303,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   $('tab-pending').addEventListener('click', function () { setTab('pending'); });
   $('tab-history').addEventListener('click', function () { setTab('history'); });
   $('tab-audit').addEventListener('click', function () { setTab('audit'); });
+  $('tab-stats').addEventListener('click', function () { setTab('stats'); });
   $('tab-flows').addEventListener('click', function () { setTab('flows'); });
   $('refresh').addEventListener('click', refresh);
   $('pending-more').addEventListener('click', function () { loadPending(true).catch(function (e) { show(e.message, true); }); });
