@@ -17,6 +17,10 @@ export interface LocalDynamo {
 export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
   const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Node closes idle keep-alive sockets after 5 s by default. The SDK client in this process keeps up
+  // to 50 of them and may reuse one the moment the server drops it: a burst after a lull then failed
+  // gates with ECONNRESET. The only client is in-process, so idle sockets may stay open.
+  (server as { keepAliveTimeout?: number }).keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -27,7 +31,12 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
     endpoint,
     // dynalite checks no signatures; the SDK still wants credentials to sign with.
     clientConfig: { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets would hold close() open; nothing is in flight by now.
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
   };
 }
 

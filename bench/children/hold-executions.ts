@@ -1,0 +1,73 @@
+/**
+ * Child process of the memory benchmark: starts the local app as `npm start` does (all feature
+ * modules, DynamoDB on disk in a temporary data folder), starts N approval-gate executions, waits
+ * until every gate has stored its request and paused, and prints the process's memory as JSON.
+ * Run with --expose-gc so the figure is what stays alive, not garbage not yet collected.
+ */
+import '#local/polyfills';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
+import { countGateCompletions, untilCompleted } from '../lib/local.ts';
+import { HitlConfigSchema } from '#core/hitl-config';
+import { LOCAL_GATE_FUNCTION, startLocalApp } from '#local/app';
+import type { Notifier } from '#ports';
+
+const count = Number(process.argv[2] ?? 10_000);
+const dataDir = mkdtempSync(join(tmpdir(), 'hitl-bench-memory-'));
+// Record-only: the point is the engine and the store, not 10,000 emails in the outbox.
+const notifier: Notifier = recordOnlyNotifier;
+const gc = (globalThis as { gc?: () => void }).gc;
+const settle = async () => {
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+const app = await startLocalApp({ ...(process.env.HITL_BENCH_IN_MEMORY ? {} : { dataDir }), sweepIntervalMs: 0, notifier });
+// `engine-only`: a gate function that stores nothing, to tell the engine's share from the store's.
+const engineOnly = process.argv[3] === 'engine-only';
+const gates = engineOnly ? { completed: 0, failed: 0, errors: [] as string[] } : countGateCompletions(app);
+if (engineOnly) {
+  app.engine.registerFunction(LOCAL_GATE_FUNCTION, async () => {
+    (gates as { completed: number }).completed++;
+    return {};
+  });
+}
+try {
+  await settle();
+  const baseline = process.memoryUsage();
+  const hitl = HitlConfigSchema.parse({ mode: 'confirm_tools', approvers: { groups: ['approvers'] }, timeoutSeconds: 86_400 });
+  const started = performance.now();
+  const CHUNK = Number(process.env.HITL_BENCH_CHUNK ?? 500);
+  for (let i = 0; i < count; i += CHUNK) {
+    const chunk = Math.min(CHUNK, count - i);
+    for (let j = i; j < i + chunk; j++) {
+      await app.engine.startExecution(app.stateMachines.approvalGate, {
+        workflowId: 'support-agent',
+        nodeId: 'agent',
+        step: 'call-1',
+        channel: 'async',
+        hitl,
+        action: { kind: 'tool_call', toolCall: { id: 'call-1', name: 'send_email', args: { to: `customer-${j}@example.com`, subject: 'Refunds' } } },
+        context: { conversation: [{ role: 'user', content: 'Email me your refund policy, please.' }], facts: { orderId: `ord-${j}` } },
+        requestedBy: 'alice',
+        gateTimeoutSeconds: 90_000,
+      });
+    }
+    await untilCompleted(gates, i + chunk);
+    if (gates.failed > 0) throw new Error(`${gates.failed} gates failed: ${gates.errors.join('; ')}`);
+  }
+  const startSeconds = (performance.now() - started) / 1000;
+  await settle();
+  const running = (await app.engine.listExecutions({ status: 'RUNNING' })).length;
+  const memory = process.memoryUsage();
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const proc = Object.fromEntries([...status.matchAll(/^(RssAnon|RssFile|RssShmem|VmHWM):\s+(\d+) kB/gm)].map((m) => [m[1], Number(m[2]) * 1024]));
+  process.stdout.write(`${JSON.stringify({ count, running, paused: gates.completed, startSeconds, baseline, memory: { ...memory, ...proc } })}\n`);
+} finally {
+  await app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
