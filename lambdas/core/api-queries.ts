@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const limit = z.coerce.number().int('limit must be a whole number').min(1).max(100).default(20);
 const cursor = z.string().min(1).max(2048).optional();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const principal = z.string().min(1).max(128).regex(/^[^\s,]+$/, 'must not contain spaces or commas');
 

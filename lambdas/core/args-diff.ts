@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { diffJson } from './json-diff.ts';
 
 /** One argument an approver changed: where, what it was and what it became (no `from`: added; no `to`: removed). */

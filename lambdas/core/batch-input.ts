@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RespondBodySchema } from './respond-input.ts';
 
 export const MAX_BATCH_DECISIONS = 50;

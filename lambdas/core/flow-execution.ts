@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConversationTurnSchema } from './action.ts';
 import { FlowChannelSchema } from './hitl-config.ts';
 import { FlowOutputSchema } from './flow-state.ts';

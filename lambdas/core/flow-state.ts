@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentActionSchema, ConversationTurnSchema, ToolCallSchema, type ConversationTurn, type ToolCall } from './action.ts';
 import type { ExecutionGrants } from './policy.ts';
 import { PolicyRuleSchema } from './policy-rules.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FlowChannelSchema, HitlConfigSchema, MAX_VOICE_TIMEOUT_SECONDS } from './hitl-config.ts';
 
 /** What a voice caller hears while a person decides, unless the flow says otherwise. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentActionSchema } from './action.ts';
 import { FlowChannelSchema, HitlConfigSchema } from './hitl-config.ts';
 import { CheckpointSchema, PolicyRefSchema, RequestContextSchema } from './request.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApproversSchema, type Approvers } from './approvers.ts';
 import { checkExpression, PolicyRuleSchema } from './policy-rules.ts';
 

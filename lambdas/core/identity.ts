@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The caller, as the authorizer (or, locally, the x-user / x-groups headers) vouches for them. */
 export const IdentitySchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One changed path between two JSON values: `nodes.0.hitl.mode` went from "confirm_tools" to "blocking". */
 export const JsonChangeSchema = z.object({

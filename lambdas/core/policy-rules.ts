@@ -1,5 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApproversSchema } from './approvers.ts';
 
 /**

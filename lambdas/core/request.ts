@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { storable } from './storable.ts';
 import { AgentActionSchema, ConversationTurnSchema } from './action.ts';
 import { FlowChannelSchema, HitlConfigSchema, HitlModeSchema } from './hitl-config.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { storable } from './storable.ts';
 import { DecisionScopeSchema } from './request.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfig } from '#core/validation';
 import { FlowIdSchema } from '#core/flow';
 import { FlowChannelSchema } from '#core/hitl-config';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import policies from './data/policies.json' with { type: 'json' };
 import type { ToolDefinition } from './tool.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MailSender } from '#adapters/mail/mail-sender';
 import type { ToolDefinition } from './tool.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the model is told about a tool: its name, purpose and argument schema (JSON Schema). */
 export interface ToolSpec {

@@ -54,15 +54,18 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     return { requestId: id, created: false };
   }
 
-  await deps.audit.append({
-    executionId: request.executionId,
-    workflowId: request.workflowId,
-    nodeId: request.nodeId,
-    requestId: id,
-    kind: 'gate_paused',
-    actor: 'system:gate',
-    detail: { action: request.action, dueAt: request.dueAt, mode: request.mode, ...(request.policy ? { policyId: request.policy.id } : {}) },
-  });
-  await notifyApprovers(deps, request, 'created');
+  // The audit entry and the notifications do not depend on each other: do both at once.
+  await Promise.all([
+    deps.audit.append({
+      executionId: request.executionId,
+      workflowId: request.workflowId,
+      nodeId: request.nodeId,
+      requestId: id,
+      kind: 'gate_paused',
+      actor: 'system:gate',
+      detail: { action: request.action, dueAt: request.dueAt, mode: request.mode, ...(request.policy ? { policyId: request.policy.id } : {}) },
+    }),
+    notifyApprovers(deps, request, 'created'),
+  ]);
   return { requestId: id, created: true };
 }

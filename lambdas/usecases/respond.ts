@@ -145,24 +145,28 @@ function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: Outcome):
 async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: Decision): Promise<RespondResult> {
   const decided = decide(request, decision);
   await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS));
-  await deps.audit.append({
-    executionId: decided.executionId,
-    workflowId: decided.workflowId,
-    nodeId: decided.nodeId,
-    requestId: decided.id,
-    kind: 'decision',
-    actor: decision.approver,
-    detail: {
-      outcome: decision.outcome,
-      channel: decision.channel,
-      scope: decision.scope,
-      level: request.level,
-      ...(decision.reason ? { reason: decision.reason } : {}),
-      ...(decision.editedArgs ? { editedArgs: decision.editedArgs } : {}),
-    },
-  });
-  await recordStats(deps, decided, decision.outcome);
-  const delivery = await deliverDecision(deps, decided);
+  // The decision is stored; its audit entry, its count and its delivery are independent follow-ups,
+  // so they run side by side and the workflow resumes without waiting for the bookkeeping.
+  const [, , delivery] = await Promise.all([
+    deps.audit.append({
+      executionId: decided.executionId,
+      workflowId: decided.workflowId,
+      nodeId: decided.nodeId,
+      requestId: decided.id,
+      kind: 'decision',
+      actor: decision.approver,
+      detail: {
+        outcome: decision.outcome,
+        channel: decision.channel,
+        scope: decision.scope,
+        level: request.level,
+        ...(decision.reason ? { reason: decision.reason } : {}),
+        ...(decision.editedArgs ? { editedArgs: decision.editedArgs } : {}),
+      },
+    }),
+    recordStats(deps, decided, decision.outcome),
+    deliverDecision(deps, decided),
+  ]);
   if (delivery === 'workflow_gone') {
     throw new WorkflowGoneError(`the decision on ${decided.id} is recorded, but its workflow is no longer waiting (it timed out or was stopped)`);
   }

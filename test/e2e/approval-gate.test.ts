@@ -26,10 +26,12 @@ async function pausedExecution(overrides: Record<string, unknown> = {}) {
     gateTimeoutSeconds: 3600,
     ...overrides,
   });
+  // Settled: listed, and its approvers notified (the gate's last write), so snapshots compare like with like.
   const approval = await eventually(async () => {
     const page = await call(app.url, 'GET', `/approvals?workflow=${workflowId}`);
-    return page.body.items?.[0];
-  }, 5_000, 'the request to be listed');
+    const listed = page.body.items?.[0];
+    return listed?.events.some((e: { type: string }) => e.type === 'notified') ? listed : undefined;
+  }, 5_000, 'the request to be listed and notified');
   return { executionArn, approval, workflowId };
 }
 

@@ -28,7 +28,12 @@ async function paused(config = hitl(), extra: Record<string, unknown> = {}) {
     action: { kind: 'tool_call', toolCall: { id: 'c1', name: 'pay_invoice', args: { amount: 900 } } },
     context: { conversation: [], facts: {} }, requestedBy: 'alice', gateTimeoutSeconds: 3600, ...extra,
   });
-  const approval = await eventually(async () => (await call(app.url, 'GET', `/approvals?workflow=${workflowId}`)).body.items?.[0], 5_000, 'request');
+  // Settled: listed, and its approvers notified (the gate's last write), so snapshots compare like with like.
+  const approval = await eventually(async () => {
+    const page = await call(app.url, 'GET', `/approvals?workflow=${workflowId}`);
+    const listed = page.body.items?.[0];
+    return listed?.events.some((e: { type: string }) => e.type === 'notified') ? listed : undefined;
+  }, 5_000, 'the request to be listed and notified');
   return { executionArn, id: approval.id as string };
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Contact, Directory, Person } from '../../channels/directory.ts';
 
 const principal = z.string().min(1).max(128).regex(/^[^\s,]+$/);

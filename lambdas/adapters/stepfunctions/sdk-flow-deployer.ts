@@ -5,7 +5,7 @@ import {
   UpdateStateMachineCommand,
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HitlError, NotFoundError } from '#core/errors';
 import { unqualifiedStateMachineArn } from '#core/flow-execution';
 import { parseConfig } from '#core/validation';

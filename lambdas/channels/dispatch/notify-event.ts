@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
 
 /** What the gate and the sweeper hand the notifier function: which request, why, and at which level. */

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
 import { ExpiredLinkError, InvalidLinkError } from '../errors.ts';
 

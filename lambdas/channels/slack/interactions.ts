@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlreadyDecidedError, ForbiddenError, NotFoundError, WorkflowGoneError } from '#core/errors';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
 import { respond, type RespondDeps } from '#usecases/respond';

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditQuerySchema, HistoryQuerySchema, ListApprovalsQuerySchema, toSortableTime } from '#core/api-queries';
 import { NotFoundError } from '#core/errors';
 import { REQUEST_ID_PATTERN } from '#core/request-id';

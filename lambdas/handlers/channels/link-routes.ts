@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlreadyDecidedError, ForbiddenError, HitlError, WorkflowGoneError, httpStatusOf } from '#core/errors';
 import { openDecisionLink, useDecisionLink, type DecisionLinkDeps } from '../../channels/email/decision-link.ts';
 import { confirmationPage, decidedPage, problemPage } from '../../channels/email/link-pages.ts';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '#ports';
 import { ChannelError } from '../../channels/errors.ts';
 import type { SecretSource } from '../../channels/secrets/secret-source.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ToolCallSchema } from '#core/action';
 import { AgentNodeSchema, FlowIdSchema, FlowNodeSchema } from '#core/flow';
 import { FlowStateSchema } from '#core/flow-state';

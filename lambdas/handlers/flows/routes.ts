@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '#core/errors';
 import { FlowIdSchema } from '#core/flow';
 import { EXECUTION_ID_PATTERN, ExecutionViewSchema } from '#core/flow-execution';
