@@ -1,15 +1,14 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { startLocalApp, type LocalApp } from '#local/app';
 import { channelsModule } from '#local/channels-module';
 import { pausedGate } from '../support/channels.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`dashboard browser test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+warnIfNoChromium('dashboard browser test');
 /** `HITL_UPDATE_DOCS=1` refreshes docs/dashboard.png and docs/example-email.eml from this run. */
 const updateDocs = process.env.HITL_UPDATE_DOCS === '1';
 const docs = (name: string) => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
@@ -21,10 +20,7 @@ let browser: Browser;
 beforeAll(async () => {
   if (!hasChromium) return;
   app = await startLocalApp({ sweepIntervalMs: 0, modules: [channelsModule({ mail, env: {} })] });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

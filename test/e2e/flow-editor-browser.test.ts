@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { startLocalApp, type LocalApp } from '#local/app';
@@ -11,9 +12,7 @@ import { createFlowsModule } from '#local/flows-module';
 import { startFlow } from '../support/flows.ts';
 import { call } from '../support/http.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`flow editor browser test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+warnIfNoChromium('flow editor browser test');
 /** `HITL_UPDATE_DOCS=1` refreshes docs/flow-editor.png from this run. */
 const updateDocs = process.env.HITL_UPDATE_DOCS === '1';
 const docs = (name: string) => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
@@ -27,10 +26,7 @@ beforeAll(async () => {
     sweepIntervalMs: 0,
     modules: [channelsModule({ mail: new MemoryMailSender(), env: {} }), createFlowsModule({ outboxDir: mkdtempSync(join(tmpdir(), 'hitl-editor-outbox-')) })],
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
