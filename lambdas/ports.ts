@@ -54,9 +54,10 @@ export interface ApprovalStore {
   /**
    * Writes `next` over `previous` only while the stored request is still pending at `previous.level`.
    * Throws ConcurrentUpdateError when another writer changed it first. When `next` carries a decision,
-   * the request also takes a delivery lease until `leaseUntil`.
+   * the request also takes a delivery lease until `leaseUntil`. Resolves to the stored task token, so
+   * the decision can be delivered without reading it again (it stays server-side all the same).
    */
-  transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<void>;
+  transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<{ taskToken?: string }>;
   /**
    * Adds one person's vote while the request is pending at its level, the person has not voted, and
    * the count of that kind of vote is below `limit`. Throws ConcurrentUpdateError otherwise.
@@ -64,8 +65,8 @@ export interface ApprovalStore {
   recordVote(request: ApprovalRequest, vote: Vote, limit: number): Promise<ApprovalRequest>;
   /** Takes the delivery lease of an undelivered decision if it is free; false if someone else holds it. */
   acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
-  /** Records the outcome of delivering the decision; idempotent. */
-  markDelivery(id: string, outcome: 'delivered' | 'workflow_gone', at: Date, detail?: Record<string, unknown>): Promise<void>;
+  /** Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or undefined if someone recorded it first. */
+  markDelivery(id: string, outcome: 'delivered' | 'workflow_gone', at: Date, detail?: Record<string, unknown>): Promise<ApprovalRequest | undefined>;
   /** Appends a history event that is not a state change (notifications, failed delivery attempts). */
   appendEvent(id: string, event: ApprovalRequest['events'][number]): Promise<void>;
   listPending(query: ListPendingQuery): Promise<Page<ApprovalRequest>>;

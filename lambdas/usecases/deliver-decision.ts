@@ -3,6 +3,12 @@ import { GONE_TOKEN_ERRORS, type ApprovalStore, type Clock, type Workflows } fro
 
 export type DeliveryResult = 'delivered' | 'workflow_gone' | 'pending';
 
+export interface DeliveryOutcome {
+  readonly result: DeliveryResult;
+  /** The request as this call recorded it (delivered or gone); absent when nothing was recorded. */
+  readonly recorded?: ApprovalRequest;
+}
+
 export interface DeliverDeps {
   readonly store: ApprovalStore;
   readonly workflows: Workflows;
@@ -15,18 +21,19 @@ export const DELIVERY_LEASE_MS = 30_000;
 /**
  * Sends a stored decision to the workflow waiting on it. The caller holds the delivery lease, so no
  * one else sends it meanwhile. A token that is gone is recorded for good; any other failure leaves the
- * decision undelivered for the sweeper's next run.
+ * decision undelivered for the sweeper's next run. A caller that already holds the task token (the
+ * write that decided returns it) passes it, saving a read.
  */
-export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest): Promise<DeliveryResult> {
-  const token = await deps.store.getTaskToken(request.id);
+export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest, taskToken?: string): Promise<DeliveryOutcome> {
+  const token = taskToken ?? (await deps.store.getTaskToken(request.id));
   try {
     if (!token) throw Object.assign(new Error('no task token stored'), { name: 'TaskDoesNotExist' });
     await deps.workflows.sendTaskSuccess(token, toWorkflowDecision(request));
   } catch (error) {
     const name = (error as Error)?.name ?? 'Error';
     if ((GONE_TOKEN_ERRORS as readonly string[]).includes(name)) {
-      await deps.store.markDelivery(request.id, 'workflow_gone', deps.clock.now(), { error: name });
-      return 'workflow_gone';
+      const recorded = await deps.store.markDelivery(request.id, 'workflow_gone', deps.clock.now(), { error: name });
+      return { result: 'workflow_gone', ...(recorded ? { recorded } : {}) };
     }
     const last = request.events.at(-1);
     if (last?.type !== 'delivery_failed') {
@@ -37,8 +44,8 @@ export async function deliverDecision(deps: DeliverDeps, request: ApprovalReques
         detail: { error: name, retry: 'the sweeper retries undelivered decisions' },
       });
     }
-    return 'pending';
+    return { result: 'pending' };
   }
-  await deps.store.markDelivery(request.id, 'delivered', deps.clock.now());
-  return 'delivered';
+  const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now());
+  return { result: 'delivered', ...(recorded ? { recorded } : {}) };
 }

@@ -144,10 +144,10 @@ function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: Outcome):
 /** The one conditional write that decides, then the audit entry and delivery to the workflow. */
 async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: Decision): Promise<RespondResult> {
   const decided = decide(request, decision);
-  await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS));
+  const { taskToken } = await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS));
   // The decision is stored; its audit entry, its count and its delivery are independent follow-ups,
   // so they run side by side and the workflow resumes without waiting for the bookkeeping.
-  const [, , delivery] = await Promise.all([
+  const [, , delivered] = await Promise.all([
     deps.audit.append({
       executionId: decided.executionId,
       workflowId: decided.workflowId,
@@ -165,12 +165,13 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: D
       },
     }),
     recordStats(deps, decided, decision.outcome),
-    deliverDecision(deps, decided),
+    deliverDecision(deps, decided, taskToken),
   ]);
+  const delivery = delivered.result;
   if (delivery === 'workflow_gone') {
     throw new WorkflowGoneError(`the decision on ${decided.id} is recorded, but its workflow is no longer waiting (it timed out or was stopped)`);
   }
-  return { approval: (await deps.store.get(decided.id)) ?? decided, delivery, decidedNow: true };
+  return { approval: delivered.recorded ?? (await deps.store.get(decided.id)) ?? decided, delivery, decidedNow: true };
 }
 
 function deliveryOf(request: ApprovalRequest): DeliveryResult {

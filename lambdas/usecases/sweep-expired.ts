@@ -2,7 +2,7 @@ import { ConcurrentUpdateError } from '#core/errors';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
-import { DELIVERY_LEASE_MS, deliverDecision } from './deliver-decision.ts';
+import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { notifyApprovers } from './notify-approvers.ts';
 import { recordStats } from './record-stats.ts';
 
@@ -46,7 +46,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
     for (const request of due) {
       try {
         const next = expire(request, now);
-        await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS));
+        const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS));
         const decided = next.status !== 'pending';
         await deps.audit.append({
           executionId: next.executionId,
@@ -60,7 +60,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
         await recordStats(deps, next, decided ? 'timed_out' : 'escalated');
         if (decided) {
           report.timedOut++;
-          countDelivery(report, await deliverDecision(deps, next));
+          countDelivery(report, (await deliverDecision(deps, next, taskToken)).result);
         } else {
           report.escalated++;
           await notifyApprovers(deps, next, 'escalated');
@@ -78,7 +78,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
   for (const request of await deps.store.listUndelivered(batchSize)) {
     try {
       if (!(await deps.store.acquireDeliveryLease(request.id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) continue;
-      countDelivery(report, await deliverDecision(deps, request));
+      countDelivery(report, (await deliverDecision(deps, request)).result);
     } catch {
       report.failed++;
     }
@@ -86,7 +86,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
   return report;
 }
 
-function countDelivery(report: SweepReport, result: Awaited<ReturnType<typeof deliverDecision>>): void {
+function countDelivery(report: SweepReport, result: DeliveryResult): void {
   if (result === 'delivered') report.delivered++;
   else if (result === 'workflow_gone') report.workflowGone++;
 }

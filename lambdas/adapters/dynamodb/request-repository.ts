@@ -150,7 +150,7 @@ export class RequestRepository implements ApprovalStore {
     return result.Item?.taskToken as string | undefined;
   }
 
-  async transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<void> {
+  async transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<{ taskToken?: string }> {
     const names: Record<string, string> = { '#status': 'status', '#level': 'level', '#events': 'events', '#dueAt': 'dueAt' };
     const values: Record<string, unknown> = {
       ':pending': 'pending',
@@ -187,7 +187,7 @@ export class RequestRepository implements ApprovalStore {
       remove.push('gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk');
     }
     try {
-      await this.db.send(
+      const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(next.id), sk: requestKeys.sk },
@@ -195,8 +195,12 @@ export class RequestRepository implements ApprovalStore {
           ConditionExpression: conditions.isStillPendingAtLevel,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          // The write that decides also hands back the token, so delivering needs no second read.
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      const taskToken = result.Attributes?.taskToken as string | undefined;
+      return taskToken ? { taskToken } : {};
     } catch (error) {
       if (isConditionFailure(error)) throw new ConcurrentUpdateError(`approval ${next.id} changed before this write`, { cause: error });
       throw error;
@@ -260,10 +264,15 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async markDelivery(id: string, outcome: 'delivered' | 'workflow_gone', at: Date, detail?: Record<string, unknown>): Promise<void> {
+  async markDelivery(
+    id: string,
+    outcome: 'delivered' | 'workflow_gone',
+    at: Date,
+    detail?: Record<string, unknown>,
+  ): Promise<ApprovalRequest | undefined> {
     const event: HistoryEvent = { at: at.toISOString(), type: outcome, actor: 'system:delivery', ...(detail ? { detail } : {}) };
     try {
-      await this.db.send(
+      const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
@@ -271,11 +280,14 @@ export class RequestRepository implements ApprovalStore {
           ConditionExpression: conditions.isUndelivered,
           ExpressionAttributeNames: { '#delivery': 'delivery', '#events': 'events', '#lease': 'leaseUntil' },
           ExpressionAttributeValues: { ':outcome': outcome, ':event': [event], ':pendingDelivery': 'pending' },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      return result.Attributes ? toDomain(result.Attributes) : undefined;
     } catch (error) {
       // Already recorded by whoever delivered first: recording it again would double the history event.
       if (!isConditionFailure(error)) throw error;
+      return undefined;
     }
   }
 
