@@ -33,9 +33,16 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
     clientConfig: { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open; nothing is in flight by now.
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        // Idle keep-alive sockets would hold close() open. Only idle ones are closed, and again as
+        // in-flight requests finish: cutting a request mid-operation lets dynalite touch its database
+        // after closing it, which throws outside any caller.
+        const idle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        const sweeper = setInterval(idle, 20);
+        server.close(() => {
+          clearInterval(sweeper);
+          resolve();
+        });
+        idle();
       }),
   };
 }
