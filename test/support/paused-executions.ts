@@ -67,13 +67,5 @@ export async function startPausedExecutions(
   return paused;
 }
 
-/** Runs `task` over `count` items with at most `concurrency` in flight; results in order. */
-export async function inPool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const results = new Array<T>(count);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) results[i] = await task(i);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return results;
-}
+/** Runs `task` over `count` items with at most `concurrency` in flight; results in order (the bench's pool). */
+export { pool as inPool } from '../../bench/lib/stats.ts';
