@@ -2,7 +2,7 @@ import type { HitlConfigInput } from '#core/hitl-config';
 import type { LocalApp } from '#local/app';
 import type { ApprovalRequest } from '#core/request';
 import { eventually } from './http.ts';
-import { hitl } from './fixtures.ts';
+import { approvalGateInput } from './fixtures.ts';
 
 /** Undoes quoted-printable, so links and text can be read from a raw message. */
 export function decodeQuotedPrintable(raw: string): string {
@@ -32,17 +32,10 @@ export async function pausedGate(
 ): Promise<{ executionArn: string; request: ApprovalRequest; workflowId: string }> {
   counter++;
   const workflowId = options.workflowId ?? `channels-${counter}-${Date.now()}`;
-  const { executionArn } = await app.engine.startExecution(app.stateMachines.approvalGate, {
-    workflowId,
-    nodeId: 'agent',
-    step: 'call-1',
-    channel: 'async',
-    hitl: hitl(options.hitl),
-    action: { kind: 'tool_call', toolCall: { id: 'call-1', name: 'send_email', args: options.args ?? { to: 'carol@example.com', subject: 'Refunds' } } },
-    context: { conversation: options.conversation ?? [{ role: 'user', content: 'Email carol@example.com our refund policy' }], facts: { tier: 'gold' } },
-    requestedBy: options.requestedBy === undefined ? 'alice' : options.requestedBy,
-    gateTimeoutSeconds: 3600,
-  });
+  const { executionArn } = await app.engine.startExecution(
+    app.stateMachines.approvalGate,
+    approvalGateInput({ ...options, workflowId, facts: { tier: 'gold' } }),
+  );
   const request = await eventually(async () => (await app.deps.store.listByExecution(executionArn))[0], 5_000, 'the gate to store its request');
   return { executionArn, request, workflowId };
 }

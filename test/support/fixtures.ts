@@ -36,3 +36,27 @@ export class ManualClock implements Clock {
     this.current = new Date(this.current.getTime() + ms);
   }
 }
+
+/** The input of one execution of the approval-gate state machine: a send_email call waiting at node `agent`. */
+export function approvalGateInput(options: {
+  workflowId: string;
+  hitl?: Partial<HitlConfigInput>;
+  toolName?: string;
+  args?: Record<string, unknown>;
+  conversation?: { role: 'user' | 'assistant'; content: string }[];
+  facts?: Record<string, unknown>;
+  requestedBy?: string | null;
+  gateTimeoutSeconds?: number;
+}) {
+  return {
+    workflowId: options.workflowId,
+    nodeId: 'agent',
+    step: 'call-1',
+    channel: 'async',
+    hitl: hitl(options.hitl),
+    action: { kind: 'tool_call', toolCall: { id: 'call-1', name: options.toolName ?? 'send_email', args: options.args ?? { to: 'carol@example.com', subject: 'Refunds' } } },
+    context: { conversation: options.conversation ?? [{ role: 'user', content: 'Email carol@example.com our refund policy' }], facts: options.facts ?? {} },
+    requestedBy: options.requestedBy === undefined ? 'alice' : options.requestedBy,
+    gateTimeoutSeconds: options.gateTimeoutSeconds ?? 3600,
+  };
+}

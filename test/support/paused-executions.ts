@@ -2,7 +2,7 @@ import type { HitlConfigInput } from '#core/hitl-config';
 import type { ApprovalRequest } from '#core/request';
 import { requestIdFor } from '#core/request-id';
 import type { LocalApp } from '#local/app';
-import { hitl } from './fixtures.ts';
+import { approvalGateInput } from './fixtures.ts';
 
 export interface PausedExecution {
   readonly executionArn: string;
@@ -36,17 +36,18 @@ export async function startPausedExecutions(
   const workflowId = options.workflowId ?? `paused-${batch}-${Date.now()}`;
   const started: { executionArn: string; requestId: string }[] = [];
   for (let i = 0; i < count; i++) {
-    const { executionArn } = await app.engine.startExecution(app.stateMachines.approvalGate, {
-      workflowId,
-      nodeId: 'agent',
-      step: 'call-1',
-      channel: 'async',
-      hitl: hitl(options.hitl),
-      action: { kind: 'tool_call', toolCall: { id: 'call-1', name: options.toolName ?? 'send_email', args: { to: `customer-${i}@example.com`, subject: 'Refunds' } } },
-      context: { conversation: [{ role: 'user', content: 'Email me your refund policy' }], facts: { i } },
-      requestedBy: 'alice',
-      gateTimeoutSeconds: options.gateTimeoutSeconds ?? 3600,
-    });
+    const { executionArn } = await app.engine.startExecution(
+      app.stateMachines.approvalGate,
+      approvalGateInput({
+        workflowId,
+        hitl: options.hitl,
+        toolName: options.toolName,
+        args: { to: `customer-${i}@example.com`, subject: 'Refunds' },
+        conversation: [{ role: 'user', content: 'Email me your refund policy' }],
+        facts: { i },
+        gateTimeoutSeconds: options.gateTimeoutSeconds,
+      }),
+    );
     started.push({ executionArn, requestId: requestIdFor(executionArn, 'agent', 'call-1') });
   }
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
