@@ -60,9 +60,10 @@ export interface ApprovalStore {
   transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<{ taskToken?: string }>;
   /**
    * Adds one person's vote while the request is pending at its level, the person has not voted, and
-   * the count of that kind of vote is below `limit`. Throws ConcurrentUpdateError otherwise.
+   * the count of its kind (rejections, or approvals of `ballot`, the arguments it approves) is below
+   * `limit`. Throws ConcurrentUpdateError otherwise.
    */
-  recordVote(request: ApprovalRequest, vote: Vote, limit: number): Promise<ApprovalRequest>;
+  recordVote(request: ApprovalRequest, vote: Vote, ballot: string, limit: number): Promise<ApprovalRequest>;
   /** Takes the delivery lease of an undelivered decision if it is free; false if someone else holds it. */
   acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
   /** Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or undefined if someone recorded it first. */

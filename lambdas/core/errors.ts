@@ -34,6 +34,22 @@ export class ForbiddenError extends HitlError {
   override readonly code = 'Forbidden';
 }
 
+/**
+ * An approver's edited arguments that the node's policy would not let through as they are: a deny
+ * rule, or a require_approval rule whose approvers do not include the editor. `policyId` names the
+ * rule; `approvers` the groups and users the rule wants when the editor is not among them.
+ */
+export class PolicyRefusedError extends HitlError {
+  override readonly code = 'PolicyRefused';
+  constructor(
+    message: string,
+    readonly policyId: string,
+    readonly approvers?: { readonly users: readonly string[]; readonly groups: readonly string[] },
+  ) {
+    super(message);
+  }
+}
+
 export class NotFoundError extends HitlError {
   override readonly code = 'NotFound';
 }
@@ -70,6 +86,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   UnsupportedMediaType: 415,
   Unauthenticated: 401,
   Forbidden: 403,
+  PolicyRefused: 403,
   NotFound: 404,
   AlreadyDecided: 409,
   IllegalTransition: 409,

@@ -24,7 +24,10 @@ export const DecisionSchema = z.object({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
-/** One approver's vote on a request that needs several (k-of-n quorum). */
+/**
+ * One approver's vote on a request that needs several (k-of-n quorum). An approval approves exactly
+ * one set of arguments: the proposed ones, or its own `editedArgs`; `scope` is how far it reaches.
+ */
 export const VoteSchema = z.object({
   approver: z.string(),
   vote: z.enum(['approve', 'reject']),
@@ -32,6 +35,8 @@ export const VoteSchema = z.object({
   at: z.string(),
   channel: z.string(),
   reason: z.string().optional(),
+  editedArgs: z.record(z.string(), z.unknown()).optional(),
+  scope: DecisionScopeSchema.default('once'),
 });
 export type Vote = z.infer<typeof VoteSchema>;
 

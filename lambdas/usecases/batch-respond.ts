@@ -1,4 +1,4 @@
-import { httpStatusOf, HitlError } from '#core/errors';
+import { httpStatusOf, HitlError, PolicyRefusedError } from '#core/errors';
 import type { Identity } from '#core/identity';
 import type { BatchRespondBody } from '#core/batch-input';
 import { respond, type RespondDeps } from './respond.ts';
@@ -9,7 +9,8 @@ export interface BatchOutcome {
   readonly status: number;
   readonly approvalStatus?: string;
   readonly delivery?: string;
-  readonly error?: { code: string; message: string };
+  /** `policyId` names the policy that refused an edit. */
+  readonly error?: { code: string; message: string; policyId?: string };
 }
 
 /**
@@ -33,7 +34,8 @@ export async function batchRespond(
       });
     } catch (error) {
       if (!(error instanceof HitlError)) throw error;
-      outcomes.push({ id, status: httpStatusOf(error), error: { code: error.code, message: error.message } });
+      const policy = error instanceof PolicyRefusedError ? { policyId: error.policyId } : {};
+      outcomes.push({ id, status: httpStatusOf(error), error: { code: error.code, message: error.message, ...policy } });
     }
   }
   return outcomes;

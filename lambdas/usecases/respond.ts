@@ -1,8 +1,9 @@
 import { assertMayDecide } from '#core/authorization';
+import { assertEditPermitted } from '#core/edit-policy';
 import { AlreadyDecidedError, ConcurrentUpdateError, NotFoundError, ValidationError, WorkflowGoneError } from '#core/errors';
 import type { Identity } from '#core/identity';
 import { decide, isSameDecision } from '#core/lifecycle';
-import { assertMayVoteAtLevel, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
+import { assertMayVoteAtLevel, ballotOf, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
 import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, Workflows } from '#ports';
@@ -43,8 +44,10 @@ const CONCURRENT_RETRIES = 5;
 
 /**
  * An approver's answer. A single-approver node is decided with one conditional write (only while
- * pending, so of two racing decisions exactly one wins). A k-of-n node records a vote per person;
- * the write that completes the quorum decides, and only that one resumes the workflow.
+ * pending, so of two racing decisions exactly one wins). A k-of-n node records a vote per person,
+ * with its own arguments and scope; the write that gives one set of arguments its k-th approval (or
+ * the rejections their count) decides, and only that one resumes the workflow. Edited arguments must
+ * fit the tool's schema and pass the node's policy as the editor (see assertEditPermitted).
  */
 export async function respond(deps: RespondDeps, input: RespondInput): Promise<RespondResult> {
   for (let attempt = 0; ; attempt++) {
@@ -54,8 +57,9 @@ export async function respond(deps: RespondDeps, input: RespondInput): Promise<R
     if (input.editedArgs !== undefined && request.action.kind !== 'tool_call') {
       throw new ValidationError('editedArgs apply to tool calls only', [{ path: 'editedArgs', message: 'this request is not a tool call' }]);
     }
-    if (input.editedArgs !== undefined && request.action.kind === 'tool_call' && deps.toolArgs) {
-      assertArgsFit(deps.toolArgs, request.action.toolCall.name, input.editedArgs);
+    if (input.editedArgs !== undefined && request.action.kind === 'tool_call') {
+      if (deps.toolArgs) assertArgsFit(deps.toolArgs, request.action.toolCall.name, input.editedArgs);
+      assertEditPermitted(request, input.editedArgs, input.identity);
     }
     try {
       return needsVotes(request.hitl) ? await vote(deps, request, input) : await decideAlone(deps, request, input);
@@ -76,30 +80,33 @@ async function decideAlone(deps: RespondDeps, request: ApprovalRequest, input: R
 async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondInput): Promise<RespondResult> {
   const approver = input.identity.userId;
   const previous = voteOf(request, approver);
-  if (request.status !== 'pending') {
-    if (previous?.vote === input.decision || isSameDecision(request.decision, approver, OUTCOME_OF[input.decision])) {
-      return repeated(request, tally(request.votes));
-    }
-    throw new AlreadyDecidedError(request.id, request.status);
-  }
-  assertMayVoteAtLevel(request, approver);
-  if (previous) {
-    if (previous.vote !== input.decision) throw new AlreadyDecidedError(request.id, `voted "${previous.vote}" by you`);
-    // A repeated vote; finish the decision if a crash left the quorum reached but undecided.
-    return settle(deps, request, input, false);
-  }
-  // The quorum is reached and its decision is on its way: a late vote no longer counts.
-  if (quorumOutcome(request.hitl, request.votes)) throw new AlreadyDecidedError(request.id, 'decided by its quorum');
-  const limit = input.decision === 'approve' ? request.hitl.quorum.approvals : request.hitl.quorum.rejections;
   const ballot: Vote = {
     approver,
     vote: input.decision,
     level: request.level,
     at: deps.clock.now().toISOString(),
     channel: input.channel,
+    scope: input.scope,
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    ...(input.editedArgs !== undefined ? { editedArgs: input.editedArgs } : {}),
   };
-  const voted = await deps.store.recordVote(request, ballot, limit);
+  if (request.status !== 'pending') {
+    if ((previous && isSameVote(request, previous, ballot)) || (!previous && isSameDecision(request.decision, approver, OUTCOME_OF[input.decision]))) {
+      return repeated(request, tally(request));
+    }
+    throw new AlreadyDecidedError(request.id, request.status);
+  }
+  assertMayVoteAtLevel(request, approver);
+  if (previous) {
+    // One vote per person: another answer, other arguments or another scope would be a second vote.
+    if (!isSameVote(request, previous, ballot)) throw new AlreadyDecidedError(request.id, `voted "${previous.vote}" by you, ${describeVote(request, previous)}`);
+    // A repeated vote; finish the decision if a crash left the quorum reached but undecided.
+    return settle(deps, request, false);
+  }
+  // The quorum is reached and its decision is on its way: a late vote no longer counts.
+  if (quorumOutcome(request)) throw new AlreadyDecidedError(request.id, 'decided by its quorum');
+  const limit = input.decision === 'approve' ? request.hitl.quorum.approvals : request.hitl.quorum.rejections;
+  const voted = await deps.store.recordVote(request, ballot, ballotOf(request, ballot.editedArgs), limit);
   await deps.audit.append({
     executionId: voted.executionId,
     workflowId: voted.workflowId,
@@ -107,18 +114,49 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
     requestId: voted.id,
     kind: 'vote',
     actor: approver,
-    detail: { vote: input.decision, level: request.level, channel: input.channel, ...tally(voted.votes) },
+    detail: {
+      vote: input.decision,
+      level: request.level,
+      channel: input.channel,
+      scope: input.scope,
+      ...(input.editedArgs !== undefined ? { editedArgs: input.editedArgs } : {}),
+      ...tally(voted),
+    },
   });
-  return settle(deps, voted, input, true);
+  return settle(deps, voted, true);
 }
 
-/** Decides the request if its votes reach the quorum; otherwise reports the tally. */
-async function settle(deps: RespondDeps, request: ApprovalRequest, input: RespondInput, votedNow: boolean): Promise<RespondResult> {
-  const outcome = quorumOutcome(request.hitl, request.votes);
-  if (!outcome) return { approval: request, delivery: 'awaiting_votes', decidedNow: votedNow, tally: tally(request.votes) };
-  const decision = decisionFrom(deps, input, outcome);
-  const result = await finalize(deps, request, { ...decision, reason: decision.reason ?? `quorum reached: ${JSON.stringify(tally(request.votes))}` });
-  return { ...result, tally: tally(request.votes) };
+/** The same answer on the same arguments with the same scope: a repeat, not a second vote. */
+function isSameVote(request: ApprovalRequest, previous: Vote, next: Vote): boolean {
+  if (previous.vote !== next.vote || (previous.scope ?? 'once') !== next.scope) return false;
+  return next.vote === 'reject' || ballotOf(request, previous.editedArgs) === ballotOf(request, next.editedArgs);
+}
+
+function describeVote(request: ApprovalRequest, vote: Vote): string {
+  const args = vote.vote === 'approve' && ballotOf(request, vote.editedArgs) !== 'proposed' ? 'on edited arguments' : 'on the proposed arguments';
+  return `${vote.vote === 'approve' ? args : 'rejecting'}, scope "${vote.scope ?? 'once'}"`;
+}
+
+/**
+ * Decides the request if its votes reach the quorum; otherwise reports the tally. The decision is
+ * made of the votes that reached it, whoever's call gets here: their arguments, their narrowest
+ * scope, and the vote that completed it as approver.
+ */
+async function settle(deps: RespondDeps, request: ApprovalRequest, votedNow: boolean): Promise<RespondResult> {
+  const reached = quorumOutcome(request);
+  const counted = tally(request);
+  if (!reached) return { approval: request, delivery: 'awaiting_votes', decidedNow: votedNow, tally: counted };
+  const last = reached.votes.at(-1)!;
+  const result = await finalize(deps, request, {
+    outcome: reached.outcome,
+    approver: last.approver,
+    reason: last.reason ?? `quorum reached: ${JSON.stringify(counted)}`,
+    ...(reached.editedArgs !== undefined ? { editedArgs: reached.editedArgs } : {}),
+    scope: reached.scope,
+    channel: last.channel,
+    decidedAt: deps.clock.now().toISOString(),
+  });
+  return { ...result, tally: counted };
 }
 
 /** Edited arguments must meet the tool's schema before they are stored: a bad edit changes nothing. */

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
+import { PROPOSED_BALLOT } from '#core/quorum';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
 import type { ApprovalStore, CreateResult, HistoryQuery, ListPendingQuery, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
@@ -17,6 +18,8 @@ export const requestKeys = {
   due: (request: Pick<ApprovalRequest, 'dueAt' | 'id'>) => ({ gsi2pk: 'DUE', gsi2sk: `${request.dueAt}#${request.id}` }),
   undelivered: (decidedAt: string, id: string) => ({ gsi3pk: 'UNDELIVERED', gsi3sk: `${decidedAt}#${id}` }),
   decided: (decidedAt: string, id: string) => ({ gsi4pk: 'DECIDED', gsi4sk: `${decidedAt}#${id}` }),
+  /** The count a vote adds to: rejections, or approvals of one ballot (one set of arguments). */
+  voteCounter: (vote: Vote['vote'], ballot: string) => (vote === 'reject' ? 'rejectCount' : ballot === PROPOSED_BALLOT ? 'approveCount' : `approveCount#${ballot}`),
 };
 
 /** Named conditions, so each write says what it relies on. */
@@ -207,13 +210,19 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async recordVote(request: ApprovalRequest, vote: Vote, limit: number): Promise<ApprovalRequest> {
-    const counter = vote.vote === 'approve' ? 'approveCount' : 'rejectCount';
+  async recordVote(request: ApprovalRequest, vote: Vote, ballot: string, limit: number): Promise<ApprovalRequest> {
     const event: HistoryEvent = {
       at: vote.at,
       type: 'voted',
       actor: vote.approver,
-      detail: { vote: vote.vote, level: vote.level, channel: vote.channel, ...(vote.reason ? { reason: vote.reason } : {}) },
+      detail: {
+        vote: vote.vote,
+        level: vote.level,
+        channel: vote.channel,
+        scope: vote.scope,
+        ...(vote.reason ? { reason: vote.reason } : {}),
+        ...(vote.editedArgs ? { editedArgs: vote.editedArgs } : {}),
+      },
     };
     try {
       const result = await this.db.send(
@@ -223,7 +232,7 @@ export class RequestRepository implements ApprovalStore {
           UpdateExpression: 'SET #votes = list_append(if_not_exists(#votes, :none), :vote), #events = list_append(#events, :event) ADD #voters :voter, #counter :one',
           // One vote per person, and none once the count that decides is reached.
           ConditionExpression: `${conditions.isStillPendingAtLevel} AND ${conditions.hasNotVoted} AND ${conditions.isBelowLimit}`,
-          ExpressionAttributeNames: { '#status': 'status', '#level': 'level', '#votes': 'votes', '#events': 'events', '#voters': 'voters', '#counter': counter },
+          ExpressionAttributeNames: { '#status': 'status', '#level': 'level', '#votes': 'votes', '#events': 'events', '#voters': 'voters', '#counter': requestKeys.voteCounter(vote.vote, ballot) },
           ExpressionAttributeValues: {
             ':pending': 'pending',
             ':level': request.level,

@@ -6,6 +6,9 @@ const ErrorSchema = z.object({
     code: z.string(),
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** PolicyRefused: the policy that refused edited arguments, and the approvers it wants. */
+    policyId: z.string().optional(),
+    approvers: z.object({ users: z.array(z.string()), groups: z.array(z.string()) }).optional(),
   }),
 });
 

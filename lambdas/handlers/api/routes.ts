@@ -50,7 +50,7 @@ const RespondResultSchema = z.object({
   approval: ApprovalRequestSchema,
   delivery: z.enum(['delivered', 'pending', 'workflow_gone', 'awaiting_votes']),
   decidedNow: z.boolean(),
-  tally: z.object({ approvals: z.number(), rejections: z.number() }).optional(),
+  tally: z.object({ approvals: z.number(), rejections: z.number(), ballots: z.record(z.string(), z.number()).optional() }).optional(),
 });
 
 /** The approval id from the path; ids of any other shape are simply not found. */

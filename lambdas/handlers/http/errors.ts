@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { HitlError, ValidationError, httpStatusOf } from '#core/errors';
+import { HitlError, PolicyRefusedError, ValidationError, httpStatusOf } from '#core/errors';
 import { logger } from '../logger.ts';
 import { json } from './responses.ts';
 
@@ -26,6 +26,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
         code: error.code,
         message: error.message,
         ...(error instanceof ValidationError && error.issues.length ? { issues: error.issues } : {}),
+        ...(error instanceof PolicyRefusedError ? policyOf(error) : {}),
       },
     });
   }
@@ -38,6 +39,11 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   }
   logger.error('unexpected error', { error });
   return json(500, { error: { code: 'InternalError', message: 'internal error' } });
+}
+
+/** The rule that refused an edit, and whom it wants instead when it names approvers. */
+export function policyOf(error: PolicyRefusedError): { policyId: string; approvers?: { users: string[]; groups: string[] } } {
+  return { policyId: error.policyId, ...(error.approvers ? { approvers: { users: [...error.approvers.users], groups: [...error.approvers.groups] } } : {}) };
 }
 
 /** middy onError: every failure becomes a JSON problem response. */
