@@ -131,6 +131,8 @@ export interface DecisionStats {
  */
 export interface ToolArgsValidator {
   validate(toolName: string, args: Record<string, unknown>): { path: string; message: string }[];
+  /** The arguments as the tool will get them (schema defaults filled in), which is what policies see; unchanged when unknown or invalid. */
+  withDefaults(toolName: string, args: Record<string, unknown>): Record<string, unknown>;
 }
 
 export interface Clock {

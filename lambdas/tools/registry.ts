@@ -42,5 +42,9 @@ export function toolArgsValidator(schemaOf: (toolName: string) => z.ZodType | un
       if (!result || result.success) return [];
       return result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
     },
+    withDefaults(toolName, args) {
+      const result = schemaOf(toolName)?.safeParse(args);
+      return result?.success && result.data !== null && typeof result.data === 'object' ? (result.data as Record<string, unknown>) : args;
+    },
   };
 }

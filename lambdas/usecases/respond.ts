@@ -58,8 +58,9 @@ export async function respond(deps: RespondDeps, input: RespondInput): Promise<R
       throw new ValidationError('editedArgs apply to tool calls only', [{ path: 'editedArgs', message: 'this request is not a tool call' }]);
     }
     if (input.editedArgs !== undefined && request.action.kind === 'tool_call') {
-      if (deps.toolArgs) assertArgsFit(deps.toolArgs, request.action.toolCall.name, input.editedArgs);
-      assertEditPermitted(request, input.editedArgs, input.identity);
+      const toolName = request.action.toolCall.name;
+      if (deps.toolArgs) assertArgsFit(deps.toolArgs, toolName, input.editedArgs);
+      assertEditPermitted(request, deps.toolArgs?.withDefaults(toolName, input.editedArgs) ?? input.editedArgs, input.identity);
     }
     try {
       return needsVotes(request.hitl) ? await vote(deps, request, input) : await decideAlone(deps, request, input);
