@@ -54,7 +54,7 @@ describe('edited arguments meet the node policy again', () => {
 
   it('refuses an edit into a rule that wants more approvals than the request collects', () => {
     const noGroup = request({ hitl: hitl({ policies: [policies[2]] }) });
-    expect(refusal(() => assertEditPermitted(noGroup, { ...args, amount: 20000 }, fiona)).message).toContain('needs 2 approvals');
+    expect(refusal(() => assertEditPermitted(noGroup, { ...args, amount: 20000 }, fiona)).message).toContain('need 2 approvals under policy "refund-huge"');
   });
 
   it('runs the tool lists too: a blocked tool refuses any edit', () => {
