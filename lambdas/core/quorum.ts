@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './audit-chain.ts';
-import { ForbiddenError } from './errors.ts';
+import { ForbiddenError, ValidationError } from './errors.ts';
 import type { HitlConfig } from './hitl-config.ts';
 import type { ApprovalRequest, DecisionScope, Outcome, Vote } from './request.ts';
 
@@ -84,6 +84,28 @@ export function quorumOutcome(request: ApprovalRequest, votes: readonly Vote[] =
 function decided(outcome: QuorumDecision['outcome'], votes: readonly Vote[]): QuorumDecision {
   return { outcome, votes, scope: votes.every((v) => v.scope === 'execution') ? 'execution' : 'once' };
 }
+
+/** DynamoDB keeps at most 400 KB per item; a request and its votes are one item, so keep a margin. */
+const MAX_REQUEST_BYTES = 350_000;
+
+/**
+ * Refuses an edited vote the request has no room for: the vote keeps its arguments, and a decision
+ * on them copies them into the decision and its `decided` event (with their diff), so an edit costs
+ * about four times its size. Votes on the proposed arguments or on an edit already stored still fit.
+ */
+export function assertRoomForVote(request: ApprovalRequest, vote: Vote): void {
+  if (vote.editedArgs === undefined) return;
+  const ballot = ballotOf(request, vote.editedArgs);
+  if (ballot === PROPOSED_BALLOT || (request.votes ?? []).some((v) => v.vote === 'approve' && ballotOf(request, v.editedArgs) === ballot)) return;
+  const bytes = utf8Bytes(request) + 4 * utf8Bytes(vote.editedArgs);
+  if (bytes > MAX_REQUEST_BYTES) {
+    throw new ValidationError('this request has no room for another set of edited arguments: approve the proposed arguments or an edit already voted for', [
+      { path: 'editedArgs', message: `the request would grow to about ${bytes} bytes; at most ${MAX_REQUEST_BYTES} are kept` },
+    ]);
+  }
+}
+
+const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 
 /** With distinctApproversPerLevel, a voter of an earlier level cannot vote again after escalation. */
 export function assertMayVoteAtLevel(request: ApprovalRequest, approver: string): void {

@@ -3,7 +3,7 @@ import { assertEditPermitted } from '#core/edit-policy';
 import { AlreadyDecidedError, ConcurrentUpdateError, NotFoundError, ValidationError, WorkflowGoneError } from '#core/errors';
 import type { Identity } from '#core/identity';
 import { decide, isSameDecision } from '#core/lifecycle';
-import { assertMayVoteAtLevel, ballotOf, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
+import { assertMayVoteAtLevel, assertRoomForVote, ballotOf, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
 import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, Workflows } from '#ports';
@@ -106,6 +106,7 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
   }
   // The quorum is reached and its decision is on its way: a late vote no longer counts.
   if (quorumOutcome(request)) throw new AlreadyDecidedError(request.id, 'decided by its quorum');
+  assertRoomForVote(request, ballot);
   const limit = input.decision === 'approve' ? request.hitl.quorum.approvals : request.hitl.quorum.rejections;
   const voted = await deps.store.recordVote(request, ballot, ballotOf(request, ballot.editedArgs), limit);
   await deps.audit.append({

@@ -221,7 +221,8 @@ export class RequestRepository implements ApprovalStore {
         channel: vote.channel,
         scope: vote.scope,
         ...(vote.reason ? { reason: vote.reason } : {}),
-        ...(vote.editedArgs ? { editedArgs: vote.editedArgs } : {}),
+        // The arguments are on the vote itself; the event names their ballot, so they are stored once.
+        ...(vote.editedArgs ? { ballot } : {}),
       },
     };
     try {
