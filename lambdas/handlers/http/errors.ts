@@ -42,7 +42,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
 }
 
 /** The rule that refused an edit, and whom it wants instead when it names approvers. */
-export function policyOf(error: PolicyRefusedError): { policyId: string; approvers?: { users: string[]; groups: string[] } } {
+function policyOf(error: PolicyRefusedError): { policyId: string; approvers?: { users: string[]; groups: string[] } } {
   return { policyId: error.policyId, ...(error.approvers ? { approvers: { users: [...error.approvers.users], groups: [...error.approvers.groups] } } : {}) };
 }
 
