@@ -75,9 +75,9 @@ export function mayReadRequest(identity: Identity, request: ApprovalRequest, acc
   return isAdmin(identity, access) || isApproverOf(identity, request) || (request.requestedBy !== undefined && request.requestedBy === identity.userId);
 }
 
-/** An execution is readable by whoever started it, and by whoever may read one of its requests. */
+/** An execution is readable by admins, by whoever started it, and by whoever may read one of its requests. */
 export function mayReadExecution(identity: Identity, execution: { readonly startedBy: string }, requests: readonly ApprovalRequest[], access: ReadAccess): boolean {
-  return execution.startedBy === identity.userId || requests.some((request) => mayReadRequest(identity, request, access));
+  return isAdmin(identity, access) || execution.startedBy === identity.userId || requests.some((request) => mayReadRequest(identity, request, access));
 }
 
 /**

@@ -107,6 +107,15 @@ describe('who may read what, over HTTP', () => {
     expect((await get('/flows/support-agent/revisions', AUDITOR)).status).toBe(403);
   });
 
+  it('shows an execution that never paused to its requester and admins only', async () => {
+    const audited = await startFlow(stack.app, 'support-agent-audited', 'Email nora@example.com our returns policy');
+    const done = await executionIn(stack.app, audited, 'succeeded', 5_000, REQUESTER);
+    expect(done.approvals).toEqual([]);
+    expect((await get(`/executions/${audited}`, ADMIN)).status).toBe(200);
+    expect((await get(`/executions/${audited}`, APPROVER)).status).toBe(404);
+    expect((await get(`/executions/${audited}`, AUDITOR)).status).toBe(404);
+  });
+
   it('shows an admin everything, without offering decisions an admin is not an approver for', async () => {
     for (const path of [...ADMIN_VIEWS(), '/flows/support-agent/revisions', `/executions/${refund.execution}`, `/approvals/${email.approval}/events`]) {
       expect({ path, status: (await get(path, ADMIN)).status }).toEqual({ path, status: 200 });

@@ -66,7 +66,11 @@ describe('who may read a request', () => {
   });
 
   it('lets every escalation level read the request, before and after it escalates', () => {
-    const escalating = { approvers: { users: [], groups: ['approvers'] }, onTimeout: 'escalate', escalation: [{ approvers: { users: ['boss'], groups: ['managers'] }, timeoutSeconds: 60 }] } as const;
+    const escalating: Partial<HitlConfigInput> = {
+      approvers: { users: [], groups: ['approvers'] },
+      onTimeout: 'escalate',
+      escalation: [{ approvers: { users: ['boss'], groups: ['managers'] }, timeoutSeconds: 60 }],
+    };
     for (const level of [0, 1]) {
       const r = request(escalating, { level });
       expect(mayReadRequest(who('boss'), r, access)).toBe(true);
@@ -95,6 +99,7 @@ describe('who may read an execution', () => {
     expect(mayReadExecution(alice, { startedBy: 'alice' }, [], access)).toBe(true);
     expect(mayReadExecution(dana, { startedBy: 'alice' }, requests, access)).toBe(true);
     expect(mayReadExecution(root, { startedBy: 'alice' }, requests, access)).toBe(true);
+    expect(mayReadExecution(root, { startedBy: 'alice' }, [], access)).toBe(true);
   });
   it('keeps everyone else out, an approver of other nodes included', () => {
     expect(mayReadExecution(bob, { startedBy: 'alice' }, requests, access)).toBe(false);
@@ -127,7 +132,7 @@ describe('who may decide now (canDecide)', () => {
   });
 
   it('does not offer it to the requester, a later level before escalation, an admin who is no approver, or a voter who voted', () => {
-    const escalating = { onTimeout: 'escalate', escalation: [{ approvers: { users: ['boss'], groups: [] }, timeoutSeconds: 60 }] } as const;
+    const escalating: Partial<HitlConfigInput> = { onTimeout: 'escalate', escalation: [{ approvers: { users: ['boss'], groups: [] }, timeoutSeconds: 60 }] };
     expect(mayDecideNow(alice, request({ approvers: { users: ['alice'], groups: [] } }))).toBe(false);
     expect(mayDecideNow(who('boss'), request(escalating))).toBe(false);
     expect(mayDecideNow(who('boss'), request(escalating, { level: 1 }))).toBe(true);
