@@ -100,10 +100,12 @@ describe.skipIf(!hasChromium)('flow editor in a real browser', () => {
     await page.close();
   });
 
-  it('shows the API\'s refusal when someone outside the admin group saves', async () => {
+  it('shows the API\'s refusal when someone outside the admin group saves, and no revision history', async () => {
     const { page } = await openEditor('bob', 'approvers');
     await page.click('button.item[data-flow-id="policy-review"]');
     await page.locator('#flow-graph g[data-node-id="answer"]').click();
+    expect(await page.textContent('#flow-revisions')).toContain('Only admins see the revision history');
+    expect(await page.locator('#flow-revisions tr[data-revision]').count()).toBe(0);
     await page.fill('#hitl-timeout', '600');
 
     await page.click('#flow-save');
