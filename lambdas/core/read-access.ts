@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { assertMayDecide } from './authorization.ts';
+import { assertMayDecide, isListed } from './authorization.ts';
 import { ForbiddenError } from './errors.ts';
-import { approversAtLevel, type Approvers } from './hitl-config.ts';
+import { approversAtLevel } from './hitl-config.ts';
 import type { Identity } from './identity.ts';
 import { assertMayVoteAtLevel, voteOf } from './quorum.ts';
 import type { ApprovalRequest } from './request.ts';
@@ -59,14 +59,10 @@ export function isAuditor(identity: Identity, access: ReadAccess): boolean {
   return isAdmin(identity, access) || inAny(identity, access.auditorGroups);
 }
 
-function names(approvers: Approvers, identity: Identity): boolean {
-  return approvers.users.includes(identity.userId) || identity.groups.some((group) => approvers.groups.includes(group));
-}
-
 /** True when `request`'s approvers name the caller at any of its levels, reached or not. */
 export function isApproverOf(identity: Identity, request: ApprovalRequest): boolean {
   for (let level = 0; level <= request.hitl.escalation.length; level++) {
-    if (names(approversAtLevel(request.hitl, level), identity)) return true;
+    if (isListed(identity, approversAtLevel(request.hitl, level))) return true;
   }
   return false;
 }
