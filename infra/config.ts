@@ -11,6 +11,7 @@ export const DeploymentConfigSchema = z
     senderEmail: z.email({ message: 'must be an email address SES can verify' }),
     approverGroups: z.array(z.string().regex(/^[^\s,]{1,128}$/, 'group names are 1-128 characters without spaces or commas')).min(1),
     adminGroups: z.array(z.string().regex(/^[^\s,]{1,128}$/, 'group names are 1-128 characters without spaces or commas')).min(1),
+    auditorGroups: z.array(z.string().regex(/^[^\s,]{1,128}$/, 'group names are 1-128 characters without spaces or commas')).min(1),
     auditRetentionDays: z.number().int().min(1).max(36_500).optional(),
     corsOrigins: z.array(z.url({ protocol: /^https?$/, message: 'must be an https:// origin (http only for localhost)' })).optional(),
     callbackUrls: z.array(z.url({ protocol: /^https?$/, message: 'must be an https:// URL (http only for localhost)' })).min(1),
@@ -22,6 +23,11 @@ export const DeploymentConfigSchema = z
     }
     const shared = config.approverGroups.filter((group) => config.adminGroups.includes(group));
     if (shared.length > 0) ctx.addIssue({ code: 'custom', path: ['adminGroups'], message: `shares ${shared.join(', ')} with approverGroups` });
+    const other = [...config.approverGroups, ...config.adminGroups];
+    const sharedByAuditors = config.auditorGroups.filter((group) => other.includes(group));
+    if (sharedByAuditors.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['auditorGroups'], message: `shares ${sharedByAuditors.join(', ')} with approverGroups or adminGroups` });
+    }
   });
 
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
@@ -33,6 +39,7 @@ export const ENV_VARS: Readonly<Record<Key, string>> = {
   senderEmail: 'HITL_SENDER_EMAIL',
   approverGroups: 'HITL_APPROVER_GROUPS',
   adminGroups: 'HITL_ADMIN_GROUPS',
+  auditorGroups: 'HITL_AUDITOR_GROUPS',
   auditRetentionDays: 'HITL_AUDIT_RETENTION_DAYS',
   corsOrigins: 'HITL_CORS_ORIGINS',
   callbackUrls: 'HITL_CALLBACK_URLS',
@@ -46,10 +53,11 @@ const DEFAULTS = {
   stage: 'dev',
   approverGroups: ['approvers'],
   adminGroups: ['admins'],
+  auditorGroups: ['auditors'],
   callbackUrls: ['http://localhost:8080/callback'],
 } as const;
 
-const LIST_KEYS: readonly Key[] = ['approverGroups', 'adminGroups', 'corsOrigins', 'callbackUrls'];
+const LIST_KEYS: readonly Key[] = ['approverGroups', 'adminGroups', 'auditorGroups', 'corsOrigins', 'callbackUrls'];
 
 export interface ConfigSources {
   /** Reads a CDK context value (`app.node.tryGetContext`). */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { READ_ACCESS_ENV, readAccessOf, type ReadAccess } from '#core/read-access';
 import { parseConfig } from '#core/validation';
 
 const EnvSchema = z.object({
@@ -15,11 +16,13 @@ const EnvSchema = z.object({
   SLACK_WEBHOOKS_SECRET_ARN: z.string().startsWith('arn:').optional(),
   COGNITO_DOMAIN: z.url().optional(),
   COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  // Who reads what (core/read-access.ts): comma-separated groups, `admins` and `auditors` when unset.
+  ...READ_ACCESS_ENV,
 });
-export type LambdaConfig = z.infer<typeof EnvSchema>;
+export type LambdaConfig = z.infer<typeof EnvSchema> & { readonly access: ReadAccess };
 
 /** Reads the Lambda environment once, naming every missing or bad variable in one message. */
 export function loadLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
   const parsed = parseConfig(EnvSchema, env, 'Lambda configuration');
-  return parsed;
+  return { ...parsed, access: readAccessOf(parsed) };
 }

@@ -26,8 +26,10 @@ export interface ApproverPoolProps {
   readonly stage?: Stage;
   /** Groups whose members may decide requests that name them. @default ['approvers'] */
   readonly approverGroups?: readonly string[];
-  /** Groups whose members may read history and the audit log. @default ['admins'] */
+  /** Groups whose members read every request and execution, history and the audit log, and edit flows. @default ['admins'] */
   readonly adminGroups?: readonly string[];
+  /** Groups whose members read history, the audit log and statistics (and no requests). @default ['auditors'] */
+  readonly auditorGroups?: readonly string[];
   /** Where the hosted UI sends an approver after sign-in (the `code` arrives there). @default ['http://localhost:8080/callback'] */
   readonly callbackUrls?: readonly string[];
   /**
@@ -62,6 +64,7 @@ export class ApproverPool extends Construct {
   public readonly groups: ReadonlyMap<string, CfnUserPoolGroup>;
   public readonly approverGroups: readonly string[];
   public readonly adminGroups: readonly string[];
+  public readonly auditorGroups: readonly string[];
   /** The hosted UI sign-in page for the first callback URL. */
   public readonly signInUrl: string;
 
@@ -73,12 +76,14 @@ export class ApproverPool extends Construct {
     const stage = props.stage ?? 'prod';
     this.approverGroups = props.approverGroups ?? ['approvers'];
     this.adminGroups = props.adminGroups ?? ['admins'];
+    this.auditorGroups = props.auditorGroups ?? ['auditors'];
     const callbackUrls = [...(props.callbackUrls ?? DEFAULT_CALLBACK_URLS)];
     this.callbackUrls = callbackUrls;
     assertNoProblems(this, [
       ...groupNameProblems('approverGroups', this.approverGroups),
       ...groupNameProblems('adminGroups', this.adminGroups),
-      ...overlapProblems(this.approverGroups, this.adminGroups),
+      ...groupNameProblems('auditorGroups', this.auditorGroups),
+      ...overlapProblems({ approverGroups: this.approverGroups, adminGroups: this.adminGroups, auditorGroups: this.auditorGroups }),
       ...(callbackUrls.length === 0 ? ['callbackUrls needs at least one URL'] : urlProblems('callbackUrls', callbackUrls, 'url')),
     ]);
     const threatProtection = props.threatProtection ?? true;
@@ -121,6 +126,7 @@ export class ApproverPool extends Construct {
       }));
     };
     this.adminGroups.forEach((name) => describe(name, 'hitl-approvals admins: history, audit log and every request', 0));
+    this.auditorGroups.forEach((name) => describe(name, 'hitl-approvals auditors: history, audit log and statistics', 5));
     this.approverGroups.forEach((name) => describe(name, 'hitl-approvals approvers: decide the requests that name this group', 10));
     this.groups = groups;
 
@@ -172,11 +178,13 @@ export class ApproverPool extends Construct {
   }
 
   /**
-   * Sets `HITL_ADMIN_GROUPS` on `fn` (the API function): the flow editor lets members of these
-   * groups, and only them, save and deploy flows (unset, it would trust a group named `admins`).
+   * Sets `HITL_ADMIN_GROUPS` and `HITL_AUDITOR_GROUPS` on `fn` (the API function): admins read
+   * everything and alone save and deploy flows; auditors read history, the audit log and statistics
+   * (unset, it would trust groups named `admins` and `auditors`).
    */
-  bindAdminGroups(fn: LambdaFunction): void {
+  bindRoleGroups(fn: LambdaFunction): void {
     fn.addEnvironment('HITL_ADMIN_GROUPS', this.adminGroups.join(','));
+    fn.addEnvironment('HITL_AUDITOR_GROUPS', this.auditorGroups.join(','));
   }
 
   /** Sets `COGNITO_DOMAIN` and `COGNITO_CLIENT_ID` on `fn`, for pages that sign approvers in through the hosted UI. */
@@ -186,7 +194,14 @@ export class ApproverPool extends Construct {
   }
 }
 
-function overlapProblems(approverGroups: readonly string[], adminGroups: readonly string[]): string[] {
-  const shared = approverGroups.filter((group) => adminGroups.includes(group));
-  return shared.length > 0 ? [`approverGroups and adminGroups both list ${shared.join(', ')}; a group carries one role`] : [];
+function overlapProblems(roles: Readonly<Record<string, readonly string[]>>): string[] {
+  const problems: string[] = [];
+  const names = Object.keys(roles);
+  names.forEach((first, i) => {
+    for (const second of names.slice(i + 1)) {
+      const shared = roles[first]!.filter((group) => roles[second]!.includes(group));
+      if (shared.length > 0) problems.push(`${first} and ${second} both list ${shared.join(', ')}; a group carries one role`);
+    }
+  });
+  return problems;
 }

@@ -24,8 +24,10 @@ export interface HitlApprovalsProps {
   readonly senderEmail: string;
   /** Cognito groups whose members approve. @default ['approvers'] */
   readonly approverGroups?: readonly string[];
-  /** Cognito groups whose members administer (history, audit). @default ['admins'] */
+  /** Cognito groups whose members administer: read everything, edit flows. @default ['admins'] */
   readonly adminGroups?: readonly string[];
+  /** Cognito groups whose members read history, the audit log and statistics. @default ['auditors'] */
+  readonly auditorGroups?: readonly string[];
   /** Days audit entries are kept (DynamoDB TTL on `expiresAt`). @default - kept until deleted */
   readonly auditRetentionDays?: number;
   /** Browser origins allowed to call the API. @default - no CORS */
@@ -98,6 +100,7 @@ export class HitlApprovals extends Construct {
       stage: this.stage,
       approverGroups: props.approverGroups,
       adminGroups: props.adminGroups,
+      auditorGroups: props.auditorGroups,
       callbackUrls: props.callbackUrls,
       domainPrefix: props.domainPrefix,
       threatProtection: props.threatProtection,
@@ -131,7 +134,7 @@ export class HitlApprovals extends Construct {
     this.slack.bindSigningSecret(this.apiFunction);
     this.approvers.bindDirectory(this.apiFunction);
     this.approvers.bindHostedUi(this.apiFunction);
-    this.approvers.bindAdminGroups(this.apiFunction);
+    this.approvers.bindRoleGroups(this.apiFunction);
     this.approvers.bindDirectory(this.notifications.notifier);
 
     this.api = new ApprovalsApi(this, 'Api', {

@@ -42,6 +42,7 @@ export class HitlStack extends Stack {
       senderEmail: config.senderEmail,
       approverGroups: config.approverGroups,
       adminGroups: config.adminGroups,
+      auditorGroups: config.auditorGroups,
       auditRetentionDays: config.auditRetentionDays,
       corsOrigins: config.corsOrigins,
       callbackUrls: config.callbackUrls,

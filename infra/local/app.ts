@@ -7,6 +7,7 @@ import { RequestRepository } from '#adapters/dynamodb/request-repository';
 import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
+import { readAccessFrom, type ReadAccess } from '#core/read-access';
 import { systemClock, type Clock, type Notifier } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
@@ -38,6 +39,8 @@ export interface LocalAppOptions {
   readonly modules?: LocalModule[];
   /** The URL links in emails point at; the server's own URL by default. */
   readonly publicUrl?: string;
+  /** Who reads what. @default HITL_ADMIN_GROUPS and HITL_AUDITOR_GROUPS, else `admins` and `auditors` */
+  readonly access?: ReadAccess;
 }
 
 export interface LocalApp {
@@ -80,6 +83,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     clock,
     stats: new StatsRepository(db, LOCAL_TABLE_NAME),
     toolArgs: demoToolArgs(),
+    access: options.access ?? readAccessFrom(process.env),
   };
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);

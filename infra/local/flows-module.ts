@@ -54,7 +54,7 @@ export interface FlowsModuleOptions {
   readonly models?: AgentModels;
   /** How long start-up waits for resumed executions to reach their gates again. */
   readonly resumeWaitMs?: number;
-  /** Who may save and deploy flows. @default HITL_ADMIN_GROUPS (comma-separated), else `admins` */
+  /** Who may save and deploy flows. @default the local app's admin groups (HITL_ADMIN_GROUPS, else `admins`) */
   readonly adminGroups?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -97,7 +97,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
         audit: ctx.deps.audit,
         clock: ctx.deps.clock,
         knownTools: tools.names,
-        adminGroups: options.adminGroups ?? adminGroupsFrom(options.env ?? process.env),
+        adminGroups: options.adminGroups ?? (options.env ? adminGroupsFrom(options.env) : ctx.deps.access.adminGroups),
       };
       await deployStoredFlows(editor, catalog, flows);
 

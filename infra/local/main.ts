@@ -9,6 +9,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     port: config.port,
     sweepIntervalMs: config.sweepIntervalMs,
+    access: config.access,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   const approver = `-H 'x-user: bob' -H 'x-groups: approvers'`;

@@ -3,7 +3,7 @@ import { approversAtLevel, type Approvers } from './hitl-config.ts';
 import type { Identity } from './identity.ts';
 import type { ApprovalRequest } from './request.ts';
 
-/** True when `identity` is a listed user or belongs to a listed group. */
+/** True when `approvers` list the caller's user id or one of their groups. */
 export function isListed(identity: Identity, approvers: Approvers): boolean {
   return approvers.users.includes(identity.userId) || identity.groups.some((group) => approvers.groups.includes(group));
 }

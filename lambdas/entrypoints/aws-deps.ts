@@ -27,5 +27,6 @@ export function awsDeps(): AppDeps {
       : recordOnlyNotifier,
     clock: systemClock,
     stats: new CompositeStats(new StatsRepository(db, config.TABLE_NAME), [new EmfStats()]),
+    access: config.access,
   };
 }

@@ -1,3 +1,4 @@
+import type { ReadAccess } from '#core/read-access';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, ToolArgsValidator, Workflows } from '#ports';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
@@ -11,4 +12,6 @@ export interface AppDeps {
   readonly stats?: DecisionStats;
   /** The tools' argument schemas, so edited arguments are checked when an approver responds. */
   readonly toolArgs?: ToolArgsValidator;
+  /** Who reads what: the admin and auditor groups. */
+  readonly access: ReadAccess;
 }

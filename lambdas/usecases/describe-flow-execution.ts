@@ -1,6 +1,8 @@
 import type { ConversationTurn } from '#core/action';
 import { NotFoundError } from '#core/errors';
 import type { ExecutionRecord, ExecutionStatus, ExecutionView, HoldEvent } from '#core/flow-execution';
+import type { Identity } from '#core/identity';
+import { mayReadExecution, mayReadRequest, type ReadAccess } from '#core/read-access';
 import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, Workflows } from '#ports';
 import type { ExecutionStore } from './flow-ports.ts';
@@ -12,20 +14,24 @@ export interface DescribeFlowDeps {
   readonly store: Pick<ApprovalStore, 'listByExecution'>;
   readonly audit: Pick<AuditLog, 'chain'>;
   readonly clock: Clock;
+  readonly access: ReadAccess;
 }
 
 /**
- * An execution as the API shows it. While the record says running, Step Functions is asked for the
- * truth, and an execution found over is recorded as such (so the record catches up even where no one
- * watched the execution end).
+ * An execution as the API shows it to `viewer`: its requester, an approver of one of its requests,
+ * or an admin; anyone else gets the NotFoundError of an unknown id. The approvals listed are the ones
+ * the viewer may read. While the record says running, Step Functions is asked for the truth, and an
+ * execution found over is recorded as such (so the record catches up even where no one watched the
+ * execution end).
  */
-export async function describeFlowExecution(deps: DescribeFlowDeps, executionId: string): Promise<ExecutionView> {
+export async function describeFlowExecution(deps: DescribeFlowDeps, executionId: string, viewer: Identity): Promise<ExecutionView> {
   let record = await deps.executions.get(executionId);
-  if (!record) throw new NotFoundError(`execution ${executionId} not found`);
+  const requests = record ? (await deps.store.listByExecution(executionId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : [];
+  if (!record || !mayReadExecution(viewer, record, requests, deps.access)) throw new NotFoundError(`execution ${executionId} not found`);
   if (record.status === 'RUNNING') record = await reconcile(deps, record);
 
-  const requests = (await deps.store.listByExecution(executionId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const pending = requests.filter((request) => request.status === 'pending');
+  const readable = requests.filter((request) => mayReadRequest(viewer, request, deps.access));
   const status: ExecutionStatus =
     record.status === 'SUCCEEDED' ? 'succeeded' : record.status === 'FAILED' ? 'failed' : pending.length > 0 ? 'waiting_for_approval' : 'running';
 
@@ -40,8 +46,8 @@ export async function describeFlowExecution(deps: DescribeFlowDeps, executionId:
     conversation: conversationOf(record, requests),
     ...(record.result ? { output: record.result.output } : {}),
     ...(record.error ? { error: record.error, cause: record.cause } : {}),
-    pendingApprovalIds: pending.map((request) => request.id),
-    approvals: requests.map((request) => ({ id: request.id, nodeId: request.nodeId, step: request.step, status: request.status })),
+    pendingApprovalIds: readable.filter((request) => request.status === 'pending').map((request) => request.id),
+    approvals: readable.map((request) => ({ id: request.id, nodeId: request.nodeId, step: request.step, status: request.status })),
     ...(record.channel === 'voice' ? { holdEvents: await holdEventsOf(deps, executionId) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalApp, type LocalApp } from '#local/app';
-import { OUTSIDER, REQUESTER, call, eventually } from '../support/http.ts';
+import { AUDITOR, OUTSIDER, REQUESTER, call, eventually } from '../support/http.ts';
 import { hitl } from '../support/fixtures.ts';
 
 let app: LocalApp;
@@ -107,7 +107,7 @@ describe('approval gate over HTTP on the local engines', () => {
     const stored = await call(app.url, 'GET', `/approvals/${approval.id}`);
     expect(stored.body.status).toBe('timed_out');
     expect((finished.output as any).approval.outcome).toBe('timed_out');
-    const history = await call(app.url, 'GET', `/history?approver=system:timeout`);
+    const history = await call(app.url, 'GET', `/history?approver=system:timeout`, { as: AUDITOR });
     expect(history.body.items.map((r: { id: string }) => r.id)).toContain(approval.id);
   });
 
@@ -115,9 +115,9 @@ describe('approval gate over HTTP on the local engines', () => {
     const { executionArn, approval, workflowId } = await pausedExecution();
     await call(app.url, 'POST', `/approvals/${approval.id}/respond`, { body: { decision: 'approve' } });
     await app.engine.waitForExecution(executionArn, 5_000);
-    const history = await call(app.url, 'GET', `/history?workflow=${workflowId}`);
+    const history = await call(app.url, 'GET', `/history?workflow=${workflowId}`, { as: AUDITOR });
     expect(history.body.items.map((r: { id: string }) => r.id)).toEqual([approval.id]);
-    const audit = await call(app.url, 'GET', `/audit?execution=${encodeURIComponent(executionArn)}`);
+    const audit = await call(app.url, 'GET', `/audit?execution=${encodeURIComponent(executionArn)}`, { as: AUDITOR });
     expect(audit.body.items.map((e: { kind: string }) => e.kind)).toEqual(['gate_paused', 'decision']);
   });
 });
@@ -134,7 +134,7 @@ describe('bad input gets a 4xx naming the problem, never a 500', () => {
     ['negative limit', 'GET', '/approvals?limit=-5', {}, 400, /limit/],
     ['forged cursor', 'GET', '/approvals?cursor=%7B%22bogus', {}, 400, /cursor/],
     ['unknown query parameter', 'GET', '/approvals?sort=asc', {}, 400, /sort/],
-    ['bad time range', 'GET', '/history?from=yesterday', {}, 400, /from/],
+    ['bad time range', 'GET', '/history?from=yesterday', { headers: AUDITOR }, 400, /from/],
     ['unknown route', 'GET', '/nope', {}, 404, /Route/],
   ];
 

@@ -86,7 +86,7 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     // Prepare
     const hostile = 'Ignore that <img src=x onerror=alert(1)> and <script>alert(2)</script>';
     const { request, executionArn, workflowId } = await pausedGate(app, { conversation: [{ role: 'user', content: hostile }] });
-    const { page, problems } = await openDashboard('carol', 'approvers');
+    let { page, problems } = await openDashboard('carol', 'approvers');
     // Act
     await page.click(`button.item[data-id="${request.id}"]`);
     // The detail loads after the click; read it once the decision form is there.
@@ -96,6 +96,11 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     await page.fill('#reason', 'not today');
     await page.click('#reject');
     await expect.poll(() => page.textContent('#status')).toContain('rejected');
+    await page.close();
+    // History, the audit log and statistics are an auditor's views.
+    const auditorPage = await openDashboard('irene', 'auditors');
+    page = auditorPage.page;
+    const auditorProblems = auditorPage.problems;
     await page.click('#tab-history');
     await page.locator('#history-list td', { hasText: workflowId }).first().waitFor();
     const history = await page.textContent('#history-list');
@@ -113,16 +118,35 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     expect(history).toContain('not today');
     expect(history).toContain('carol');
     expect(problems).toEqual([]);
+    expect(auditorProblems).toEqual([]);
     await page.close();
   });
 
-  it('shows the API\'s refusal when the signed-in user may not decide', async () => {
+  it('shows nothing of a request to someone who may not read it', async () => {
+    // Prepare
     const { request } = await pausedGate(app);
     const { page } = await openDashboard('eve', 'users');
+    // Act
     await page.goto(`${app.url}/?request=${request.id}`);
-    await page.click('#approve');
-    await expect.poll(() => page.textContent('#status')).toContain('not an approver');
+    // Assess
+    await expect.poll(() => page.textContent('#detail')).toContain('not found');
+    expect(await page.locator(`button.item[data-id="${request.id}"]`).count()).toBe(0);
+    expect(await page.locator('#approve, #reject').count()).toBe(0);
+    expect(await page.textContent('#detail')).not.toContain('carol@example.com');
     expect((await app.deps.store.get(request.id))?.status).toBe('pending');
+    await page.close();
+  });
+
+  it('shows a request without Approve or Reject to a reader who may not decide it', async () => {
+    // Prepare: alice started the execution, so she reads the request but may not approve it.
+    const { request } = await pausedGate(app, { requestedBy: 'alice' });
+    const { page } = await openDashboard('alice', 'users');
+    // Act
+    await page.locator(`button.item[data-id="${request.id}"]`).click();
+    // Assess
+    await expect.poll(() => page.textContent('#detail')).toContain('not decide it now');
+    expect(await page.textContent('#detail')).toContain(request.id);
+    expect(await page.locator('#approve, #reject').count()).toBe(0);
     await page.close();
   });
 });

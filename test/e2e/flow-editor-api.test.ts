@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPROVER, call, OUTSIDER } from '../support/http.ts';
+import { ADMIN, APPROVER, AUDITOR, call, OUTSIDER } from '../support/http.ts';
 import { startFlowsApp, type FlowsApp } from '../support/flows.ts';
-
-const ADMIN = { 'x-user': 'root', 'x-groups': 'admins' };
 
 let stack: FlowsApp;
 let url: string;
@@ -70,6 +68,15 @@ describe('flow editor API', () => {
     expect((await call(url, 'GET', '/flows/support-agent')).body.currentRevision).toBe(1);
   });
 
+  it('shows the revision history to admins only (403 for anyone else, auditors included)', async () => {
+    for (const as of [APPROVER, OUTSIDER, AUDITOR]) {
+      const answer = await call(url, 'GET', '/flows/support-agent/revisions', { as });
+      expect(answer.status, as['x-user']).toBe(403);
+      expect(answer.text).not.toContain('"revision"');
+    }
+    expect((await call(url, 'GET', '/flows/support-agent/revisions', { as: ADMIN })).status).toBe(200);
+  });
+
   it('answers an invalid flow with 400, naming each field', async () => {
     // Prepare
     const { flow } = await currentFlow();
@@ -96,7 +103,7 @@ describe('flow editor API', () => {
     expect(unknownTool.body.error.issues).toEqual([expect.objectContaining({ path: 'nodes.0.tools', message: expect.stringContaining('launch_rockets') })]);
     expect(otherId.status).toBe(400);
     expect(otherId.body.error.issues[0].path).toBe('id');
-    expect((await call(url, 'GET', '/flows/support-agent/revisions')).body.items).toHaveLength(1);
+    expect((await call(url, 'GET', '/flows/support-agent/revisions', { as: ADMIN })).body.items).toHaveLength(1);
   });
 
   it('checks a flow without saving it (dry run)', async () => {
@@ -129,8 +136,8 @@ describe('flow editor API', () => {
     const again = await call(url, 'PUT', '/flows/support-agent-audited', { body: { ...flow, revision: 2 }, as: ADMIN });
     const stale = await call(url, 'PUT', '/flows/support-agent-audited', { body: { ...flow, revision: 1, name: 'Stale' }, as: ADMIN });
     const detail = await call(url, 'GET', '/flows/support-agent-audited');
-    const revisions = await call(url, 'GET', '/flows/support-agent-audited/revisions');
-    const audit = await call(url, 'GET', `/audit?execution=${encodeURIComponent('flow:support-agent-audited')}`);
+    const revisions = await call(url, 'GET', '/flows/support-agent-audited/revisions', { as: ADMIN });
+    const audit = await call(url, 'GET', `/audit?execution=${encodeURIComponent('flow:support-agent-audited')}`, { as: AUDITOR });
 
     // Assess
     expect(saved.status).toBe(201);
@@ -158,7 +165,7 @@ describe('flow editor API', () => {
     const rolledBack = await call(url, 'POST', '/flows/voice-support/deploy', { body: { revisionId: 1 }, as: ADMIN });
     const missing = await call(url, 'POST', '/flows/voice-support/deploy', { body: { revisionId: '99' }, as: ADMIN });
     const junk = await call(url, 'POST', '/flows/voice-support/deploy', { body: { revisionId: 'x' }, as: ADMIN });
-    const audit = await call(url, 'GET', `/audit?execution=${encodeURIComponent('flow:voice-support')}`);
+    const audit = await call(url, 'GET', `/audit?execution=${encodeURIComponent('flow:voice-support')}`, { as: AUDITOR });
 
     // Assess
     expect(deployed.status).toBe(200);
@@ -170,12 +177,12 @@ describe('flow editor API', () => {
     expect(junk.status).toBe(400);
     expect(junk.body.error.issues[0].path).toBe('revisionId');
     expect(audit.body.items.map((e: any) => e.kind)).toEqual(['flow_saved', 'flow_deployed', 'flow_rolled_back']);
-    expect((await call(url, 'GET', '/audit/verify?execution=flow:voice-support')).body).toMatchObject({ ok: true });
+    expect((await call(url, 'GET', '/audit/verify?execution=flow:voice-support', { as: AUDITOR })).body).toMatchObject({ ok: true });
   });
 
   it('answers 404 for a flow that does not exist', async () => {
     expect((await call(url, 'GET', '/flows/no-such-flow')).status).toBe(404);
-    expect((await call(url, 'GET', '/flows/no-such-flow/revisions')).status).toBe(404);
+    expect((await call(url, 'GET', '/flows/no-such-flow/revisions', { as: ADMIN })).status).toBe(404);
     expect((await call(url, 'PUT', '/flows/no-such-flow', { body: { name: 'x', nodes: [] }, as: ADMIN })).status).toBe(404);
     expect((await call(url, 'POST', '/flows/no-such-flow/deploy', { body: { revisionId: '1' }, as: ADMIN })).status).toBe(404);
   });

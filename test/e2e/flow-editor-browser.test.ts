@@ -10,7 +10,7 @@ import { startLocalApp, type LocalApp } from '#local/app';
 import { channelsModule } from '#local/channels-module';
 import { createFlowsModule } from '#local/flows-module';
 import { startFlow } from '../support/flows.ts';
-import { call } from '../support/http.ts';
+import { REQUESTER, call } from '../support/http.ts';
 
 warnIfNoChromium('flow editor browser test');
 /** `HITL_UPDATE_DOCS=1` refreshes docs/flow-editor.png from this run. */
@@ -87,7 +87,7 @@ describe.skipIf(!hasChromium)('flow editor in a real browser', () => {
     // Assess
     const flow = (await call(app.url, 'GET', '/flows/support-agent')).body;
     const execution = await startFlow(app, 'support-agent', 'What is your refund policy?');
-    const started = (await call(app.url, 'GET', `/executions/${execution}`)).body;
+    const started = (await call(app.url, 'GET', `/executions/${execution}`, { as: REQUESTER })).body;
     expect(before).toBe('confirm_tools');
     expect(drawn).toBe('blocking');
     expect(invalidNode).toBe(1);
@@ -100,10 +100,12 @@ describe.skipIf(!hasChromium)('flow editor in a real browser', () => {
     await page.close();
   });
 
-  it('shows the API\'s refusal when someone outside the admin group saves', async () => {
+  it('shows the API\'s refusal when someone outside the admin group saves, and no revision history', async () => {
     const { page } = await openEditor('bob', 'approvers');
     await page.click('button.item[data-flow-id="policy-review"]');
     await page.locator('#flow-graph g[data-node-id="answer"]').click();
+    expect(await page.textContent('#flow-revisions')).toContain('Only admins see the revision history');
+    expect(await page.locator('#flow-revisions tr[data-revision]').count()).toBe(0);
     await page.fill('#hitl-timeout', '600');
 
     await page.click('#flow-save');

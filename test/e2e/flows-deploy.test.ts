@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, eventually } from '../support/http.ts';
+import { ADMIN, call, eventually } from '../support/http.ts';
 import { decide, executionIn, mailsTo, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
 
-const ADMIN = { 'x-user': 'root', 'x-groups': 'admins' };
 const opened: FlowsApp[] = [];
 const dataDirs: string[] = [];
 afterAll(async () => {
@@ -90,7 +89,7 @@ describe('deploying an edited flow locally', () => {
     const refused = await executionIn(second.app, await startFlow(second.app, 'support-agent', 'Email sven@example.com our shipping policy'), 'succeeded');
     const rollback = await call(second.app.url, 'POST', '/flows/support-agent/deploy', { body: { revisionId: '1' }, as: ADMIN });
     const gatedAgain = await executionIn(second.app, await startFlow(second.app, 'support-agent', 'Email tara@example.com our shipping policy'), 'waiting_for_approval');
-    const audit = await call(second.app.url, `GET`, `/audit?execution=${encodeURIComponent('flow:support-agent')}`);
+    const audit = await call(second.app.url, `GET`, `/audit?execution=${encodeURIComponent('flow:support-agent')}`, { as: ADMIN });
 
     // Assess
     expect(flow).toMatchObject({ currentRevision: 2, deployedRevision: 2 });

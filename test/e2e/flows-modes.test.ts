@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPROVER, REQUESTER, call } from '../support/http.ts';
+import { APPROVER, AUDITOR, REQUESTER, call } from '../support/http.ts';
 import { agentFlow, decide, executionIn, lastAssistantText, mailsTo, shippedFlows, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
 
 let stack: FlowsApp;
@@ -147,7 +147,9 @@ describe('audit mode (support-agent-audited)', () => {
   it('never waits and logs every message, tool call and tool result', async () => {
     const id = await startFlow(stack.app, 'support-agent-audited', 'Email nora@example.com our returns policy');
     const done = await executionIn(stack.app, id, 'succeeded');
-    const audit = await call(stack.app.url, 'GET', `/audit?execution=${id}&limit=100`, { as: APPROVER });
+    const audit = await call(stack.app.url, 'GET', `/audit?execution=${id}&limit=100`, { as: AUDITOR });
+    const asApprover = await call(stack.app.url, 'GET', `/audit?execution=${id}&limit=100`, { as: APPROVER });
+    expect(asApprover.status).toBe(403);
     expect(done.approvals).toEqual([]);
     expect(audit.body.items.map((entry: any) => entry.kind)).toEqual(['tool_call', 'tool_result', 'message', 'tool_call', 'tool_result', 'message']);
     expect(audit.body.items.at(-1).detail.text).toBe(done.output.message);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRefundLedger } from '../../lambdas/tools/refund.ts';
-import { APPROVER, call } from '../support/http.ts';
+import { APPROVER, AUDITOR, call } from '../support/http.ts';
 import { decide, executionIn, mailsTo, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
 
 const FINANCE = { 'x-user': 'dana', 'x-groups': 'finance' };
@@ -14,7 +14,7 @@ afterAll(async () => stack.close());
 
 const toolOutcomes = (execution: any) =>
   execution.conversation.filter((turn: any) => turn.role === 'tool').map((turn: any) => ({ tool: turn.toolName, ...JSON.parse(turn.content) }));
-const auditOf = async (executionId: string) => (await call(stack.app.url, 'GET', `/audit?execution=${executionId}&limit=100`, { as: APPROVER })).body.items;
+const auditOf = async (executionId: string) => (await call(stack.app.url, 'GET', `/audit?execution=${executionId}&limit=100`, { as: AUDITOR })).body.items;
 const refundsOf = (orderId: string) => refunds.refunds.filter((refund) => refund.orderId === orderId);
 
 describe('refund policies on the support agent (CEL)', () => {
@@ -35,7 +35,7 @@ describe('refund policies on the support agent (CEL)', () => {
     const id = await startFlow(stack.app, 'support-agent', 'Refund order A-1002 50.01 EUR to DE');
     const waiting = await executionIn(stack.app, id, 'waiting_for_approval');
     const approvalId = waiting.pendingApprovalIds[0];
-    const approval = (await call(stack.app.url, 'GET', `/approvals/${approvalId}`)).body;
+    const approval = (await call(stack.app.url, 'GET', `/approvals/${approvalId}`, { as: FINANCE })).body;
     // Act
     const byApprovers = await decide(stack.app, approvalId, { decision: 'approve' }, APPROVER);
     const byFinance = await decide(stack.app, approvalId, { decision: 'approve', reason: 'checked the order' }, FINANCE);

@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
 import { LOCAL_TABLE_NAME, startLocalApp, type LocalApp } from '#local/app';
-import { call, eventually } from '../support/http.ts';
+import { ADMIN, APPROVER, AUDITOR, call, eventually } from '../support/http.ts';
 import { hitl } from '../support/fixtures.ts';
 
 let app: LocalApp;
@@ -30,7 +30,7 @@ async function paused(config = hitl(), extra: Record<string, unknown> = {}) {
   });
   // Settled: listed, and its approvers notified (the gate's last write), so snapshots compare like with like.
   const approval = await eventually(async () => {
-    const page = await call(app.url, 'GET', `/approvals?workflow=${workflowId}`);
+    const page = await call(app.url, 'GET', `/approvals?workflow=${workflowId}`, { as: ADMIN });
     const listed = page.body.items?.[0];
     return listed?.events.some((e: { type: string }) => e.type === 'notified') ? listed : undefined;
   }, 5_000, 'the request to be listed and notified');
@@ -47,7 +47,7 @@ describe('k-of-n quorum', () => {
     const answers = await Promise.all(payments(20).map((as) => call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' }, as })));
     const finished = await app.engine.waitForExecution(executionArn, 5_000);
     // Assess
-    const stored = (await call(app.url, 'GET', `/approvals/${id}`)).body;
+    const stored = (await call(app.url, 'GET', `/approvals/${id}`, { as: ADMIN })).body;
     expect(finished.status).toBe('SUCCEEDED');
     expect((finished.output as any).approval.outcome).toBe('approved');
     expect(deliveries.filter((r) => r === id)).toHaveLength(1);
@@ -76,10 +76,10 @@ describe('k-of-n quorum', () => {
 
   it('refuses a vote from outside the approver groups and keeps the request unchanged', async () => {
     const { id } = await paused(hitl({ approvers: { users: [], groups: ['payments'] }, quorum: { approvals: 2 } }));
-    const before = (await call(app.url, 'GET', `/approvals/${id}`)).body;
+    const before = (await call(app.url, 'GET', `/approvals/${id}`, { as: ADMIN })).body;
     const outsider = await call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' }, as: { 'x-user': 'mallory', 'x-groups': 'approvers' } });
     expect(outsider.status).toBe(403);
-    expect((await call(app.url, 'GET', `/approvals/${id}`)).body).toEqual(before);
+    expect((await call(app.url, 'GET', `/approvals/${id}`, { as: ADMIN })).body).toEqual(before);
   });
 
   it('with distinct approvers per level, refuses an earlier voter after escalation', async () => {
@@ -92,13 +92,13 @@ describe('k-of-n quorum', () => {
     await call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' }, as: p0 });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await app.sweep();
-    expect((await call(app.url, 'GET', `/approvals/${id}`)).body.level).toBe(1);
+    expect((await call(app.url, 'GET', `/approvals/${id}`, { as: ADMIN })).body.level).toBe(1);
     const reVote = await call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' }, as: p0 });
     const cfo = await call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' }, as: { 'x-user': 'cfo', 'x-groups': 'cfo' } });
     expect(reVote.status).toBe(403);
     expect(cfo.status).toBe(200);
     expect((await app.engine.waitForExecution(executionArn, 5_000)).status).toBe('SUCCEEDED');
-    expect((await call(app.url, 'GET', `/approvals/${id}`)).body.votes.map((v: { approver: string; level: number }) => [v.approver, v.level])).toEqual([['payer-0', 0], ['cfo', 1]]);
+    expect((await call(app.url, 'GET', `/approvals/${id}`, { as: ADMIN })).body.votes.map((v: { approver: string; level: number }) => [v.approver, v.level])).toEqual([['payer-0', 0], ['cfo', 1]]);
   });
 });
 
@@ -112,7 +112,7 @@ describe('batch decisions', () => {
     });
     expect(result.status).toBe(200);
     expect(result.body.results.map((r: { status: number }) => r.status)).toEqual([200, 409, 404]);
-    expect((await call(app.url, 'GET', `/approvals/${b.id}`)).body.status).toBe('rejected');
+    expect((await call(app.url, 'GET', `/approvals/${b.id}`, { as: ADMIN })).body.status).toBe('rejected');
     expect((await app.engine.waitForExecution(a.executionArn, 5_000)).status).toBe('SUCCEEDED');
     expect(deliveries.filter((r) => r === a.id)).toHaveLength(1);
   });
@@ -128,7 +128,7 @@ describe('tamper-evident audit log', () => {
   it('verifies an intact chain and names the first changed entry after tampering', async () => {
     const { executionArn, id } = await paused();
     await call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' } });
-    const intact = await call(app.url, 'GET', `/audit/verify?execution=${encodeURIComponent(executionArn)}`);
+    const intact = await call(app.url, 'GET', `/audit/verify?execution=${encodeURIComponent(executionArn)}`, { as: AUDITOR });
     expect(intact.body).toMatchObject({ ok: true, entries: 2 });
     // Tamper: rewrite the actor of the first entry directly in the table
     await (app.deps.audit as any).db.send(new UpdateCommand({
@@ -137,14 +137,18 @@ describe('tamper-evident audit log', () => {
       UpdateExpression: 'SET actor = :a',
       ExpressionAttributeValues: { ':a': 'someone-else' },
     }));
-    const broken = await call(app.url, 'GET', `/audit/verify?execution=${encodeURIComponent(executionArn)}`);
+    const broken = await call(app.url, 'GET', `/audit/verify?execution=${encodeURIComponent(executionArn)}`, { as: AUDITOR });
     expect(broken.body).toMatchObject({ ok: false, brokenAt: 1 });
   });
 
-  it('exports a time range as newline-delimited JSON', async () => {
+  it('exports a time range as newline-delimited JSON to an auditor, and nothing to an approver', async () => {
     const { id } = await paused();
     await call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' } });
-    const res = await fetch(`${app.url}/audit/export?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`, { headers: { 'x-user': 'bob', 'x-groups': 'approvers' } });
+    const range = '/audit/export?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z';
+    const refused = await fetch(`${app.url}${range}`, { headers: APPROVER });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain(id);
+    const res = await fetch(`${app.url}${range}`, { headers: AUDITOR });
     const lines = (await res.text()).trim().split('\n');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('ndjson');
@@ -154,7 +158,7 @@ describe('tamper-evident audit log', () => {
   });
 
   it('requires a time range for an export', async () => {
-    const res = await call(app.url, 'GET', '/audit/export');
+    const res = await call(app.url, 'GET', '/audit/export', { as: AUDITOR });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/from/);
   });

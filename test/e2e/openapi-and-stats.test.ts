@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalApp, type LocalApp } from '#local/app';
-import { call, eventually } from '../support/http.ts';
+import { APPROVER, AUDITOR, call, eventually } from '../support/http.ts';
 import { hitl } from '../support/fixtures.ts';
 
 let app: LocalApp;
@@ -55,16 +55,18 @@ describe('GET /stats', () => {
     await call(app.url, 'POST', `/approvals/${ids[0]}/respond`, { body: { decision: 'approve' } });
     await call(app.url, 'POST', `/approvals/${ids[1]}/respond`, { body: { decision: 'approve' } });
     await call(app.url, 'POST', `/approvals/${ids[2]}/respond`, { body: { decision: 'reject' } });
-    const stats = await call(app.url, 'GET', '/stats');
+    const stats = await call(app.url, 'GET', '/stats', { as: AUDITOR });
+    const forApprover = await call(app.url, 'GET', '/stats', { as: APPROVER });
     // Assess
     const row = stats.body.items.find((r: { workflowId: string }) => r.workflowId === workflowId);
     expect(row).toMatchObject({ nodeId: 'agent', tool: 'send_email', approved: 2, rejected: 1, timed_out: 0, escalated: 0 });
     expect(row.secondsToDecision.p50).toBe(1);
     expect(row.secondsToDecision.p99).toBe(1);
+    expect(forApprover.status).toBe(403);
   });
 
   it('refuses a reversed or overlong range with 400', async () => {
-    expect((await call(app.url, 'GET', '/stats?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z')).status).toBe(400);
-    expect((await call(app.url, 'GET', '/stats?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z')).status).toBe(400);
+    expect((await call(app.url, 'GET', '/stats?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', { as: AUDITOR })).status).toBe(400);
+    expect((await call(app.url, 'GET', '/stats?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', { as: AUDITOR })).status).toBe(400);
   });
 });

@@ -26,7 +26,7 @@ describe('bundling with the local esbuild (no Docker)', () => {
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const app = new App({ outdir: join(dir, 'cdk.out'), context: FEATURE_FLAGS, builtinCloudFormationValidation: false });
     const stack = new HitlStack(app, 'HitlBundle', {
-      config: { stage: 'dev', senderEmail: 'approvals@acme.test', approverGroups: ['approvers'], adminGroups: ['admins'], callbackUrls: ['http://localhost:8080/callback'] },
+      config: { stage: 'dev', senderEmail: 'approvals@acme.test', approverGroups: ['approvers'], adminGroups: ['admins'], auditorGroups: ['auditors'], callbackUrls: ['http://localhost:8080/callback'] },
     });
 
     // Act

@@ -17,7 +17,7 @@ function problemsOf(run: () => unknown): readonly string[] {
 }
 
 describe('deployment configuration', () => {
-  it('defaults to dev with the approvers and admins groups and a localhost callback', () => {
+  it('defaults to dev with the approvers, admins and auditors groups and a localhost callback', () => {
     // Act
     const { config } = loadConfig(sources({ senderEmail: 'approvals@acme.test' }));
 
@@ -27,6 +27,7 @@ describe('deployment configuration', () => {
       senderEmail: 'approvals@acme.test',
       approverGroups: ['approvers'],
       adminGroups: ['admins'],
+      auditorGroups: ['auditors'],
       callbackUrls: ['http://localhost:8080/callback'],
     });
   });
@@ -52,6 +53,7 @@ describe('deployment configuration', () => {
         senderEmail: 'approvals@acme.test',
         approverGroups: 'finance-approvers, support-leads',
         adminGroups: ['security'],
+        auditorGroups: 'compliance, internal-audit',
         corsOrigins: 'https://console.acme.test',
         auditRetentionDays: '90',
       }),
@@ -60,6 +62,7 @@ describe('deployment configuration', () => {
     expect(config).toMatchObject({
       approverGroups: ['finance-approvers', 'support-leads'],
       adminGroups: ['security'],
+      auditorGroups: ['compliance', 'internal-audit'],
       corsOrigins: ['https://console.acme.test'],
       auditRetentionDays: 90,
     });
@@ -88,6 +91,13 @@ describe('deployment configuration', () => {
     const problems = problemsOf(() => loadConfig(sources({ senderEmail: 'a@acme.test', approverGroups: 'ops', adminGroups: 'ops' })));
 
     expect(problems).toEqual([expect.stringContaining('adminGroups: shares ops with approverGroups')]);
+  });
+
+  it('refuses an auditor group that is also an approver or admin group', () => {
+    const problems = problemsOf(() => loadConfig(sources({ senderEmail: 'a@acme.test', auditorGroups: 'approvers' }, { HITL_AUDITOR_GROUPS: 'ignored' })));
+
+    expect(problems).toEqual([expect.stringContaining('auditorGroups: shares approvers with approverGroups or adminGroups')]);
+    expect(loadConfig(sources({ senderEmail: 'a@acme.test' }, { HITL_AUDITOR_GROUPS: 'compliance' })).config.auditorGroups).toEqual(['compliance']);
   });
 
   it('prints one message that lists every problem', () => {

@@ -115,12 +115,14 @@ describe('construct prop checks', () => {
     const stack = new Stack(new App(), 'Pool');
 
     const problems = problemsOf(
-      () => new ApproverPool(stack, 'Approvers', { approverGroups: ['ops', 'bad group'], adminGroups: ['ops'], callbackUrls: ['http://approvals.acme.test/cb'] }),
+      () => new ApproverPool(stack, 'Approvers', { approverGroups: ['ops', 'bad group'], adminGroups: ['ops'], auditorGroups: ['ops'], callbackUrls: ['http://approvals.acme.test/cb'] }),
     );
 
     expect(problems).toEqual([
       expect.stringContaining('"bad group" must be 1-128 characters without spaces or commas'),
       expect.stringContaining('approverGroups and adminGroups both list ops'),
+      expect.stringContaining('approverGroups and auditorGroups both list ops'),
+      expect.stringContaining('adminGroups and auditorGroups both list ops'),
       expect.stringContaining('must use https'),
     ]);
   });

@@ -43,6 +43,7 @@ export const BASE_CONFIG: DeploymentConfig = {
   senderEmail: 'approvals@acme.test',
   approverGroups: ['approvers'],
   adminGroups: ['admins'],
+  auditorGroups: ['auditors'],
   callbackUrls: ['http://localhost:8080/callback'],
 };
 

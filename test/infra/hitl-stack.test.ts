@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentConfig } from '#infra/config';
 import type { IConstruct } from 'constructs';
 import { adminGroupsFrom } from '#core/flow-revision';
+import { readAccessFrom } from '#core/read-access';
 import { systemClock } from '#ports';
 import { loadFlowDeployerConfig } from '#adapters/stepfunctions/sdk-flow-deployer';
 import { compileFlow, FLOW_SUBSTITUTION_KEYS } from '#statemachines/compiler';
@@ -593,10 +594,13 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       }
     });
 
-    it('tell the flow editor the deployment\'s admin groups, so only they may save and deploy flows', () => {
-      const { stack: custom, template: customTemplate } = synthStack({ approverGroups: ['admins'], adminGroups: ['security', 'platform'] });
+    it('tell the API the deployment\'s admin and auditor groups, so only they read what is theirs and only admins edit flows', () => {
+      const { stack: custom, template: customTemplate } = synthStack({ approverGroups: ['admins'], adminGroups: ['security', 'platform'], auditorGroups: ['compliance'] });
       const env = environmentOf(customTemplate.toJSON().Resources, logicalIdOf(custom, custom.approvals.apiFunction));
       expect(adminGroupsFrom(env)).toEqual(['security', 'platform']);
+      expect(readAccessFrom(env)).toEqual({ adminGroups: ['security', 'platform'], auditorGroups: ['compliance'] });
+      const groups = Object.values(customTemplate.findResources('AWS::Cognito::UserPoolGroup') as Resources).map((group) => group.Properties.GroupName);
+      expect(groups).toEqual(expect.arrayContaining(['security', 'platform', 'compliance', 'admins']));
     });
 
     it('stay within Lambda\'s 4 KB of environment, FLOW_STATE_MACHINES and FLOW_FUNCTION_ARNS included', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_READ_ACCESS } from '#core/read-access';
 import type { Notifier } from '#ports';
 import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
@@ -9,6 +10,6 @@ import { RecordingWorkflows } from './recording-workflows.ts';
 export function depsOn(table: LocalTable, notifier: Notifier = recordOnlyNotifier) {
   const workflows = new RecordingWorkflows();
   const clock = new ManualClock(new Date());
-  const deps: AppDeps = { store: table.store, audit: table.audit, workflows, notifier, clock };
+  const deps: AppDeps = { store: table.store, audit: table.audit, workflows, notifier, clock, access: DEFAULT_READ_ACCESS };
   return { deps, workflows, clock };
 }

@@ -6,7 +6,7 @@ import { startLocalApp, type LocalApp, type LocalAppOptions } from '#local/app';
 import { createFlowsModule, type FlowsModuleOptions } from '#local/flows-module';
 import { DEMO_TOOL_NAMES } from '../../lambdas/tools/demo-tools.ts';
 import { loadFlowFiles } from '../../statemachines/flows.ts';
-import { APPROVER, REQUESTER, call, eventually } from './http.ts';
+import { ADMIN, APPROVER, REQUESTER, call, eventually } from './http.ts';
 
 /** The flows shipped in statemachines/flows/. */
 export function shippedFlows(): FlowInput[] {
@@ -46,12 +46,12 @@ export async function startFlow(app: LocalApp, flowId: string, message: string, 
   return started.body.executionId;
 }
 
-/** Polls GET /executions/{id} until it shows `status`. */
-export async function executionIn(app: LocalApp, executionId: string, status: string, timeoutMs = 5_000): Promise<any> {
+/** Polls GET /executions/{id} until it shows `status`; as an admin by default, who sees every approval of it. */
+export async function executionIn(app: LocalApp, executionId: string, status: string, timeoutMs = 5_000, as = ADMIN): Promise<any> {
   let last: any;
   try {
     return await eventually(async () => {
-      last = (await call(app.url, 'GET', `/executions/${executionId}`)).body;
+      last = (await call(app.url, 'GET', `/executions/${executionId}`, { as })).body;
       return last?.status === status ? last : undefined;
     }, timeoutMs, `execution ${executionId} to be ${status}`);
   } catch (error) {

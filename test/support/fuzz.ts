@@ -84,6 +84,7 @@ export const identities = {
   requester: { user: 'alice', groups: 'users' },
   outsider: { user: 'eve', groups: 'users' },
   admin: { user: 'root', groups: 'admins' },
+  auditor: { user: 'irene', groups: 'auditors' },
 } as const;
 
 /** Any caller: none, the usual people, or claims of odd shapes. */

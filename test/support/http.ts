@@ -1,6 +1,10 @@
 export const APPROVER = { 'x-user': 'bob', 'x-groups': 'approvers' };
 export const REQUESTER = { 'x-user': 'alice', 'x-groups': 'users' };
 export const OUTSIDER = { 'x-user': 'eve', 'x-groups': 'users' };
+/** Reads everything (the default admin group). */
+export const ADMIN = { 'x-user': 'root', 'x-groups': 'admins' };
+/** Reads history, the audit log and statistics (the default auditor group). */
+export const AUDITOR = { 'x-user': 'irene', 'x-groups': 'auditors' };
 
 export interface ApiResponse<T = any> {
   readonly status: number;

@@ -214,7 +214,8 @@ export const DASHBOARD_SCRIPT = String.raw`
       detail.appendChild(el('h3', { text: 'Message' }));
       detail.appendChild(el('pre', { text: approval.action.text }));
     }
-    if (approval.status === 'pending') {
+    // The API says where the caller may decide; elsewhere the request is shown, never offered.
+    if (approval.status === 'pending' && approval.canDecide === true) {
       var reason = el('input', { id: 'reason', placeholder: 'reason (optional)', maxlength: '2000', 'aria-label': 'reason' });
       var scope = el('select', { id: 'scope', 'aria-label': 'scope' }, [
         el('option', { value: 'once', text: 'this call only' }),
@@ -242,6 +243,8 @@ export const DASHBOARD_SCRIPT = String.raw`
         el('button', { type: 'button', id: 'approve', className: 'approve', text: 'Approve', onclick: function () { decide('approve'); } }),
         el('button', { type: 'button', id: 'reject', className: 'reject', text: 'Reject', onclick: function () { decide('reject'); } })
       ]));
+    } else if (approval.status === 'pending') {
+      detail.appendChild(el('p', { className: 'empty', text: 'You can see this request but not decide it now.' }));
     } else if (approval.decision) {
       var d = approval.decision;
       detail.appendChild(el('p', { className: 'outcome', text: d.outcome + ' by ' + d.approver + ' via ' + d.channel + ' at ' + when(d.decidedAt) + (d.reason ? ': ' + d.reason : '') }));

@@ -75,11 +75,12 @@ export const FLOW_EDITOR_SCRIPT = String.raw`
     if (state.dirty && flowId !== state.flowId && !confirm('Discard the unsaved changes to ' + state.flowId + '?')) return Promise.resolve();
     return Promise.all([
       api('GET', 'flows/' + encodeURIComponent(flowId)),
-      api('GET', 'flows/' + encodeURIComponent(flowId) + '/revisions?limit=20')
+      // The revision history is for admins; anyone else edits nothing and sees the current flow only.
+      api('GET', 'flows/' + encodeURIComponent(flowId) + '/revisions?limit=20').catch(function (error) { if (error.status === 403) return null; throw error; })
     ]).then(function (answers) {
       state.flowId = flowId;
       state.detail = answers[0];
-      state.revisions = answers[1].items;
+      state.revisions = answers[1] ? answers[1].items : null;
       state.draft = copy(answers[0].current.flow);
       state.node = nodeIndex !== undefined && nodeIndex < state.draft.nodes.length ? nodeIndex : ordered(state.draft)[0];
       state.issues = [];
@@ -287,6 +288,7 @@ export const FLOW_EDITOR_SCRIPT = String.raw`
 
   function renderRevisions() {
     var box = clear($('flow-revisions'));
+    if (state.revisions === null) { box.appendChild(el('p', { className: 'empty', text: 'Only admins see the revision history.' })); return; }
     var deployed = state.detail.deployment ? state.detail.deployment.revision : null;
     box.appendChild(el('table', {}, [
       el('thead', {}, [el('tr', {}, ['Revision', 'Saved', 'By', 'Changes', ''].map(function (c) { return el('th', { text: c }); }))]),

@@ -1,5 +1,6 @@
 import { AuditExportQuerySchema, AuditVerifyQuerySchema, toSortableTime } from '#core/api-queries';
 import { BatchRespondBodySchema } from '#core/batch-input';
+import { assertAuditor } from '#core/read-access';
 import { parseOrThrow } from '#core/validation';
 import { batchRespond } from '#usecases/batch-respond';
 import { verifyAudit } from '#usecases/verify-audit';
@@ -28,9 +29,9 @@ export function governanceRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/audit/verify',
-      doc: { summary: "Verify an execution's audit hash chain", tags: ['audit'], query: AuditVerifyQuerySchema },
+      doc: { summary: "Verify an execution's audit hash chain (admins and auditors)", tags: ['audit'], query: AuditVerifyQuerySchema },
       handler: async (event) => {
-        identityOf(event);
+        assertAuditor(identityOf(event), deps.access, 'the audit log');
         const q = parseOrThrow(AuditVerifyQuerySchema, query(event), 'query');
         return json(200, await verifyAudit(deps.audit, q.execution));
       },
@@ -38,9 +39,14 @@ export function governanceRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/audit/export',
-      doc: { summary: 'Export audit entries of a time range as newline-delimited JSON', tags: ['audit'], query: AuditExportQuerySchema, responseType: 'application/x-ndjson' },
+      doc: {
+        summary: 'Export audit entries of a time range as newline-delimited JSON (admins and auditors)',
+        tags: ['audit'],
+        query: AuditExportQuerySchema,
+        responseType: 'application/x-ndjson',
+      },
       handler: async (event) => {
-        identityOf(event);
+        assertAuditor(identityOf(event), deps.access, 'the audit log');
         const q = parseOrThrow(AuditExportQuerySchema, query(event), 'query');
         const lines: string[] = [];
         let cursor = q.cursor;

@@ -1,6 +1,7 @@
 import { StatsQuerySchema } from '#core/api-queries';
 import { summarize } from '#core/decision-stats';
 import { ValidationError } from '#core/errors';
+import { assertAuditor } from '#core/read-access';
 import { parseOrThrow } from '#core/validation';
 import type { AppDeps } from '../deps.ts';
 import { identityOf } from '../http/identity.ts';
@@ -16,9 +17,9 @@ export function insightsRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/stats',
-      doc: { summary: 'Decision counts and time-to-decision percentiles per flow, node and tool', tags: ['insights'], query: StatsQuerySchema },
+      doc: { summary: 'Decision counts and time-to-decision percentiles per flow, node and tool (admins and auditors)', tags: ['insights'], query: StatsQuerySchema },
       handler: async (event) => {
-        identityOf(event);
+        assertAuditor(identityOf(event), deps.access, 'decision statistics');
         const q = parseOrThrow(StatsQuerySchema, query(event), 'query');
         const to = q.to ? new Date(q.to) : deps.clock.now();
         const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);

@@ -6,9 +6,12 @@ import { AuditQuerySchema, HistoryQuerySchema, ListApprovalsQuerySchema, toSorta
 import { NotFoundError } from '#core/errors';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
 import { RespondBodySchema } from '#core/respond-input';
+import { ApprovalViewSchema } from '#core/approval-view';
 import { AuditEntrySchema } from '#core/audit-entry';
+import { assertAuditor } from '#core/read-access';
 import { ApprovalRequestSchema, HistoryEventSchema } from '#core/request';
 import { parseOrThrow } from '#core/validation';
+import { listReadablePending, readApproval, readApprovalView } from '#usecases/read-approvals';
 import { respond } from '#usecases/respond';
 import type { AppDeps } from '../deps.ts';
 import { bodyLimit } from '../http/body-limit.ts';
@@ -60,13 +63,6 @@ function approvalId(event: APIGatewayProxyEvent): string {
   return id;
 }
 
-async function loadApproval(deps: AppDeps, event: APIGatewayProxyEvent) {
-  const id = approvalId(event);
-  const approval = await deps.store.get(id);
-  if (!approval) throw new NotFoundError(`approval ${id} not found`);
-  return approval;
-}
-
 export function query(event: APIGatewayProxyEvent): Record<string, string> {
   return (event.queryStringParameters ?? {}) as Record<string, string>;
 }
@@ -85,21 +81,24 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/approvals',
-      doc: { summary: 'List pending approval requests, newest first', tags: ['approvals'], query: ListApprovalsQuerySchema, response: page(ApprovalRequestSchema) },
+      doc: {
+        summary: 'List the pending approval requests the caller may read, newest first (a page may be short; follow nextCursor)',
+        tags: ['approvals'],
+        query: ListApprovalsQuerySchema,
+        response: page(ApprovalViewSchema),
+      },
       handler: async (event) => {
-        identityOf(event);
+        const identity = identityOf(event);
         const q = parseOrThrow(ListApprovalsQuerySchema, query(event), 'query');
-        const page = await deps.store.listPending({ limit: q.limit, cursor: q.cursor, workflowId: q.workflow, nodeId: q.node });
-        return json(200, page);
+        return json(200, await listReadablePending(deps, identity, { limit: q.limit, cursor: q.cursor, workflowId: q.workflow, nodeId: q.node }));
       },
     },
     {
       method: 'GET',
       path: '/approvals/{id}',
-      doc: { summary: 'Get one approval request with its full context', tags: ['approvals'], response: ApprovalRequestSchema },
+      doc: { summary: 'Get one approval request with its full context (404 unless the caller may read it)', tags: ['approvals'], response: ApprovalViewSchema },
       handler: async (event) => {
-        identityOf(event);
-        return json(200, await loadApproval(deps, event));
+        return json(200, await readApprovalView(deps, identityOf(event), approvalId(event)));
       },
     },
     {
@@ -107,8 +106,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
       path: '/approvals/{id}/events',
       doc: { summary: "A request's history events", tags: ['approvals'], response: z.object({ items: z.array(HistoryEventSchema) }) },
       handler: async (event) => {
-        identityOf(event);
-        return json(200, { items: (await loadApproval(deps, event)).events });
+        return json(200, { items: (await readApproval(deps, identityOf(event), approvalId(event))).events });
       },
     },
     {
@@ -126,9 +124,9 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/history',
-      doc: { summary: 'Decided requests, newest first', tags: ['history'], query: HistoryQuerySchema, response: page(ApprovalRequestSchema) },
+      doc: { summary: 'Decided requests, newest first (admins and auditors)', tags: ['history'], query: HistoryQuerySchema, response: page(ApprovalRequestSchema) },
       handler: async (event) => {
-        identityOf(event);
+        assertAuditor(identityOf(event), deps.access, 'the decision history');
         const q = parseOrThrow(HistoryQuerySchema, query(event), 'query');
         const page = await deps.store.listDecided({
           limit: q.limit,
@@ -144,9 +142,9 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/audit',
-      doc: { summary: 'Audit entries', tags: ['audit'], query: AuditQuerySchema, response: page(AuditEntrySchema) },
+      doc: { summary: 'Audit entries (admins and auditors)', tags: ['audit'], query: AuditQuerySchema, response: page(AuditEntrySchema) },
       handler: async (event) => {
-        identityOf(event);
+        assertAuditor(identityOf(event), deps.access, 'the audit log');
         const q = parseOrThrow(AuditQuerySchema, query(event), 'query');
         const page = await deps.audit.list({
           limit: q.limit,

@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { NotFoundError } from '#core/errors';
+import { ForbiddenError, NotFoundError } from '#core/errors';
 import { FlowIdSchema, FlowSchema } from '#core/flow';
 import {
   assertFlowAdmin,
@@ -121,9 +121,18 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
     {
       method: 'GET',
       path: '/flows/{flowId}/revisions',
-      doc: { summary: "A flow's revisions, newest first: who saved each, when, and what changed", tags: ['flow editor'], query: FlowListQuerySchema, response: page(FlowRevisionSchema) },
+      doc: {
+        summary: "A flow's revisions, newest first: who saved each, when, and what changed (admins)",
+        tags: ['flow editor'],
+        query: FlowListQuerySchema,
+        response: page(FlowRevisionSchema),
+      },
       handler: async (event) => {
-        identityOf(event);
+        const identity = identityOf(event);
+        // The revision history is the flow editor's (admins'); anyone else reads the current flow only.
+        if (!identity.groups.some((group) => deps.adminGroups.includes(group))) {
+          throw new ForbiddenError(`only members of ${deps.adminGroups.join(' or ')} may read a flow's revisions`);
+        }
         const flowId = flowIdOf(event);
         return json(200, await listFlowRevisions(deps, flowId, parseOrThrow(FlowListQuerySchema, query(event), 'query')));
       },

@@ -45,7 +45,7 @@ function executionIdOf(event: APIGatewayProxyEvent): string {
 }
 
 /** Starting flows and following their executions. */
-export function executionRoutes(deps: Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock'>): Route[] {
+export function executionRoutes(deps: Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'>): Route[] {
   return [
     {
       method: 'POST',
@@ -62,10 +62,14 @@ export function executionRoutes(deps: Pick<FlowDeps, 'catalog' | 'executions' | 
     {
       method: 'GET',
       path: '/executions/{id}',
-      doc: { summary: 'An execution: status, conversation so far, output, pending approvals', tags: ['flows'], response: ExecutionViewSchema },
+      doc: {
+        summary: 'An execution: status, conversation so far, output, the approvals the caller may read (404 unless the caller started it, may read one of its requests, or is an admin)',
+        tags: ['flows'],
+        response: ExecutionViewSchema,
+      },
       handler: async (event) => {
-        identityOf(event);
-        return json(200, await describeFlowExecution(deps, executionIdOf(event)));
+        const identity = identityOf(event);
+        return json(200, await describeFlowExecution(deps, executionIdOf(event), identity));
       },
     },
   ];

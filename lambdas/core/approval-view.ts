@@ -1,0 +1,14 @@
+import * as z from 'zod';
+import { mayDecideNow } from './read-access.ts';
+import type { Identity } from './identity.ts';
+import { ApprovalRequestSchema, type ApprovalRequest } from './request.ts';
+
+/** A request as the API shows it to one caller: the request, and whether that caller may decide it now. */
+export const ApprovalViewSchema = ApprovalRequestSchema.extend({
+  canDecide: z.boolean().describe('whether the caller may approve or reject it now (pending, an approver of its current level, not its requester, no vote yet)'),
+});
+export type ApprovalView = z.infer<typeof ApprovalViewSchema>;
+
+export function viewFor(identity: Identity, request: ApprovalRequest): ApprovalView {
+  return { ...request, canDecide: mayDecideNow(identity, request) };
+}
