@@ -573,7 +573,12 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         // An approved call records the arguments it ran with on its request (the `executed` event).
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
       ]);
-      expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([audit, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] }]);
+      expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([
+        audit,
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
+        // A voice gate's timeout is counted for GET /stats.
+        { actions: ['dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['STATS#*'] },
+      ]);
       expect(statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('bedrock:')))).toEqual([]);
       const tools = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, stack.flows.toolFunction)]!.Properties.Environment.Variables;
       expect(tools.TOOL_MAIL_FROM).toBe('approvals@acme.test');
