@@ -7,10 +7,12 @@ import { lambdaSlackFollowUps } from '../../lambdas/channels/dispatch/lambda-sla
 import type { SlackFollowUp } from '../../lambdas/channels/slack/slack-follow-up.ts';
 import { createSweeperHandler } from '../../lambdas/handlers/sweeper.ts';
 import { pausedGate } from '../support/channels.ts';
+import { ManualClock } from '../support/fixtures.ts';
 
+const clock = new ManualClock(new Date());
 let app: LocalApp;
 beforeAll(async () => {
-  app = await startLocalApp({ sweepIntervalMs: 0, modules: [] });
+  app = await startLocalApp({ sweepIntervalMs: 0, clock, modules: [] });
 });
 afterAll(async () => app.close());
 
@@ -50,5 +52,20 @@ describe('Slack follow-ups on AWS', () => {
     const report = await sweeper({ kind: 'slack_follow_up', responseUrl: 'https://evil.example/x', reply: { kind: 'refused', reason: 'no' } }, {} as never);
     expect(report).toMatchObject({ updated: false });
     expect(posted).toEqual([]);
+  });
+
+  it('leaves the decision to the sweeper when the follow-up never runs, once the click\'s lease runs out', async () => {
+    // Prepare: a click's decision, stored, whose follow-up is lost
+    const { request, executionArn } = await pausedGate(app);
+    await respond(withDeliveryDeferred(app.deps), { id: request.id, identity: { userId: 'bob', groups: ['approvers'] }, decision: 'reject', scope: 'once', channel: 'slack' });
+    const early = await app.sweep();
+    // Act
+    clock.advance(31_000);
+    const late = await app.sweep();
+    // Assess
+    expect(early.delivered).toBe(0);
+    expect(late.delivered).toBe(1);
+    expect((await app.engine.waitForExecution(executionArn, 10_000)).output).toMatchObject({ approval: { outcome: 'rejected', approver: 'bob' } });
+    expect((await app.deps.store.get(request.id))?.delivery).toBe('delivered');
   });
 });
