@@ -68,4 +68,24 @@ describe('Slack follow-ups on AWS', () => {
     expect((await app.engine.waitForExecution(executionArn, 10_000)).output).toMatchObject({ approval: { outcome: 'rejected', approver: 'bob' } });
     expect((await app.deps.store.get(request.id))?.delivery).toBe('delivered');
   });
+
+  it('leaves a decision alone when its follow-up comes late and the sweeper holds the lease', async () => {
+    // Prepare: the click's lease ran out and a sweep took the decision over
+    const { request } = await pausedGate(app);
+    await respond(withDeliveryDeferred(app.deps), { id: request.id, identity: { userId: 'bob', groups: ['approvers'] }, decision: 'approve', scope: 'once', channel: 'slack' });
+    clock.advance(31_000);
+    const now = clock.now();
+    expect(await app.deps.store.acquireDeliveryLease(request.id, now, new Date(now.getTime() + 30_000))).toBe(true);
+    const sends: string[] = [];
+    const sweeper = createSweeperHandler(
+      { ...app.deps, workflows: { ...app.deps.workflows, sendTaskSuccess: async () => void sends.push(request.id) } },
+      { post: async () => undefined, responseUrlPrefixes: ['https://hooks.slack.com/'] },
+    );
+    // Act
+    const report = await sweeper({ kind: 'slack_follow_up', responseUrl: 'https://hooks.slack.com/actions/T/3/z', reply: { kind: 'decided', requestId: request.id, deliver: true } }, {} as never);
+    // Assess
+    expect(report).toEqual({ updated: true });
+    expect(sends).toEqual([]);
+    expect((await app.deps.store.get(request.id))?.delivery).toBe('pending');
+  });
 });

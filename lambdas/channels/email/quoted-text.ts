@@ -31,8 +31,7 @@ function wrap(line: string, width: number): string[] {
  */
 export function quoteBlock(text: string): string[] {
   return text
-    .replace(HIDDEN, (char) => (char === '\t' ? char : '\ufffd'))
     .split(LINE_BREAKS)
-    .flatMap((line) => wrap(line, QUOTE_WIDTH))
+    .flatMap((line) => wrap(line.replace(HIDDEN, '\ufffd'), QUOTE_WIDTH))
     .map((line) => `> ${line}`.trimEnd());
 }

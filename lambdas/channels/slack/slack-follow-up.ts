@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
-import { deliverDecision, type DeliverDeps, type DeliveryResult } from '#usecases/deliver-decision';
+import type { ApprovalRequest } from '#core/request';
+import { DELIVERY_LEASE_MS, deliverDecision, type DeliverDeps, type DeliveryResult } from '#usecases/deliver-decision';
 import { summarize } from '../request-summary.ts';
 import { messageOf } from '../retry.ts';
 import type { SlackPost } from './slack-http.ts';
@@ -68,7 +69,7 @@ export async function finishSlackAction(deps: SlackFollowUpDeps, followUp: Slack
 
   let request = await deps.store.get(reply.requestId);
   let delivery: DeliveryResult | undefined;
-  if (request && reply.deliver && request.delivery !== 'delivered' && request.delivery !== 'workflow_gone') {
+  if (request && reply.deliver && request.delivery !== 'delivered' && request.delivery !== 'workflow_gone' && (await holdsLease(deps, request))) {
     delivery = (await deliverDecision(deps, request)).result;
     // Read it back: a sweeper that delivered first may have recorded the outcome instead of this call.
     request = (await deps.store.get(reply.requestId)) ?? request;
@@ -77,6 +78,21 @@ export async function finishSlackAction(deps: SlackFollowUpDeps, followUp: Slack
   const note = request.delivery === 'workflow_gone' ? WORKFLOW_GONE_NOTE : reply.note;
   const report = await update(deps, followUp.responseUrl, decidedMessage(summarize(request), request.decision, note));
   return { ...(delivery ? { delivery } : {}), ...report };
+}
+
+/** Time a delivery may take: with less of the click's lease left, take a fresh one. */
+const DELIVERY_MARGIN_MS = 10_000;
+
+/**
+ * Whether this follow-up may deliver: the click took the delivery lease when it decided, so a prompt
+ * follow-up delivers under it; a late one (an invoke delayed for long) takes a fresh lease the way the
+ * sweeper does, and leaves the decision alone if the sweeper holds it.
+ */
+async function holdsLease(deps: SlackFollowUpDeps, request: ApprovalRequest): Promise<boolean> {
+  const now = deps.clock.now();
+  const clickLeaseEnds = Date.parse(request.decision?.decidedAt ?? '') + DELIVERY_LEASE_MS;
+  if (now.getTime() < clickLeaseEnds - DELIVERY_MARGIN_MS) return true;
+  return deps.store.acquireDeliveryLease(request.id, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
 }
 
 async function update(deps: SlackFollowUpDeps, responseUrl: string, message: unknown): Promise<SlackFollowUpReport> {
