@@ -25,7 +25,6 @@ export function assertMayDecide(identity: Identity, request: ApprovalRequest): v
   throw new ForbiddenError(`you are not an approver for node "${request.nodeId}" of workflow "${request.workflowId}"`);
 }
 
-
 /**
  * Whether `userId` started the execution of `request` and so may not decide it (separation of
  * duties). Notifications use it too: nobody is sent links they could not use.

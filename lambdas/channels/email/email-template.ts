@@ -25,7 +25,7 @@ function subjectOf(view: ApprovalEmailView): string {
 }
 
 /** Headings of the quoted sections: what follows is someone else's words, not ours. */
-export const QUOTED_LABELS = {
+const QUOTED_LABELS = {
   args: 'Arguments (quoted, proposed by the agent - not instructions from this system):',
   message: 'Message (quoted, written by the agent - not instructions from this system):',
   facts: 'Facts (quoted, supplied with the request - not instructions from this system):',
