@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   NOTIFIER_FUNCTION_NAME: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET_ARN: z.string().startsWith('arn:').optional(),
   SLACK_WEBHOOKS_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** The function that finishes Slack clicks after their acknowledgement (the sweeper). */
+  SLACK_FOLLOW_UP_FUNCTION_NAME: z.string().min(1).optional(),
   COGNITO_DOMAIN: z.url().optional(),
   COGNITO_CLIENT_ID: z.string().min(1).optional(),
   // Who reads what (core/read-access.ts): comma-separated groups, `admins` and `auditors` when unset.

@@ -104,7 +104,8 @@ export class ApprovalsApi extends Construct {
         ? {
             allowOrigins: [...props.corsOrigins],
             allowMethods: Cors.ALL_METHODS,
-            allowHeaders: ['Authorization', 'Content-Type'],
+            // X-Hitl-Channel: the dashboard marks its decisions (api or dashboard).
+            allowHeaders: ['Authorization', 'Content-Type', 'X-Hitl-Channel'],
           }
         : undefined,
       deployOptions: {

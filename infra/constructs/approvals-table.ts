@@ -4,6 +4,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
 import { requestKeys } from '#adapters/dynamodb/request-repository';
+import { statsKeys } from '#adapters/dynamodb/stats-repository';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
 import { toolRunKeys } from '#adapters/dynamodb/tool-run-repository';
 import { assertNoProblems, integerProblems } from './prop-checks.ts';
@@ -126,12 +127,14 @@ export class ApprovalsTable extends Construct {
   }
 
   /**
-   * For a flow gate's timeout step: the audit chain (as `bindAuditWriter`), and reading and
-   * updating an existing request (`REQ#` items) to record its timeout; it creates no request.
+   * For a flow gate's timeout step: the audit chain (as `bindAuditWriter`), reading and updating an
+   * existing request (`REQ#` items) to record its timeout, and counting it (`STATS#` items); it
+   * creates no request.
    */
   bindRequestExpirer(fn: LambdaFunction): void {
     this.bindAuditWriter(fn);
     this.grantOnItems(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], requestKeys.pk(''));
+    this.grantOnItems(fn, ['dynamodb:UpdateItem'], statsKeys.pk(''));
   }
 
   /**

@@ -156,6 +156,7 @@ export class HitlApprovals extends Construct {
 
     this.sweeper = new Sweeper(this, 'Sweeper', { ...functionDefaults, table: this.table });
     this.notifications.bindNotifier(this.sweeper.function);
+    this.sweeper.bindSlackFollowUps(this.apiFunction);
   }
 
   /**

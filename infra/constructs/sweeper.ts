@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
@@ -42,5 +44,14 @@ export class Sweeper extends Construct {
     });
     // A missed tick is harmless: the next one sweeps the same due items.
     this.rule.addTarget(new LambdaFunction(this.function, { retryAttempts: 0 }));
+  }
+
+  /**
+   * Sets `SLACK_FOLLOW_UP_FUNCTION_NAME` on `fn` (the API function) and lets it invoke the sweeper,
+   * which finishes a Slack click (delivery, message update) after the click has been acknowledged.
+   */
+  bindSlackFollowUps(fn: LambdaFn): void {
+    fn.addEnvironment('SLACK_FOLLOW_UP_FUNCTION_NAME', this.function.functionName);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }));
   }
 }

@@ -12,15 +12,15 @@ import { EmailNotifier } from '../../lambdas/channels/email/email-notifier.ts';
 import type { RetryOptions } from '../../lambdas/channels/retry.ts';
 import { localSecret } from '../../lambdas/channels/secrets/local-secret.ts';
 import { staticSecret } from '../../lambdas/channels/secrets/secret-source.ts';
-import { fetchSlackPost, type SlackPost } from '../../lambdas/channels/slack/slack-http.ts';
+import { fetchSlackPost, SLACK_RESPONSE_URL_PREFIXES, type SlackPost } from '../../lambdas/channels/slack/slack-http.ts';
 import { SlackNotifier } from '../../lambdas/channels/slack/slack-notifier.ts';
 import { parseWebhookMap, type SlackWebhookMap } from '../../lambdas/channels/slack/slack-webhooks.ts';
 import { channelRoutes } from '../../lambdas/handlers/channels/routes.ts';
 import type { LocalModule } from './module.ts';
+import { InProcessSlackFollowUps } from './slack-follow-ups.ts';
 
 /** The demo people: bob and carol approve, dana is in finance, alice a user, root an admin. */
 export const DEFAULT_DIRECTORY_FILE = fileURLToPath(new URL('../../config/directory.local.json', import.meta.url));
-const SLACK_HOOKS_PREFIX = 'https://hooks.slack.com/';
 /**
  * Approver notices share the outbox with the mail the agent sends, under their own suffix, so that
  * `ls outbox/*.eml` shows exactly what the agent sent. The files are the same raw RFC 5322 messages.
@@ -93,6 +93,8 @@ export function channelsModule(options: ChannelsModuleOptions = {}): LocalModule
         ctx.notifier.add(new SlackNotifier({ webhooks: async () => webhooks, directory, post, baseUrl, retry: options.retry }));
       }
       const signingSecret = options.slack?.signingSecret ?? env.SLACK_SIGNING_SECRET;
+      const responseUrlPrefixes = [...SLACK_RESPONSE_URL_PREFIXES, ...(options.slack?.responseUrlPrefixes ?? [])];
+      const followUps = new InProcessSlackFollowUps({ ...ctx.deps, post, responseUrlPrefixes });
 
       return {
         routes: channelRoutes({
@@ -104,12 +106,13 @@ export function channelsModule(options: ChannelsModuleOptions = {}): LocalModule
                   ...ctx.deps,
                   signingSecret: staticSecret(signingSecret),
                   directory,
-                  post,
-                  responseUrlPrefixes: [SLACK_HOOKS_PREFIX, ...(options.slack?.responseUrlPrefixes ?? [])],
+                  responseUrlPrefixes,
+                  followUps: followUps.hand,
                 },
               }
             : {}),
         }),
+        stop: () => followUps.drain(),
       };
     },
   };

@@ -1,4 +1,5 @@
 import type { Approvers } from '#core/hitl-config';
+import { isBarredRequester } from '#core/authorization';
 import { approversAtLevel } from '#core/hitl-config';
 import type { ApprovalRequest } from '#core/request';
 
@@ -42,9 +43,13 @@ export async function contactsOf(directory: Directory, approvers: Approvers): Pr
   return [...byId.values()];
 }
 
-/** The people who should hear about `request` now: the approvers of its current level. */
-export function recipientsOf(directory: Directory, request: ApprovalRequest): Promise<Contact[]> {
-  return contactsOf(directory, approversAtLevel(request.hitl, request.level));
+/**
+ * The people who should be asked to decide `request` now: the approvers of its current level, except
+ * the user who started the execution (unless the node allows self-approval), who could not decide it.
+ */
+export async function recipientsOf(directory: Directory, request: ApprovalRequest): Promise<Contact[]> {
+  const approvers = await contactsOf(directory, approversAtLevel(request.hitl, request.level));
+  return approvers.filter((contact) => !isBarredRequester(contact.userId, request));
 }
 
 /**

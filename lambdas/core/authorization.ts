@@ -15,7 +15,7 @@ export function isListed(identity: Identity, approvers: Approvers): boolean {
  * the node allows self-approval.
  */
 export function assertMayDecide(identity: Identity, request: ApprovalRequest): void {
-  if (request.requestedBy !== undefined && identity.userId === request.requestedBy && !request.hitl.allowSelfApproval) {
+  if (isBarredRequester(identity.userId, request)) {
     throw new ForbiddenError('you started this execution, so you cannot approve its requests (separation of duties)');
   }
   // With distinct approvers per level, an escalation hands the request to the new level alone.
@@ -26,3 +26,10 @@ export function assertMayDecide(identity: Identity, request: ApprovalRequest): v
   throw new ForbiddenError(`you are not an approver for node "${request.nodeId}" of workflow "${request.workflowId}"`);
 }
 
+/**
+ * Whether `userId` started the execution of `request` and so may not decide it (separation of
+ * duties). Notifications use it too: nobody is sent links they could not use.
+ */
+export function isBarredRequester(userId: string, request: Pick<ApprovalRequest, 'requestedBy' | 'hitl'>): boolean {
+  return request.requestedBy !== undefined && userId === request.requestedBy && !request.hitl.allowSelfApproval;
+}

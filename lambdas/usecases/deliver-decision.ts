@@ -18,6 +18,28 @@ export interface DeliverDeps {
 /** How long a deliverer holds a decision before the sweeper may try it again. */
 export const DELIVERY_LEASE_MS = 30_000;
 
+/** The error name of a delivery left for later on purpose: not a failure, so no `delivery_failed` event. */
+const DELIVERY_DEFERRED = 'DeliveryDeferred';
+
+/**
+ * `deps` with SendTaskSuccess left for later: a decision made with them is stored, with its delivery
+ * lease, and reported `pending`. For callers that must answer before the workflow has it (a Slack
+ * click is acknowledged within 3 seconds); they deliver afterwards with deliverDecision, and if that
+ * never happens the sweeper delivers once the lease runs out.
+ */
+export function withDeliveryDeferred<D extends { readonly workflows: Workflows }>(deps: D): D {
+  const deferred = async () => {
+    throw Object.assign(new Error('delivery is left to the caller'), { name: DELIVERY_DEFERRED });
+  };
+  const workflows: Workflows = {
+    startExecution: (...args) => deps.workflows.startExecution(...args),
+    describeExecution: (...args) => deps.workflows.describeExecution(...args),
+    sendTaskSuccess: deferred,
+    sendTaskFailure: deferred,
+  };
+  return { ...deps, workflows };
+}
+
 /**
  * Sends a stored decision to the workflow waiting on it. The caller holds the delivery lease, so no
  * one else sends it meanwhile. A token that is gone is recorded for good; any other failure leaves the
@@ -31,6 +53,7 @@ export async function deliverDecision(deps: DeliverDeps, request: ApprovalReques
     await deps.workflows.sendTaskSuccess(token, toWorkflowDecision(request));
   } catch (error) {
     const name = (error as Error)?.name ?? 'Error';
+    if (name === DELIVERY_DEFERRED) return { result: 'pending' };
     if ((GONE_TOKEN_ERRORS as readonly string[]).includes(name)) {
       const recorded = await deps.store.markDelivery(request.id, 'workflow_gone', deps.clock.now(), { error: name });
       return { result: 'workflow_gone', ...(recorded ? { recorded } : {}) };

@@ -3,12 +3,15 @@ import { SYSTEM_TIMEOUT } from '#core/identity';
 import { decide } from '#core/lifecycle';
 import { toWorkflowDecision, type WorkflowDecision } from '#core/request';
 import { requestIdFor } from '#core/request-id';
-import type { ApprovalStore, AuditLog, Clock } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats } from '#ports';
+import { recordStats } from './record-stats.ts';
 
 export interface ExpireGateDeps {
   readonly store: ApprovalStore;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** Counts the timeout for GET /stats, as the sweeper counts the ones it decides. */
+  readonly stats?: DecisionStats;
 }
 
 export interface ExpireGateInput {
@@ -61,6 +64,7 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
       actor: SYSTEM_TIMEOUT,
       detail: { dueAt: request.dueAt, level: request.level, via: 'stepfunctions' },
     });
+    await recordStats(deps, decided, 'timed_out');
     await deps.store.markDelivery(id, 'delivered', now, { via: 'gate_timeout' });
     return toWorkflowDecision(decided);
   }

@@ -78,6 +78,7 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
       approval: { outcome: 'approved', approver: 'bob', reason: 'checked the policy', editedArgs: { body: 'Refunds within 60 days.' } },
     });
     expect(await page.locator(`button.item[data-id="${request.id}"]`).count()).toBe(0);
+    expect((await app.deps.store.get(request.id))?.decision?.channel).toBe('dashboard');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -347,6 +347,13 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(secrets[logicalIdOf(stack, stack.approvals.slack.webhooksSecret)]!.Properties.SecretString).toBe('{}');
     });
 
+    it('lets the API hand a Slack click\'s follow-up to the sweeper, and invoke nothing else', () => {
+      const sweeperId = logicalIdOf(stack, stack.approvals.sweeper.function);
+      expect(variablesOf(stack.approvals.apiFunction).SLACK_FOLLOW_UP_FUNCTION_NAME).toEqual({ Ref: sweeperId });
+      const invokes = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, stack.approvals.apiFunction)) && s.actions.includes('lambda:InvokeFunction'));
+      expect(invokes.flatMap((s) => s.resources)).toEqual([getAtt(sweeperId)]);
+    });
+
     it('gives the API the signing secret and the notifier the webhook map, each with read access to its own secret only', () => {
       const signingId = logicalIdOf(stack, stack.approvals.slack.signingSecret);
       const webhooksId = logicalIdOf(stack, stack.approvals.slack.webhooksSecret);
@@ -574,7 +581,12 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         // An approved call records the arguments it ran with on its request (the `executed` event).
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
       ]);
-      expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([audit, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] }]);
+      expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([
+        audit,
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
+        // A voice gate's timeout is counted for GET /stats.
+        { actions: ['dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['STATS#*'] },
+      ]);
       expect(statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('bedrock:')))).toEqual([]);
       const tools = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, stack.flows.toolFunction)]!.Properties.Environment.Variables;
       expect(tools.TOOL_MAIL_FROM).toBe('approvals@acme.test');

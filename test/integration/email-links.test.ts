@@ -167,12 +167,12 @@ describe('decision links', () => {
     }
   });
 
-  it('decides as the approver with the groups the directory gives them, so the requester cannot self-approve', async () => {
-    // bob started this execution; a link mailed to bob cannot approve it (separation of duties).
+  it('mails no links to the requester, who could not decide (separation of duties), and the other approvers theirs', async () => {
+    // bob, an approver, started this execution; erin may decide it, bob may not.
     const { request } = await pausedGate(app, { requestedBy: 'bob' });
-    const { approve } = decisionLinksIn((await mailFor(request.id, 'bob@example.com')).raw);
-    const refused = await postForm(approve, { confirm: 'yes' });
-    expect(refused.status).toBe(403);
+    await mailFor(request.id, 'erin@example.com');
+    await eventually(async () => (await app.deps.store.get(request.id))?.events.find((e) => e.type === 'notified' && e.actor === 'channel:email'));
+    expect(mail.sent.filter((m) => m.to === 'bob@example.com' && m.raw.includes(request.id))).toEqual([]);
     expect((await app.deps.store.get(request.id))?.status).toBe('pending');
   });
 

@@ -90,12 +90,13 @@ describe('Slack channel', () => {
     const { request, executionArn } = await pausedGate(app);
     await webhookPost(request.id);
     // Act
-    const answer = await click(request.id);
+    const answer = await click(request.id, { responsePath: '/response/decided' });
     // Assess
     expect(answer.status).toBe(200);
     expect((await app.engine.waitForExecution(executionArn, 5_000)).output).toMatchObject({ approval: { outcome: 'approved', approver: 'bob' } });
     expect((await app.deps.store.get(request.id))?.decision).toMatchObject({ channel: 'slack', approver: 'bob' });
-    const update = received.find((r) => r.path === '/response/1');
+    // The message is updated after the click is acknowledged.
+    const update = await eventually(async () => received.find((r) => r.path === '/response/decided'), 5_000, 'the message update');
     expect(update?.body).toMatchObject({ replace_original: true });
     expect(JSON.stringify(update?.body)).toContain('approved* by bob via slack');
     expect(JSON.stringify(update?.body.blocks)).not.toContain('hitl_approve');
@@ -104,18 +105,20 @@ describe('Slack channel', () => {
   it('shows a second click the decision already made', async () => {
     const { request } = await pausedGate(app);
     await click(request.id, { action: 'hitl_reject' });
-    const second = await click(request.id, { user: 'U0ERIN0001', responsePath: '/response/2' });
+    await eventually(async () => received.find((r) => r.path === '/response/1'), 5_000, 'the first click\'s message update');
+    const second = await click(request.id, { user: 'U0ERIN0001', responsePath: '/response/late' });
     expect(second.status).toBe(200);
-    const update = received.find((r) => r.path === '/response/2');
+    const update = await eventually(async () => received.find((r) => r.path === '/response/late'), 5_000, 'the message update');
     expect(JSON.stringify(update?.body)).toMatch(/rejected\* by bob.*came after this decision/);
     expect((await app.deps.store.get(request.id))?.decision?.outcome).toBe('rejected');
   });
 
   it('tells a Slack user who is not an approver, only them, and decides nothing', async () => {
     const { request } = await pausedGate(app);
-    const answer = await click(request.id, { user: 'U0DANA0001' });
+    const answer = await click(request.id, { user: 'U0DANA0001', responsePath: '/response/outsider' });
     expect(answer.status).toBe(200);
-    expect(received.find((r) => r.path === '/response/1')?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    const reply = await eventually(async () => received.find((r) => r.path === '/response/outsider'), 5_000, 'the ephemeral reply');
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect((await app.deps.store.get(request.id))?.status).toBe('pending');
   });
 

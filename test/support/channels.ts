@@ -9,11 +9,10 @@ export function decodeQuotedPrintable(raw: string): string {
   return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/** The approve and reject links of an approver email. */
+/** The approve and reject links of an approver email, read from its link lines as they stand in the raw message. */
 export function decisionLinksIn(raw: string): { approve: string; reject: string } {
-  const text = decodeQuotedPrintable(raw);
-  const approve = text.match(/https?:\/\/[^\s"<>]+\/links\/approve\.[^\s"<>]+/)?.[0];
-  const reject = text.match(/https?:\/\/[^\s"<>]+\/links\/reject\.[^\s"<>]+/)?.[0];
+  const approve = raw.match(/^Approve: (https?:\/\/\S+\/links\/approve\.\S+)\r$/m)?.[1];
+  const reject = raw.match(/^Reject: (https?:\/\/\S+\/links\/reject\.\S+)\r$/m)?.[1];
   if (!approve || !reject) throw new Error('no decision links in the message');
   return { approve, reject };
 }

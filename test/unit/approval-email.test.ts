@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMimeMessage, quotedPrintable } from '#adapters/mail/mime';
+import { buildMimeMessage, plainTextBody, quotedPrintable } from '#adapters/mail/mime';
 import { renderApprovalEmail } from '../../lambdas/channels/email/email-template.ts';
 import { summarize } from '../../lambdas/channels/request-summary.ts';
 import type { ApprovalRequest } from '#core/request';
@@ -68,16 +68,29 @@ describe('approver email', () => {
 });
 
 describe('MIME message', () => {
-  it('is multipart/alternative with the approver in To and both parts quoted-printable', () => {
+  it('is multipart/alternative with the approver in To, the text part as is and the HTML part in base64', () => {
+    // Prepare
+    const link = `http://127.0.0.1:3000/links/approve.${'A'.repeat(300)}.sig`;
+    const html = `<p>${'long html line '.repeat(200)}</p>`;
     // Act
-    const { raw } = buildMimeMessage({ to: 'bob@example.com', subject: 'Approval needed: é', text: 'plain', html: '<p>html</p>' }, { from: 'hitl@example.com' });
+    const { raw } = buildMimeMessage({ to: 'bob@example.com', subject: 'Approval needed: é', text: `plain\nApprove: ${link}`, html }, { from: 'hitl@example.com' });
     // Assess
     expect(raw).toMatch(/^To: bob@example\.com\r$/m);
     expect(raw).toMatch(/^From: hitl@example\.com\r$/m);
     expect(raw).toMatch(/^Subject: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=\r$/m);
     expect(raw).toContain('Content-Type: multipart/alternative; boundary=');
-    expect(raw.match(/Content-Transfer-Encoding: quoted-printable/g)).toHaveLength(2);
+    expect(raw).toContain('Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\nplain\r\n');
+    expect(raw).toContain(`\r\nApprove: ${link}\r\n`);
+    const htmlPart = raw.split('Content-Transfer-Encoding: base64\r\n\r\n')[1].split('\r\n--')[0];
+    expect(Buffer.from(htmlPart, 'base64').toString('utf8')).toBe(html);
     expect(raw.split('\r\n').every((line) => line.length <= 998)).toBe(true);
+  });
+
+  it('sends UTF-8 text as 8bit, and only a text with a line above 998 octets as quoted-printable', () => {
+    expect(plainTextBody('grüße\nzweite Zeile')).toEqual({ encoding: '8bit', body: 'grüße\r\nzweite Zeile' });
+    const long = plainTextBody('x'.repeat(999));
+    expect(long.encoding).toBe('quoted-printable');
+    expect(long.body.split('\r\n').every((line) => line.length <= 76)).toBe(true);
   });
 
   it('refuses addresses and headers that could inject headers', () => {

@@ -137,7 +137,7 @@ describe('who may decide now (canDecide)', () => {
     expect(mayDecideNow(who('boss'), request(escalating))).toBe(false);
     expect(mayDecideNow(who('boss'), request(escalating, { level: 1 }))).toBe(true);
     expect(mayDecideNow(root, request())).toBe(false);
-    const voted = request({ quorum: { approvals: 2, rejections: 1 } }, { votes: [{ approver: 'bob', vote: 'approve', level: 0, at: '', channel: 'api' }] });
+    const voted = request({ quorum: { approvals: 2, rejections: 1 } }, { votes: [{ approver: 'bob', vote: 'approve', level: 0, at: '', channel: 'api', scope: 'once' }] });
     expect(mayDecideNow(bob, voted)).toBe(false);
     expect(mayDecideNow(who('carol', 'approvers'), voted)).toBe(true);
   });

@@ -52,7 +52,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     try { return JSON.parse(localStorage.getItem(IDENTITY_KEY) || 'null'); } catch (e) { return null; }
   }
   function headers(extra) {
-    var h = Object.assign({ accept: 'application/json' }, extra || {});
+    // Decisions sent from here are recorded with channel "dashboard" rather than "api".
+    var h = Object.assign({ accept: 'application/json', 'x-hitl-channel': 'dashboard' }, extra || {});
     var who = identity();
     if (who && who.token) h.authorization = 'Bearer ' + who.token;
     else if (who && who.user) { h['x-user'] = who.user; h['x-groups'] = who.groups || ''; }

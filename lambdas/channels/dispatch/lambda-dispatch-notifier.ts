@@ -6,7 +6,7 @@ import type { NotifyEvent } from './notify-event.ts';
 
 /** The one Lambda client of the process, created on first use. */
 let client: LambdaClient | undefined;
-function lambdaClient(): LambdaClient {
+export function lambdaClient(): LambdaClient {
   client ??= new LambdaClient({ maxAttempts: 3 });
   return client;
 }

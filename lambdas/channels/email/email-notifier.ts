@@ -20,7 +20,8 @@ const MAX_RECIPIENTS = 100;
 
 /**
  * Emails each approver of the request's current level (its users and the members of its groups)
- * the context and their own approve / reject links. Never throws: the report names who got the
+ * the context and their own approve / reject links; the requester of the execution gets none, as
+ * they may not decide it (unless the node allows self-approval). Never throws: the report names who got the
  * mail and who did not, and why.
  */
 export class EmailNotifier implements Notifier {
@@ -35,7 +36,8 @@ export class EmailNotifier implements Notifier {
     }
     const reachable = contacts.filter((contact) => contact.email).slice(0, MAX_RECIPIENTS);
     if (reachable.length === 0) {
-      return [{ channel: 'email', ok: false, error: 'no approver of this level has an email address in the directory' }];
+      const error = 'no approver of this level has an email address in the directory (the requester of the execution is never sent links for it)';
+      return [{ channel: 'email', ok: false, error }];
     }
 
     const summary = summarize(request);

@@ -1,3 +1,6 @@
+/** Slack's response_urls all live here; a signed payload pointing elsewhere is refused. */
+export const SLACK_RESPONSE_URL_PREFIXES: readonly string[] = ['https://hooks.slack.com/'];
+
 /** Posts a JSON message to a Slack URL (an incoming webhook or a response_url). */
 export type SlackPost = (url: string, message: unknown) => Promise<void>;
 

@@ -5,6 +5,7 @@ import { parseOrThrow } from '#core/validation';
 import { batchRespond } from '#usecases/batch-respond';
 import { verifyAudit } from '#usecases/verify-audit';
 import type { AppDeps } from '../deps.ts';
+import { decisionChannelOf } from '../http/decision-channel.ts';
 import { identityOf } from '../http/identity.ts';
 import { json } from '../http/responses.ts';
 import { query, withJsonBody, type Route } from './routes.ts';
@@ -22,7 +23,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
       handler: withJsonBody(async (event) => {
         const identity = identityOf(event);
         const body = parseOrThrow(BatchRespondBodySchema, event.body, 'body');
-        const results = await batchRespond(deps, { ...body, identity, channel: 'api' });
+        const results = await batchRespond(deps, { ...body, identity, channel: decisionChannelOf(event) });
         return json(200, { results });
       }),
     },

@@ -15,6 +15,7 @@ import { listReadablePending, readApproval, readApprovalView } from '#usecases/r
 import { respond } from '#usecases/respond';
 import type { AppDeps } from '../deps.ts';
 import { bodyLimit } from '../http/body-limit.ts';
+import { decisionChannelOf } from '../http/decision-channel.ts';
 import { identityOf } from '../http/identity.ts';
 import { json } from '../http/responses.ts';
 
@@ -112,12 +113,12 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'POST',
       path: '/approvals/{id}/respond',
-      doc: { summary: 'Approve or reject a pending request', tags: ['approvals'], body: RespondBodySchema, response: RespondResultSchema },
+      doc: { summary: 'Approve or reject a pending request (header x-hitl-channel: api or dashboard, recorded as the decision channel)', tags: ['approvals'], body: RespondBodySchema, response: RespondResultSchema },
       handler: withJsonBody(async (event) => {
         const identity = identityOf(event);
         const id = approvalId(event);
         const body = parseOrThrow(RespondBodySchema, event.body, 'body');
-        const result = await respond(deps, { ...body, id, identity, channel: 'api' });
+        const result = await respond(deps, { ...body, id, identity, channel: decisionChannelOf(event) });
         return json(result.delivery === 'pending' || result.delivery === 'awaiting_votes' ? 202 : 200, result);
       }),
     },

@@ -3,10 +3,11 @@ import { SesMailSender } from '#adapters/mail/ses-mail-sender';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import type { Notifier } from '#ports';
 import type { DashboardAuth } from '../../channels/dashboard/dashboard-page.ts';
+import { lambdaSlackFollowUps } from '../../channels/dispatch/lambda-slack-follow-ups.ts';
 import { DynamoLinkNonces } from '../../channels/email/dynamodb-link-nonces.ts';
 import { EmailNotifier } from '../../channels/email/email-notifier.ts';
 import { secretsManagerSecret } from '../../channels/secrets/secrets-manager.ts';
-import { fetchSlackPost } from '../../channels/slack/slack-http.ts';
+import { fetchSlackPost, SLACK_RESPONSE_URL_PREFIXES } from '../../channels/slack/slack-http.ts';
 import { SlackNotifier } from '../../channels/slack/slack-notifier.ts';
 import { parseWebhookMap } from '../../channels/slack/slack-webhooks.ts';
 import type { LambdaConfig } from '../../config.ts';
@@ -16,8 +17,6 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { logger } from '../logger.ts';
 import { channelRoutes } from './routes.ts';
 
-/** Slack's response_urls all live here; a signed payload pointing elsewhere is refused. */
-const SLACK_RESPONSE_URL_PREFIXES = ['https://hooks.slack.com/'];
 
 type Setting = keyof LambdaConfig;
 
@@ -56,7 +55,8 @@ export function awsChannelNotifier(config: LambdaConfig, deps: Pick<AppDeps, 'cl
 
 /**
  * The API function's channel routes. The dashboard is always served; email links need
- * LINK_SECRET_ARN and USER_POOL_ID, Slack interactions SLACK_SIGNING_SECRET_ARN and USER_POOL_ID.
+ * LINK_SECRET_ARN and USER_POOL_ID, Slack interactions SLACK_SIGNING_SECRET_ARN, USER_POOL_ID and
+ * SLACK_FOLLOW_UP_FUNCTION_NAME (the function that finishes a click after its acknowledgement).
  * A channel whose settings are missing has no routes, and the cold start logs which ones.
  */
 export function awsChannelRoutes(deps: AppDeps, config: LambdaConfig): Route[] {
@@ -68,7 +68,10 @@ export function awsChannelRoutes(deps: AppDeps, config: LambdaConfig): Route[] {
   const off: string[] = [];
   if (dashboard.kind === 'headers') off.push('dashboard sign-in (COGNITO_DOMAIN, COGNITO_CLIENT_ID)');
   if (!config.LINK_SECRET_ARN || !directory) off.push('email links (LINK_SECRET_ARN, USER_POOL_ID)');
-  if (!config.SLACK_SIGNING_SECRET_ARN || !directory) off.push('Slack interactions (SLACK_SIGNING_SECRET_ARN, USER_POOL_ID)');
+  const slackFollowUps = config.SLACK_FOLLOW_UP_FUNCTION_NAME;
+  if (!config.SLACK_SIGNING_SECRET_ARN || !directory || !slackFollowUps) {
+    off.push('Slack interactions (SLACK_SIGNING_SECRET_ARN, USER_POOL_ID, SLACK_FOLLOW_UP_FUNCTION_NAME)');
+  }
   if (off.length) logger.warn('channel routes off for lack of settings', { off });
 
   return channelRoutes({
@@ -83,14 +86,14 @@ export function awsChannelRoutes(deps: AppDeps, config: LambdaConfig): Route[] {
           },
         }
       : {}),
-    ...(config.SLACK_SIGNING_SECRET_ARN && directory
+    ...(config.SLACK_SIGNING_SECRET_ARN && directory && slackFollowUps
       ? {
           slack: {
             ...deps,
             signingSecret: secretsManagerSecret(config.SLACK_SIGNING_SECRET_ARN),
             directory,
-            post: fetchSlackPost,
             responseUrlPrefixes: SLACK_RESPONSE_URL_PREFIXES,
+            followUps: lambdaSlackFollowUps(slackFollowUps),
           },
         }
       : {}),

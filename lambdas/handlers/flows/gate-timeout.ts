@@ -11,7 +11,7 @@ import { GateTimeoutPayloadSchema } from './payloads.ts';
  * The gate-timeout function, invoked by `.TimedOut` when a gate task hits its TimeoutSeconds. It
  * records the request as timed out (or keeps a decision made just before) and hands the decision on.
  */
-export function createGateTimeoutHandler(deps: Pick<AppDeps, 'store' | 'audit' | 'clock'>) {
+export function createGateTimeoutHandler(deps: Pick<AppDeps, 'store' | 'audit' | 'clock' | 'stats'>) {
   return middy<unknown, FlowState>().handler(async (event) => {
     const input = parseOrThrow(GateTimeoutPayloadSchema, event, 'gate timeout payload');
     const gate = input.state.gate;
