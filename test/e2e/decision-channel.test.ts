@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalApp, type LocalApp } from '#local/app';
 import { pausedGate } from '../support/channels.ts';
-import { call } from '../support/http.ts';
+import { ADMIN, call } from '../support/http.ts';
 
 let app: LocalApp;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ describe('decision channel of an API decision', () => {
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.body.approval.decision.channel).toBe('dashboard');
-    const audit = await call(app.url, 'GET', `/audit?execution=${encodeURIComponent(request.executionId)}`);
+    const audit = await call(app.url, 'GET', `/audit?execution=${encodeURIComponent(request.executionId)}`, { headers: ADMIN });
     expect(audit.body.items.find((entry: { kind: string }) => entry.kind === 'decision').detail.channel).toBe('dashboard');
   });
 

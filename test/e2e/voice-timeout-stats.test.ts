@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../support/http.ts';
+import { ADMIN, call } from '../support/http.ts';
 import { agentFlow, executionIn, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
 
 let stack: FlowsApp;
@@ -17,7 +17,7 @@ describe('statistics of voice gates', () => {
     const waiting = await executionIn(stack.app, id, 'waiting_for_approval');
     // Act: nobody answers; the gate task's own timeout decides, not the sweeper
     await executionIn(stack.app, id, 'succeeded', 8_000);
-    const stats = await call(stack.app.url, 'GET', '/stats');
+    const stats = await call(stack.app.url, 'GET', '/stats', { headers: ADMIN });
     // Assess
     expect((await call(stack.app.url, 'GET', `/approvals/${waiting.pendingApprovalIds[0]}`)).body.status).toBe('timed_out');
     const row = stats.body.items.find((r: { workflowId: string }) => r.workflowId === 'voice-stats');
