@@ -8,8 +8,10 @@ import { decisionLinksIn, decodeQuotedPrintable } from '../support/channels.ts';
 import { call, eventually, REQUESTER } from '../support/http.ts';
 
 // The handlers log at their most verbose here, so the log searched below holds all they would write.
-vi.hoisted(() => {
+const previousLogLevel = vi.hoisted(() => {
+  const previous = process.env.POWERTOOLS_LOG_LEVEL;
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  return previous;
 });
 
 const ADMIN_APPROVER = { 'x-user': 'root', 'x-groups': 'approvers,admins' };
@@ -46,6 +48,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   for (const restore of restores.splice(0).reverse()) restore();
+  if (previousLogLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+  else process.env.POWERTOOLS_LOG_LEVEL = previousLogLevel;
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -220,7 +220,7 @@ describe('LocalStepFunctions running the approval gate', () => {
     const { executionArn } = await engine.startExecution(stateMachineArn, gateInput({ gateTimeoutSeconds: 1 }));
     const { taskToken } = await gate.call(1);
 
-    // Act: a generous bound, far below any timeout but the 1 s cap (the engine's default is 60 s)
+    // Act: a generous bound, which the 1 s cap meets on any machine and a gate left waiting never would
     const finished = await engine.waitForExecution(executionArn, 20_000);
 
     // Assess
