@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 
 export interface GateFunctionProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
   readonly table: ApprovalsTable;
@@ -19,7 +20,7 @@ export class GateFunction extends HitlFunction {
     super(scope, id, {
       ...entryOf(props.handlers, 'gate'),
       description: 'hitl-approvals gate: stores an approval request and its task token',
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.gate),
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,

@@ -16,6 +16,7 @@ import { assertNoProblems, emailProblems, integerProblems } from './prop-checks.
 import { SlackChannel } from './slack-channel.ts';
 import { logRetentionFor, removalPolicyFor, STAGES, type Stage } from './stage.ts';
 import { Sweeper } from './sweeper.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 
 export interface HitlApprovalsProps {
   /** `prod` retains data, logs and the user pool and turns on deletion protection. @default 'prod' */
@@ -122,7 +123,7 @@ export class HitlApprovals extends Construct {
       ...entryOf(props.handlers, 'api'),
       description: 'hitl-approvals API: lists, shows and decides approval requests',
       memorySize: 512,
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api),
       logRetention: this.logRetention,
       logRemovalPolicy: removalPolicy,
       logLevel: props.logLevel,

@@ -15,6 +15,7 @@ import { HitlWorkflow, placeholdersOf } from './hitl-workflow.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { assertNoProblems, emailProblems } from './prop-checks.ts';
 import { removalPolicyFor } from './stage.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 
 export interface HitlFlowsProps {
   /** The approvals system whose table, notifier, API and sweeper the flows use. */
@@ -97,18 +98,18 @@ export class HitlFlows extends Construct {
 
     // Each Lambda timeout sits below its state's TimeoutSeconds in the compiled definition (agent and
     // tool steps 120 s, the timeout step 30 s), so a slow call fails as a Lambda error that Retry sees.
-    this.agentFunction = fn('flow-agent', 'hitl-approvals flow agent: one model turn at an agent node', Duration.seconds(100), 512);
+    this.agentFunction = fn('flow-agent', 'hitl-approvals flow agent: one model turn at an agent node', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-agent']), 512);
     approvals.table.bindAuditWriter(this.agentFunction);
 
-    this.toolFunction = fn('flow-tools', 'hitl-approvals flow tools: runs approved tool calls once and applies decisions', Duration.seconds(100));
+    this.toolFunction = fn('flow-tools', 'hitl-approvals flow tools: runs approved tool calls once and applies decisions', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-tools']));
     approvals.table.bindToolRunner(this.toolFunction);
     this.bindToolMail(this.toolFunction, this.toolMailIdentity());
 
-    this.gateFunction = fn('flow-gate', 'hitl-approvals flow gate: stores a flow gate request and its task token', Duration.seconds(15));
+    this.gateFunction = fn('flow-gate', 'hitl-approvals flow gate: stores a flow gate request and its task token', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-gate']));
     approvals.table.bindRequestWriter(this.gateFunction);
     approvals.notifications.bindNotifier(this.gateFunction);
 
-    this.gateTimeoutFunction = fn('flow-gate-timeout', 'hitl-approvals flow gate timeout: records a gate that timed out', Duration.seconds(20));
+    this.gateTimeoutFunction = fn('flow-gate-timeout', 'hitl-approvals flow gate timeout: records a gate that timed out', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-gate-timeout']));
     approvals.table.bindRequestExpirer(this.gateTimeoutFunction);
 
     this.bindCatalog(approvals.apiFunction);

@@ -8,6 +8,7 @@ import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, emailProblems } from './prop-checks.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 
 export interface NotificationsProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
   readonly table: ApprovalsTable;
@@ -50,7 +51,7 @@ export class Notifications extends Construct {
     this.notifier = new HitlFunction(this, 'Notifier', {
       ...entryOf(props.handlers, 'notifier'),
       description: 'hitl-approvals notifier: emails approvers about new and escalated requests',
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.notifier),
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,

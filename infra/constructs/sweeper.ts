@@ -6,6 +6,7 @@ import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 
 export interface SweeperProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
   readonly table: ApprovalsTable;
@@ -31,7 +32,7 @@ export class Sweeper extends Construct {
       description: 'hitl-approvals sweeper: times out, escalates and redelivers decisions',
       // Shorter than the schedule, so one sweep normally ends before the next starts (the store's
       // delivery leases keep overlapping sweeps safe anyway).
-      timeout: Duration.seconds(50),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.sweeper),
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,

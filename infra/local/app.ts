@@ -16,7 +16,9 @@ import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import { demoToolArgs } from '../../lambdas/tools/demo-tools.ts';
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
+import { LOCAL_FLOW_FUNCTIONS } from './flows-module.ts';
 import { startHttpServer } from './http-server.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 import { localModules } from './modules.ts';
@@ -24,6 +26,15 @@ import { LocalStepFunctions } from './stepfunctions-engine.ts';
 
 export const LOCAL_TABLE_NAME = 'hitl-approvals';
 export const LOCAL_GATE_FUNCTION = 'hitl-gate';
+
+/** Each local function's Lambda timeout, as CDK deploys it: one that runs longer fails its task as on AWS. */
+const LOCAL_FUNCTION_TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
+  [LOCAL_GATE_FUNCTION]: FUNCTION_TIMEOUT_SECONDS.gate,
+  [LOCAL_FLOW_FUNCTIONS.AgentFunctionArn]: FUNCTION_TIMEOUT_SECONDS['flow-agent'],
+  [LOCAL_FLOW_FUNCTIONS.ToolFunctionArn]: FUNCTION_TIMEOUT_SECONDS['flow-tools'],
+  [LOCAL_FLOW_FUNCTIONS.FlowGateFunctionArn]: FUNCTION_TIMEOUT_SECONDS['flow-gate'],
+  [LOCAL_FLOW_FUNCTIONS.GateTimeoutFunctionArn]: FUNCTION_TIMEOUT_SECONDS['flow-gate-timeout'],
+};
 
 export interface LocalAppOptions {
   /** Where data lives across restarts; in memory when unset (tests). */
@@ -70,7 +81,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const functions = new Proxy({} as Record<string, (payload: unknown) => Promise<unknown>>, {
     set(target, name, fn) {
       target[String(name)] = fn;
-      engine.registerFunction(String(name), fn);
+      engine.registerFunction(String(name), fn, { timeoutSeconds: LOCAL_FUNCTION_TIMEOUT_SECONDS[String(name)] });
       return true;
     },
   });

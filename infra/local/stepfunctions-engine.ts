@@ -12,13 +12,13 @@ import {
   type AwsScope,
 } from './stepfunctions/arns.ts';
 import { AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
-import { FunctionDirectory, type LocalFunction } from './stepfunctions/functions.ts';
+import { FunctionDirectory, type LocalFunction, type LocalFunctionOptions } from './stepfunctions/functions.ts';
 import { toJson, type JsonValue } from './stepfunctions/json.ts';
 import { prepareDefinition, type TaskPlan } from './stepfunctions/prepare-definition.ts';
 import { buildTaskHandlers, type TaskStartedInfo } from './stepfunctions/task-handlers.ts';
 import { TaskTokens } from './stepfunctions/task-tokens.ts';
 
-export type { LocalFunction } from './stepfunctions/functions.ts';
+export type { LocalFunction, LocalFunctionOptions } from './stepfunctions/functions.ts';
 export type { TaskStartedInfo } from './stepfunctions/task-handlers.ts';
 
 export interface LocalStepFunctionsOptions {
@@ -99,9 +99,9 @@ export class LocalStepFunctions implements Workflows {
     this.maxFinished = options.maxFinishedExecutions ?? 10_000;
   }
 
-  /** Adds or replaces a Lambda stand-in; tasks that start afterwards use it. */
-  registerFunction(reference: string, fn: LocalFunction): void {
-    this.functions.register(reference, fn);
+  /** Adds or replaces a Lambda stand-in, with its Lambda timeout; tasks that start afterwards use it. */
+  registerFunction(reference: string, fn: LocalFunction, options: LocalFunctionOptions = {}): void {
+    this.functions.register(reference, fn, options);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchChromium, warnIfNoChromium } from '../support/browser.ts';
+import { launchChromium, skipBrowserTests, warnIfNoChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { startLocalApp, type LocalApp } from '#local/app';
@@ -18,7 +18,7 @@ let app: LocalApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!hasChromium) return;
+  if (skipBrowserTests) return;
   app = await startLocalApp({ sweepIntervalMs: 0, modules: [channelsModule({ mail, env: {} })] });
   browser = await launchChromium();
 });
@@ -42,7 +42,7 @@ async function openDashboard(user: string, groups: string): Promise<{ page: Page
   return { page, problems };
 }
 
-describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
+describe.skipIf(skipBrowserTests)('dashboard in a real browser', () => {
   it('approves a paused request with edited arguments and the workflow finishes', async () => {
     // Prepare
     const { request, executionArn } = await pausedGate(app, {

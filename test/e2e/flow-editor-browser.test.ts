@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchChromium, warnIfNoChromium } from '../support/browser.ts';
+import { launchChromium, skipBrowserTests, warnIfNoChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { startLocalApp, type LocalApp } from '#local/app';
@@ -21,7 +21,7 @@ let app: LocalApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!hasChromium) return;
+  if (skipBrowserTests) return;
   app = await startLocalApp({
     sweepIntervalMs: 0,
     modules: [channelsModule({ mail: new MemoryMailSender(), env: {} }), createFlowsModule({ outboxDir: mkdtempSync(join(tmpdir(), 'hitl-editor-outbox-')) })],
@@ -52,7 +52,7 @@ async function openEditor(user: string, groups: string): Promise<{ page: Page; p
   return { page, problems };
 }
 
-describe.skipIf(!hasChromium)('flow editor in a real browser', () => {
+describe.skipIf(skipBrowserTests)('flow editor in a real browser', () => {
   it('changes a node\'s mode, shows the server\'s validation next to its field, saves and deploys', async () => {
     // Prepare
     const { page, problems } = await openEditor('root', 'admins');

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '#local/app';
 import type { LocalModule } from '#local/module';
 import type { Notifier } from '#ports';
-import { call } from '../support/http.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '#infra/function-timeouts';
+import { call, eventually } from '../support/http.ts';
 import { never } from '../support/fault-injection.ts';
 import { startPausedExecutions } from '../support/paused-executions.ts';
 
@@ -51,10 +52,24 @@ describe('a notification channel is down', () => {
     expect(notes.find((e) => e.type === 'notify_failed')?.detail?.error).toMatch(/503/);
   });
 
-  it('pauses and stays answerable when a channel never answers at all', async () => {
-    // Locally the engine waits on the token whatever the gate function does. On AWS a gate that never
-    // returns would hit its Lambda timeout, so channels must bound their own calls (see the report).
-    const stored = await expectPausedListedAndAnswerable({ modules: [withChannel({ notify: () => never() })] }, 'stored');
-    expect(stored.status).toBe('approved');
-  });
+  it('pauses and stays answerable when a channel never answers at all: the gate gives up on it before its Lambda timeout', async () => {
+    // Prepare: the local engine gives the gate function the Lambda timeout CDK deploys it with
+    app = await startLocalApp({ sweepIntervalMs: 0, modules: [withChannel({ notify: () => never() })] });
+    const [paused] = await startPausedExecutions(app, 1, { until: 'stored' });
+    // Act: wait until the gate function has ended, by giving up on the channel or by its timeout
+    const { execution, stored } = await eventually(async () => {
+      const execution = await app!.engine.describeExecution(paused.executionArn);
+      const stored = await app!.deps.store.get(paused.requestId);
+      return execution.status !== 'RUNNING' || stored?.events.some((e) => e.type === 'notify_failed') ? { execution, stored } : undefined;
+    }, (FUNCTION_TIMEOUT_SECONDS.gate + 20) * 1000, 'the gate function to end');
+    const decided = await call(app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'approve' } });
+    const finished = await app.engine.waitForExecution(paused.executionArn, 5_000);
+    // Assess: the channel was given up on in time, and the workflow still waited and resumed
+    expect(execution.status).toBe('RUNNING');
+    expect(stored?.events.find((e) => e.type === 'notify_failed')?.detail?.error).toMatch(/did not answer within/);
+    expect(decided.status).toBe(200);
+    expect(decided.body.delivery).toBe('delivered');
+    expect(finished.status).toBe('SUCCEEDED');
+    expect((finished.output as { approval: { outcome: string } }).approval.outcome).toBe('approved');
+  }, 90_000);
 });

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
+import { aslProblems } from '#adapters/stepfunctions/asl-validator-check';
 import type { Flow } from '#core/flow';
 import type { Clock } from '#ports';
+import { LOCAL_FLOW_FUNCTIONS } from '#local/flows-module';
+import { LocalStepFunctions } from '#local/stepfunctions-engine';
 import { compileFlow } from '#statemachines/compiler';
+import { LocalFlowCatalog, flowVersionName } from '#statemachines/flow-catalog';
 import { parseFlow } from '#statemachines/flows';
 import { SHIPPED_FLOW_FILES } from '#statemachines/shipped-flows';
 import { deployFlowRevision } from '#usecases/deploy-flow';
 import { deployedFlowCatalog } from '#usecases/deployed-flow-catalog';
-import type { FlowRelease } from '#usecases/flow-editor-ports';
 import { saveFlowRevision } from '#usecases/save-flow';
 import { deployedFlowDigest, seedCloudFormationFlows, seededOnFirstUse, type CloudFormationDeployment } from '#usecases/seed-flows';
 import { seedBundledFlows } from '../../lambdas/entrypoints/flow-seeding.ts';
@@ -19,17 +22,9 @@ const ADMIN = { userId: 'root', groups: ['admins'] };
 const clock: Clock = { now: () => new Date('2026-03-01T10:00:00.000Z') };
 const MACHINES = 'arn:aws:states:eu-west-1:123456789012:stateMachine';
 
-/** Publishes like the SDK deployer: new executions start on the version it returns. */
-const versionDeployer = {
-  versions: 0,
-  async validate() {
-    return [];
-  },
-  async publish(release: FlowRelease) {
-    const versionArn = `${MACHINES}:flow-${release.flowId}:${++this.versions + 1}`;
-    return { stateMachineArn: versionArn, versionArn, aliasArn: `${MACHINES}:flow-${release.flowId}:live` };
-  },
-};
+/** The local deployer: each deployed revision becomes a version on the local engine, where new executions start. */
+const engine = new LocalStepFunctions({ functions: {} });
+const deployer = new LocalFlowCatalog((name, definition) => engine.registerStateMachine(name, definition), LOCAL_FLOW_FUNCTIONS, { validate: aslProblems });
 
 let table: LocalTable;
 let flows: FlowRepository;
@@ -37,7 +32,10 @@ beforeAll(async () => {
   table = await startLocalTable();
   flows = new FlowRepository(table.db, table.tableName);
 });
-afterAll(async () => table.close());
+afterAll(async () => {
+  await engine.shutdown();
+  await table.close();
+});
 
 let counter = 0;
 function demoFlow(): Flow {
@@ -50,7 +48,7 @@ const deployedAs = (...deployed: Flow[]) => (flowId: string): CloudFormationDepl
   const flow = deployed.find((candidate) => candidate.id === flowId);
   return flow ? { aliasArn: aliasOf(flow), digest: deployedFlowDigest(flow) } : undefined;
 };
-const deps = () => ({ flows, clock, deployer: versionDeployer, audit: table.audit, knownTools: DEMO_TOOL_NAMES, adminGroups: ['admins'] });
+const deps = () => ({ flows, clock, deployer, audit: table.audit, knownTools: DEMO_TOOL_NAMES, adminGroups: ['admins'] });
 
 describe('seeding the flows cdk deploy published (AWS)', () => {
   it('records each file as revision 1, deployed at its alias by CloudFormation, once', async () => {
@@ -126,7 +124,8 @@ describe('seeding the flows cdk deploy published (AWS)', () => {
     // Assess
     expect(outcome).toEqual([{ flowId: flow.id, action: 'file_changed', revision: 2 }]);
     expect((await flows.head(flow.id))?.deployed).toEqual(deployment);
-    expect(deployment.stateMachineArn).toMatch(new RegExp(`:flow-${flow.id}:\\d+$`));
+    expect(deployment.stateMachineArn).toMatch(new RegExp(`:stateMachine:${flowVersionName(flow.id, 2)}$`));
+    expect(await deployer.get(flow.id)).toMatchObject({ revision: 2, stateMachineArn: deployment.stateMachineArn });
   });
 
   it('follows the file again once the revision an admin deployed is copied back into it and cdk deploy publishes it', async () => {
@@ -148,7 +147,7 @@ describe('seeding the flows cdk deploy published (AWS)', () => {
     expect((await flows.head(flow.id))?.deployed).toMatchObject({ revision: 3, stateMachineArn: aliasOf(flow), deployedBy: 'system:cloudformation' });
   });
 
-  it('stores one revision when two instances seed at once', async () => {
+  it('stores one revision when three instances seed at once', async () => {
     const flow = demoFlow();
 
     const outcomes = await Promise.all([1, 2, 3].map(() => seedCloudFormationFlows(deps(), [flow], deployedAs(flow))));

@@ -132,10 +132,11 @@ describe('flow gate', () => {
   });
 
   it('times a pending request out when its gate times out, and keeps a decision made just before', async () => {
-    const { deps } = depsOn(table);
+    const { deps, engine, pausedTask } = depsOn(table);
     const pending = gateInput();
     await pauseAtFlowGate(deps, pending);
-    const decided = gateInput();
+    const waiting = await pausedTask();
+    const decided = gateInput({ taskToken: waiting.taskToken });
     const { requestId } = await pauseAtFlowGate(deps, decided);
     await respond(deps, { id: requestId, decision: 'approve', scope: 'once', identity: { userId: 'bob', groups: ['approvers'] }, channel: 'api' });
 
@@ -146,5 +147,6 @@ describe('flow gate', () => {
     expect((await table.store.get(timedOut.requestId))?.status).toBe('timed_out');
     expect((await table.store.get(timedOut.requestId))?.delivery).toBe('delivered');
     expect(kept).toMatchObject({ requestId, outcome: 'approved', approver: 'bob' });
+    expect((await engine.waitForExecution(waiting.executionArn, 5_000)).output).toMatchObject({ requestId, outcome: 'approved' });
   });
 });

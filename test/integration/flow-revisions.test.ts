@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
+import { aslProblems } from '#adapters/stepfunctions/asl-validator-check';
 import { ConcurrentUpdateError, ForbiddenError, ValidationError } from '#core/errors';
 import type { Flow } from '#core/flow';
 import type { Clock } from '#ports';
+import { LOCAL_FLOW_FUNCTIONS } from '#local/flows-module';
+import { LocalStepFunctions } from '#local/stepfunctions-engine';
+import { compileFlow } from '#statemachines/compiler';
+import { LocalFlowCatalog, flowVersionName } from '#statemachines/flow-catalog';
 import { deployFlowRevision } from '#usecases/deploy-flow';
 import { deployedFlowCatalog } from '#usecases/deployed-flow-catalog';
-import type { DefinitionProblem, FlowDeployer, FlowRelease } from '#usecases/flow-editor-ports';
+import type { DefinitionProblem } from '#usecases/flow-editor-ports';
 import { saveFlowRevision } from '#usecases/save-flow';
 import { seedShippedFlows } from '#usecases/seed-flows';
 import { parseFlow } from '#statemachines/flows';
@@ -16,18 +21,19 @@ import { startLocalTable, type LocalTable } from '../support/local-table.ts';
 const ADMIN = { userId: 'root', groups: ['admins'] };
 const clock: Clock = { now: () => new Date('2026-03-01T10:00:00.000Z') };
 
-/** A deployer that records what it publishes, and reports `problems` when asked to validate. */
-class RecordingDeployer implements FlowDeployer {
-  readonly published: FlowRelease[] = [];
-  problems: DefinitionProblem[] = [];
-  async validate(): Promise<DefinitionProblem[]> {
-    return this.problems;
-  }
-  async publish(release: FlowRelease) {
-    this.published.push(release);
-    const arn = `arn:aws:states:eu-west-1:1:stateMachine:flow-${release.flowId}:${this.published.length}`;
-    return { stateMachineArn: arn, versionArn: arn };
-  }
+const engines: LocalStepFunctions[] = [];
+
+/**
+ * The local deployer on a real local engine: each deployed revision becomes a version the engine
+ * runs. `problems` stands in for the validator's findings, so a definition can be refused.
+ */
+function localDeployer(problems: DefinitionProblem[] = []) {
+  const engine = new LocalStepFunctions({ functions: {} });
+  engines.push(engine);
+  const deployer = new LocalFlowCatalog((name, definition) => engine.registerStateMachine(name, definition), LOCAL_FLOW_FUNCTIONS, {
+    validate: (definition) => [...problems, ...aslProblems(definition)],
+  });
+  return { engine, deployer };
 }
 
 let table: LocalTable;
@@ -36,14 +42,17 @@ beforeAll(async () => {
   table = await startLocalTable();
   flows = new FlowRepository(table.db, table.tableName);
 });
-afterAll(async () => table.close());
+afterAll(async () => {
+  await Promise.all(engines.map((engine) => engine.shutdown()));
+  await table.close();
+});
 
 let counter = 0;
 function demoFlow(hitl: Record<string, unknown> = { mode: 'confirm_tools', approvedTools: ['search'], approvers: { groups: ['approvers'] } }): Flow {
   return parseFlow(agentFlow(`demo-${++counter}`, hitl), DEMO_TOOL_NAMES);
 }
 
-function depsWith(deployer = new RecordingDeployer()) {
+function depsWith(deployer = localDeployer().deployer) {
   return { flows, deployer, audit: table.audit, clock, knownTools: DEMO_TOOL_NAMES, adminGroups: ['admins'] };
 }
 
@@ -115,16 +124,16 @@ describe('flow revisions in DynamoDB', () => {
 
     await expect(saveFlowRevision(deps, { flowId: flow.id, body: flow, identity: bob })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(deployFlowRevision(deps, { flowId: flow.id, revision: 1, identity: bob })).rejects.toBeInstanceOf(ForbiddenError);
-    expect(deps.deployer.published).toEqual([]);
+    expect(await deps.deployer.get(flow.id)).toBeUndefined();
   });
 
   it('deploys a revision: keeps its compiled definition, points the head at it, and new executions start there', async () => {
     // Prepare
     const flow = demoFlow();
-    const deployer = new RecordingDeployer();
+    const { engine, deployer } = localDeployer();
     const deps = depsWith(deployer);
     await seedShippedFlows(deps, [flow]);
-    await saveFlowRevision(deps, { flowId: flow.id, body: { ...flow, channel: 'voice' }, identity: ADMIN });
+    const { revision: saved } = await saveFlowRevision(deps, { flowId: flow.id, body: { ...flow, channel: 'voice' }, identity: ADMIN });
     const fallback = { get: async () => ({ flowId: flow.id, revision: 1, channel: 'async' as const, stateMachineArn: 'arn:cdk' }) };
     const catalog = deployedFlowCatalog(flows, fallback);
     const beforeDeploy = await catalog.get(flow.id);
@@ -135,8 +144,13 @@ describe('flow revisions in DynamoDB', () => {
     // Assess
     expect(beforeDeploy?.stateMachineArn).toBe('arn:cdk');
     expect(result).toMatchObject({ previousRevision: null, rolledBack: false, deployment: { revision: 2, channel: 'voice', deployedBy: 'root' } });
-    expect(deployer.published.map((r) => [r.flowId, r.revision, r.channel])).toEqual([[flow.id, 2, 'voice']]);
-    expect(await flows.definitionOf(flow.id, 2)).toEqual(JSON.parse(JSON.stringify(deployer.published[0].definition)));
+    expect(result.deployment.stateMachineArn).toMatch(new RegExp(`:stateMachine:${flowVersionName(flow.id, 2)}$`));
+    expect(await deployer.get(flow.id)).toEqual({ flowId: flow.id, revision: 2, channel: 'voice', stateMachineArn: result.deployment.stateMachineArn });
+    expect(deployer.version(flow.id, 1)).toBeUndefined();
+    expect(await flows.definitionOf(flow.id, 2)).toEqual(JSON.parse(JSON.stringify(compileFlow(saved.flow))));
+    // The engine runs the deployed version: an execution starts on it.
+    const { executionArn } = await engine.startExecution(result.deployment.stateMachineArn, {});
+    expect((await engine.describeExecution(executionArn)).stateMachineArn).toBe(result.deployment.stateMachineArn);
     expect(await flows.definitionOf(flow.id, 1)).toBeUndefined();
     expect(await catalog.get(flow.id)).toEqual({ flowId: flow.id, revision: 2, channel: 'voice', stateMachineArn: result.deployment.stateMachineArn });
     expect((await table.audit.chain(`flow:${flow.id}`)).map((e) => e.kind)).toEqual(['flow_saved', 'flow_deployed']);
@@ -144,8 +158,7 @@ describe('flow revisions in DynamoDB', () => {
 
   it('publishes nothing when the definition does not validate, and names the problems', async () => {
     const flow = demoFlow();
-    const deployer = new RecordingDeployer();
-    deployer.problems = [{ path: 'States.agent.Gate', message: 'SCHEMA_VALIDATION_FAILED: bad' }];
+    const { deployer } = localDeployer([{ path: 'States.agent.Gate', message: 'SCHEMA_VALIDATION_FAILED: bad' }]);
     const deps = depsWith(deployer);
     await seedShippedFlows(deps, [flow]);
 
@@ -153,7 +166,7 @@ describe('flow revisions in DynamoDB', () => {
 
     await expect(failed).rejects.toBeInstanceOf(ValidationError);
     await expect(failed).rejects.toMatchObject({ issues: [{ path: 'definition.States.agent.Gate', message: 'SCHEMA_VALIDATION_FAILED: bad' }] });
-    expect(deployer.published).toEqual([]);
+    expect(await deployer.get(flow.id)).toBeUndefined();
     expect((await flows.head(flow.id))?.deployed).toBeUndefined();
   });
 
