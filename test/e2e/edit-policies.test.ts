@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowInput } from '#core/flow';
 import { MemoryRefundLedger } from '../../lambdas/tools/refund.ts';
-import { APPROVER, call } from '../support/http.ts';
+import { ADMIN, APPROVER, call } from '../support/http.ts';
 import { decide, executionIn, shippedFlows, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
 
 const DANA_OF_FINANCE = { 'x-user': 'dana', 'x-groups': 'finance' };
@@ -53,7 +53,7 @@ describe('edited arguments go through the node policy again', () => {
     // Act
     const single = await decide(stack.app, approvalId, { decision: 'approve', editedArgs }, DANA_OF_FINANCE);
     const batch = await call(stack.app.url, 'POST', '/approvals/batch-respond', { body: { decisions: [{ id: approvalId, decision: 'approve', editedArgs }] }, as: DANA_OF_FINANCE });
-    const after = (await call(stack.app.url, 'GET', `/approvals/${approvalId}`)).body;
+    const after = (await call(stack.app.url, 'GET', `/approvals/${approvalId}`, { as: ADMIN })).body;
     // Assess
     expect(single.status).toBe(403);
     expect(single.body.error).toMatchObject({ code: 'PolicyRefused', policyId: 'refund-blocked-country' });
@@ -77,7 +77,7 @@ describe('edited arguments go through the node policy again', () => {
     expect(byBob.status).toBe(403);
     expect(byBob.body.error).toMatchObject({ code: 'PolicyRefused', policyId: 'refund-large', approvers: { users: [], groups: ['finance'] } });
     expect(byBob.body.error.message).toContain('"finance"');
-    expect((await call(stack.app.url, 'GET', `/approvals/${approvalId}`)).body.status).toBe('pending');
+    expect((await call(stack.app.url, 'GET', `/approvals/${approvalId}`, { as: ADMIN })).body.status).toBe('pending');
     expect(refundsOf('B-2002')).toEqual([]);
   });
 
@@ -94,6 +94,6 @@ describe('edited arguments go through the node policy again', () => {
     const vote = await decide(stack.app, approvalId, { decision: 'approve', editedArgs: { orderId: 'B-2004', amount: 30, currency: 'EUR', country: 'CU' } }, APPROVER);
     expect(vote.status).toBe(403);
     expect(vote.body.error.policyId).toBe('refund-blocked-country');
-    expect((await call(stack.app.url, 'GET', `/approvals/${approvalId}`)).body.votes ?? []).toEqual([]);
+    expect((await call(stack.app.url, 'GET', `/approvals/${approvalId}`, { as: ADMIN })).body.votes ?? []).toEqual([]);
   });
 });

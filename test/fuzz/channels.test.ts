@@ -199,6 +199,9 @@ describe('forged and replayed Slack interactions', () => {
     const results = await inPool(10, 10, () => send(click));
     // Every replay of bob's own decision is answered with it (a repeat, not a second decision) ...
     expect(results.map((r) => [r.statusCode, JSON.parse(String(r.body)).result])).toEqual(Array.from({ length: 10 }, () => [200, 'decided']));
+    // The message updates follow the acknowledgements, so wait for all ten (and see that no eleventh comes)
+    await eventually(async () => (slackReplies.length - repliesBefore >= 10 ? true : undefined), 20_000, 'ten Slack message updates');
+    await eventually(async () => (deliveries.acceptedFor(paused.taskToken) >= 1 ? true : undefined), 20_000, 'the delivery');
     const replies = slackReplies.slice(repliesBefore);
     expect(replies).toHaveLength(10);
     expect(replies.every((r) => r.url === SLACK_HOOK && JSON.stringify(r.message).includes(`${paused.request.workflowId}/agent: approved`))).toBe(true);

@@ -18,8 +18,9 @@ const approve = { decision: 'approve' as const, scope: 'once' as const, channel:
 describe('edited votes and the size of a request', () => {
   it('refuses an edit that no longer fits with 400 naming editedArgs, and the proposed arguments still decide', async () => {
     // Prepare: a 3-of-n node, a tool without a schema here, and edits of 60 KB each (the API takes bodies up to 64 KB)
-    const { deps } = depsOn(table);
-    const input = gateInput({ hitl: hitl({ quorum: { approvals: 3 } }), action: { kind: 'tool_call', toolCall: { id: 'c1', name: 'crm_note', args: { note: 'short' } } } });
+    const { deps, pausedTask } = depsOn(table);
+    const { taskToken } = await pausedTask();
+    const input = gateInput({ taskToken, hitl: hitl({ quorum: { approvals: 3 } }), action: { kind: 'tool_call', toolCall: { id: 'c1', name: 'crm_note', args: { note: 'short' } } } });
     const { requestId } = await createApprovalRequest(deps, input);
     const outcomes: string[] = [];
     // Act
