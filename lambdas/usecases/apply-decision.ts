@@ -50,7 +50,7 @@ export async function applyDecision(deps: ToolStepDeps, input: FlowStepInput): P
       : await outcomeOf(deps, input, decision, call, reason);
   if (outcome.status === 'unknown' && decision.outcome === 'approved') {
     const ranWith = { ...call, args: decision.editedArgs ?? call.args };
-    const asked = await askWhetherToRunAgain(deps, input, { ...cleared, grants }, { step: gate.step, call: ranWith, outcome });
+    const asked = await askWhetherToRunAgain(deps, input, { ...cleared, grants }, { step: gate.step, call: ranWith, outcome, overrides: gate.policy?.overrides });
     if (asked) return asked;
   }
   const pending = withoutCall(state.pending, call.id);

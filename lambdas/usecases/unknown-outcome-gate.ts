@@ -1,6 +1,6 @@
 import type { ToolCall } from '#core/action';
 import { hasGate } from '#core/flow';
-import type { FlowState, ToolOutcome } from '#core/flow-state';
+import type { FlowState, GatePolicy, ToolOutcome } from '#core/flow-state';
 import { UNKNOWN_OUTCOME_POLICY_ID, unknownOutcomeStep, unknownOutcomeWhy } from '#core/unknown-outcome';
 import type { AuditLog } from '#ports';
 import { auditStep, type FlowStepInput } from './flow-step.ts';
@@ -18,7 +18,13 @@ export async function askWhetherToRunAgain(
   deps: { readonly audit: AuditLog },
   input: FlowStepInput,
   state: FlowState,
-  ask: { readonly step: string; readonly call: ToolCall; readonly outcome: UnknownOutcome },
+  ask: {
+    readonly step: string;
+    readonly call: ToolCall;
+    readonly outcome: UnknownOutcome;
+    /** The approvers, quorum and timeout the call's own gate waited with, so the same people are asked. */
+    readonly overrides?: GatePolicy['overrides'];
+  },
 ): Promise<FlowState | undefined> {
   const { call, outcome } = ask;
   await auditStep(deps.audit, input, 'tool_result', { toolCallId: call.id, name: call.name, outcome }, 'system:delivery');
@@ -30,7 +36,7 @@ export async function askWhetherToRunAgain(
     gate: {
       step: unknownOutcomeStep(ask.step),
       action: { kind: 'tool_call', toolCall: call },
-      policy: { id: UNKNOWN_OUTCOME_POLICY_ID, why: unknownOutcomeWhy(outcome.evidence) },
+      policy: { id: UNKNOWN_OUTCOME_POLICY_ID, why: unknownOutcomeWhy(outcome.evidence), ...(ask.overrides ? { overrides: ask.overrides } : {}) },
       outcomeUnknown: outcome.evidence,
     },
   };

@@ -88,6 +88,16 @@ describe('a tool run a dead invocation left running', () => {
     expect(logged.map((entry) => [entry.kind, entry.actor])).toContainEqual(['tool_result', 'system:delivery']);
   });
 
+  it('asks the same people as the gate of the call itself', async () => {
+    const { deps, input } = fixture('confirm_tools');
+    deps.toolRuns.interrupted({ key: 'apr_1', tool: 'send_email', executionId: 'exec-1' }, 'dead', new Date());
+    const overrides = { approvers: { users: [], groups: ['legal'] }, quorum: { approvals: 2, rejections: 1 } };
+
+    const asked = await applyDecision(deps, input(approved(email, 'apr_1', 'c1', { policy: { id: 'mail-legal', why: 'external mail', overrides } })));
+
+    expect(asked.gate?.policy).toEqual({ id: 'delivery:at_most_once', why: expect.any(String), overrides });
+  });
+
   it('runs the call again under the new request id when that question is approved', async () => {
     const { deps, mail, input } = fixture('confirm_tools');
     deps.toolRuns.interrupted({ key: 'apr_1', tool: 'send_email', executionId: 'exec-1' }, 'dead', new Date());
