@@ -28,15 +28,13 @@ export const ToolDeliverySchema = z.enum(['idempotent', 'at_most_once']);
 export type ToolDelivery = z.infer<typeof ToolDeliverySchema>;
 
 /** What a tool declares about itself besides its code; checked when a registry is built. */
-export const ToolContractSchema = z
-  .object({
-    name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case name such as send_email'),
-    description: z.string().min(1).max(1024),
-    /** True for tools without side effects; they are safe to auto-approve. */
-    readOnly: z.boolean(),
-    delivery: ToolDeliverySchema,
-  })
-  .strict();
+export const ToolContractSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case name such as send_email'),
+  description: z.string().min(1).max(1024),
+  /** True for tools without side effects; they are safe to auto-approve. */
+  readOnly: z.boolean(),
+  delivery: ToolDeliverySchema,
+});
 export type ToolContract = z.infer<typeof ToolContractSchema>;
 
 /** A tool the agent may call: its contract, the schema its arguments must meet and the code that runs it. */
