@@ -20,8 +20,13 @@ const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const LAMBDA_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const TRANSIENT_LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 const LAMBDA_RETRY = { ErrorEquals: TRANSIENT_LAMBDA_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 };
-// Outlasts a crashed run's tool-run lease (5 minutes): 5+10+20+40+80+160 s.
-const TOOL_RUN_RETRY = { ErrorEquals: ['Hitl.ToolRunInProgress'], IntervalSeconds: 5, MaxAttempts: 6, BackoffRate: 2 };
+/**
+ * A tool invocation that crashed or timed out (possibly mid-effect) runs again at once: the new
+ * invocation finds the interrupted claim and follows the tool's delivery contract (an idempotent tool
+ * re-runs under its key, an at_most_once one asks a person), so a retry never doubles an effect.
+ */
+export const INTERRUPTED_TOOL_ERRORS = ['States.Timeout', 'Sandbox.Timedout', 'Lambda.Unknown', 'Runtime.ExitError'];
+const INTERRUPTED_TOOL_RETRY = { ErrorEquals: INTERRUPTED_TOOL_ERRORS, IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2 };
 const STEP_TIMEOUT_SECONDS = { agent: 120, tool: 120, timedOut: 30 };
 
 type State = Record<string, unknown>;
@@ -67,7 +72,7 @@ function agentStates(flow: Flow, node: Extract<FlowNode, { type: 'agent' }>, aft
   return {
     [names.agent]: lambdaStep(flow, node, '${AgentFunctionArn}', names.route, STEP_TIMEOUT_SECONDS.agent, {}),
     [names.route]: { Type: 'Choice', Choices: choices, Default: after },
-    [names.tool]: lambdaStep(flow, node, '${ToolFunctionArn}', names.route, STEP_TIMEOUT_SECONDS.tool, { op: 'tool' }, [TOOL_RUN_RETRY]),
+    [names.tool]: lambdaStep(flow, node, '${ToolFunctionArn}', names.route, STEP_TIMEOUT_SECONDS.tool, { op: 'tool' }, [INTERRUPTED_TOOL_RETRY]),
     ...(gated ? gateStates(flow, node, names.route) : {}),
   };
 }
@@ -77,10 +82,11 @@ function toolStates(flow: Flow, node: ToolNode, after: string): Record<string, S
   const gated = hasGate(node);
   const call = { id: node.id, name: node.tool, args: { ...node.args, ...Object.fromEntries(Object.entries(node.argPaths).map(([name, path]) => [`${name}.$`, path])) } };
   return {
-    [names.tool]: lambdaStep(flow, node, '${ToolFunctionArn}', gated ? names.route : after, STEP_TIMEOUT_SECONDS.tool, { op: 'tool', call }, [TOOL_RUN_RETRY]),
-    // A tool node's decision leaves nothing pending, so after its gate the flow moves straight on.
+    [names.tool]: lambdaStep(flow, node, '${ToolFunctionArn}', gated ? names.route : after, STEP_TIMEOUT_SECONDS.tool, { op: 'tool', call }, [INTERRUPTED_TOOL_RETRY]),
+    // A tool node's decision leaves nothing pending, so the flow moves on, unless the call was
+    // interrupted and a person is asked whether to run it again (back to the gate).
     ...(gated ? { [names.route]: { Type: 'Choice', Choices: [routeTo('gate', names.gate)], Default: after } } : {}),
-    ...(gated ? gateStates(flow, node, after) : {}),
+    ...(gated ? gateStates(flow, node, names.route) : {}),
   };
 }
 
@@ -117,7 +123,7 @@ function gateStates(flow: Flow, node: FlowNode, afterApply: string): Record<stri
       Next: names.apply,
     },
     [names.timedOut]: lambdaStep(flow, node, '${GateTimeoutFunctionArn}', names.apply, STEP_TIMEOUT_SECONDS.timedOut, {}),
-    [names.apply]: lambdaStep(flow, node, '${ToolFunctionArn}', afterApply, STEP_TIMEOUT_SECONDS.tool, { op: 'apply' }, [TOOL_RUN_RETRY]),
+    [names.apply]: lambdaStep(flow, node, '${ToolFunctionArn}', afterApply, STEP_TIMEOUT_SECONDS.tool, { op: 'apply' }, [INTERRUPTED_TOOL_RETRY]),
   };
 }
 

@@ -29,6 +29,7 @@ import type { RefundLedger } from '../../lambdas/tools/refund.ts';
 import { compileFlow, type FlowSubstitutions } from '../../statemachines/compiler.ts';
 import { LocalFlowCatalog } from '../../statemachines/flow-catalog.ts';
 import { loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
+import { localFaultsFrom, withMailFaults } from './faults.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 
 /** The in-process functions the compiled flows call, by the value substituted for each placeholder. */
@@ -72,7 +73,8 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
   return {
     name: 'flows',
     async start(ctx) {
-      const tools = createDemoTools({ mail: options.mail ?? mailSenderFor(ctx, options.outboxDir), ...(options.refunds ? { refunds: options.refunds } : {}) });
+      const mail = withMailFaults(options.mail ?? mailSenderFor(ctx, options.outboxDir), localFaultsFrom(options.env ?? process.env));
+      const tools = createDemoTools({ mail, ...(options.refunds ? { refunds: options.refunds } : {}) });
       const executions = new ExecutionRepository(ctx.db, ctx.tableName);
       const catalog = new LocalFlowCatalog((name, definition) => ctx.engine.registerStateMachine(name, definition), LOCAL_FLOW_FUNCTIONS, {
         validate: aslProblems,

@@ -1,5 +1,5 @@
 import type { ConversationTurn, ToolCall } from '#core/action';
-import { readToolOutcome, wasRefused, type ToolOutcome } from '#core/flow-state';
+import { readToolOutcome, reasonOf, wasRefused, type ToolOutcome } from '#core/flow-state';
 import type { ToolSpec } from '../tools/tool.ts';
 import type { AgentModel, AgentTurn } from './agent-model.ts';
 
@@ -135,7 +135,8 @@ export class ScriptedAgent implements AgentModel {
       return outcome.notice ? `${line} ${outcome.notice}.` : line;
     }
     if (!outcome) return `The refund of order ${refund.orderId} has not finished yet.`;
-    const why = wasRefused(outcome) ? outcome.reason : outcome.error;
+    const why = reasonOf(outcome);
+    if (outcome.status === 'unknown') return `I cannot tell whether order ${refund.orderId} was refunded: ${why} Our finance team will check and contact you.`;
     return `I could not refund order ${refund.orderId}: ${why} Instead, I can offer you store credit, or pass your request to our finance team, who will contact you.`;
   }
 
@@ -147,8 +148,12 @@ export class ScriptedAgent implements AgentModel {
     for (const e of emails) {
       const outcome = e.outcome;
       if (!outcome || outcome.status === 'ok') continue;
-      const why = wasRefused(outcome) ? outcome.reason : outcome.error;
-      lines.push(`I could not email ${String(e.call.args.to)} our ${request.topic}: ${why}`);
+      const why = reasonOf(outcome);
+      lines.push(
+        outcome.status === 'unknown'
+          ? `I cannot tell whether my email to ${String(e.call.args.to)} about our ${request.topic} went out: ${why}`
+          : `I could not email ${String(e.call.args.to)} our ${request.topic}: ${why}`,
+      );
     }
     if (sent.length < emails.length) {
       lines.push(

@@ -17,15 +17,6 @@ export class DataLimitExceededError extends HitlError {
   }
 }
 
-/** Another invocation is running this tool call right now; the state machine retries a little later. */
-export class ToolRunInProgressError extends HitlError {
-  override readonly code = 'ToolRunInProgress';
-  constructor(readonly key: string) {
-    super(`tool run ${key} is already in progress`);
-    this.name = 'Hitl.ToolRunInProgress';
-  }
-}
-
 /** The agent kept calling tools past its node's `maxTurns`. */
 export class AgentTurnLimitError extends HitlError {
   override readonly code = 'AgentTurnLimit';

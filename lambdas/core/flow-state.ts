@@ -3,6 +3,7 @@ import { AgentActionSchema, ConversationTurnSchema, ToolCallSchema, type Convers
 import type { ExecutionGrants } from './policy.ts';
 import { PolicyRuleSchema } from './policy-rules.ts';
 import { PolicyRefSchema, WorkflowDecisionSchema } from './request.ts';
+import { UnknownOutcomeEvidenceSchema } from './unknown-outcome.ts';
 
 /**
  * Where a flow goes after a step, read by the node's Choice state:
@@ -21,8 +22,17 @@ export const GatePolicySchema = PolicyRefSchema.extend({
 });
 export type GatePolicy = z.infer<typeof GatePolicySchema>;
 
-/** What the flow pauses on: the gate step id (the tool call id, or `message-<n>`), the action, and the policy that paused it. */
-export const GateAskSchema = z.object({ step: z.string().min(1).max(256), action: AgentActionSchema, policy: GatePolicySchema.optional() });
+/**
+ * What the flow pauses on: the gate step id (the tool call id, or `message-<n>`), the action, and the
+ * policy that paused it. `outcomeUnknown` is set when the gate asks whether to run an interrupted
+ * `at_most_once` call again; the approver sees it in the request's context facts.
+ */
+export const GateAskSchema = z.object({
+  step: z.string().min(1).max(256),
+  action: AgentActionSchema,
+  policy: GatePolicySchema.optional(),
+  outcomeUnknown: UnknownOutcomeEvidenceSchema.optional(),
+});
 export type GateAsk = z.infer<typeof GateAskSchema>;
 
 export const GrantsSchema = z.object({
@@ -105,6 +115,11 @@ export const ToolOutcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('rejected'), reason: z.string(), approver: z.string() }),
   z.object({ status: z.literal('timed_out'), reason: z.string() }),
   z.object({ status: z.literal('error'), error: z.string() }),
+  /**
+   * The call was interrupted between its effect and the record of it, and it was not run again: it may
+   * or may not have happened. `approver` is set when a person chose not to run it again.
+   */
+  z.object({ status: z.literal('unknown'), reason: z.string(), evidence: UnknownOutcomeEvidenceSchema, approver: z.string().optional() }),
 ]);
 export type ToolOutcome = z.infer<typeof ToolOutcomeSchema>;
 
@@ -122,6 +137,11 @@ export function readToolOutcome(turn: ConversationTurn): ToolOutcome {
     // not JSON: fall through
   }
   return { status: 'ok', result: turn.content };
+}
+
+/** Why a call has no result: the reason it was refused or left unknown, or the tool's error. */
+export function reasonOf(outcome: Exclude<ToolOutcome, { status: 'ok' }>): string {
+  return outcome.status === 'error' ? outcome.error : outcome.reason;
 }
 
 /** True when the outcome means the tool did not run because a person or the policy said no. */

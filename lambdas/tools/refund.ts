@@ -60,6 +60,9 @@ export function createRefundTool(ledger: RefundLedger = new MemoryRefundLedger()
     description: 'Refunds an amount of one order to the customer, paid out in the given country. Use it only when the user asks for a refund of a specific order.',
     input: RefundArgsSchema,
     readOnly: false,
+    // The refund id derives from the idempotency key and the ledger records each refund id once, as a
+    // payment provider does with an idempotency key: a re-run refunds nothing twice.
+    delivery: 'idempotent',
     run: async (args, context) => {
       const refundId = `rf_${createHash('sha256').update(context.idempotencyKey).digest('hex').slice(0, 16)}`;
       await ledger.record({ ...args, refundId, executionId: context.executionId });

@@ -1,14 +1,18 @@
 import type { z } from 'zod';
 import type { ToolArgsValidator } from '#ports';
 import type { ToolDefinition, ToolSpec } from './tool.ts';
-import { specOf } from './tool.ts';
+import { parseToolContract, specOf } from './tool.ts';
 
-/** The tools an installation offers, by name. Flow files name tools; this is where names meet code. */
+/**
+ * The tools an installation offers, by name. Flow files name tools; this is where names meet code.
+ * Every tool's contract (name, description, read-only, delivery) is checked when the registry is built.
+ */
 export class ToolRegistry {
   private readonly byName = new Map<string, ToolDefinition<any>>();
 
   constructor(tools: readonly ToolDefinition<any>[]) {
     for (const tool of tools) {
+      parseToolContract(tool);
       if (this.byName.has(tool.name)) throw new Error(`tool "${tool.name}" is registered twice`);
       this.byName.set(tool.name, tool);
     }

@@ -59,6 +59,8 @@ export function createSearchTool(documents: readonly PolicyDocument[] = policies
     description: 'Searches the company policies (refunds, shipping, returns, warranty, privacy, contact) and returns the best matches.',
     input: SearchArgsSchema as z.ZodType<SearchArgs>,
     readOnly: true,
+    // Read-only: running it again has no effect.
+    delivery: 'idempotent',
     run: async (args) => searchDocuments(documents, args),
   };
 }

@@ -31,6 +31,8 @@ export function createSendEmailTool(mail: MailSender): ToolDefinition<SendEmailA
     description: 'Sends an email to one recipient. Use it only when the user asked for an email.',
     input: SendEmailArgsSchema,
     readOnly: false,
+    // Neither SES nor an SMTP server dedupes on our key: a re-run would send the mail again.
+    delivery: 'at_most_once',
     run: async (args, context) => {
       const { messageId } = await mail.send({
         to: args.to,

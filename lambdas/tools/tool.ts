@@ -17,14 +17,39 @@ export interface ToolContext {
   readonly executionId: string;
 }
 
-/** A tool the agent may call: the schema its arguments must meet and the code that runs it. */
-export interface ToolDefinition<Args = Record<string, unknown>> {
-  readonly name: string;
-  readonly description: string;
-  readonly input: z.ZodType<Args>;
+/**
+ * What a run interrupted by a crash (between the effect and the record of it) may become:
+ * - `idempotent`: run it again under the same idempotency key; the provider dedupes on it (or the
+ *   tool has no effect), so nothing happens twice;
+ * - `at_most_once`: never run it again on its own; its outcome is unknown, and a person decides
+ *   whether to run it again (at a gated node) or the agent is told (at a node without a gate).
+ */
+export const ToolDeliverySchema = z.enum(['idempotent', 'at_most_once']);
+export type ToolDelivery = z.infer<typeof ToolDeliverySchema>;
+
+/** What a tool declares about itself besides its code; checked when a registry is built. */
+export const ToolContractSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case name such as send_email'),
+  description: z.string().min(1).max(1024),
   /** True for tools without side effects; they are safe to auto-approve. */
-  readonly readOnly: boolean;
+  readOnly: z.boolean(),
+  delivery: ToolDeliverySchema,
+});
+export type ToolContract = z.infer<typeof ToolContractSchema>;
+
+/** A tool the agent may call: its contract, the schema its arguments must meet and the code that runs it. */
+export interface ToolDefinition<Args = Record<string, unknown>> extends ToolContract {
+  readonly input: z.ZodType<Args>;
   run(args: Args, context: ToolContext): Promise<unknown>;
+}
+
+/** The tool's declared contract, or an error naming every field that breaks it. */
+export function parseToolContract(tool: ToolDefinition<any>): ToolContract {
+  const { input: _input, run: _run, ...contract } = tool;
+  const parsed = ToolContractSchema.safeParse(contract);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'tool'}: ${issue.message}`).join('; ');
+  throw new Error(`tool "${String(tool.name)}" is not a valid tool definition: ${problems}`);
 }
 
 /** The model-facing description of a tool. */

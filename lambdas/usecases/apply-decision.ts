@@ -2,9 +2,11 @@ import { describeArgChanges, diffArgs } from '#core/args-diff';
 import { ValidationError } from '#core/errors';
 import { toolTurn, withGrant, type FlowState, type ToolOutcome } from '#core/flow-state';
 import type { WorkflowDecision } from '#core/request';
+import { notRepeatedReason, type UnknownOutcomeEvidence } from '#core/unknown-outcome';
 import { routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
 import { runToolOnce } from './run-tool-once.ts';
 import type { ToolStepDeps } from './tool-step.ts';
+import { askWhetherToRunAgain } from './unknown-outcome-gate.ts';
 
 const DEFAULT_REASON: Record<Exclude<WorkflowDecision['outcome'], 'approved'>, string> = {
   rejected: 'An approver rejected this without giving a reason.',
@@ -17,7 +19,9 @@ const DEFAULT_REASON: Record<Exclude<WorkflowDecision['outcome'], 'approved'>, s
  * arguments it ran with (an `executed` event), and the agent reads what the approver changed. A rejected or timed-out one
  * becomes a tool result that tells the agent why, so it can offer the user an alternative. An
  * `execution`-scoped answer is remembered in the grants. An approved answer is released to the user;
- * a rejected one ends the flow with a notice instead.
+ * a rejected one ends the flow with a notice instead. An approved call interrupted before its outcome
+ * was recorded follows its tool's delivery contract: an `at_most_once` one becomes a question at this
+ * gate (`<step>#unknown`), and that question's approval runs it again under the new request's id.
  */
 export async function applyDecision(deps: ToolStepDeps, input: FlowStepInput): Promise<FlowState> {
   const { state, node } = input;
@@ -40,7 +44,15 @@ export async function applyDecision(deps: ToolStepDeps, input: FlowStepInput): P
   const call = gate.action.toolCall;
   const grants =
     decision.scope === 'execution' ? withGrant(state.grants, call.name, decision.outcome === 'approved' ? 'allow' : 'deny') : state.grants;
-  const outcome = await outcomeOf(deps, input, decision, call, reason);
+  const outcome =
+    gate.outcomeUnknown && decision.outcome !== 'approved'
+      ? leftUnknown(gate.outcomeUnknown, decision, reason!)
+      : await outcomeOf(deps, input, decision, call, reason);
+  if (outcome.status === 'unknown' && decision.outcome === 'approved') {
+    const ranWith = { ...call, args: decision.editedArgs ?? call.args };
+    const asked = await askWhetherToRunAgain(deps, input, { ...cleared, grants }, { step: gate.step, call: ranWith, outcome, overrides: gate.policy?.overrides });
+    if (asked) return asked;
+  }
   const pending = withoutCall(state.pending, call.id);
   return {
     ...cleared,
@@ -49,6 +61,12 @@ export async function applyDecision(deps: ToolStepDeps, input: FlowStepInput): P
     conversation: [...state.conversation, toolTurn(call, outcome)],
     next: routeAfterTool(node, pending),
   };
+}
+
+/** An interrupted call a person chose not to run again (or no one decided about): the agent reads that it may or may not have happened. */
+function leftUnknown(evidence: UnknownOutcomeEvidence, decision: WorkflowDecision, reason: string): ToolOutcome {
+  if (decision.outcome === 'timed_out') return { status: 'unknown', reason: notRepeatedReason(evidence, reason), evidence };
+  return { status: 'unknown', reason: notRepeatedReason(evidence, `${decision.approver} chose not to run it again: ${reason}`), evidence, approver: decision.approver };
 }
 
 async function outcomeOf(
@@ -66,7 +84,7 @@ async function outcomeOf(
   if (!args.success) {
     return { status: 'error', error: `the approved arguments for ${call.name} are invalid: ${args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` };
   }
-  const outcome = await runToolOnce(deps, { tool, args: args.data, key: decision.requestId, executionId: input.executionId });
+  const outcome = await runToolOnce(deps, { tool, args: args.data, key: decision.requestId, executionId: input.executionId, attempt: input.attempt });
   if (outcome.status !== 'ok') return outcome;
   await recordExecuted(deps, decision.requestId, call.name, args.data);
   const changes = decision.editedArgs ? diffArgs(call.args, decision.editedArgs) : [];

@@ -16,6 +16,8 @@ export interface FlowStepInput<N extends FlowNode = FlowNode> {
   readonly channel?: FlowChannel;
   readonly node: N;
   readonly state: FlowState;
+  /** The invocation running this step (the Lambda request id); a tool run it starts records it as its attempt. */
+  readonly attempt?: string;
 }
 
 /** What a gate policy's CEL rules see as `context` at this step. */

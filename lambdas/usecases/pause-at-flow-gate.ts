@@ -1,6 +1,6 @@
 import type { ConversationTurn } from '#core/action';
 import { assertWithinStateLimit } from '#core/flow-errors';
-import { GateAskSchema, type GatePolicy } from '#core/flow-state';
+import { GateAskSchema, type GateAsk } from '#core/flow-state';
 import type { GateInput } from '#core/gate-input';
 import { effectiveConfig } from '#core/policy';
 import { requestIdFor } from '#core/request-id';
@@ -26,12 +26,15 @@ const CONTEXT_TURN_CHARS = 2_000;
  * it), emits a voice flow's hold event once, then stores the request like any gate. The approver's
  * context is the tail of the checkpointed conversation, so the payload carries the conversation once.
  * The policy that paused the flow travels in the checkpointed state (`gate.policy`): the request
- * names it and waits with its overrides (other approvers, a quorum, another timeout).
+ * names it and waits with its overrides (other approvers, a quorum, another timeout). A question about
+ * an interrupted call (`gate.outcomeUnknown`) puts its evidence in the context facts as `outcomeUnknown`.
  */
 export async function pauseAtFlowGate(deps: CreateDeps, input: FlowGateInput): Promise<CreateOutcome> {
   if (input.checkpoint) assertWithinStateLimit(input.checkpoint.state, `gate "${input.checkpoint.stateName}"`);
-  const context = input.context.conversation.length > 0 ? input.context : { ...input.context, conversation: contextOf(input) };
-  const verdict = policyOf(input);
+  const ask = askOf(input);
+  const conversational = input.context.conversation.length > 0 ? input.context : { ...input.context, conversation: contextOf(input) };
+  const context = ask?.outcomeUnknown ? { ...conversational, facts: { ...conversational.facts, outcomeUnknown: ask.outcomeUnknown } } : conversational;
+  const verdict = ask?.policy;
   const hitl = verdict ? effectiveConfig(input.hitl, { outcome: 'pause', why: verdict.why, policyId: verdict.id, ...(verdict.overrides ? { overrides: verdict.overrides } : {}) }) : input.hitl;
   const policy = input.policy ?? (verdict ? { id: verdict.id, why: verdict.why } : undefined);
 
@@ -53,10 +56,10 @@ export async function pauseAtFlowGate(deps: CreateDeps, input: FlowGateInput): P
   return createApprovalRequest(deps, { ...input, context, hitl, ...(policy ? { policy } : {}) });
 }
 
-/** The verdict the step before the gate put in the state, when it is there and for this very step. */
-function policyOf(input: FlowGateInput): GatePolicy | undefined {
+/** What the step before the gate put in the state (its verdict, evidence), when it is there and for this very step. */
+function askOf(input: FlowGateInput): GateAsk | undefined {
   const ask = GateAskSchema.safeParse((input.checkpoint?.state as { gate?: unknown } | undefined)?.gate);
-  return ask.success && ask.data.step === input.step ? ask.data.policy : undefined;
+  return ask.success && ask.data.step === input.step ? ask.data : undefined;
 }
 
 function contextOf(input: FlowGateInput): ConversationTurn[] {

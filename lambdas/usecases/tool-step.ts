@@ -6,6 +6,7 @@ import type { ApprovalStore, AuditLog } from '#ports';
 import type { ToolDefinition } from '../tools/tool.ts';
 import { auditStep, gatePolicyOf, policyContext, routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
 import { runToolOnce, type RunToolDeps } from './run-tool-once.ts';
+import { askWhetherToRunAgain } from './unknown-outcome-gate.ts';
 
 export interface ToolStepDeps extends RunToolDeps {
   readonly tools: { get(name: string): ToolDefinition<any> | undefined };
@@ -30,7 +31,8 @@ export function directRunKey(executionId: string, nodeId: string, callId: string
  * ones run and are logged, and the rest pause at the node's gate (step = the tool call id), carrying
  * the verdict so the gate waits for the approvers, quorum and timeout a policy asks for. The policy
  * sees the arguments as the tool will get them (defaults filled in). In confirm_tools mode every pass
- * and deny is audited with the id of the policy that made it.
+ * and deny is audited with the id of the policy that made it. A call that was interrupted before its
+ * outcome was recorded follows its tool's delivery contract (see runToolOnce, askWhetherToRunAgain).
  */
 export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promise<FlowState> {
   const { node } = input;
@@ -52,7 +54,15 @@ export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promis
     return finish({ status: 'error', error: `invalid arguments for ${call.name}: ${args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` });
   }
 
-  const verdict = evaluateGate(node.hitl, { kind: 'tool_call', toolCall: { ...call, args: args.data } }, state.grants, policyContext(input));
+  const callArgs = args.data;
+  const runDirectly = () =>
+    runToolOnce(deps, { tool, args: callArgs, key: directRunKey(input.executionId, node.id, call.id), executionId: input.executionId, attempt: input.attempt });
+  const finishOrAsk = async (outcome: ToolOutcome): Promise<FlowState> => {
+    if (outcome.status !== 'unknown') return finish(outcome);
+    return (await askWhetherToRunAgain(deps, input, state, { step: call.id, call: { ...call, args: callArgs }, outcome })) ?? finish(outcome);
+  };
+
+  const verdict = evaluateGate(node.hitl, { kind: 'tool_call', toolCall: { ...call, args: callArgs } }, state.grants, policyContext(input));
   switch (verdict.outcome) {
     case 'pause':
       return { ...state, next: 'gate', gate: { step: call.id, action: { kind: 'tool_call', toolCall: call }, policy: gatePolicyOf(verdict) } };
@@ -61,7 +71,8 @@ export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promis
       return finish({ status: 'refused', reason: verdict.reason });
     case 'log': {
       await auditStep(deps.audit, input, 'tool_call', { toolCall: call });
-      const outcome = await runToolOnce(deps, { tool, args: args.data, key: directRunKey(input.executionId, node.id, call.id), executionId: input.executionId });
+      const outcome = await runDirectly();
+      if (outcome.status === 'unknown') return finishOrAsk(outcome);
       await auditStep(deps.audit, input, 'tool_result', { toolCallId: call.id, name: call.name, outcome }, `tool:${call.name}`);
       return finish(outcome);
     }
@@ -69,7 +80,7 @@ export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promis
       if (node.hitl.mode === 'confirm_tools') {
         await auditStep(deps.audit, input, 'gate_passed', { toolCall: call, policyId: verdict.policyId, why: verdict.why }, 'system:policy');
       }
-      return finish(await runToolOnce(deps, { tool, args: args.data, key: directRunKey(input.executionId, node.id, call.id), executionId: input.executionId }));
+      return finishOrAsk(await runDirectly());
     }
   }
 }

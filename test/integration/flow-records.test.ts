@@ -3,14 +3,14 @@ import { ExecutionRepository } from '#adapters/dynamodb/execution-repository';
 import { ToolRunRepository } from '#adapters/dynamodb/tool-run-repository';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { ConcurrentUpdateError } from '#core/errors';
-import { ToolRunInProgressError } from '#core/flow-errors';
 import { initialFlowState } from '#core/flow-state';
 import type { ExecutionRecord } from '#core/flow-execution';
 import { expireGate } from '#usecases/expire-gate';
 import { pauseAtFlowGate } from '#usecases/pause-at-flow-gate';
 import { respond } from '#usecases/respond';
-import { runToolOnce, TOOL_RUN_LEASE_MS } from '#usecases/run-tool-once';
+import { runToolOnce } from '#usecases/run-tool-once';
 import { createDemoTools } from '../../lambdas/tools/demo-tools.ts';
+import { MemoryRefundLedger } from '../../lambdas/tools/refund.ts';
 import { depsOn } from '../support/app-deps.ts';
 import { gateInput } from '../support/fixtures.ts';
 import { startLocalTable, type LocalTable } from '../support/local-table.ts';
@@ -42,17 +42,51 @@ describe('tool runs (idempotency key)', () => {
     expect(first).toMatchObject({ status: 'ok', result: { sent: true, to: 'carol@example.com' } });
   });
 
-  it('refuses a second run while the first holds the key, and lets it go once the lease ran out', async () => {
+  it('finds a claim a dead invocation left running at once: at_most_once is marked unknown and not run, idempotent runs again under the key', async () => {
+    // Prepare: two claims left running by an invocation that died mid-run
     const mail = new MemoryMailSender();
+    const refunds = new MemoryRefundLedger();
     const { deps, clock } = depsOn(table);
     const toolRuns = new ToolRunRepository(table.db, table.tableName);
+    const tools = createDemoTools({ mail, refunds });
+    const emailKey = unique('apr');
+    const refundKey = unique('apr');
+    const claimedAt = clock.now();
+    await toolRuns.claim({ key: emailKey, tool: 'send_email', executionId: 'e1', attempt: 'dead-attempt' }, claimedAt);
+    await toolRuns.claim({ key: refundKey, tool: 'refund', executionId: 'e1', attempt: 'dead-attempt' }, claimedAt);
+    clock.advance(1_000); // nowhere near any lease
+
+    // Act: the retried step's invocation comes to both keys, twice
+    const toolDeps = { toolRuns, clock: deps.clock };
+    const email1 = await runToolOnce(toolDeps, { tool: tools.get('send_email')!, args: email, key: emailKey, executionId: 'e1', attempt: 'retry-1' });
+    const email2 = await runToolOnce(toolDeps, { tool: tools.get('send_email')!, args: email, key: emailKey, executionId: 'e1', attempt: 'retry-2' });
+    const refundArgs = { orderId: 'A-1', amount: 10, currency: 'EUR', country: 'DE' };
+    const refund = await runToolOnce(toolDeps, { tool: tools.get('refund')!, args: refundArgs, key: refundKey, executionId: 'e1', attempt: 'retry-1' });
+
+    // Assess: no mail, an unknown outcome with the evidence (stored, so the next attempt gets the same answer)
+    expect(mail.sent).toHaveLength(0);
+    expect(email1).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringContaining('may or may not have happened'),
+      evidence: { tool: 'send_email', idempotencyKey: emailKey, startedAt: claimedAt.toISOString(), attempt: 'dead-attempt', detectedBy: 'retry-1' },
+    });
+    expect(email2).toEqual(email1);
+    expect(await toolRuns.get(emailKey)).toMatchObject({ status: 'unknown', attempt: 'dead-attempt', outcome: email1 });
+    // ...and the refund ran again under its key, which the ledger records once
+    expect(refund).toMatchObject({ status: 'ok', result: { refunded: true } });
+    expect(await toolRuns.get(refundKey)).toMatchObject({ status: 'done', attempt: 'retry-1' });
+  });
+
+  it('lets only the attempt holding a claim complete it', async () => {
+    const { clock } = depsOn(table);
+    const toolRuns = new ToolRunRepository(table.db, table.tableName);
     const key = unique('apr');
-    await toolRuns.claim({ key, tool: 'send_email', executionId: 'e1' }, clock.now(), new Date(clock.now().getTime() + TOOL_RUN_LEASE_MS));
-    const run = { tool: createDemoTools({ mail }).get('send_email')!, args: email, key, executionId: 'e1' };
-    await expect(runToolOnce({ toolRuns, clock: deps.clock }, run)).rejects.toBeInstanceOf(ToolRunInProgressError);
-    clock.advance(TOOL_RUN_LEASE_MS + 1);
-    expect(await runToolOnce({ toolRuns, clock: deps.clock }, run)).toMatchObject({ status: 'ok' });
-    expect(mail.sent).toHaveLength(1);
+    await toolRuns.claim({ key, tool: 'refund', executionId: 'e1', attempt: 'a1' }, clock.now());
+    expect(await toolRuns.takeOver(key, 'a1', 'a2', clock.now())).toBe(true);
+    expect(await toolRuns.takeOver(key, 'a1', 'a3', clock.now())).toBe(false);
+    await expect(toolRuns.complete(key, 'a1', { status: 'ok', result: 1 }, clock.now())).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await toolRuns.complete(key, 'a2', { status: 'ok', result: 2 }, clock.now());
+    expect(await toolRuns.get(key)).toMatchObject({ status: 'done', attempt: 'a2', outcome: { result: 2 } });
   });
 
   it('reports a failing tool to the agent and lets a retry run it again', async () => {

@@ -75,6 +75,15 @@ describe('flow compiler', () => {
     expect(transitionsPerGate(forward)).toEqual([{ gate: 'forward.Gate', onDecision: 3, onTimeout: 4 }]);
   });
 
+  it('runs a tool task again at once when its invocation crashed or timed out, and no longer waits out a lease', () => {
+    const definition = compileFlow(oneNode({ mode: 'confirm_tools', approvers }));
+    for (const name of ['agent.Tool', 'agent.Apply']) {
+      const retry = states(definition)[name].Retry as { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number }[];
+      expect(retry).toContainEqual(expect.objectContaining({ ErrorEquals: expect.arrayContaining(['States.Timeout', 'Sandbox.Timedout', 'Lambda.Unknown']), IntervalSeconds: 2 }));
+      expect(JSON.stringify(retry)).not.toContain('ToolRunInProgress');
+    }
+  });
+
   it('builds a tool node call from fixed arguments and state paths', () => {
     const forward = compileFlow(FlowSchema.parse(shippedFlows().find((flow) => flow.id === 'answer-and-forward')));
     expect(states(forward)['forward.Tool'].Parameters.Payload.call).toEqual({
@@ -83,14 +92,16 @@ describe('flow compiler', () => {
       args: { to: 'support-team@example.com', subject: 'A customer question and our answer', 'body.$': '$.output.message' },
     });
     expect(states(forward)['answer.Route'].Default).toBe('forward.Tool');
-    expect(states(forward)['forward.Apply'].Next).toBe('Done');
+    // After the decision the node's router moves on, or back to the gate when the run was interrupted
+    expect(states(forward)['forward.Apply'].Next).toBe('forward.Route');
+    expect(states(forward)['forward.Route']).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.next', StringEquals: 'gate', Next: 'forward.Gate' }], Default: 'Done' });
   });
 
   it('resumes at a gate with a copy that keeps only the reachable states and still validates', () => {
     const definition = substitute(compileFlow(FlowSchema.parse(shippedFlows().find((flow) => flow.id === 'answer-and-forward'))), ARNS);
     const resumed = resumeDefinition(definition, 'forward.Gate');
     expect(resumed.StartAt).toBe('forward.Gate');
-    expect(Object.keys(resumed.States).sort()).toEqual(['Done', 'forward.Apply', 'forward.Gate', 'forward.TimedOut']);
+    expect(Object.keys(resumed.States).sort()).toEqual(['Done', 'forward.Apply', 'forward.Gate', 'forward.Route', 'forward.TimedOut']);
     expect(aslValidator(structuredClone(resumed)).isValid).toBe(true);
     expect(() => resumeDefinition(definition, 'nope')).toThrow('no state "nope"');
   });

@@ -14,6 +14,7 @@ import { createDemoTools, DEMO_TOOL_ARGS, DEMO_TOOL_NAMES, demoToolArgs } from '
 import { compileFlow } from '../../statemachines/compiler.ts';
 import { loadFlowFiles } from '../../statemachines/flows.ts';
 import { ManualClock } from '../support/fixtures.ts';
+import { MemoryToolRuns } from '../support/memory-tool-runs.ts';
 
 const approvers = { groups: ['approvers'] };
 const refundNode = (hitl: Record<string, unknown>) => ({ id: 'agent', type: 'agent' as const, tools: ['refund'], hitl: hitl as never });
@@ -67,7 +68,7 @@ describe('the tool step with policies', () => {
   const audit = { append: async (record: unknown) => record } as unknown as AuditLog;
   const deps = {
     tools: createDemoTools({ mail: new MemoryMailSender() }),
-    toolRuns: { get: async () => undefined, claim: async () => true, complete: async () => undefined, release: async () => undefined },
+    toolRuns: new MemoryToolRuns(),
     audit,
     clock: new ManualClock(),
     store: { get: async () => undefined, appendEvent: async () => undefined },

@@ -5,31 +5,12 @@ import { initialFlowState, readToolOutcome, type FlowState } from '#core/flow-st
 import type { AuditLog } from '#ports';
 import { agentStep } from '#usecases/agent-step';
 import { applyDecision } from '#usecases/apply-decision';
-import type { ToolRun, ToolRunStore } from '#usecases/flow-ports';
 import { toolStep } from '#usecases/tool-step';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { scriptedModels } from '../../lambdas/agents/models.ts';
 import { createDemoTools } from '../../lambdas/tools/demo-tools.ts';
 import { ManualClock } from '../support/fixtures.ts';
-
-/** Tool runs in a Map: enough for the steps, which the integration tests run on DynamoDB. */
-class MapToolRuns implements ToolRunStore {
-  readonly runs = new Map<string, ToolRun>();
-  async get(key: string) {
-    return this.runs.get(key);
-  }
-  async claim(run: Pick<ToolRun, 'key' | 'tool' | 'executionId'>, now: Date) {
-    if (this.runs.has(run.key)) return false;
-    this.runs.set(run.key, { ...run, status: 'running', startedAt: now.toISOString() });
-    return true;
-  }
-  async complete(key: string, outcome: ToolRun['outcome']) {
-    this.runs.set(key, { ...this.runs.get(key)!, status: 'done', outcome });
-  }
-  async release(key: string) {
-    this.runs.delete(key);
-  }
-}
+import { MemoryToolRuns } from '../support/memory-tool-runs.ts';
 
 function fixture(hitl: Record<string, unknown>) {
   const mail = new MemoryMailSender();
@@ -37,7 +18,7 @@ function fixture(hitl: Record<string, unknown>) {
   const audit = { append: async (record: AuditRecord) => (logged.push(record), record), list: async () => ({ items: [] }), chain: async () => [] } as unknown as AuditLog;
   // No stored requests: the steps run without them; the e2e tests check the `executed` event.
   const store = { get: async () => undefined, appendEvent: async () => undefined };
-  const deps = { tools: createDemoTools({ mail }), toolRuns: new MapToolRuns(), audit, clock: new ManualClock(), models: scriptedModels, store };
+  const deps = { tools: createDemoTools({ mail }), toolRuns: new MemoryToolRuns(), audit, clock: new ManualClock(), models: scriptedModels, store };
   const node: AgentNode = AgentNodeSchema.parse({ id: 'agent', type: 'agent', tools: ['search', 'send_email'], hitl });
   return { deps, node, mail, logged, input: (state: FlowState) => ({ executionId: 'exec-1', flowId: 'f', node, state }) };
 }

@@ -13,14 +13,22 @@ export const toolRunKeys = {
 
 /** Named conditions, so each write says what it relies on. */
 const conditions = {
-  isFreeToClaim: 'attribute_not_exists(pk) OR (#status = :running AND #lease < :now)',
-  isRunning: '#status = :running',
+  doesNotExist: 'attribute_not_exists(pk)',
+  isHeldBy: '#status = :running AND attempt = :holder',
+  // Claims stored before attempts were recorded.
+  isHeldByUnrecorded: '#status = :running AND attribute_not_exists(attempt)',
 };
+
+function heldBy(attempt: string | undefined) {
+  return attempt === undefined
+    ? { condition: conditions.isHeldByUnrecorded, values: { ':running': 'running' } }
+    : { condition: conditions.isHeldBy, values: { ':running': 'running', ':holder': attempt } };
+}
 
 /** Kept longer than the longest execution (a year), so any retry or replay still finds its run. */
 const RETENTION_SECONDS = 400 * 86_400;
 
-const RUN_FIELDS = ['key', 'tool', 'executionId', 'status', 'startedAt', 'leaseUntil', 'finishedAt', 'outcome'] as const;
+const RUN_FIELDS = ['key', 'tool', 'executionId', 'status', 'attempt', 'startedAt', 'finishedAt', 'outcome'] as const;
 
 function toRun(item: Record<string, unknown>): ToolRun {
   const run: Record<string, unknown> = {};
@@ -28,7 +36,7 @@ function toRun(item: Record<string, unknown>): ToolRun {
   return run as unknown as ToolRun;
 }
 
-/** DynamoDB implementation of ToolRunStore: a claim is a conditional put, a retry reads the stored outcome. */
+/** DynamoDB implementation of ToolRunStore: a claim is a conditional put, every later write is conditional on the attempt holding it. */
 export class ToolRunRepository implements ToolRunStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -42,65 +50,92 @@ export class ToolRunRepository implements ToolRunStore {
     return result.Item ? toRun(result.Item) : undefined;
   }
 
-  async claim(run: Pick<ToolRun, 'key' | 'tool' | 'executionId'>, now: Date, leaseUntil: Date): Promise<boolean> {
+  async claim(run: Pick<ToolRun, 'key' | 'tool' | 'executionId'> & { readonly attempt: string }, now: Date): Promise<boolean> {
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: toolRunKeys.pk(run.key),
+          sk: toolRunKeys.sk,
+          entity: 'tool-run',
+          key: run.key,
+          tool: run.tool,
+          executionId: run.executionId,
+          attempt: run.attempt,
+          status: 'running',
+          startedAt: now.toISOString(),
+          [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
+        },
+        ConditionExpression: conditions.doesNotExist,
+      }),
+    );
+  }
+
+  async takeOver(key: string, interrupted: string | undefined, attempt: string, now: Date): Promise<boolean> {
+    const held = heldBy(interrupted);
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
+        UpdateExpression: 'SET attempt = :attempt, startedAt = :now REMOVE leaseUntil',
+        ConditionExpression: held.condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...held.values, ':attempt': attempt, ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async markUnknown(key: string, interrupted: string | undefined, outcome: ToolOutcome, at: Date): Promise<boolean> {
+    const held = heldBy(interrupted);
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
+        UpdateExpression: 'SET #status = :unknown, outcome = :outcome, finishedAt = :at REMOVE leaseUntil',
+        ConditionExpression: held.condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...held.values, ':unknown': 'unknown', ':outcome': outcome, ':at': at.toISOString() },
+      }),
+    );
+  }
+
+  async complete(key: string, attempt: string, outcome: ToolOutcome, at: Date): Promise<void> {
+    const held = heldBy(attempt);
+    const completed = await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
+        UpdateExpression: 'SET #status = :done, outcome = :outcome, finishedAt = :at',
+        ConditionExpression: held.condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...held.values, ':done': 'done', ':outcome': outcome, ':at': at.toISOString() },
+      }),
+    );
+    // Another invocation found this run interrupted and took it over or marked it unknown: its record counts.
+    if (!completed) throw new ConcurrentUpdateError(`tool run ${key} was taken over before attempt ${attempt} finished`);
+  }
+
+  async release(key: string, attempt: string): Promise<void> {
+    const held = heldBy(attempt);
+    await this.conditionally(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
+        ConditionExpression: held.condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: held.values,
+      }),
+    );
+  }
+
+  /** Sends a conditional write: false when its condition did not hold. */
+  private async conditionally(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: toolRunKeys.pk(run.key),
-            sk: toolRunKeys.sk,
-            entity: 'tool-run',
-            ...run,
-            status: 'running',
-            startedAt: now.toISOString(),
-            leaseUntil: leaseUntil.toISOString(),
-            [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
-          },
-          ConditionExpression: conditions.isFreeToClaim,
-          ExpressionAttributeNames: { '#status': 'status', '#lease': 'leaseUntil' },
-          ExpressionAttributeValues: { ':running': 'running', ':now': now.toISOString() },
-        }),
-      );
+      await this.db.send(command as PutCommand);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
-    }
-  }
-
-  async complete(key: string, outcome: ToolOutcome, at: Date): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
-          UpdateExpression: 'SET #status = :done, outcome = :outcome, finishedAt = :at REMOVE leaseUntil',
-          ConditionExpression: conditions.isRunning,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':done': 'done', ':outcome': outcome, ':at': at.toISOString(), ':running': 'running' },
-        }),
-      );
-    } catch (error) {
-      // Our lease ran out and another run took the key: its outcome is the one that counts.
-      if (isConditionFailure(error)) throw new ConcurrentUpdateError(`tool run ${key} was taken over before it finished`, { cause: error });
-      throw error;
-    }
-  }
-
-  async release(key: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
-          ConditionExpression: conditions.isRunning,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':running': 'running' },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
     }
   }
 }

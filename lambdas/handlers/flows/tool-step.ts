@@ -13,8 +13,10 @@ import { ToolFunctionPayloadSchema } from './payloads.ts';
  * one set of permissions.
  */
 export function createToolStepHandler(deps: Pick<FlowDeps, 'tools' | 'toolRuns' | 'audit' | 'clock' | 'store'>) {
-  return middy<unknown, FlowState>().handler(async (event) => {
-    const input = parseOrThrow(ToolFunctionPayloadSchema, event, 'tool step payload');
+  return middy<unknown, FlowState>().handler(async (event, context) => {
+    const parsed = parseOrThrow(ToolFunctionPayloadSchema, event, 'tool step payload');
+    // The Lambda request id names the attempt a tool run records (a fresh id is made where there is none).
+    const input = context?.awsRequestId ? { ...parsed, attempt: context.awsRequestId } : parsed;
     const state = input.op === 'tool' ? await toolStep(deps, input) : await applyDecision(deps, input);
     logger.info(`tool ${input.op}`, { executionId: input.executionId, nodeId: input.node.id, next: state.next });
     return state;
