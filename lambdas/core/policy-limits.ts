@@ -1,0 +1,32 @@
+/**
+ * The documented bounds on policy rules (README, docs/flows.md). A rule is checked against the
+ * structural limits when its flow is loaded or saved, and its evaluation stops past the budget.
+ */
+export const POLICY_LIMITS = {
+  /** Characters of one rule's `when`. */
+  maxExpressionChars: 4000,
+  /** Parts (AST nodes) of one expression. */
+  maxAstNodes: 1000,
+  /** How deep an expression may nest (parentheses, calls, operators). */
+  maxDepth: 32,
+  /** Elements of one list literal: CEL has no ranges, so this bounds what a rule can iterate by itself. */
+  maxListElements: 100,
+  /** Entries of one map literal. */
+  maxMapEntries: 100,
+  /** Arguments of one function call. */
+  maxCallArguments: 8,
+  /** How deep comprehensions (all, exists, exists_one, map, filter) may nest inside each other. */
+  maxComprehensionNesting: 2,
+  /** Characters of a pattern built at evaluation time (literal patterns are bounded by maxExpressionChars). */
+  maxPatternChars: 1000,
+  /**
+   * Cost units one rule evaluation may spend: each evaluated part costs 1, each value handed to an
+   * operator, a function or a comprehension costs its size (1 per list element or map entry, 1 per 64
+   * characters), and `matches` costs its input length times its pattern's program size over 32.
+   */
+  evaluationBudget: 250_000,
+  /** Compiled rules kept for reuse, least recently used dropped first. */
+  compiledRuleCacheEntries: 500,
+  /** Compiled RE2 patterns kept for reuse, least recently used dropped first. */
+  patternCacheEntries: 200,
+} as const;
