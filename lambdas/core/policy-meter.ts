@@ -19,16 +19,18 @@ export class BudgetExceededError extends Error {
 
 class Meter {
   remaining: number;
-  exceeded = false;
+  // One error per run: a loop that swallows errors throws it once per element, and building a new
+  // error (with its stack) each time would cost more than the loop.
+  #error: BudgetExceededError | undefined;
   constructor(readonly budget: number) {
     this.remaining = budget;
   }
+  get exceeded(): boolean {
+    return this.#error !== undefined;
+  }
   charge(units: number): void {
     this.remaining -= units;
-    if (this.remaining < 0) {
-      this.exceeded = true;
-      throw new BudgetExceededError(this.budget);
-    }
+    if (this.remaining < 0) throw (this.#error ??= new BudgetExceededError(this.budget));
   }
 }
 
@@ -42,12 +44,12 @@ function meter(): Meter {
 
 export type MeteredRun<T> = { readonly exceeded: false; readonly value: T } | { readonly exceeded: false; readonly error: unknown } | { readonly exceeded: true; readonly budget: number };
 
-/** Runs `evaluate` with `budget` cost units; an evaluation that ran out is `exceeded`, whatever it returned or threw. */
-export function runMetered<T>(budget: number, evaluate: () => T): MeteredRun<T> {
+/** Runs `evaluate(input)` with `budget` cost units; an evaluation that ran out is `exceeded`, whatever it returned or threw. */
+export function runMetered<I, T>(budget: number, evaluate: (input: I) => T, input: I): MeteredRun<T> {
   const previous = current;
   const run = (current = new Meter(budget));
   try {
-    const value = evaluate();
+    const value = evaluate(input);
     return run.exceeded ? { exceeded: true, budget } : { exceeded: false, value };
   } catch (error) {
     return run.exceeded ? { exceeded: true, budget } : { exceeded: false, error };
@@ -64,6 +66,8 @@ const RE2_UNITS_DIVISOR = 32;
  * deeply; counting stops past `limit`, so sizing a huge value costs no more than the budget left.
  */
 export function sizeOf(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  if (typeof value === 'string') return Math.ceil(value.length / CHARS_PER_UNIT);
+  if (typeof value !== 'object' || value === null) return 0;
   let size = 0;
   const pending: unknown[] = [value];
   while (pending.length > 0 && size <= limit) {

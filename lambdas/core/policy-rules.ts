@@ -111,17 +111,23 @@ export type RuleResult = { readonly matched: boolean; readonly error?: string; r
  * rules do not. A rule that runs out of budget is reported `overBudget`, matching like a failure.
  */
 export function evaluateRule(rule: PolicyRule, input: PolicyInput): RuleResult {
-  const failClosed = (error: string, overBudget?: true): RuleResult => ({ matched: rule.effect !== 'allow', error, ...(overBudget ? { overBudget } : {}) });
   let fn: Compiled;
   try {
     fn = compile(rule.when);
   } catch (error) {
-    return failClosed(String((error as Error).message).split('\n')[0]);
+    return failClosed(rule, firstLineOf(error));
   }
-  const context = { tool: input.tool, args: input.args, context: { facts: {}, ...input.context } };
-  const run = runMetered(POLICY_LIMITS.evaluationBudget, () => fn(context));
-  if (run.exceeded) return failClosed(`exceeded its evaluation budget of ${run.budget} cost units`, true);
-  if ('error' in run) return failClosed(String((run.error as Error).message).split('\n')[0]);
-  if (typeof run.value !== 'boolean') return failClosed(`"when" gave ${typeof run.value}, not a boolean`);
+  const run = runMetered(POLICY_LIMITS.evaluationBudget, fn, { tool: input.tool, args: input.args, context: { facts: {}, ...input.context } });
+  if (run.exceeded) return { ...failClosed(rule, `exceeded its evaluation budget of ${run.budget} cost units`), overBudget: true };
+  if ('error' in run) return failClosed(rule, firstLineOf(run.error));
+  if (typeof run.value !== 'boolean') return failClosed(rule, `"when" gave ${typeof run.value}, not a boolean`);
   return { matched: run.value };
+}
+
+function failClosed(rule: PolicyRule, error: string): RuleResult {
+  return { matched: rule.effect !== 'allow', error };
+}
+
+function firstLineOf(error: unknown): string {
+  return String((error as Error).message).split('\n')[0];
 }

@@ -18,7 +18,8 @@ describe('the caches of compiled policies', () => {
       expect(evaluateGate(config, lookup({ amount: i + 1 })).outcome).toBe('deny');
     }
     // Assess
-    expect(policyCacheSizes().rules).toBe(POLICY_LIMITS.compiledRuleCacheEntries);
+    expect(policyCacheSizes().rules).toBeLessThanOrEqual(POLICY_LIMITS.compiledRuleCacheEntries);
+    expect(policyCacheSizes().rules).toBeGreaterThanOrEqual(POLICY_LIMITS.compiledRuleCacheEntries / 2);
   });
 
   it('does not fill the cache when rules are only checked, as a dry-run save does', () => {
@@ -39,6 +40,7 @@ describe('the caches of compiled policies', () => {
       expect(evaluateGate(config, lookup({ name: `user-${i}`, pattern: `^user-${i}$` })).outcome).toBe('deny');
     }
     // Assess
-    expect(policyCacheSizes().patterns).toBe(POLICY_LIMITS.patternCacheEntries);
+    expect(policyCacheSizes().patterns).toBeLessThanOrEqual(POLICY_LIMITS.patternCacheEntries);
+    expect(policyCacheSizes().patterns).toBeGreaterThanOrEqual(POLICY_LIMITS.patternCacheEntries / 2);
   });
 });
