@@ -20,13 +20,24 @@ export const POLICY_LIMITS = {
   /** Characters of a pattern built at evaluation time (literal patterns are bounded by maxExpressionChars). */
   maxPatternChars: 1000,
   /**
+   * Instructions of the RE2 program a pattern compiles to, estimated from its text before compiling
+   * (`x{1000}` is 1,000 instructions): compiling and matching cost time in proportion to it.
+   */
+  maxPatternProgramSize: 1000,
+  /**
    * Cost units one rule evaluation may spend: each evaluated part costs 1, each value handed to an
    * operator, a function or a comprehension costs its size (1 per list element or map entry, 1 per 64
-   * characters), and `matches` costs its input length times its pattern's program size over 32.
+   * characters), and `matches` costs its input length times its pattern's program size over 32,
+   * plus 50 per instruction when it compiles a pattern that is not cached.
    */
   evaluationBudget: 250_000,
-  /** Compiled rules kept for reuse, least recently used dropped first. */
+  /**
+   * Compiled rules kept for reuse, least recently used dropped first, and the characters of their
+   * expressions (a compiled rule takes about 200 bytes of memory per character: 100,000 about 20 MB).
+   */
   compiledRuleCacheEntries: 500,
-  /** Compiled RE2 patterns kept for reuse, least recently used dropped first. */
+  compiledRuleCacheChars: 100_000,
+  /** Compiled RE2 patterns kept for reuse, least recently used dropped first, and their characters. */
   patternCacheEntries: 200,
+  patternCacheChars: 50_000,
 } as const;

@@ -1,5 +1,7 @@
 import { evaluatedNodes, methodCall, type CelEvaluate, type CelEvaluator, type CelNode } from './cel-ast.ts';
 import { compilePattern, isPatternCached } from './re2-patterns.ts';
+import { POLICY_LIMITS } from './policy-limits.ts';
+import { estimatedProgramSize } from './re2-program-size.ts';
 
 /**
  * Metering of rule evaluation. cel-js has structural limits at parse time but no cost limit at run
@@ -60,6 +62,7 @@ export function runMetered<I, T>(budget: number, evaluate: (input: I) => T, inpu
 
 const CHARS_PER_UNIT = 64;
 const RE2_UNITS_DIVISOR = 32;
+const COMPILE_UNITS_PER_INSTRUCTION = 50;
 
 /**
  * Size of a value in cost units: 1 per list element and map entry, 1 per 64 characters, counted
@@ -126,7 +129,10 @@ const matchesOnRe2: CelEvaluate = function (ev, ast, ctx) {
   if (typeof text !== 'string' || typeof pattern !== 'string') {
     throw new Error(`found no matching overload for '${typeName(text)}.matches(${typeName(pattern)})'`);
   }
-  if (!isPatternCached(pattern)) run.charge(pattern.length);
+  // Longer patterns are refused by compilePattern before any work.
+  if (!isPatternCached(pattern) && pattern.length <= POLICY_LIMITS.maxPatternChars) {
+    run.charge(estimatedProgramSize(pattern) * COMPILE_UNITS_PER_INSTRUCTION);
+  }
   const re = compilePattern(pattern);
   run.charge(Math.ceil((text.length * re.programSize()) / RE2_UNITS_DIVISOR));
   return re.test(text);

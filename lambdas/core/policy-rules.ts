@@ -58,7 +58,7 @@ const environment = new Environment({
 });
 
 type Compiled = ((context: Record<string, unknown>) => unknown) & { readonly ast: CelNode };
-const compiled = new BoundedCache<string, Compiled>(POLICY_LIMITS.compiledRuleCacheEntries);
+const compiled = new BoundedCache<string, Compiled>(POLICY_LIMITS.compiledRuleCacheEntries, POLICY_LIMITS.compiledRuleCacheChars, (expression) => expression.length);
 
 /** Where a CEL expression failed its checks: 1-based line and column of the offending token. */
 export interface PolicySyntaxProblem {

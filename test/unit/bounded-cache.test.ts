@@ -28,3 +28,18 @@ describe('the bounded cache', () => {
     expect(created).toBe(1);
   });
 });
+
+describe('the bounded cache by weight', () => {
+  it('keeps the total weight of its keys within the bound, and does not cache a key heavier than half of it', () => {
+    // Prepare
+    const cache = new BoundedCache<string, number>(1000, 100, (key) => key.length);
+    // Act
+    for (let i = 0; i < 200; i++) cache.set(`key-${i}`.padEnd(20, '.'), i);
+    cache.set('x'.repeat(51), 1);
+    // Assess
+    expect(cache.weight).toBeLessThanOrEqual(100);
+    expect(cache.size).toBeLessThanOrEqual(5);
+    expect(cache.get('x'.repeat(51))).toBeUndefined();
+    expect(cache.get('key-199'.padEnd(20, '.'))).toBe(199);
+  });
+});
