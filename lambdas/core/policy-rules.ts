@@ -7,6 +7,7 @@ import { costProblem, describeParseError } from './policy-cost-check.ts';
 import { POLICY_LIMITS } from './policy-limits.ts';
 import { instrument, runMetered } from './policy-meter.ts';
 import { patternCacheSize } from './re2-patterns.ts';
+import { ToolGlobSchema } from './tool-glob.ts';
 
 /**
  * Argument-aware policies, written in CEL (the Common Expression Language): safe, side-effect free,
@@ -20,7 +21,7 @@ export const PolicyRuleSchema = z
     id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     description: z.string().max(500).optional(),
     /** Tools the rule applies to (globs); all tools when empty. */
-    tools: z.array(z.string().min(1).max(128)).max(50).default([]),
+    tools: z.array(ToolGlobSchema).max(50).default([]),
     when: z.string().min(1).max(POLICY_LIMITS.maxExpressionChars),
     effect: z.enum(['allow', 'deny', 'require_approval']),
     /** What the agent reads when a deny rule refuses its call. */

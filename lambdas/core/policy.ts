@@ -1,7 +1,7 @@
-import picomatch from 'picomatch';
 import type { AgentAction } from './action.ts';
 import type { HitlConfig } from './hitl-config.ts';
 import { evaluateRule, type PolicyInput, type PolicyRule } from './policy-rules.ts';
+import { matchesGlob } from './tool-glob.ts';
 
 /** Tool permissions an approver granted or revoked for the rest of one execution. */
 export interface ExecutionGrants {
@@ -24,18 +24,9 @@ export type GateVerdict =
   | { readonly outcome: 'deny'; readonly why: string; readonly policyId: string; readonly reason: string }
   | { readonly outcome: 'log'; readonly why: string; readonly policyId: string };
 
-const matcherCache = new Map<string, (name: string) => boolean>();
-
-/** True when `toolName` matches any of the glob `patterns` (`search`, `crm.*`, `*`). */
+/** True when `toolName` matches any of the glob `patterns` (`search`, `crm.*`, `*`), in linear time (see tool-glob.ts). */
 export function matchesAny(toolName: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => {
-    let matcher = matcherCache.get(pattern);
-    if (!matcher) {
-      matcher = picomatch(pattern, { dot: true, nocase: false });
-      matcherCache.set(pattern, matcher);
-    }
-    return matcher(toolName);
-  });
+  return patterns.some((pattern) => matchesGlob(toolName, pattern));
 }
 
 function firstMatch(rules: readonly PolicyRule[], effect: PolicyRule['effect'], input: PolicyInput) {
