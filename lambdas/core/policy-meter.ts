@@ -157,7 +157,9 @@ export function instrument(root: CelNode): void {
     }
     const evaluate = node.meta.evaluate;
     if (!evaluate) continue;
-    const sized = parent !== undefined && (SIZED_OPERAND_OPS.has(parent.op) || (parent.op === 'comprehension' && isIterableOf(parent, node)));
+    // A macro's own nodes (`has(args.x)`, `cel.bind(x, args.y, ...)`) are looked into or bound, not walked.
+    const sized =
+      parent !== undefined && !parent.meta.macro && (SIZED_OPERAND_OPS.has(parent.op) || (parent.op === 'comprehension' && isIterableOf(parent, node)));
     node.setMeta('evaluate', sized ? countedAndSized(evaluate) : counted(evaluate));
   }
 }

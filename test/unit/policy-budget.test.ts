@@ -51,6 +51,15 @@ describe('the evaluation budget of a policy', () => {
     expect(verdict).toMatchObject({ outcome: 'deny', policyId: 'copies', why: expect.stringMatching(/exceeded its evaluation budget/) });
   });
 
+  it('charges what a rule walks, not what it could: testing a field of a large argument fits', () => {
+    // Prepare
+    const config = HitlConfigSchema.parse({ mode: 'confirm_tools', approvers, policies: [{ id: 'has-note', when: 'has(args.note) && cel.bind(all, args.ids, args.note == "x")', effect: 'allow' }] });
+    // Act
+    const verdict = evaluateGate(config, bulkUpdate({ note: 'x', ids: ids(300_000) }));
+    // Assess
+    expect(verdict).toMatchObject({ outcome: 'pass', policyId: 'has-note' });
+  });
+
   it('records the refusal in the audit log like any policy decision, and the agent reads the reason', async () => {
     // Prepare
     const appended: { kind: string; detail: Record<string, unknown> }[] = [];
