@@ -79,13 +79,16 @@ export function sizeOf(value: unknown, limit = Number.POSITIVE_INFINITY): number
     else if (item instanceof Uint8Array) size += Math.ceil(item.length / CHARS_PER_UNIT);
     else if (Array.isArray(item)) {
       size += item.length;
+      if (size > limit) break;
       for (const element of item) if (typeof element === 'object' || typeof element === 'string') pending.push(element);
     } else if (item instanceof Map) {
       size += item.size;
+      if (size > limit) break;
       for (const [key, inner] of item) pending.push(key, inner);
     } else if (isPlainObject(item)) {
-      for (const inner of Object.values(item)) {
-        size += 1;
+      for (const key in item) {
+        if (++size > limit) break;
+        const inner = item[key];
         if (typeof inner === 'object' || typeof inner === 'string') pending.push(inner);
       }
     }
