@@ -26,8 +26,8 @@ export const POLICY_LIMITS = {
   maxPatternProgramSize: 1000,
   /**
    * Cost units one rule evaluation may spend: each evaluated part costs 1, each value handed to an
-   * operator, a function or a comprehension costs its size (1 per list element or map entry, 1 per 64
-   * characters), and `matches` costs its input length times its pattern's program size over 32,
+   * operator, a function or a comprehension, or returned by a function, costs its size (1 per list
+   * element or map entry, 1 per 64 characters), and `matches` costs its input length times its pattern's program size over 32,
    * plus 50 per instruction when it compiles a pattern that is not cached.
    */
   evaluationBudget: 250_000,

@@ -6,8 +6,8 @@ import { estimatedProgramSize } from './re2-program-size.ts';
 /**
  * Metering of rule evaluation. cel-js has structural limits at parse time but no cost limit at run
  * time, so each node of a parsed rule is wrapped: every evaluated node costs 1 unit, every value
- * handed to an operator, a function or a comprehension costs its size, and `matches` runs on RE2 and
- * costs its input times its program size. Past the budget, evaluation throws at the next node, so
+ * handed to an operator, a function or a comprehension, or returned by a function, costs its size,
+ * and `matches` runs on RE2 and costs its input times its program size. Past the budget, evaluation throws at the next node, so
  * even a loop that swallows errors (`exists` tries every element) ends within one pass.
  */
 
@@ -161,8 +161,9 @@ export function instrument(root: CelNode): void {
     const evaluate = node.meta.evaluate;
     if (!evaluate) continue;
     // A macro's own nodes (`has(args.x)`, `cel.bind(x, args.y, ...)`) are looked into or bound, not walked.
-    const sized =
-      parent !== undefined && !parent.meta.macro && (SIZED_OPERAND_OPS.has(parent.op) || (parent.op === 'comprehension' && isIterableOf(parent, node)));
+    const operand = parent !== undefined && !parent.meta.macro && (SIZED_OPERAND_OPS.has(parent.op) || (parent.op === 'comprehension' && isIterableOf(parent, node)));
+    // What a function returns it has built (`split("")` makes a list as long as the string).
+    const sized = operand || node.op === 'call' || node.op === 'rcall';
     node.setMeta('evaluate', sized ? countedAndSized(evaluate) : counted(evaluate));
   }
 }

@@ -78,4 +78,13 @@ describe('the evaluation budget of a policy', () => {
     expect(appended).toEqual([expect.objectContaining({ kind: 'gate_denied', detail: expect.objectContaining({ policyId: 'all-pairs', why: expect.stringMatching(/exceeded its evaluation budget/) }) })]);
     expect(JSON.parse(state.conversation.at(-1)!.content)).toMatchObject({ status: 'refused', reason: expect.stringContaining('exceeded its evaluation budget') });
   });
+
+  it('charges the list a function returns, so splitting a long argument again and again stops', () => {
+    // Prepare: each step builds a list of 100,000 one-character strings and keeps it; only its first element is read.
+    const config = HitlConfigSchema.parse({ mode: 'confirm_tools', approvers, policies: [{ id: 'splits', when: 'args.ids.map(i, args.text.split(""))[0][0] == "x"', effect: 'allow' }] });
+    // Act
+    const verdict = evaluateGate(config, bulkUpdate({ ids: ids(100), text: 'x'.repeat(100_000) }));
+    // Assess
+    expect(verdict).toMatchObject({ outcome: 'deny', policyId: 'splits', why: expect.stringMatching(/exceeded its evaluation budget/) });
+  });
 });
