@@ -27,8 +27,8 @@ export const POLICY_LIMITS = {
   /**
    * Cost units one rule evaluation may spend: each evaluated part costs 1, each value handed to an
    * operator, a function or a comprehension, or returned by a function, costs its size (1 per list
-   * element or map entry, 1 per 64 characters), and `matches` costs its input length times its pattern's program size over 32,
-   * plus 50 per instruction when it compiles a pattern that is not cached.
+   * element or map entry, 1 per 64 characters), and `matches` costs its input length times its
+   * pattern's program size over 32, plus 50 per instruction when it compiles a pattern not cached.
    */
   evaluationBudget: 250_000,
   /**
@@ -40,4 +40,7 @@ export const POLICY_LIMITS = {
   /** Compiled RE2 patterns kept for reuse, least recently used dropped first, and their characters. */
   patternCacheEntries: 200,
   patternCacheChars: 50_000,
+  /** Compiled tool-name globs kept for reuse, least recently used dropped first, and their characters. */
+  globCacheEntries: 500,
+  globCacheChars: 64_000,
 } as const;

@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js';
 import * as z from 'zod';
 import { BoundedCache } from './bounded-cache.ts';
+import { POLICY_LIMITS } from './policy-limits.ts';
 
 /**
  * Tool-name globs (`search`, `crm.*`, `send_*`, `*`) of the tool lists and of policy rules' `tools`,
@@ -9,7 +10,7 @@ import { BoundedCache } from './bounded-cache.ts';
  * name. Syntax: `*` any run of characters but `/`, `**` any run, `?` one character but `/`,
  * `[abc]`, `[a-z]`, `[!a]` classes, `{a,b}` alternatives, `\` escapes; anything else is literal.
  */
-const compiled = new BoundedCache<string, RE2JS | null>(500, 64_000, (glob) => glob.length);
+const compiled = new BoundedCache<string, RE2JS | null>(POLICY_LIMITS.globCacheEntries, POLICY_LIMITS.globCacheChars, (glob) => glob.length);
 
 /** A tool name or glob as flows write them: checked to compile when the flow is loaded or saved. */
 export const ToolGlobSchema = z
