@@ -6,7 +6,8 @@
  *   `comprehension` at parse time), or a `macro` object (`has`, `cel.bind`) holding its own nodes;
  * - `setMeta('evaluate', fn)` replaces what the node runs, which is how evaluation is metered;
  * - the evaluator's `run(node, ctx)` evaluates a child node.
- * Pinned to cel-js 8.0.0 in package.json; test/unit/policy-*.test.ts fail if that shape changes.
+ * Pinned to cel-js 8.0.0 in package.json; test/unit/policy-*.test.ts fail if that shape changes, and
+ * instrument() refuses (so the rule fails closed) a root that does not look like such a node.
  */
 export interface CelEvaluator {
   run(node: CelNode, ctx: unknown): unknown;

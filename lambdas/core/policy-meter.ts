@@ -1,4 +1,4 @@
-import { evaluatedNodes, methodCall, type CelEvaluate, type CelEvaluator, type CelNode } from './cel-ast.ts';
+import { evaluatedNodes, isCelNode, methodCall, type CelEvaluate, type CelEvaluator, type CelNode } from './cel-ast.ts';
 import { compilePattern, isPatternCached } from './re2-patterns.ts';
 import { POLICY_LIMITS } from './policy-limits.ts';
 import { estimatedProgramSize } from './re2-program-size.ts';
@@ -152,6 +152,8 @@ function typeName(value: unknown): string {
  * the rule is first evaluated (a node fixes what it runs on its first evaluation).
  */
 export function instrument(root: CelNode): void {
+  // Unmetered evaluation on the library's backtracking `matches` must not happen silently.
+  if (!isCelNode(root)) throw new Error('cannot meter this rule: the CEL library returned an AST of an unknown shape');
   for (const { node, parent } of evaluatedNodes(root)) {
     const call = methodCall(node);
     if (call?.name === 'matches' && call.args.length === 1) {
