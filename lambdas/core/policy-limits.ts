@@ -37,6 +37,9 @@ export const POLICY_LIMITS = {
    */
   compiledRuleCacheEntries: 500,
   compiledRuleCacheChars: 100_000,
+  /** Outcomes of checking a rule (not the compiled rule), kept because node settings are parsed often. */
+  checkedRuleCacheEntries: 2000,
+  checkedRuleCacheChars: 400_000,
   /** Compiled RE2 patterns kept for reuse, least recently used dropped first, and their characters. */
   patternCacheEntries: 200,
   patternCacheChars: 50_000,

@@ -71,9 +71,16 @@ export interface PolicySyntaxProblem {
 /**
  * Parses a rule's expression and checks its cost limits (POLICY_LIMITS: size, nesting, list and map
  * literals, comprehension nesting, RE2 patterns); returns the first problem, or undefined when the
- * rule is acceptable. Checking does not fill the compiled-rule cache: saves and dry runs leave it alone.
+ * rule is acceptable. Node settings are parsed on every gate invocation and request read, so the
+ * outcome is cached (only the outcome: checking does not fill the compiled-rule cache).
  */
 export function checkExpression(expression: string): PolicySyntaxProblem | undefined {
+  return checked.getOrCreate(expression, checkUncached) ?? undefined;
+}
+
+const checked = new BoundedCache<string, PolicySyntaxProblem | null>(POLICY_LIMITS.checkedRuleCacheEntries, POLICY_LIMITS.checkedRuleCacheChars, (expression) => expression.length);
+
+function checkUncached(expression: string): PolicySyntaxProblem | null {
   let parsed: Compiled;
   try {
     parsed = parse(expression);
@@ -83,7 +90,7 @@ export function checkExpression(expression: string): PolicySyntaxProblem | undef
     return { ...lineAndColumn(expression, pos), message: describeParseError(firstLine) };
   }
   const problem = costProblem(parsed.ast);
-  return problem ? { ...lineAndColumn(expression, problem.pos), message: problem.message } : undefined;
+  return problem ? { ...lineAndColumn(expression, problem.pos), message: problem.message } : null;
 }
 
 function parse(expression: string): Compiled {

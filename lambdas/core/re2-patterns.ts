@@ -10,10 +10,13 @@ import { estimatedProgramSize } from './re2-program-size.ts';
  */
 const compiled = new BoundedCache<string, RE2JS>(POLICY_LIMITS.patternCacheEntries, POLICY_LIMITS.patternCacheChars, (pattern) => pattern.length);
 
-/** Why `pattern` is not a usable RE2 pattern, or undefined when it is. */
+/**
+ * Why `pattern` is not a usable RE2 pattern, or undefined when it is. The compiled pattern is cached:
+ * rules are checked whenever a node's settings are parsed, on every gate invocation.
+ */
 export function patternProblem(pattern: string): string | undefined {
   try {
-    compilePattern(pattern, false);
+    compilePattern(pattern);
     return undefined;
   } catch (error) {
     return (error as Error).message;
@@ -21,10 +24,10 @@ export function patternProblem(pattern: string): string | undefined {
 }
 
 /**
- * The compiled pattern, from the bounded cache when `cache` is set. Throws an Error naming the
- * pattern when RE2 cannot compile it, or it is longer or compiles to a larger program than the limits.
+ * The compiled pattern, from the bounded cache. Throws an Error naming the pattern when RE2 cannot
+ * compile it, or it is longer or compiles to a larger program than the limits.
  */
-export function compilePattern(pattern: string, cache = true): RE2JS {
+export function compilePattern(pattern: string): RE2JS {
   const hit = compiled.get(pattern);
   if (hit) return hit;
   if (pattern.length > POLICY_LIMITS.maxPatternChars) {
@@ -39,7 +42,7 @@ export function compilePattern(pattern: string, cache = true): RE2JS {
     throw new Error(`${JSON.stringify(pattern)} is not a valid RE2 pattern: ${String((error as Error).message).split('\n')[0]}`);
   }
   if (re.programSize() > POLICY_LIMITS.maxPatternProgramSize) throw tooLarge(pattern, re.programSize());
-  if (cache) compiled.set(pattern, re);
+  compiled.set(pattern, re);
   return re;
 }
 

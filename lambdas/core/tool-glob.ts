@@ -28,8 +28,12 @@ export function matchesGlob(name: string, glob: string): boolean {
   return re ? re.test(name) : name === glob;
 }
 
-/** Why `glob` is not a valid glob (a class such as `[z-a]`), or undefined when it is. */
+/**
+ * Why `glob` is not a valid glob (a class such as `[z-a]`), or undefined when it is. Compiled globs
+ * are cached, as flows' settings are parsed on every gate invocation.
+ */
 export function globProblem(glob: string): string | undefined {
+  if (compiled.getOrCreate(glob, compileGlob)) return undefined;
   try {
     RE2JS.compile(`^(?:${globToRe2(glob)})$`);
     return undefined;
