@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ApproversSchema, type Approvers } from './approvers.ts';
 import { checkExpression, PolicyRuleSchema } from './policy-rules.ts';
+import { ToolGlobSchema } from './tool-glob.ts';
 
 export { ApproversSchema, type Approvers };
 
@@ -22,7 +23,7 @@ export const EscalationLevelSchema = z
 export type EscalationLevel = z.infer<typeof EscalationLevelSchema>;
 
 /** A tool name or glob (`search*`, `crm.*`). */
-const toolPattern = z.string().min(1).max(128);
+const toolPattern = ToolGlobSchema;
 
 /** A node's human-in-the-loop settings. */
 export const HitlConfigSchema = z

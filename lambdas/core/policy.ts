@@ -1,7 +1,7 @@
-import picomatch from 'picomatch';
 import type { AgentAction } from './action.ts';
 import type { HitlConfig } from './hitl-config.ts';
 import { evaluateRule, type PolicyInput, type PolicyRule } from './policy-rules.ts';
+import { matchesGlob } from './tool-glob.ts';
 
 /** Tool permissions an approver granted or revoked for the rest of one execution. */
 export interface ExecutionGrants {
@@ -24,18 +24,9 @@ export type GateVerdict =
   | { readonly outcome: 'deny'; readonly why: string; readonly policyId: string; readonly reason: string }
   | { readonly outcome: 'log'; readonly why: string; readonly policyId: string };
 
-const matcherCache = new Map<string, (name: string) => boolean>();
-
-/** True when `toolName` matches any of the glob `patterns` (`search`, `crm.*`, `*`). */
+/** True when `toolName` matches any of the glob `patterns` (`search`, `crm.*`, `*`), in linear time (see tool-glob.ts). */
 export function matchesAny(toolName: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => {
-    let matcher = matcherCache.get(pattern);
-    if (!matcher) {
-      matcher = picomatch(pattern, { dot: true, nocase: false });
-      matcherCache.set(pattern, matcher);
-    }
-    return matcher(toolName);
-  });
+  return patterns.some((pattern) => matchesGlob(toolName, pattern));
 }
 
 function firstMatch(rules: readonly PolicyRule[], effect: PolicyRule['effect'], input: PolicyInput) {
@@ -43,9 +34,19 @@ function firstMatch(rules: readonly PolicyRule[], effect: PolicyRule['effect'], 
     if (rule.effect !== effect) continue;
     if (rule.tools.length > 0 && !matchesAny(input.tool, rule.tools)) continue;
     const result = evaluateRule(rule, input);
-    if (result.matched) return { rule, error: result.error };
+    if (result.overBudget || result.matched) return { rule, error: result.error, overBudget: result.overBudget };
   }
   return undefined;
+}
+
+// A rule stopped past its budget decides nothing it says: the call is refused, whatever the rule's effect.
+function overBudget(rule: PolicyRule, tool: string, error: string | undefined): GateVerdict {
+  return {
+    outcome: 'deny',
+    why: `policy "${rule.id}" ${error ?? 'exceeded its evaluation budget'}`,
+    policyId: rule.id,
+    reason: `The call to "${tool}" is refused: policy "${rule.id}" exceeded its evaluation budget. Offer the user an alternative.`,
+  };
 }
 
 function because(rule: PolicyRule, error: string | undefined): string {
@@ -56,7 +57,8 @@ function because(rule: PolicyRule, error: string | undefined): string {
  * The gate policy: what happens to `action` at a node with `config`. In confirm_tools mode a tool
  * call meets, in order: the blocked list, deny rules, tools an approver refused for the execution,
  * require_approval rules, allow rules, the approved list, tools an approver allowed for the
- * execution; anything left waits for a person. A deny is never overridden by an allow.
+ * execution; anything left waits for a person. A deny is never overridden by an allow. A rule that
+ * runs past its evaluation budget denies the call, naming the rule.
  */
 export function evaluateGate(
   config: HitlConfig,
@@ -84,6 +86,7 @@ export function evaluateGate(
         };
       }
       const deny = firstMatch(config.policies, 'deny', input);
+      if (deny?.overBudget) return overBudget(deny.rule, tool, deny.error);
       if (deny) {
         return {
           outcome: 'deny',
@@ -101,6 +104,7 @@ export function evaluateGate(
         };
       }
       const needsApproval = firstMatch(config.policies, 'require_approval', input);
+      if (needsApproval?.overBudget) return overBudget(needsApproval.rule, tool, needsApproval.error);
       if (needsApproval) {
         const { approvers, quorum, timeoutSeconds } = needsApproval.rule;
         return {
@@ -111,6 +115,7 @@ export function evaluateGate(
         };
       }
       const allow = firstMatch(config.policies, 'allow', input);
+      if (allow?.overBudget) return overBudget(allow.rule, tool, allow.error);
       if (allow) return { outcome: 'pass', why: because(allow.rule, undefined), policyId: allow.rule.id };
       if (matchesAny(tool, config.approvedTools)) return { outcome: 'pass', why: 'tool is on the approved list', policyId: 'approvedTools' };
       if (matchesAny(tool, grants.allowedTools)) {
