@@ -9,6 +9,7 @@ import type { AuditLog } from '#ports';
 import { toolStep } from '#usecases/tool-step';
 import { ManualClock } from '../support/fixtures.ts';
 import { evaluateGateInChild } from '../support/policy-in-child.ts';
+import { MemoryToolRuns } from '../support/memory-tool-runs.ts';
 
 const approvers = { groups: ['approvers'] };
 const ids = (count: number) => Array.from({ length: count }, (_, i) => i);
@@ -64,8 +65,8 @@ describe('the evaluation budget of a policy', () => {
     // Prepare
     const appended: { kind: string; detail: Record<string, unknown> }[] = [];
     const deps = {
-      tools: { get: () => ({ name: 'bulk_update', description: 'updates records', readOnly: false, input: z.object({ ids: z.array(z.number()) }), run: async () => ({ updated: true }) }) },
-      toolRuns: { get: async () => undefined, claim: async () => true, complete: async () => undefined, release: async () => undefined },
+      tools: { get: () => ({ name: 'bulk_update', description: 'updates records', readOnly: false, delivery: 'idempotent' as const, input: z.object({ ids: z.array(z.number()) }), run: async () => ({ updated: true }) }) },
+      toolRuns: new MemoryToolRuns(),
       audit: { append: async (record: { kind: string; detail: Record<string, unknown> }) => appended.push(record) } as unknown as AuditLog,
       clock: new ManualClock(),
       store: { get: async () => undefined, appendEvent: async () => undefined },
