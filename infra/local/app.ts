@@ -15,6 +15,8 @@ import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import { demoToolArgs } from '../../lambdas/tools/demo-tools.ts';
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
+import { localAuditKey } from './audit-key.ts';
+import type { LocalFault } from './config.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
 import { startHttpServer } from './http-server.ts';
 import type { LocalContext, LocalModule } from './module.ts';
@@ -38,6 +40,12 @@ export interface LocalAppOptions {
   readonly modules?: LocalModule[];
   /** The URL links in emails point at; the server's own URL by default. */
   readonly publicUrl?: string;
+  /** The audit chain's HMAC key; by default generated once into the data folder (random in memory). */
+  readonly auditKey?: string;
+  /** Days audit entries are kept (`expiresAt`); kept forever by default. */
+  readonly auditRetentionDays?: number;
+  /** A fault injected on purpose, for fault tests (see `LocalFault`). */
+  readonly fault?: LocalFault;
 }
 
 export interface LocalApp {
@@ -74,13 +82,20 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const channels = new CompositeNotifier([recordOnlyNotifier]);
   const deps: AppDeps = {
     store: new RequestRepository(db, LOCAL_TABLE_NAME),
-    audit: new AuditRepository(db, LOCAL_TABLE_NAME, { clock }),
+    audit: new AuditRepository(db, LOCAL_TABLE_NAME, {
+      clock,
+      key: localAuditKey({ ...(options.auditKey !== undefined ? { configured: options.auditKey } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}) }),
+      ...(options.auditRetentionDays ? { retentionDays: options.auditRetentionDays } : {}),
+    }),
     workflows: engine,
     notifier: options.notifier ?? channels,
     clock,
     stats: new StatsRepository(db, LOCAL_TABLE_NAME),
     toolArgs: demoToolArgs(),
   };
+  // A missing or unreadable audit key stops the start, not the first gate.
+  await deps.audit.key();
+  if (options.fault === 'gate-stalls-after-create') stallGatesAfterCreate(deps);
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);
 
@@ -144,6 +159,19 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       db.destroy();
       await dynamo.close();
     },
+  };
+}
+
+/**
+ * Every gate stops for good right after its request is written, as if the process died there: the
+ * request exists, its follow-ups are owed and none is done. Fault tests then kill the process.
+ */
+function stallGatesAfterCreate(deps: AppDeps): void {
+  const create = deps.store.create.bind(deps.store);
+  deps.store.create = async (...args) => {
+    const result = await create(...args);
+    if (result.created) await new Promise<never>(() => undefined);
+    return result;
   };
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MIN_AUDIT_KEY_LENGTH } from '#core/audit-chain';
 import { parseConfig } from '#core/validation';
 
 const LocalEnvSchema = z.object({
@@ -7,13 +8,26 @@ const LocalEnvSchema = z.object({
   HITL_DATA_DIR: z.string().min(1).default('.hitl-local'),
   HITL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   HITL_PUBLIC_URL: z.url().optional(),
+  /** The audit chain's HMAC key; generated into the data folder when unset. */
+  HITL_AUDIT_KEY: z.string().min(MIN_AUDIT_KEY_LENGTH, `HITL_AUDIT_KEY must be at least ${MIN_AUDIT_KEY_LENGTH} characters`).optional(),
+  /** Test-only fault injection, see `LocalFault`. */
+  HITL_FAULT: z.enum(['gate-stalls-after-create']).optional(),
 });
+
+/**
+ * A fault the local server injects on purpose, for fault tests that kill it at a known point:
+ * `gate-stalls-after-create` makes every gate stop right after its request is written, before
+ * its audit entry and notifications, as a crash there would.
+ */
+export type LocalFault = NonNullable<z.infer<typeof LocalEnvSchema>['HITL_FAULT']>;
 
 export interface LocalConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly sweepIntervalMs: number;
   readonly publicUrl?: string;
+  readonly auditKey?: string;
+  readonly fault?: LocalFault;
 }
 
 /** Local-mode settings from the environment, validated once at start with every problem named. */
@@ -24,5 +38,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     dataDir: resolve(parsed.HITL_DATA_DIR),
     sweepIntervalMs: parsed.HITL_SWEEP_INTERVAL_MS,
     ...(parsed.HITL_PUBLIC_URL ? { publicUrl: parsed.HITL_PUBLIC_URL } : {}),
+    ...(parsed.HITL_AUDIT_KEY ? { auditKey: parsed.HITL_AUDIT_KEY } : {}),
+    ...(parsed.HITL_FAULT ? { fault: parsed.HITL_FAULT } : {}),
   };
 }

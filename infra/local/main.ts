@@ -10,6 +10,8 @@ async function main(): Promise<void> {
     port: config.port,
     sweepIntervalMs: config.sweepIntervalMs,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...(config.auditKey ? { auditKey: config.auditKey } : {}),
+    ...(config.fault ? { fault: config.fault } : {}),
   });
   const approver = `-H 'x-user: bob' -H 'x-groups: approvers'`;
   console.log(

@@ -1,9 +1,12 @@
+import { auditEventId } from '#core/audit-events';
 import { ConcurrentUpdateError } from '#core/errors';
+import { followUp } from '#core/follow-up';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { decide } from '#core/lifecycle';
 import { toWorkflowDecision, type WorkflowDecision } from '#core/request';
 import { requestIdFor } from '#core/request-id';
 import type { ApprovalStore, AuditLog, Clock } from '#ports';
+import { performFollowUps } from './perform-follow-ups.ts';
 
 export interface ExpireGateDeps {
   readonly store: ApprovalStore;
@@ -46,21 +49,27 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
       channel: 'stepfunctions',
       decidedAt: now.toISOString(),
     });
+    // This function only records: the timeout's count is left to the sweeper, which may write statistics.
+    const owed = [
+      followUp.audit({
+        executionId: request.executionId,
+        workflowId: request.workflowId,
+        nodeId: request.nodeId,
+        requestId: id,
+        kind: 'timeout',
+        actor: SYSTEM_TIMEOUT,
+        detail: { dueAt: request.dueAt, level: request.level, via: 'stepfunctions' },
+        eventId: auditEventId.decision(id),
+      }),
+      followUp.stats('timed_out', now.toISOString(), request.level),
+    ];
     try {
-      await deps.store.transition(request, decided);
+      await deps.store.transition(request, decided, undefined, owed);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) continue;
       throw error;
     }
-    await deps.audit.append({
-      executionId: request.executionId,
-      workflowId: request.workflowId,
-      nodeId: request.nodeId,
-      requestId: id,
-      kind: 'timeout',
-      actor: SYSTEM_TIMEOUT,
-      detail: { dueAt: request.dueAt, level: request.level, via: 'stepfunctions' },
-    });
+    await performFollowUps(deps, id, [{ ...owed[0]!, owedAt: now.toISOString() }]);
     await deps.store.markDelivery(id, 'delivered', now, { via: 'gate_timeout' });
     return toWorkflowDecision(decided);
   }

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
+import type { FollowUp, OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
 import type { ApprovalStore, CreateResult, HistoryQuery, ListPendingQuery, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
@@ -17,7 +18,17 @@ export const requestKeys = {
   due: (request: Pick<ApprovalRequest, 'dueAt' | 'id'>) => ({ gsi2pk: 'DUE', gsi2sk: `${request.dueAt}#${request.id}` }),
   undelivered: (decidedAt: string, id: string) => ({ gsi3pk: 'UNDELIVERED', gsi3sk: `${decidedAt}#${id}` }),
   decided: (decidedAt: string, id: string) => ({ gsi4pk: 'DECIDED', gsi4sk: `${decidedAt}#${id}` }),
+  /**
+   * Requests that owe follow-ups share the undelivered index under their own partition: a pending
+   * request is never undelivered, and a decision that owes some is found as undelivered until it is
+   * delivered, then moves here.
+   */
+  owed: (since: string, id: string) => ({ gsi3pk: 'OWED', gsi3sk: `${since}#${id}` }),
+  /** The attribute holding one owed follow-up; `owedCount` counts them. */
+  followUp: (followUpId: string) => `owed:${followUpId}`,
 };
+
+const FOLLOW_UP_PREFIX = 'owed:';
 
 /** Named conditions, so each write says what it relies on. */
 const conditions = {
@@ -26,6 +37,9 @@ const conditions = {
   isStillPendingAtLevel: '#status = :pending AND #level = :level',
   isUndeliveredAndLeaseFree: '#delivery = :pendingDelivery AND (attribute_not_exists(#lease) OR #lease < :now)',
   isUndelivered: '#delivery = :pendingDelivery',
+  isOwed: 'attribute_exists(#followUp)',
+  isFreeToTake: 'attribute_exists(#followUp) AND (attribute_not_exists(#followUp.leaseUntil) OR #followUp.leaseUntil < :now)',
+  owesNothing: '(attribute_not_exists(#owedCount) OR #owedCount = :zero)',
   hasNotVoted: '(attribute_not_exists(#voters) OR NOT contains(#voters, :approver))',
   isBelowLimit: '(attribute_not_exists(#counter) OR #counter < :limit)',
 };
@@ -52,7 +66,7 @@ export class RequestRepository implements ApprovalStore {
     private readonly tableName: string,
   ) {}
 
-  async create(request: ApprovalRequest, taskToken: string): Promise<CreateResult> {
+  async create(request: ApprovalRequest, taskToken: string, followUps: readonly FollowUp[] = []): Promise<CreateResult> {
     try {
       await this.db.send(
         new PutCommand({
@@ -65,6 +79,13 @@ export class RequestRepository implements ApprovalStore {
             taskToken,
             ...requestKeys.pending(request),
             ...requestKeys.due(request),
+            ...(followUps.length > 0
+              ? {
+                  ...Object.fromEntries(followUps.map((f) => [requestKeys.followUp(f.id), { ...f, owedAt: request.createdAt }])),
+                  owedCount: followUps.length,
+                  ...requestKeys.owed(request.createdAt, request.id),
+                }
+              : {}),
           },
           ConditionExpression: conditions.doesNotExist,
         }),
@@ -82,15 +103,20 @@ export class RequestRepository implements ApprovalStore {
   }
 
   async listByExecution(executionId: string): Promise<ApprovalRequest[]> {
-    const pointers = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `EXEC#${executionId}`, ':prefix': 'REQ#' },
-        Limit: 100,
-      }),
-    );
-    const ids = (pointers.Items ?? []).map((item) => String(item.requestId));
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const pointers = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `EXEC#${executionId}`, ':prefix': 'REQ#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      ids.push(...(pointers.Items ?? []).map((item) => String(item.requestId)));
+      startKey = pointers.LastEvaluatedKey;
+    } while (startKey);
     const requests = await Promise.all(ids.map((id) => this.get(id)));
     return requests.filter((r): r is ApprovalRequest => r !== undefined);
   }
@@ -150,7 +176,7 @@ export class RequestRepository implements ApprovalStore {
     return result.Item?.taskToken as string | undefined;
   }
 
-  async transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<{ taskToken?: string }> {
+  async transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date, followUps: readonly FollowUp[] = []): Promise<{ taskToken?: string }> {
     const names: Record<string, string> = { '#status': 'status', '#level': 'level', '#events': 'events', '#dueAt': 'dueAt' };
     const values: Record<string, unknown> = {
       ':pending': 'pending',
@@ -186,12 +212,13 @@ export class RequestRepository implements ApprovalStore {
       }
       remove.push('gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk');
     }
+    const add = oweFollowUps(followUps, next, lastEventAt(next), { set, names, values });
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(next.id), sk: requestKeys.sk },
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}${add.length ? ` ADD ${add.join(', ')}` : ''}`,
           ConditionExpression: conditions.isStillPendingAtLevel,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -207,7 +234,7 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async recordVote(request: ApprovalRequest, vote: Vote, limit: number): Promise<ApprovalRequest> {
+  async recordVote(request: ApprovalRequest, vote: Vote, limit: number, followUps: readonly FollowUp[] = []): Promise<ApprovalRequest> {
     const counter = vote.vote === 'approve' ? 'approveCount' : 'rejectCount';
     const event: HistoryEvent = {
       at: vote.at,
@@ -215,26 +242,30 @@ export class RequestRepository implements ApprovalStore {
       actor: vote.approver,
       detail: { vote: vote.vote, level: vote.level, channel: vote.channel, ...(vote.reason ? { reason: vote.reason } : {}) },
     };
+    const set = ['#votes = list_append(if_not_exists(#votes, :none), :vote)', '#events = list_append(#events, :event)'];
+    const names: Record<string, string> = { '#status': 'status', '#level': 'level', '#votes': 'votes', '#events': 'events', '#voters': 'voters', '#counter': counter };
+    const values: Record<string, unknown> = {
+      ':pending': 'pending',
+      ':level': request.level,
+      ':none': [],
+      ':vote': [vote],
+      ':event': [event],
+      ':voter': new Set([vote.approver]),
+      ':approver': vote.approver,
+      ':one': 1,
+      ':limit': limit,
+    };
+    const add = ['#voters :voter', '#counter :one', ...oweFollowUps(followUps, request, vote.at, { set, names, values })];
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(request.id), sk: requestKeys.sk },
-          UpdateExpression: 'SET #votes = list_append(if_not_exists(#votes, :none), :vote), #events = list_append(#events, :event) ADD #voters :voter, #counter :one',
+          UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
           // One vote per person, and none once the count that decides is reached.
           ConditionExpression: `${conditions.isStillPendingAtLevel} AND ${conditions.hasNotVoted} AND ${conditions.isBelowLimit}`,
-          ExpressionAttributeNames: { '#status': 'status', '#level': 'level', '#votes': 'votes', '#events': 'events', '#voters': 'voters', '#counter': counter },
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':level': request.level,
-            ':none': [],
-            ':vote': [vote],
-            ':event': [event],
-            ':voter': new Set([vote.approver]),
-            ':approver': vote.approver,
-            ':one': 1,
-            ':limit': limit,
-          },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -271,24 +302,137 @@ export class RequestRepository implements ApprovalStore {
     detail?: Record<string, unknown>,
   ): Promise<ApprovalRequest | undefined> {
     const event: HistoryEvent = { at: at.toISOString(), type: outcome, actor: 'system:delivery', ...(detail ? { detail } : {}) };
+    const names = { '#delivery': 'delivery', '#events': 'events', '#lease': 'leaseUntil', '#owedCount': 'owedCount' };
+    const values = { ':outcome': outcome, ':event': [event], ':pendingDelivery': 'pending', ':zero': 0 };
+    // A delivered decision leaves the undelivered index, unless it still owes follow-ups: then it
+    // stays findable under OWED. DynamoDB cannot branch inside one write, so each case is its own
+    // conditional write, tried in turn until one applies or the decision turns out delivered.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for (const owes of [false, true]) {
+        try {
+          const result = await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+              UpdateExpression: owes
+                ? 'SET #delivery = :outcome, #events = list_append(#events, :event), gsi3pk = :owedPk REMOVE #lease'
+                : 'SET #delivery = :outcome, #events = list_append(#events, :event) REMOVE gsi3pk, gsi3sk, #lease',
+              ConditionExpression: `${conditions.isUndelivered} AND ${owes ? '#owedCount > :zero' : conditions.owesNothing}`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: owes ? { ...values, ':owedPk': requestKeys.owed('', id).gsi3pk } : values,
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          return result.Attributes ? toDomain(result.Attributes) : undefined;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+      // Neither applied: recorded by whoever delivered first (recording it again would double the
+      // history event), or the follow-ups finished between the two writes; look and try again.
+      const current = await this.get(id);
+      if (!current || current.delivery !== 'pending') return undefined;
+    }
+    throw new ConcurrentUpdateError(`approval ${id} kept changing while its delivery was recorded`);
+  }
+
+  async owedFollowUps(id: string): Promise<OwedFollowUp[]> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: requestKeys.pk(id), sk: requestKeys.sk }, ConsistentRead: true }));
+    return followUpsOf(result.Item ?? {});
+  }
+
+  async claimFollowUp(id: string, followUpId: string, now: Date, leaseUntil: Date): Promise<OwedFollowUp | undefined> {
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression: 'SET #delivery = :outcome, #events = list_append(#events, :event) REMOVE gsi3pk, gsi3sk, #lease',
-          ConditionExpression: conditions.isUndelivered,
-          ExpressionAttributeNames: { '#delivery': 'delivery', '#events': 'events', '#lease': 'leaseUntil' },
-          ExpressionAttributeValues: { ':outcome': outcome, ':event': [event], ':pendingDelivery': 'pending' },
-          ReturnValues: 'ALL_NEW',
+          UpdateExpression: 'SET #followUp.leaseUntil = :until',
+          ConditionExpression: conditions.isFreeToTake,
+          ExpressionAttributeNames: { '#followUp': requestKeys.followUp(followUpId) },
+          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ':now': now.toISOString() },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return result.Attributes ? toDomain(result.Attributes) : undefined;
+      const claimed = result.Attributes?.[requestKeys.followUp(followUpId)] as OwedFollowUp | undefined;
+      // UPDATED_NEW holds the updated path only; the rest of the follow-up is read once more.
+      if (!claimed) return undefined;
+      return (await this.owedFollowUps(id)).find((f) => f.id === followUpId);
     } catch (error) {
-      // Already recorded by whoever delivered first: recording it again would double the history event.
-      if (!isConditionFailure(error)) throw error;
-      return undefined;
+      if (isConditionFailure(error)) return undefined;
+      throw error;
     }
+  }
+
+  async noteAuditPosition(id: string, followUpId: string, seq: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: 'SET #followUp.triedSeq = :seq',
+          ConditionExpression: conditions.isOwed,
+          ExpressionAttributeNames: { '#followUp': requestKeys.followUp(followUpId) },
+          ExpressionAttributeValues: { ':seq': seq },
+        }),
+      );
+    } catch (error) {
+      // Done by someone else meanwhile: the entry exists, and the append will find it.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async completeFollowUp(id: string, followUpId: string): Promise<void> {
+    let left: number;
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: 'REMOVE #followUp ADD #owedCount :minusOne',
+          ConditionExpression: conditions.isOwed,
+          ExpressionAttributeNames: { '#followUp': requestKeys.followUp(followUpId), '#owedCount': 'owedCount' },
+          ExpressionAttributeValues: { ':minusOne': -1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      left = Number(result.Attributes?.owedCount ?? 0);
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw error;
+    }
+    if (left === 0) await this.clearOwedMark(id);
+  }
+
+  async clearOwedMark(id: string): Promise<void> {
+    try {
+      // Nothing is owed: the request leaves the OWED partition (an undelivered decision stays undelivered).
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+          ConditionExpression: `${conditions.owesNothing} AND gsi3pk = :owedPk`,
+          ExpressionAttributeNames: { '#owedCount': 'owedCount' },
+          ExpressionAttributeValues: { ':zero': 0, ':owedPk': requestKeys.owed('', id).gsi3pk },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async listOwed(owedBefore: Date, limit: number): Promise<string[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEXES.undelivered.name,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
+        ExpressionAttributeValues: { ':pk': requestKeys.owed('', '').gsi3pk, ':before': `${owedBefore.toISOString()}~` },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => String(item.id));
   }
 
   async appendEvent(id: string, event: HistoryEvent): Promise<void> {
@@ -379,4 +523,44 @@ export class RequestRepository implements ApprovalStore {
       ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
     }, query, HISTORY_CURSOR, toDomain);
   }
+}
+
+/** The follow-ups stored on a request item. */
+function followUpsOf(item: Record<string, unknown>): OwedFollowUp[] {
+  return Object.entries(item)
+    .filter(([name]) => name.startsWith(FOLLOW_UP_PREFIX))
+    .map(([, value]) => value as OwedFollowUp)
+    .sort((a, b) => (a.owedAt < b.owedAt ? -1 : a.owedAt > b.owedAt ? 1 : 0));
+}
+
+function lastEventAt(request: ApprovalRequest): string {
+  return request.events.at(-1)?.at ?? request.createdAt;
+}
+
+/**
+ * Adds the writes that record `followUps` as owed to an update of `request`; returns the ADD clauses.
+ * A pending request joins the OWED partition (keeping an earlier owed time); a decided one is in the
+ * undelivered partition already, where the sweeper finds it too.
+ */
+function oweFollowUps(
+  followUps: readonly FollowUp[],
+  request: ApprovalRequest,
+  at: string,
+  update: { set: string[]; names: Record<string, string>; values: Record<string, unknown> },
+): string[] {
+  if (followUps.length === 0) return [];
+  followUps.forEach((f, i) => {
+    update.names[`#owed${i}`] = requestKeys.followUp(f.id);
+    update.values[`:owed${i}`] = { ...f, owedAt: at };
+    update.set.push(`#owed${i} = :owed${i}`);
+  });
+  if (request.status === 'pending') {
+    const owed = requestKeys.owed(at, request.id);
+    update.set.push('gsi3pk = :owedPk', 'gsi3sk = if_not_exists(gsi3sk, :owedSk)');
+    update.values[':owedPk'] = owed.gsi3pk;
+    update.values[':owedSk'] = owed.gsi3sk;
+  }
+  update.names['#owedCount'] = 'owedCount';
+  update.values[':owedN'] = followUps.length;
+  return ['#owedCount :owedN'];
 }

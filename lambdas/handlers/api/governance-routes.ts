@@ -32,7 +32,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
       handler: async (event) => {
         identityOf(event);
         const q = parseOrThrow(AuditVerifyQuerySchema, query(event), 'query');
-        return json(200, await verifyAudit(deps.audit, q.execution));
+        return json(200, await verifyAudit(deps, q.execution));
       },
     },
     {

@@ -1,0 +1,93 @@
+import { sampleOf } from '#core/decision-stats';
+import type { OwedFollowUp } from '#core/follow-up';
+import type { ApprovalRequest } from '#core/request';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier } from '#ports';
+import { notifyApprovers } from './notify-approvers.ts';
+
+export interface FollowUpDeps {
+  readonly store: ApprovalStore;
+  readonly audit: AuditLog;
+  /** Without one (a function that only records), a notification stays owed for the sweeper. */
+  readonly notifier?: Notifier;
+  readonly clock: Clock;
+  readonly stats?: DecisionStats;
+}
+
+/**
+ * How long a doer holds a follow-up. Longer than any function's timeout, so a follow-up is taken over
+ * only from a doer that is gone, not from a slow one.
+ */
+export const FOLLOW_UP_LEASE_MS = 120_000;
+
+export interface FollowUpReport {
+  readonly done: string[];
+  /** Owed still: held by another doer, or failed here (the sweeper tries again after the lease). */
+  readonly left: { readonly id: string; readonly reason: string }[];
+}
+
+/**
+ * Does what a request's state changes still owe: audit entries, notifications, counts. Each
+ * follow-up is taken with a lease on the request item, done, then marked done; they do not depend on
+ * each other, so they run side by side. Called right after the write that owes them, by a retried
+ * gate, and by the sweeper for requests that owe some past a grace period.
+ *
+ * What a crash leaves: an audit entry is written at most once (its event id, and the chain position
+ * noted before the write, tell a repair whether it landed); a count or a notification done but not
+ * yet marked is done again after the lease, so an approver may get a second notice and a decision
+ * may be counted twice in the statistics. A missed notice or a missed entry is worse than a repeated
+ * notice; the statistics are approximate by design.
+ */
+export async function performFollowUps(deps: FollowUpDeps, requestId: string, owed?: readonly OwedFollowUp[]): Promise<FollowUpReport> {
+  const list = owed ?? (await deps.store.owedFollowUps(requestId));
+  const report: FollowUpReport = { done: [], left: [] };
+  if (list.length === 0) {
+    // A crash between the last completion and leaving the OWED partition leaves the request there.
+    if (!owed) await deps.store.clearOwedMark(requestId);
+    return report;
+  }
+  let request: Promise<ApprovalRequest | undefined> | undefined;
+  const current = () => (request ??= deps.store.get(requestId));
+  await Promise.all(
+    list.map(async (item) => {
+      const now = deps.clock.now();
+      const claimed = await deps.store.claimFollowUp(requestId, item.id, now, new Date(now.getTime() + FOLLOW_UP_LEASE_MS));
+      if (!claimed) {
+        report.left.push({ id: item.id, reason: 'taken or done by another' });
+        return;
+      }
+      try {
+        await perform(deps, requestId, claimed, current);
+        await deps.store.completeFollowUp(requestId, claimed.id);
+        report.done.push(claimed.id);
+      } catch (error) {
+        report.left.push({ id: item.id, reason: (error as Error)?.message ?? String(error) });
+      }
+    }),
+  );
+  return report;
+}
+
+async function perform(deps: FollowUpDeps, requestId: string, item: OwedFollowUp, current: () => Promise<ApprovalRequest | undefined>): Promise<void> {
+  switch (item.kind) {
+    case 'audit':
+      await deps.audit.append(item.record, {
+        ...(item.triedSeq !== undefined ? { triedSeq: item.triedSeq } : {}),
+        beforeWrite: (seq) => deps.store.noteAuditPosition(requestId, item.id, seq),
+      });
+      return;
+    case 'notify': {
+      const request = await current();
+      // Decided, or escalated past this level, before the notice went out: nobody is left to tell.
+      if (!request || request.status !== 'pending' || request.level !== item.level) return;
+      if (!deps.notifier) throw new Error('no notifier here; the sweeper sends it');
+      await notifyApprovers({ ...deps, notifier: deps.notifier }, request, item.reason);
+      return;
+    }
+    case 'stats': {
+      const request = await current();
+      if (!request || !deps.stats) return;
+      await deps.stats.record(sampleOf(request, item.outcome, new Date(item.at)));
+      return;
+    }
+  }
+}
