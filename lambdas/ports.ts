@@ -73,11 +73,13 @@ export interface ApprovalStore {
   owedFollowUps(id: string): Promise<OwedFollowUp[]>;
   /**
    * Takes a follow-up for doing until `leaseUntil`, if it is still owed and nobody else holds it.
-   * Resolves to the follow-up as stored, or undefined when it is done or taken.
+   * For an audit follow-up, `chainLength` is the execution's chain length now; the first one recorded
+   * is kept. Resolves to undefined when it is done or taken, else to whether an earlier doer held it
+   * and the chain length recorded when it was first taken.
    */
-  claimFollowUp(id: string, followUpId: string, now: Date, leaseUntil: Date): Promise<OwedFollowUp | undefined>;
-  /** Records which audit chain position an audit follow-up is about to write, before it writes it. */
-  noteAuditPosition(id: string, followUpId: string, seq: number): Promise<void>;
+  claimFollowUp(id: string, followUpId: string, now: Date, leaseUntil: Date, chainLength?: number): Promise<FollowUpClaim | undefined>;
+  /** Gives a follow-up back undone (its doer failed), so the next sweep may take it at once. */
+  releaseFollowUp(id: string, followUpId: string): Promise<void>;
   /** Marks a follow-up done (removes it); idempotent. The last one takes the request out of the owed list. */
   completeFollowUp(id: string, followUpId: string): Promise<void>;
   /** Takes a request that owes nothing out of the owed list (what a crash after its last completion leaves). */
@@ -100,10 +102,18 @@ export interface ApprovalStore {
 
 /** How an append with an event id finds out whether an earlier attempt of it already landed. */
 export interface AppendOnce {
-  /** The chain position an earlier attempt of this event was about to write, if any. */
-  readonly triedSeq?: number;
-  /** Called with the position before each write, so the next attempt can check it (write-ahead). */
-  readonly beforeWrite?: (seq: number) => Promise<void>;
+  /**
+   * An earlier attempt of this event may have written it (its doer died or gave up): its entry, if
+   * any, lies after this chain position, which was the chain's length when the event was first taken.
+   */
+  readonly landedAfter?: number;
+}
+
+export interface FollowUpClaim {
+  /** Someone took it before and did not finish: what they did may have landed. */
+  readonly takenOver: boolean;
+  /** Audit follow-ups: the chain length when the follow-up was first taken. */
+  readonly chainLength?: number;
 }
 
 export interface AuditLog {
@@ -116,6 +126,8 @@ export interface AuditLog {
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
   /** Every entry of one execution in order. */
   chain(executionId: string): Promise<AuditEntry[]>;
+  /** How many entries an execution's chain holds (the sequence number of its last entry). */
+  length(executionId: string): Promise<number>;
   /** The key the chain's MACs are computed with (read once per process). */
   key(): Promise<string>;
 }

@@ -1,7 +1,7 @@
 import { sampleOf } from '#core/decision-stats';
 import type { OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, FollowUpClaim, Notifier } from '#ports';
 import { notifyApprovers } from './notify-approvers.ts';
 
 export interface FollowUpDeps {
@@ -31,8 +31,8 @@ export interface FollowUpReport {
  * each other, so they run side by side. Called right after the write that owes them, by a retried
  * gate, and by the sweeper for requests that owe some past a grace period.
  *
- * What a crash leaves: an audit entry is written at most once (its event id, and the chain position
- * noted before the write, tell a repair whether it landed); a count or a notification done but not
+ * What a crash leaves: an audit entry is written at most once (its event id, and the chain length
+ * recorded when the follow-up was first taken, let a repair find an entry that landed); a count or a notification done but not
  * yet marked is done again after the lease, so an approver may get a second notice and a decision
  * may be counted twice in the statistics. A missed notice or a missed entry is worse than a repeated
  * notice; the statistics are approximate by design.
@@ -49,31 +49,34 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, ow
   const current = () => (request ??= deps.store.get(requestId));
   await Promise.all(
     list.map(async (item) => {
-      const now = deps.clock.now();
-      const claimed = await deps.store.claimFollowUp(requestId, item.id, now, new Date(now.getTime() + FOLLOW_UP_LEASE_MS));
-      if (!claimed) {
-        report.left.push({ id: item.id, reason: 'taken or done by another' });
-        return;
-      }
+      let claimed = false;
       try {
-        await perform(deps, requestId, claimed, current);
-        await deps.store.completeFollowUp(requestId, claimed.id);
-        report.done.push(claimed.id);
+        const chainLength = item.kind === 'audit' ? await deps.audit.length(item.record.executionId) : undefined;
+        const now = deps.clock.now();
+        const claim = await deps.store.claimFollowUp(requestId, item.id, now, new Date(now.getTime() + FOLLOW_UP_LEASE_MS), chainLength);
+        if (!claim) {
+          report.left.push({ id: item.id, reason: 'taken or done by another' });
+          return;
+        }
+        claimed = true;
+        await perform(deps, item, claim, current);
+        await deps.store.completeFollowUp(requestId, item.id);
+        report.done.push(item.id);
       } catch (error) {
         report.left.push({ id: item.id, reason: (error as Error)?.message ?? String(error) });
+        // Still owed; the sweeper takes it on its next run instead of after the lease.
+        if (claimed) await deps.store.releaseFollowUp(requestId, item.id).catch(() => undefined);
       }
     }),
   );
   return report;
 }
 
-async function perform(deps: FollowUpDeps, requestId: string, item: OwedFollowUp, current: () => Promise<ApprovalRequest | undefined>): Promise<void> {
+async function perform(deps: FollowUpDeps, item: OwedFollowUp, claim: FollowUpClaim, current: () => Promise<ApprovalRequest | undefined>): Promise<void> {
   switch (item.kind) {
     case 'audit':
-      await deps.audit.append(item.record, {
-        ...(item.triedSeq !== undefined ? { triedSeq: item.triedSeq } : {}),
-        beforeWrite: (seq) => deps.store.noteAuditPosition(requestId, item.id, seq),
-      });
+      // Taken over from a doer that may have written it: look for its entry before writing one.
+      await deps.audit.append(item.record, claim.takenOver && claim.chainLength !== undefined ? { landedAfter: claim.chainLength } : {});
       return;
     case 'notify': {
       const request = await current();

@@ -65,10 +65,10 @@ export class AuditRepository implements AuditLog {
 
   async append(record: AuditRecord, once: AppendOnce = {}): Promise<AuditEntry> {
     const key = await this.key();
-    if (record.eventId && once.triedSeq !== undefined) {
-      // An earlier attempt wrote (or was about to write) here: if it landed, that is the entry.
-      const earlier = await this.at(record.executionId, once.triedSeq);
-      if (earlier?.eventId === record.eventId) return earlier;
+    if (record.eventId && once.landedAfter !== undefined) {
+      // An earlier doer of this event may have written it: if so, that is the entry.
+      const earlier = await this.findAfter(record.executionId, once.landedAfter, record.eventId);
+      if (earlier) return earlier;
     }
     let lastError: unknown;
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
@@ -76,7 +76,6 @@ export class AuditRepository implements AuditLog {
       const previous = await this.last(record.executionId);
       if (record.eventId && previous?.eventId === record.eventId) return previous;
       const entry = chainEntry(key, record, previous, this.clock.now().toISOString());
-      await once.beforeWrite?.(entry.seq);
       try {
         await this.db.send(
           new PutCommand({
@@ -159,6 +158,31 @@ export class AuditRepository implements AuditLog {
     }
     if (filters.length) input.FilterExpression = filters.join(' AND ');
     return queryPage(this.db, input, query, shape, toEntry);
+  }
+
+  async length(executionId: string): Promise<number> {
+    return (await this.last(executionId))?.seq ?? 0;
+  }
+
+  /** The entry of `eventId` among those after position `seq`, if one was written. */
+  private async findAfter(executionId: string, seq: number, eventId: string): Promise<AuditEntry | undefined> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :after AND :end',
+          FilterExpression: 'eventId = :eventId',
+          ExpressionAttributeValues: { ':pk': auditKeys.pk(executionId), ':after': auditKeys.sk(seq + 1), ':end': 'AUD#~', ':eventId': eventId },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      const found = result.Items?.[0];
+      if (found) return toEntry(found);
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return undefined;
   }
 
   private async at(executionId: string, seq: number): Promise<AuditEntry | undefined> {

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
 import type { FollowUp, OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
-import type { ApprovalStore, CreateResult, HistoryQuery, ListPendingQuery, Page } from '#ports';
+import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
 import type { CursorShape } from './cursor.ts';
 import { queryPage } from './query-page.ts';
@@ -341,43 +341,46 @@ export class RequestRepository implements ApprovalStore {
     return followUpsOf(result.Item ?? {});
   }
 
-  async claimFollowUp(id: string, followUpId: string, now: Date, leaseUntil: Date): Promise<OwedFollowUp | undefined> {
+  async claimFollowUp(id: string, followUpId: string, now: Date, leaseUntil: Date, chainLength?: number): Promise<FollowUpClaim | undefined> {
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression: 'SET #followUp.leaseUntil = :until',
+          UpdateExpression:
+            chainLength === undefined
+              ? 'SET #followUp.leaseUntil = :until'
+              : 'SET #followUp.leaseUntil = :until, #followUp.chainLength = if_not_exists(#followUp.chainLength, :length)',
           ConditionExpression: conditions.isFreeToTake,
           ExpressionAttributeNames: { '#followUp': requestKeys.followUp(followUpId) },
-          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ':now': now.toISOString() },
-          ReturnValues: 'UPDATED_NEW',
+          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ':now': now.toISOString(), ...(chainLength === undefined ? {} : { ':length': chainLength }) },
+          // The old values say whether someone held it before, and since which chain length.
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      const claimed = result.Attributes?.[requestKeys.followUp(followUpId)] as OwedFollowUp | undefined;
-      // UPDATED_NEW holds the updated path only; the rest of the follow-up is read once more.
-      if (!claimed) return undefined;
-      return (await this.owedFollowUps(id)).find((f) => f.id === followUpId);
+      const before = result.Attributes?.[requestKeys.followUp(followUpId)] as { leaseUntil?: string; chainLength?: number } | undefined;
+      const recorded = before?.chainLength ?? chainLength;
+      return { takenOver: before?.leaseUntil !== undefined, ...(recorded !== undefined ? { chainLength: recorded } : {}) };
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
 
-  async noteAuditPosition(id: string, followUpId: string, seq: number): Promise<void> {
+  async releaseFollowUp(id: string, followUpId: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression: 'SET #followUp.triedSeq = :seq',
+          // An expired lease, not none: whoever takes it next knows an attempt was made.
+          UpdateExpression: 'SET #followUp.leaseUntil = :expired',
           ConditionExpression: conditions.isOwed,
           ExpressionAttributeNames: { '#followUp': requestKeys.followUp(followUpId) },
-          ExpressionAttributeValues: { ':seq': seq },
+          ExpressionAttributeValues: { ':expired': new Date(0).toISOString() },
         }),
       );
     } catch (error) {
-      // Done by someone else meanwhile: the entry exists, and the append will find it.
       if (!isConditionFailure(error)) throw error;
     }
   }
