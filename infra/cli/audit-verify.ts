@@ -55,6 +55,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       err(`unknown execution ${values.execution}: ${error.message}`);
       return 2;
     }
+    if ((error as Error)?.name === 'ResourceNotFoundException') {
+      err(tableName ? `table ${tableName} not found` : `no approvals table in ${dataDir}: run npm start once, or set HITL_DATA_DIR`);
+      return 2;
+    }
     throw error;
   } finally {
     db.destroy();
