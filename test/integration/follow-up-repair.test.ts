@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApprovalRequest } from '#usecases/create-approval-request';
+import { FOLLOW_UP_LEASE_MS } from '#usecases/perform-follow-ups';
+import { sweepExpired } from '#usecases/sweep-expired';
+import { verifyAudit } from '#usecases/verify-audit';
+import { depsOn } from '../support/app-deps.ts';
+import { interpose, never } from '../support/fault-injection.ts';
+import { gateInput } from '../support/fixtures.ts';
+import { startLocalTable, type LocalTable } from '../support/local-table.ts';
+
+let table: LocalTable;
+beforeAll(async () => {
+  table = await startLocalTable();
+});
+afterAll(async () => table.close());
+
+const notices = (events: { type: string }[]) => events.filter((e) => e.type === 'notified');
+
+describe('follow-ups a gate left owed', () => {
+  it('are done by the sweeper once their grace has passed, and only once', async () => {
+    // Prepare: a gate whose process dies right after its request write (before any follow-up)
+    const { deps } = depsOn(table);
+    const restore = interpose(table.store, 'claimFollowUp', () => never());
+    const input = gateInput();
+    void createApprovalRequest(deps, input);
+    const requestId = await waitFor(async () => (await table.store.listByExecution(input.executionId))[0]?.id);
+    restore();
+    expect(await table.store.owedFollowUps(requestId)).toHaveLength(2);
+
+    // Act: a sweep within the grace period leaves them to their writer; one after it does them
+    const early = await sweepExpired(deps, { followUpGraceMs: 60_000 });
+    const late = await sweepExpired(deps, { followUpGraceMs: 0 });
+    const again = await sweepExpired(deps, { followUpGraceMs: 0 });
+
+    // Assess
+    expect([early.repaired, late.repaired, again.repaired]).toEqual([0, 2, 0]);
+    const stored = await table.store.get(requestId);
+    expect(notices(stored!.events)).toHaveLength(1);
+    const chain = await table.audit.chain(input.executionId);
+    expect(chain.filter((e) => e.kind === 'gate_paused')).toHaveLength(1);
+    expect(await table.store.owedFollowUps(requestId)).toEqual([]);
+    expect(await table.store.listOwed(new Date(Date.now() + 3_600_000), 100)).not.toContain(requestId);
+    expect(await verifyAudit(deps, input.executionId)).toMatchObject({ ok: true, missing: [], owed: 0 });
+  });
+
+  it('never doubles an audit entry whose writer died after writing it and before marking it done', async () => {
+    // Prepare: the gate writes its entry and its notice, then dies before marking them done
+    const { deps, clock } = depsOn(table);
+    const restore = interpose(table.store, 'completeFollowUp', () => never());
+    const input = gateInput();
+    void createApprovalRequest(deps, input);
+    await waitFor(async () => ((await table.audit.chain(input.executionId)).length > 0 ? true : undefined));
+    const requestId = (await table.store.listByExecution(input.executionId))[0]!.id;
+    await waitFor(async () => (notices((await table.store.get(requestId))!.events).length > 0 ? true : undefined));
+    restore();
+    // The execution's chain moves on past the dead writer's entry
+    await table.audit.append({ executionId: input.executionId, workflowId: input.workflowId, kind: 'message', actor: 'agent', detail: { text: 'meanwhile' } });
+
+    // Act: while the dead writer's lease runs, nobody takes over; after it, the sweeper does
+    const held = await sweepExpired(deps, { followUpGraceMs: 0 });
+    clock.advance(FOLLOW_UP_LEASE_MS + 1_000);
+    const taken = await sweepExpired(deps, { followUpGraceMs: 0 });
+
+    // Assess: the entry is found, not written again; the notice is sent again (the documented price)
+    expect([held.repaired, taken.repaired]).toEqual([0, 2]);
+    expect((await table.audit.chain(input.executionId)).filter((e) => e.kind === 'gate_paused')).toHaveLength(1);
+    expect(notices((await table.store.get(requestId))!.events)).toHaveLength(2);
+    expect(await table.store.owedFollowUps(requestId)).toEqual([]);
+    expect(await verifyAudit(deps, input.executionId)).toMatchObject({ ok: true, missing: [] });
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out');
+}
