@@ -72,16 +72,14 @@ export interface ApprovalStore {
   /** The follow-ups a request still owes (none once all are done). */
   owedFollowUps(id: string): Promise<OwedFollowUp[]>;
   /**
-   * Takes a follow-up for doing until `leaseUntil`, if it is still owed and nobody else holds it.
-   * For an audit follow-up, `chainLength` is the execution's chain length now; the first one recorded
-   * is kept. Resolves to undefined when it is done or taken, else to whether an earlier doer held it
-   * and the chain length recorded when it was first taken.
+   * Takes follow-ups for doing until `leaseUntil`: those still owed and held by nobody else (one write
+   * when all are free). Resolves to the ones taken, each saying whether an earlier doer held it.
    */
-  claimFollowUp(id: string, followUpId: string, now: Date, leaseUntil: Date, chainLength?: number): Promise<FollowUpClaim | undefined>;
+  claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date): Promise<FollowUpClaim[]>;
   /** Gives a follow-up back undone (its doer failed), so the next sweep may take it at once. */
   releaseFollowUp(id: string, followUpId: string): Promise<void>;
-  /** Marks a follow-up done (removes it); idempotent. The last one takes the request out of the owed list. */
-  completeFollowUp(id: string, followUpId: string): Promise<void>;
+  /** Marks follow-ups done (removes them); idempotent. The last one takes the request out of the owed list. */
+  completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void>;
   /** Takes a request that owes nothing out of the owed list (what a crash after its last completion leaves). */
   clearOwedMark(id: string): Promise<void>;
   /** Ids of requests that owe follow-ups since `owedBefore` or earlier, oldest first. */
@@ -103,17 +101,16 @@ export interface ApprovalStore {
 /** How an append with an event id finds out whether an earlier attempt of it already landed. */
 export interface AppendOnce {
   /**
-   * An earlier attempt of this event may have written it (its doer died or gave up): its entry, if
-   * any, lies after this chain position, which was the chain's length when the event was first taken.
+   * An earlier doer of this event may have written it (it died or failed after its write): its entry,
+   * if any, was written after this time (when the event became owed).
    */
-  readonly landedAfter?: number;
+  readonly landedSince?: string;
 }
 
 export interface FollowUpClaim {
+  readonly id: string;
   /** Someone took it before and did not finish: what they did may have landed. */
   readonly takenOver: boolean;
-  /** Audit follow-ups: the chain length when the follow-up was first taken. */
-  readonly chainLength?: number;
 }
 
 export interface AuditLog {
@@ -126,8 +123,6 @@ export interface AuditLog {
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
   /** Every entry of one execution in order. */
   chain(executionId: string): Promise<AuditEntry[]>;
-  /** How many entries an execution's chain holds (the sequence number of its last entry). */
-  length(executionId: string): Promise<number>;
   /** The key the chain's MACs are computed with (read once per process). */
   key(): Promise<string>;
 }

@@ -27,8 +27,6 @@ export const OwedFollowUpSchema = z.intersection(
     owedAt: z.string(),
     /** Someone is doing it until then; after, anyone may take it over (the doer is presumed dead). */
     leaseUntil: z.string().optional(),
-    /** Audit follow-ups: the chain's length when first taken; an entry written by any doer lies after it. */
-    chainLength: z.number().int().min(0).optional(),
   }),
 );
 export type OwedFollowUp = z.infer<typeof OwedFollowUpSchema>;

@@ -26,15 +26,16 @@ export interface FollowUpReport {
 }
 
 /**
- * Does what a request's state changes still owe: audit entries, notifications, counts. Each
- * follow-up is taken with a lease on the request item, done, then marked done; they do not depend on
- * each other, so they run side by side. Called right after the write that owes them, by a retried
- * gate, and by the sweeper for requests that owe some past a grace period.
+ * Does what a request's state changes still owe: audit entries, notifications, counts. The
+ * follow-ups are taken with a lease on the request item, done, then marked done (one write each way
+ * when nobody else holds any); they do not depend on each other, so they run side by side. Called
+ * right after the write that owes them, by a retried gate, and by the sweeper for requests that owe
+ * some past a grace period.
  *
- * What a crash leaves: an audit entry is written at most once (its event id, and the chain length
- * recorded when the follow-up was first taken, let a repair find an entry that landed); a count or a notification done but not
- * yet marked is done again after the lease, so an approver may get a second notice and a decision
- * may be counted twice in the statistics. A missed notice or a missed entry is worse than a repeated
+ * What a crash leaves: an audit entry is written at most once (a repair that takes over from another
+ * doer looks for its event id among the entries written since it became owed); a count or a
+ * notification done but not yet marked is done again after the lease, so an approver may get a
+ * second notice and a decision may be counted twice in the statistics. A missed notice or a missed entry is worse than a repeated
  * notice; the statistics are approximate by design.
  */
 export async function performFollowUps(deps: FollowUpDeps, requestId: string, owed?: readonly OwedFollowUp[]): Promise<FollowUpReport> {
@@ -47,28 +48,24 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, ow
   }
   let request: Promise<ApprovalRequest | undefined> | undefined;
   const current = () => (request ??= deps.store.get(requestId));
+  const now = deps.clock.now();
+  const claims = new Map((await deps.store.claimFollowUps(requestId, list.map((f) => f.id), now, new Date(now.getTime() + FOLLOW_UP_LEASE_MS))).map((c) => [c.id, c]));
+  for (const item of list) if (!claims.has(item.id)) report.left.push({ id: item.id, reason: 'taken or done by another' });
   await Promise.all(
     list.map(async (item) => {
-      let claimed = false;
+      const claim = claims.get(item.id);
+      if (!claim) return;
       try {
-        const chainLength = item.kind === 'audit' ? await deps.audit.length(item.record.executionId) : undefined;
-        const now = deps.clock.now();
-        const claim = await deps.store.claimFollowUp(requestId, item.id, now, new Date(now.getTime() + FOLLOW_UP_LEASE_MS), chainLength);
-        if (!claim) {
-          report.left.push({ id: item.id, reason: 'taken or done by another' });
-          return;
-        }
-        claimed = true;
         await perform(deps, item, claim, current);
-        await deps.store.completeFollowUp(requestId, item.id);
         report.done.push(item.id);
       } catch (error) {
         report.left.push({ id: item.id, reason: (error as Error)?.message ?? String(error) });
         // Still owed; the sweeper takes it on its next run instead of after the lease.
-        if (claimed) await deps.store.releaseFollowUp(requestId, item.id).catch(() => undefined);
+        await deps.store.releaseFollowUp(requestId, item.id).catch(() => undefined);
       }
     }),
   );
+  await deps.store.completeFollowUps(requestId, report.done);
   return report;
 }
 
@@ -76,7 +73,7 @@ async function perform(deps: FollowUpDeps, item: OwedFollowUp, claim: FollowUpCl
   switch (item.kind) {
     case 'audit':
       // Taken over from a doer that may have written it: look for its entry before writing one.
-      await deps.audit.append(item.record, claim.takenOver && claim.chainLength !== undefined ? { landedAfter: claim.chainLength } : {});
+      await deps.audit.append(item.record, claim.takenOver ? { landedSince: item.owedAt } : {});
       return;
     case 'notify': {
       const request = await current();

@@ -20,7 +20,7 @@ describe('follow-ups a gate left owed', () => {
   it('are done by the sweeper once their grace has passed, and only once', async () => {
     // Prepare: a gate whose process dies right after its request write (before any follow-up)
     const { deps } = depsOn(table);
-    const restore = interpose(table.store, 'claimFollowUp', () => never());
+    const restore = interpose(table.store, 'claimFollowUps', () => never());
     const input = gateInput();
     void createApprovalRequest(deps, input);
     const requestId = await waitFor(async () => (await table.store.listByExecution(input.executionId))[0]?.id);
@@ -46,7 +46,7 @@ describe('follow-ups a gate left owed', () => {
   it('never doubles an audit entry whose writer died after writing it and before marking it done', async () => {
     // Prepare: the gate writes its entry and its notice, then dies before marking them done
     const { deps, clock } = depsOn(table);
-    const restore = interpose(table.store, 'completeFollowUp', () => never());
+    const restore = interpose(table.store, 'completeFollowUps', () => never());
     const input = gateInput();
     void createApprovalRequest(deps, input);
     await waitFor(async () => ((await table.audit.chain(input.executionId)).length > 0 ? true : undefined));

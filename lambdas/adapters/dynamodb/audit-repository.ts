@@ -30,6 +30,8 @@ const EXECUTION_CURSOR: CursorShape = { keys: ['pk', 'sk'] };
 const APPEND_ATTEMPTS = 60;
 const BACKOFF_BASE_MS = 2;
 const BACKOFF_CAP_MS = 50;
+/** How far apart the clocks of two writers may be, for finding an entry by the time it became owed. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
 
 export interface AuditRepositoryOptions {
   /** Entries expire (DynamoDB TTL) this many days after they are written; kept forever when unset. */
@@ -65,9 +67,9 @@ export class AuditRepository implements AuditLog {
 
   async append(record: AuditRecord, once: AppendOnce = {}): Promise<AuditEntry> {
     const key = await this.key();
-    if (record.eventId && once.landedAfter !== undefined) {
+    if (record.eventId && once.landedSince !== undefined) {
       // An earlier doer of this event may have written it: if so, that is the entry.
-      const earlier = await this.findAfter(record.executionId, once.landedAfter, record.eventId);
+      const earlier = await this.findSince(record.executionId, once.landedSince, record.eventId);
       if (earlier) return earlier;
     }
     let lastError: unknown;
@@ -160,26 +162,28 @@ export class AuditRepository implements AuditLog {
     return queryPage(this.db, input, query, shape, toEntry);
   }
 
-  async length(executionId: string): Promise<number> {
-    return (await this.last(executionId))?.seq ?? 0;
-  }
-
-  /** The entry of `eventId` among those after position `seq`, if one was written. */
-  private async findAfter(executionId: string, seq: number, eventId: string): Promise<AuditEntry | undefined> {
+  /**
+   * The entry of `eventId` among an execution's entries written since `since`, newest first. Entries
+   * are appended in time order; a margin covers the clocks of different writers.
+   */
+  private async findSince(executionId: string, since: string, eventId: string): Promise<AuditEntry | undefined> {
+    const from = new Date(Date.parse(since) - CLOCK_MARGIN_MS).toISOString();
     let startKey: Record<string, unknown> | undefined;
     do {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :after AND :end',
-          FilterExpression: 'eventId = :eventId',
-          ExpressionAttributeValues: { ':pk': auditKeys.pk(executionId), ':after': auditKeys.sk(seq + 1), ':end': 'AUD#~', ':eventId': eventId },
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': auditKeys.pk(executionId), ':prefix': 'AUD#' },
+          ScanIndexForward: false,
           ExclusiveStartKey: startKey,
           ConsistentRead: true,
         }),
       );
-      const found = result.Items?.[0];
-      if (found) return toEntry(found);
+      for (const item of result.Items ?? []) {
+        if (item.eventId === eventId) return toEntry(item);
+        if (String(item.at) < from) return undefined;
+      }
       startKey = result.LastEvaluatedKey;
     } while (startKey);
     return undefined;

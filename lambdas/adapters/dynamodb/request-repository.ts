@@ -341,26 +341,35 @@ export class RequestRepository implements ApprovalStore {
     return followUpsOf(result.Item ?? {});
   }
 
-  async claimFollowUp(id: string, followUpId: string, now: Date, leaseUntil: Date, chainLength?: number): Promise<FollowUpClaim | undefined> {
+  async claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date): Promise<FollowUpClaim[]> {
+    if (followUpIds.length === 0) return [];
+    // Right after the write that owes them, nobody else holds any: one write takes them all.
+    const all = await this.claim(id, followUpIds, now, leaseUntil);
+    if (all || followUpIds.length === 1) return all ?? [];
+    const one = await Promise.all(followUpIds.map((followUpId) => this.claim(id, [followUpId], now, leaseUntil)));
+    return one.flatMap((claims) => claims ?? []);
+  }
+
+  /** Takes every one of `followUpIds`, or none (undefined). */
+  private async claim(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date): Promise<FollowUpClaim[] | undefined> {
+    const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression:
-            chainLength === undefined
-              ? 'SET #followUp.leaseUntil = :until'
-              : 'SET #followUp.leaseUntil = :until, #followUp.chainLength = if_not_exists(#followUp.chainLength, :length)',
-          ConditionExpression: conditions.isFreeToTake,
-          ExpressionAttributeNames: { '#followUp': requestKeys.followUp(followUpId) },
-          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ':now': now.toISOString(), ...(chainLength === undefined ? {} : { ':length': chainLength }) },
-          // The old values say whether someone held it before, and since which chain length.
+          UpdateExpression: `SET ${followUpIds.map((_, i) => `#f${i}.leaseUntil = :until`).join(', ')}`,
+          ConditionExpression: followUpIds.map((_, i) => `(${conditions.isFreeToTake.replaceAll('#followUp', `#f${i}`)})`).join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ':now': now.toISOString() },
+          // The old values say whether someone held it before.
           ReturnValues: 'UPDATED_OLD',
         }),
       );
-      const before = result.Attributes?.[requestKeys.followUp(followUpId)] as { leaseUntil?: string; chainLength?: number } | undefined;
-      const recorded = before?.chainLength ?? chainLength;
-      return { takenOver: before?.leaseUntil !== undefined, ...(recorded !== undefined ? { chainLength: recorded } : {}) };
+      return followUpIds.map((f) => {
+        const before = result.Attributes?.[requestKeys.followUp(f)] as { leaseUntil?: string } | undefined;
+        return { id: f, takenOver: before?.leaseUntil !== undefined };
+      });
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -385,26 +394,37 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async completeFollowUp(id: string, followUpId: string): Promise<void> {
-    let left: number;
+  async completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void> {
+    if (followUpIds.length === 0) return;
+    let left = await this.complete(id, followUpIds);
+    if (left === undefined && followUpIds.length > 1) {
+      // Some were done by another doer meanwhile: mark the rest one by one.
+      const each = await Promise.all(followUpIds.map((f) => this.complete(id, [f])));
+      left = each.filter((n): n is number => n !== undefined).reduce((min, n) => Math.min(min, n), Number.POSITIVE_INFINITY);
+    }
+    if (left === 0) await this.clearOwedMark(id);
+  }
+
+  /** Removes every one of `followUpIds`, or none (undefined); resolves to how many are left owed. */
+  private async complete(id: string, followUpIds: readonly string[]): Promise<number | undefined> {
+    const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression: 'REMOVE #followUp ADD #owedCount :minusOne',
-          ConditionExpression: conditions.isOwed,
-          ExpressionAttributeNames: { '#followUp': requestKeys.followUp(followUpId), '#owedCount': 'owedCount' },
-          ExpressionAttributeValues: { ':minusOne': -1 },
+          UpdateExpression: `REMOVE ${followUpIds.map((_, i) => `#f${i}`).join(', ')} ADD #owedCount :done`,
+          ConditionExpression: followUpIds.map((_, i) => `attribute_exists(#f${i})`).join(' AND '),
+          ExpressionAttributeNames: { ...names, '#owedCount': 'owedCount' },
+          ExpressionAttributeValues: { ':done': -followUpIds.length },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
-      left = Number(result.Attributes?.owedCount ?? 0);
+      return Number(result.Attributes?.owedCount ?? 0);
     } catch (error) {
-      if (isConditionFailure(error)) return;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
-    if (left === 0) await this.clearOwedMark(id);
   }
 
   async clearOwedMark(id: string): Promise<void> {
