@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditRecord } from '#core/audit-entry';
 import type { StatsRow, StatsSample } from '#core/decision-stats';
-import type { FollowUp, OwedFollowUp } from '#core/follow-up';
+import type { OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -44,7 +44,7 @@ export interface ApprovalStore {
    * Stores a new request with its task token and the follow-ups it owes, unless one with the same id
    * exists (then returns it).
    */
-  create(request: ApprovalRequest, taskToken: string, followUps?: readonly FollowUp[]): Promise<CreateResult>;
+  create(request: ApprovalRequest, taskToken: string, followUps?: readonly OwedFollowUp[]): Promise<CreateResult>;
   /**
    * A retried gate waits on a new task token: store it, and if the request was already decided,
    * mark the decision undelivered again so it reaches the new token.
@@ -62,20 +62,21 @@ export interface ApprovalStore {
    * the decision can be delivered without reading it again (it stays server-side all the same).
    * `followUps` are recorded as owed by the same write.
    */
-  transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date, followUps?: readonly FollowUp[]): Promise<{ taskToken?: string }>;
+  transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date, followUps?: readonly OwedFollowUp[]): Promise<{ taskToken?: string }>;
   /**
    * Adds one person's vote while the request is pending at its level, the person has not voted, and
    * the count of that kind of vote is below `limit`. Throws ConcurrentUpdateError otherwise.
    * `followUps` are recorded as owed by the same write.
    */
-  recordVote(request: ApprovalRequest, vote: Vote, limit: number, followUps?: readonly FollowUp[]): Promise<ApprovalRequest>;
+  recordVote(request: ApprovalRequest, vote: Vote, limit: number, followUps?: readonly OwedFollowUp[]): Promise<ApprovalRequest>;
   /** The follow-ups a request still owes (none once all are done). */
   owedFollowUps(id: string): Promise<OwedFollowUp[]>;
   /**
-   * Takes follow-ups for doing until `leaseUntil`: those still owed and held by nobody else (one write
-   * when all are free). Resolves to the ones taken, each saying whether an earlier doer held it.
+   * Takes follow-ups for doing until `leaseUntil`: those still owed and held by nobody else, or with
+   * `takeOver` whoever holds them (one write when all can be taken). Resolves to the ones taken, each
+   * saying whether an earlier doer held it.
    */
-  claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date): Promise<FollowUpClaim[]>;
+  claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date, takeOver?: boolean): Promise<FollowUpClaim[]>;
   /** Gives a follow-up back undone (its doer failed), so the next sweep may take it at once. */
   releaseFollowUp(id: string, followUpId: string): Promise<void>;
   /** Marks follow-ups done (removes them); idempotent. The last one takes the request out of the owed list. */

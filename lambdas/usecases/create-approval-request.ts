@@ -6,7 +6,7 @@ import type { ApprovalRequest } from '#core/request';
 import { requestIdFor } from '#core/request-id';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision } from './deliver-decision.ts';
-import { performFollowUps } from './perform-follow-ups.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface CreateDeps {
   readonly store: ApprovalStore;
@@ -50,7 +50,7 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     events: [{ at: now.toISOString(), type: 'created', actor: 'system:gate', detail: { level: 0 } }],
   };
 
-  const followUps = [
+  const followUps = owe([
     followUp.audit({
       executionId: request.executionId,
       workflowId: request.workflowId,
@@ -62,18 +62,18 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
       eventId: auditEventId.gatePaused(id),
     }),
     followUp.notify('created', 0),
-  ];
+  ], request.createdAt);
 
   const result = await deps.store.create(request, input.taskToken, followUps);
   if (!result.created) {
     const refreshed = await deps.store.refreshTaskToken(id, input.taskToken, now);
-    // A crash or a timeout may have cut the first attempt short: finish what it still owes.
-    await performFollowUps(deps, id);
+    // A crash or a timeout cut the first attempt short: finish what it still owes, now.
+    await performFollowUps(deps, id, { takeOver: true });
     if (refreshed.status !== 'pending' && (await deps.store.acquireDeliveryLease(id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) {
       await deliverDecision(deps, refreshed);
     }
     return { requestId: id, created: false };
   }
-  await performFollowUps(deps, id, followUps.map((f) => ({ ...f, owedAt: request.createdAt })));
+  await performFollowUps(deps, id, { held: followUps });
   return { requestId: id, created: true };
 }

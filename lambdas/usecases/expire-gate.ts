@@ -6,7 +6,7 @@ import { decide } from '#core/lifecycle';
 import { toWorkflowDecision, type WorkflowDecision } from '#core/request';
 import { requestIdFor } from '#core/request-id';
 import type { ApprovalStore, AuditLog, Clock } from '#ports';
-import { performFollowUps } from './perform-follow-ups.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface ExpireGateDeps {
   readonly store: ApprovalStore;
@@ -50,7 +50,7 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
       decidedAt: now.toISOString(),
     });
     // This function only records: the timeout's count is left to the sweeper, which may write statistics.
-    const owed = [
+    const [audit, stats] = owe([
       followUp.audit({
         executionId: request.executionId,
         workflowId: request.workflowId,
@@ -62,14 +62,16 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
         eventId: auditEventId.decision(id),
       }),
       followUp.stats('timed_out', now.toISOString(), request.level),
-    ];
+    ], now.toISOString());
+    // The count is not held: this function cannot write statistics, so it is the sweeper's at once.
+    const owed = [audit!, { ...stats!, leaseUntil: now.toISOString() }];
     try {
       await deps.store.transition(request, decided, undefined, owed);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) continue;
       throw error;
     }
-    await performFollowUps(deps, id, [{ ...owed[0]!, owedAt: now.toISOString() }]);
+    await performFollowUps(deps, id, { held: [audit!] });
     await deps.store.markDelivery(id, 'delivered', now, { via: 'gate_timeout' });
     return toWorkflowDecision(decided);
   }

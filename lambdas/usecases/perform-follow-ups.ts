@@ -1,5 +1,5 @@
 import { sampleOf } from '#core/decision-stats';
-import type { OwedFollowUp } from '#core/follow-up';
+import type { FollowUp, OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, FollowUpClaim, Notifier } from '#ports';
 import { notifyApprovers } from './notify-approvers.ts';
@@ -18,6 +18,26 @@ export interface FollowUpDeps {
  * only from a doer that is gone, not from a slow one.
  */
 export const FOLLOW_UP_LEASE_MS = 120_000;
+
+/**
+ * The follow-ups a state change owes, as its write records them: owed since `at`, and held by the
+ * writer for a lease, so nobody else does them while the writer is at it (the intent is marked before
+ * any effect).
+ */
+export function owe(followUps: readonly FollowUp[], at: string): OwedFollowUp[] {
+  const leaseUntil = new Date(Date.parse(at) + FOLLOW_UP_LEASE_MS).toISOString();
+  return followUps.map((f) => ({ ...f, owedAt: at, leaseUntil }));
+}
+
+export interface PerformOptions {
+  /** Follow-ups the caller holds already: it just wrote them, leased to itself (see `owe`). */
+  readonly held?: readonly OwedFollowUp[];
+  /**
+   * Take them even while another doer's lease runs: a retried gate, whose first attempt is over
+   * (it failed, timed out or its process died), finishes its work now rather than after the lease.
+   */
+  readonly takeOver?: boolean;
+}
 
 export interface FollowUpReport {
   readonly done: string[];
@@ -38,18 +58,23 @@ export interface FollowUpReport {
  * second notice and a decision may be counted twice in the statistics. A missed notice or a missed entry is worse than a repeated
  * notice; the statistics are approximate by design.
  */
-export async function performFollowUps(deps: FollowUpDeps, requestId: string, owed?: readonly OwedFollowUp[]): Promise<FollowUpReport> {
-  const list = owed ?? (await deps.store.owedFollowUps(requestId));
+export async function performFollowUps(deps: FollowUpDeps, requestId: string, options: PerformOptions = {}): Promise<FollowUpReport> {
+  const list = options.held ?? (await deps.store.owedFollowUps(requestId));
   const report: FollowUpReport = { done: [], left: [] };
   if (list.length === 0) {
     // A crash between the last completion and leaving the OWED partition leaves the request there.
-    if (!owed) await deps.store.clearOwedMark(requestId);
+    if (!options.held) await deps.store.clearOwedMark(requestId);
     return report;
   }
   let request: Promise<ApprovalRequest | undefined> | undefined;
   const current = () => (request ??= deps.store.get(requestId));
   const now = deps.clock.now();
-  const claims = new Map((await deps.store.claimFollowUps(requestId, list.map((f) => f.id), now, new Date(now.getTime() + FOLLOW_UP_LEASE_MS))).map((c) => [c.id, c]));
+  const claims = new Map(
+    (options.held
+      ? options.held.map((f) => ({ id: f.id, takenOver: false }))
+      : await deps.store.claimFollowUps(requestId, list.map((f) => f.id), now, new Date(now.getTime() + FOLLOW_UP_LEASE_MS), options.takeOver)
+    ).map((c) => [c.id, c]),
+  );
   for (const item of list) if (!claims.has(item.id)) report.left.push({ id: item.id, reason: 'taken or done by another' });
   await Promise.all(
     list.map(async (item) => {

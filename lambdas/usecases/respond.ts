@@ -9,7 +9,7 @@ import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
-import { performFollowUps } from './perform-follow-ups.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface RespondDeps {
   readonly store: ApprovalStore;
@@ -103,7 +103,7 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
   };
   // The vote's audit entry is owed by the write that records the vote. Its detail leaves out the
   // tally: other votes may land between this read and that write.
-  const owed = followUp.audit({
+  const owed = owe([followUp.audit({
     executionId: request.executionId,
     workflowId: request.workflowId,
     nodeId: request.nodeId,
@@ -112,9 +112,9 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
     actor: approver,
     detail: { vote: input.decision, level: request.level, channel: input.channel },
     eventId: auditEventId.vote(request.id, approver, request.level),
-  });
-  const voted = await deps.store.recordVote(request, ballot, limit, [owed]);
-  await performFollowUps(deps, voted.id, [{ ...owed, owedAt: ballot.at }]);
+  })], ballot.at);
+  const voted = await deps.store.recordVote(request, ballot, limit, owed);
+  await performFollowUps(deps, voted.id, { held: owed });
   return settle(deps, voted, input, true);
 }
 
@@ -150,7 +150,7 @@ function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: Outcome):
 /** The one conditional write that decides (owing its audit entry and count), then those and delivery to the workflow. */
 async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: Decision): Promise<RespondResult> {
   const decided = decide(request, decision);
-  const owed = [
+  const owed = owe([
     followUp.audit({
       executionId: decided.executionId,
       workflowId: decided.workflowId,
@@ -169,12 +169,12 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: D
       eventId: auditEventId.decision(decided.id),
     }),
     followUp.stats(decision.outcome, decision.decidedAt, request.level),
-  ];
+  ], decision.decidedAt);
   const { taskToken } = await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS), owed);
   // The decision is stored; its audit entry, its count and its delivery are independent follow-ups,
   // so they run side by side and the workflow resumes without waiting for the bookkeeping.
   const [, delivered] = await Promise.all([
-    performFollowUps(deps, decided.id, owed.map((f) => ({ ...f, owedAt: decision.decidedAt }))),
+    performFollowUps(deps, decided.id, { held: owed }),
     deliverDecision(deps, decided, taskToken),
   ]);
   const delivery = delivered.result;

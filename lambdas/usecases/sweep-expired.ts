@@ -6,7 +6,7 @@ import { expire } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
-import { performFollowUps } from './perform-follow-ups.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface SweepDeps {
   readonly store: ApprovalStore;
@@ -55,9 +55,9 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
     for (const request of due) {
       try {
         const next = expire(request, now);
-        const owed = followUpsOfExpiry(request, next, now);
+        const owed = owe(followUpsOfExpiry(request, next, now), now.toISOString());
         const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS), owed);
-        const followUps = performFollowUps(deps, next.id, owed.map((f) => ({ ...f, owedAt: now.toISOString() })));
+        const followUps = performFollowUps(deps, next.id, { held: owed });
         if (next.status !== 'pending') {
           report.timedOut++;
           const [delivered] = await Promise.all([deliverDecision(deps, next, taskToken), followUps]);

@@ -17,23 +17,25 @@ afterAll(async () => table.close());
 const notices = (events: { type: string }[]) => events.filter((e) => e.type === 'notified');
 
 describe('follow-ups a gate left owed', () => {
-  it('are done by the sweeper once their grace has passed, and only once', async () => {
-    // Prepare: a gate whose process dies right after its request write (before any follow-up)
-    const { deps } = depsOn(table);
-    const restore = interpose(table.store, 'claimFollowUps', () => never());
+  it('are done by the sweeper once the dead writer\'s lease has passed, and only once', async () => {
+    // Prepare: a gate whose process dies right after its request write, before its entry and its notice
+    const dead = depsOn(table, { notify: () => never() });
+    const restore = interpose(table.audit, 'append', () => never());
     const input = gateInput();
-    void createApprovalRequest(deps, input);
+    void createApprovalRequest(dead.deps, input);
     const requestId = await waitFor(async () => (await table.store.listByExecution(input.executionId))[0]?.id);
     restore();
     expect(await table.store.owedFollowUps(requestId)).toHaveLength(2);
+    const { deps, clock } = depsOn(table);
 
-    // Act: a sweep within the grace period leaves them to their writer; one after it does them
-    const early = await sweepExpired(deps, { followUpGraceMs: 60_000 });
-    const late = await sweepExpired(deps, { followUpGraceMs: 0 });
+    // Act: while the writer's lease runs nobody takes over; after it, the sweeper does
+    const held = await sweepExpired(deps, { followUpGraceMs: 0 });
+    clock.advance(FOLLOW_UP_LEASE_MS + 1_000);
+    const taken = await sweepExpired(deps, { followUpGraceMs: 0 });
     const again = await sweepExpired(deps, { followUpGraceMs: 0 });
 
     // Assess
-    expect([early.repaired, late.repaired, again.repaired]).toEqual([0, 2, 0]);
+    expect([held.repaired, taken.repaired, again.repaired]).toEqual([0, 2, 0]);
     const stored = await table.store.get(requestId);
     expect(notices(stored!.events)).toHaveLength(1);
     const chain = await table.audit.chain(input.executionId);
@@ -41,6 +43,24 @@ describe('follow-ups a gate left owed', () => {
     expect(await table.store.owedFollowUps(requestId)).toEqual([]);
     expect(await table.store.listOwed(new Date(Date.now() + 3_600_000), 100)).not.toContain(requestId);
     expect(await verifyAudit(deps, input.executionId)).toMatchObject({ ok: true, missing: [], owed: 0 });
+  });
+
+  it('are finished at once by a retried gate, whatever the first attempt\'s lease', async () => {
+    // Prepare: as above, the first attempt dies after its write
+    const dead = depsOn(table, { notify: () => never() });
+    const restore = interpose(table.audit, 'append', () => never());
+    const input = gateInput();
+    void createApprovalRequest(dead.deps, input);
+    const requestId = await waitFor(async () => (await table.store.listByExecution(input.executionId))[0]?.id);
+    restore();
+    // Act: Step Functions retries the gate
+    const { deps } = depsOn(table);
+    const retry = await createApprovalRequest(deps, { ...input, taskToken: 'token-of-the-retry' });
+    // Assess
+    expect(retry).toEqual({ requestId, created: false });
+    expect(notices((await table.store.get(requestId))!.events)).toHaveLength(1);
+    expect((await table.audit.chain(input.executionId)).filter((e) => e.kind === 'gate_paused')).toHaveLength(1);
+    expect(await table.store.owedFollowUps(requestId)).toEqual([]);
   });
 
   it('never doubles an audit entry whose writer died after writing it and before marking it done', async () => {

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
-import type { FollowUp, OwedFollowUp } from '#core/follow-up';
+import type { OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
 import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
@@ -66,7 +66,7 @@ export class RequestRepository implements ApprovalStore {
     private readonly tableName: string,
   ) {}
 
-  async create(request: ApprovalRequest, taskToken: string, followUps: readonly FollowUp[] = []): Promise<CreateResult> {
+  async create(request: ApprovalRequest, taskToken: string, followUps: readonly OwedFollowUp[] = []): Promise<CreateResult> {
     try {
       await this.db.send(
         new PutCommand({
@@ -81,7 +81,7 @@ export class RequestRepository implements ApprovalStore {
             ...requestKeys.due(request),
             ...(followUps.length > 0
               ? {
-                  ...Object.fromEntries(followUps.map((f) => [requestKeys.followUp(f.id), { ...f, owedAt: request.createdAt }])),
+                  ...Object.fromEntries(followUps.map((f) => [requestKeys.followUp(f.id), f])),
                   owedCount: followUps.length,
                   ...requestKeys.owed(request.createdAt, request.id),
                 }
@@ -176,7 +176,7 @@ export class RequestRepository implements ApprovalStore {
     return result.Item?.taskToken as string | undefined;
   }
 
-  async transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date, followUps: readonly FollowUp[] = []): Promise<{ taskToken?: string }> {
+  async transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date, followUps: readonly OwedFollowUp[] = []): Promise<{ taskToken?: string }> {
     const names: Record<string, string> = { '#status': 'status', '#level': 'level', '#events': 'events', '#dueAt': 'dueAt' };
     const values: Record<string, unknown> = {
       ':pending': 'pending',
@@ -234,7 +234,7 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async recordVote(request: ApprovalRequest, vote: Vote, limit: number, followUps: readonly FollowUp[] = []): Promise<ApprovalRequest> {
+  async recordVote(request: ApprovalRequest, vote: Vote, limit: number, followUps: readonly OwedFollowUp[] = []): Promise<ApprovalRequest> {
     const counter = vote.vote === 'approve' ? 'approveCount' : 'rejectCount';
     const event: HistoryEvent = {
       at: vote.at,
@@ -341,17 +341,18 @@ export class RequestRepository implements ApprovalStore {
     return followUpsOf(result.Item ?? {});
   }
 
-  async claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date): Promise<FollowUpClaim[]> {
+  async claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date, takeOver = false): Promise<FollowUpClaim[]> {
     if (followUpIds.length === 0) return [];
-    // Right after the write that owes them, nobody else holds any: one write takes them all.
-    const all = await this.claim(id, followUpIds, now, leaseUntil);
+    // Usually all can be taken: one write takes them all.
+    const all = await this.claim(id, followUpIds, now, leaseUntil, takeOver);
     if (all || followUpIds.length === 1) return all ?? [];
-    const one = await Promise.all(followUpIds.map((followUpId) => this.claim(id, [followUpId], now, leaseUntil)));
+    const one = await Promise.all(followUpIds.map((followUpId) => this.claim(id, [followUpId], now, leaseUntil, takeOver)));
     return one.flatMap((claims) => claims ?? []);
   }
 
   /** Takes every one of `followUpIds`, or none (undefined). */
-  private async claim(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date): Promise<FollowUpClaim[] | undefined> {
+  private async claim(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date, takeOver: boolean): Promise<FollowUpClaim[] | undefined> {
+    const free = takeOver ? conditions.isOwed : conditions.isFreeToTake;
     const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
     try {
       const result = await this.db.send(
@@ -359,9 +360,9 @@ export class RequestRepository implements ApprovalStore {
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
           UpdateExpression: `SET ${followUpIds.map((_, i) => `#f${i}.leaseUntil = :until`).join(', ')}`,
-          ConditionExpression: followUpIds.map((_, i) => `(${conditions.isFreeToTake.replaceAll('#followUp', `#f${i}`)})`).join(' AND '),
+          ConditionExpression: followUpIds.map((_, i) => `(${free.replaceAll('#followUp', `#f${i}`)})`).join(' AND '),
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ':now': now.toISOString() },
+          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ...(takeOver ? {} : { ':now': now.toISOString() }) },
           // The old values say whether someone held it before.
           ReturnValues: 'UPDATED_OLD',
         }),
@@ -566,7 +567,7 @@ function lastEventAt(request: ApprovalRequest): string {
  * undelivered partition already, where the sweeper finds it too.
  */
 function oweFollowUps(
-  followUps: readonly FollowUp[],
+  followUps: readonly OwedFollowUp[],
   request: ApprovalRequest,
   at: string,
   update: { set: string[]; names: Record<string, string>; values: Record<string, unknown> },
@@ -574,7 +575,7 @@ function oweFollowUps(
   if (followUps.length === 0) return [];
   followUps.forEach((f, i) => {
     update.names[`#owed${i}`] = requestKeys.followUp(f.id);
-    update.values[`:owed${i}`] = { ...f, owedAt: at };
+    update.values[`:owed${i}`] = f;
     update.set.push(`#owed${i} = :owed${i}`);
   });
   if (request.status === 'pending') {
