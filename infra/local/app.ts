@@ -42,8 +42,6 @@ export interface LocalAppOptions {
   readonly publicUrl?: string;
   /** The audit chain's HMAC key; by default generated once into the data folder (random in memory). */
   readonly auditKey?: string;
-  /** Days audit entries are kept (`expiresAt`); kept forever by default. */
-  readonly auditRetentionDays?: number;
   /** A fault injected on purpose, for fault tests (see `LocalFault`). */
   readonly fault?: LocalFault;
 }
@@ -85,7 +83,6 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     audit: new AuditRepository(db, LOCAL_TABLE_NAME, {
       clock,
       key: localAuditKey({ ...(options.auditKey !== undefined ? { configured: options.auditKey } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}) }),
-      ...(options.auditRetentionDays ? { retentionDays: options.auditRetentionDays } : {}),
     }),
     workflows: engine,
     notifier: options.notifier ?? channels,
