@@ -83,8 +83,11 @@ export interface ApprovalStore {
   completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void>;
   /** Takes a request that owes nothing out of the owed list (what a crash after its last completion leaves). */
   clearOwedMark(id: string): Promise<void>;
-  /** Ids of requests that owe follow-ups since `owedBefore` or earlier, oldest first. */
-  listOwed(owedBefore: Date, limit: number): Promise<string[]>;
+  /**
+   * Ids of requests that owe follow-ups since `owedBefore` or earlier, oldest first, a page at a time
+   * (`after`: the last id of the previous page's `next`).
+   */
+  listOwed(owedBefore: Date, limit: number, after?: OwedCursor): Promise<{ ids: string[]; next?: OwedCursor }>;
   /** Takes the delivery lease of an undelivered decision if it is free; false if someone else holds it. */
   acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
   /** Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or undefined if someone recorded it first. */
@@ -107,6 +110,9 @@ export interface AppendOnce {
    */
   readonly landedSince?: string;
 }
+
+/** Where the previous page of owed requests ended. */
+export type OwedCursor = Record<string, unknown>;
 
 export interface FollowUpClaim {
   readonly id: string;

@@ -4,7 +4,7 @@ import { followUp, type FollowUp } from '#core/follow-up';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, OwedCursor, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 
@@ -86,13 +86,20 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
   }
 
   // Writers that crashed, or whose audit chain stayed contended, left follow-ups owed: finish them.
+  // Page on past those still held or failing, so they cannot hide the ones behind them.
   const owedBefore = new Date(now.getTime() - (options.followUpGraceMs ?? 30_000));
-  for (const id of await deps.store.listOwed(owedBefore, batchSize)) {
-    try {
-      report.repaired += (await performFollowUps(deps, id)).done.length;
-    } catch {
-      report.failed++;
+  let after: OwedCursor | undefined;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const page = await deps.store.listOwed(owedBefore, batchSize, after);
+    for (const id of page.ids) {
+      try {
+        report.repaired += (await performFollowUps(deps, id)).done.length;
+      } catch {
+        report.failed++;
+      }
     }
+    if (!page.next) break;
+    after = page.next;
   }
   return report;
 }

@@ -41,7 +41,7 @@ describe('follow-ups a gate left owed', () => {
     const chain = await table.audit.chain(input.executionId);
     expect(chain.filter((e) => e.kind === 'gate_paused')).toHaveLength(1);
     expect(await table.store.owedFollowUps(requestId)).toEqual([]);
-    expect(await table.store.listOwed(new Date(Date.now() + 3_600_000), 100)).not.toContain(requestId);
+    expect((await table.store.listOwed(new Date(Date.now() + 3_600_000), 100)).ids).not.toContain(requestId);
     expect(await verifyAudit(deps, input.executionId)).toMatchObject({ ok: true, missing: [], owed: 0 });
   });
 
@@ -87,6 +87,35 @@ describe('follow-ups a gate left owed', () => {
     expect(notices((await table.store.get(requestId))!.events)).toHaveLength(2);
     expect(await table.store.owedFollowUps(requestId)).toEqual([]);
     expect(await verifyAudit(deps, input.executionId)).toMatchObject({ ok: true, missing: [] });
+  });
+});
+
+describe('the sweeper on many owed requests', () => {
+  it('pages past requests whose follow-ups are still held, to the ones it may do', async () => {
+    // Prepare: three requests owing their gate follow-ups; the two oldest held by a live writer,
+    // the newest given back by a writer that failed
+    const { deps, clock } = depsOn(table);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const input = gateInput();
+      const dead = depsOn(table, { notify: () => never() });
+      (dead.clock as typeof clock).advance(i * 1_000);
+      const restore = interpose(table.audit, 'append', () => never());
+      void createApprovalRequest(dead.deps, input);
+      ids.push(await waitFor(async () => (await table.store.listByExecution(input.executionId))[0]?.id));
+      restore();
+    }
+    for (const f of await table.store.owedFollowUps(ids[2]!)) await table.store.releaseFollowUp(ids[2]!, f.id);
+
+    // Act: a sweep that reads one owed request per page
+    clock.advance(10_000);
+    const report = await sweepExpired(deps, { followUpGraceMs: 0, batchSize: 1 });
+
+    // Assess: the held ones are left to their writer, the given-back one is done
+    expect(report.repaired).toBe(2);
+    expect(await table.store.owedFollowUps(ids[0]!)).toHaveLength(2);
+    expect(await table.store.owedFollowUps(ids[1]!)).toHaveLength(2);
+    expect(await table.store.owedFollowUps(ids[2]!)).toEqual([]);
   });
 });
 

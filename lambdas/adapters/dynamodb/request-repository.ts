@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
 import type { OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
-import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, Page } from '#ports';
+import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, OwedCursor, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
 import type { CursorShape } from './cursor.ts';
 import { queryPage } from './query-page.ts';
@@ -446,18 +446,22 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async listOwed(owedBefore: Date, limit: number): Promise<string[]> {
+  async listOwed(owedBefore: Date, limit: number, after?: OwedCursor): Promise<{ ids: string[]; next?: OwedCursor }> {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: INDEXES.undelivered.name,
         KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
         ExpressionAttributeValues: { ':pk': requestKeys.owed('', '').gsi3pk, ':before': `${owedBefore.toISOString()}~` },
+        ProjectionExpression: 'pk, sk, gsi3pk, gsi3sk, id',
         Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
       }),
     );
-    return (result.Items ?? []).map((item) => String(item.id));
+    const ids = (result.Items ?? []).map((item) => String(item.id));
+    return { ids, ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
   }
+
 
   async appendEvent(id: string, event: HistoryEvent): Promise<void> {
     await this.db.send(
