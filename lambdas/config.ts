@@ -6,6 +6,8 @@ const EnvSchema = z.object({
   TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the approvals table'),
   AWS_REGION: z.string().min(1, 'AWS_REGION is set by the Lambda runtime'),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  /** The Secrets Manager secret holding the audit chain's HMAC key; set on the functions that append or verify. */
+  AUDIT_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
   // Review channels (lambdas/handlers/channels/aws-wiring.ts and docs/channels.md say which function needs which).
   SENDER_EMAIL: z.email().optional(),
   PUBLIC_BASE_URL: z.url().optional(),

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditRecord } from '#core/audit-entry';
 import type { StatsRow, StatsSample } from '#core/decision-stats';
+import type { OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -39,15 +40,18 @@ export type CreateResult =
 
 /** Requests, their history and their task tokens. Every state change is one conditional write. */
 export interface ApprovalStore {
-  /** Stores a new request with its task token, unless one with the same id exists (then returns it). */
-  create(request: ApprovalRequest, taskToken: string): Promise<CreateResult>;
+  /**
+   * Stores a new request with its task token and the follow-ups it owes, unless one with the same id
+   * exists (then returns it).
+   */
+  create(request: ApprovalRequest, taskToken: string, followUps?: readonly OwedFollowUp[]): Promise<CreateResult>;
   /**
    * A retried gate waits on a new task token: store it, and if the request was already decided,
    * mark the decision undelivered again so it reaches the new token.
    */
   refreshTaskToken(id: string, taskToken: string, at: Date): Promise<ApprovalRequest>;
   get(id: string): Promise<ApprovalRequest | undefined>;
-  /** The requests one execution has made, oldest first (at most 100). */
+  /** The requests one execution has made, oldest first. */
   listByExecution(executionId: string): Promise<ApprovalRequest[]>;
   /** The task token the workflow waits on; never leaves the server. */
   getTaskToken(id: string): Promise<string | undefined>;
@@ -56,14 +60,34 @@ export interface ApprovalStore {
    * Throws ConcurrentUpdateError when another writer changed it first. When `next` carries a decision,
    * the request also takes a delivery lease until `leaseUntil`. Resolves to the stored task token, so
    * the decision can be delivered without reading it again (it stays server-side all the same).
+   * `followUps` are recorded as owed by the same write.
    */
-  transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<{ taskToken?: string }>;
+  transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date, followUps?: readonly OwedFollowUp[]): Promise<{ taskToken?: string }>;
   /**
    * Adds one person's vote while the request is pending at its level, the person has not voted, and
    * the count of its kind (rejections, or approvals of `ballot`, the arguments it approves) is below
-   * `limit`. Throws ConcurrentUpdateError otherwise.
+   * `limit`. Throws ConcurrentUpdateError otherwise. `followUps` are recorded as owed by the same write.
    */
-  recordVote(request: ApprovalRequest, vote: Vote, ballot: string, limit: number): Promise<ApprovalRequest>;
+  recordVote(request: ApprovalRequest, vote: Vote, ballot: string, limit: number, followUps?: readonly OwedFollowUp[]): Promise<ApprovalRequest>;
+  /** The follow-ups a request still owes (none once all are done). */
+  owedFollowUps(id: string): Promise<OwedFollowUp[]>;
+  /**
+   * Takes follow-ups for doing until `leaseUntil`: those still owed and held by nobody else, or with
+   * `takeOver` whoever holds them (one write when all can be taken). Resolves to the ones taken, each
+   * saying whether an earlier doer held it.
+   */
+  claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date, takeOver?: boolean): Promise<FollowUpClaim[]>;
+  /** Gives a follow-up back undone (its doer failed), so the next sweep may take it at once. */
+  releaseFollowUp(id: string, followUpId: string): Promise<void>;
+  /** Marks follow-ups done (removes them); idempotent. The last one takes the request out of the owed list. */
+  completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void>;
+  /** Takes a request that owes nothing out of the owed list (what a crash after its last completion leaves). */
+  clearOwedMark(id: string): Promise<void>;
+  /**
+   * Ids of requests that owe follow-ups since `owedBefore` or earlier, oldest first, a page at a time
+   * (`after`: the last id of the previous page's `next`).
+   */
+  listOwed(owedBefore: Date, limit: number, after?: OwedCursor): Promise<{ ids: string[]; next?: OwedCursor }>;
   /** Takes the delivery lease of an undelivered decision if it is free; false if someone else holds it. */
   acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
   /** Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or undefined if someone recorded it first. */
@@ -78,11 +102,36 @@ export interface ApprovalStore {
   listDecided(query: HistoryQuery): Promise<Page<ApprovalRequest>>;
 }
 
+/** How an append with an event id finds out whether an earlier attempt of it already landed. */
+export interface AppendOnce {
+  /**
+   * An earlier doer of this event may have written it (it died or failed after its write): its entry,
+   * if any, was written after this time (when the event became owed).
+   */
+  readonly landedSince?: string;
+}
+
+/** Where the previous page of owed requests ended. */
+export type OwedCursor = Record<string, unknown>;
+
+export interface FollowUpClaim {
+  readonly id: string;
+  /** Someone took it before and did not finish: what they did may have landed. */
+  readonly takenOver: boolean;
+}
+
 export interface AuditLog {
-  append(record: AuditRecord): Promise<AuditEntry>;
+  /**
+   * Appends an entry to its execution's chain. With `record.eventId`, at most one entry per id: an
+   * earlier attempt that landed is returned instead of written again. Retries a contended chain with
+   * backoff; when it still cannot append, throws AuditAppendError (nothing is dropped silently).
+   */
+  append(record: AuditRecord, once?: AppendOnce): Promise<AuditEntry>;
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
   /** Every entry of one execution in order. */
   chain(executionId: string): Promise<AuditEntry[]>;
+  /** The key the chain's MACs are computed with (read once per process). */
+  key(): Promise<string>;
 }
 
 /** Thrown by Workflows when the task token is no longer waiting (TaskTimedOut, TaskDoesNotExist, InvalidToken). */

@@ -1,12 +1,14 @@
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
 import { requestKeys } from '#adapters/dynamodb/request-repository';
 import { statsKeys } from '#adapters/dynamodb/stats-repository';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
 import { toolRunKeys } from '#adapters/dynamodb/tool-run-repository';
+import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, integerProblems } from './prop-checks.ts';
 import { removalPolicyFor, type Stage } from './stage.ts';
 
@@ -30,6 +32,12 @@ export class ApprovalsTable extends Construct {
   public readonly table: Table;
   /** Days audit entries are kept, if a retention is configured. */
   public readonly auditRetentionDays?: number;
+  /**
+   * The HMAC key of the audit chain: a generated 64-character secret. It lives as long as the table
+   * (without it, the table's chains can no longer be verified), and only the functions that append
+   * to or verify the chain may read it.
+   */
+  public readonly auditKey: Secret;
 
   constructor(scope: Construct, id: string, props: ApprovalsTableProps = {}) {
     super(scope, id);
@@ -46,6 +54,16 @@ export class ApprovalsTable extends Construct {
       removalPolicy: removalPolicyFor(stage),
       timeToLiveAttribute: props.auditRetentionDays === undefined ? undefined : TTL_ATTRIBUTE,
     });
+    this.auditKey = new Secret(this, 'AuditKey', {
+      description: 'hitl-approvals: HMAC key of the audit chain',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: removalPolicyFor(stage),
+    });
+    acknowledgeRule(
+      this.auditKey,
+      'SMG4',
+      'Entries keep the MAC made with the key of their day: a rotated key must keep the old one to verify them, so rotation is a deliberate re-keying, not a schedule.',
+    );
     // The index names and key attributes come from the store's own key module, so the table and
     // the code that queries it cannot drift apart.
     for (const index of Object.values(INDEXES)) {
@@ -73,11 +91,21 @@ export class ApprovalsTable extends Construct {
   }
 
   /**
+   * For the functions that append to or verify the audit chain: sets `AUDIT_KEY_SECRET_ARN` and lets
+   * `fn` read the audit key. The gates need it on top of `bindRequestWriter`; the notifier does not.
+   */
+  bindAuditKey(fn: LambdaFunction): void {
+    fn.addEnvironment('AUDIT_KEY_SECRET_ARN', this.auditKey.secretArn);
+    this.auditKey.grantRead(fn);
+  }
+
+  /**
    * For the API and the sweeper: sets `TABLE_NAME` and lets `fn` read the table and its indexes
-   * and record decisions (conditional UpdateItem, PutItem for audit entries).
+   * and record decisions (conditional UpdateItem, PutItem for audit entries), with the audit key.
    */
   bindDecisionMaker(fn: LambdaFunction): void {
     this.bindTableName(fn);
+    this.bindAuditKey(fn);
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:Query'],
@@ -108,10 +136,12 @@ export class ApprovalsTable extends Construct {
 
   /**
    * For flow steps that only record what they did (the agent function): sets `TABLE_NAME` and lets
-   * `fn` read and append to an execution's audit chain (Query, conditional PutItem on `EXEC#` items).
+   * `fn` read and append to an execution's audit chain (Query, conditional PutItem on `EXEC#` items)
+   * with the audit key.
    */
   bindAuditWriter(fn: LambdaFunction): void {
     this.bindTableName(fn);
+    this.bindAuditKey(fn);
     this.grantOnItems(fn, ['dynamodb:Query', 'dynamodb:PutItem'], auditKeys.pk(''));
   }
 

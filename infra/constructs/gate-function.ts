@@ -26,5 +26,6 @@ export class GateFunction extends HitlFunction {
       logLevel: props.logLevel,
     });
     props.table.bindRequestWriter(this);
+    props.table.bindAuditKey(this);
   }
 }

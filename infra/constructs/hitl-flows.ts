@@ -107,6 +107,7 @@ export class HitlFlows extends Construct {
 
     this.gateFunction = fn('flow-gate', 'hitl-approvals flow gate: stores a flow gate request and its task token', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-gate']));
     approvals.table.bindRequestWriter(this.gateFunction);
+    approvals.table.bindAuditKey(this.gateFunction);
     approvals.notifications.bindNotifier(this.gateFunction);
 
     this.gateTimeoutFunction = fn('flow-gate-timeout', 'hitl-approvals flow gate timeout: records a gate that timed out', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-gate-timeout']));

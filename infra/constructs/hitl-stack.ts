@@ -67,6 +67,7 @@ export class HitlStack extends Stack {
       HostedUiDomain: [approvers.domain.baseUrl(), 'Cognito hosted UI (sign-in and /oauth2/token)'],
       SignInUrl: [approvers.signInUrl, 'Hosted UI sign-in page for the first callback URL'],
       TableName: [table.table.tableName, 'DynamoDB table of requests and audit entries'],
+      AuditKeySecretArn: [table.auditKey.secretArn, 'HMAC key of the audit chain (AUDIT_KEY_SECRET_ARN for npm run audit:verify)'],
       GateFunctionArn: [gate.functionArn, 'Gate function for waitForTaskToken states'],
       ApprovalGateStateMachineArn: [this.approvalGate.stateMachine.stateMachineArn, 'Approval-gate state machine'],
       SenderEmail: [notifications.identity.emailIdentityName, 'SES identity: click the link SES emails to this address'],

@@ -17,6 +17,8 @@ import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import { demoToolArgs } from '../../lambdas/tools/demo-tools.ts';
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
+import { localAuditKey } from './audit-key.ts';
+import type { LocalFault } from './config.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
 import { LOCAL_FLOW_FUNCTIONS } from './flows-module.ts';
 import { startHttpServer } from './http-server.ts';
@@ -52,6 +54,10 @@ export interface LocalAppOptions {
   readonly publicUrl?: string;
   /** Who reads what. @default HITL_ADMIN_GROUPS and HITL_AUDITOR_GROUPS, else `admins` and `auditors` */
   readonly access?: ReadAccess;
+  /** The audit chain's HMAC key; by default generated once into the data folder (random in memory). */
+  readonly auditKey?: string;
+  /** A fault injected on purpose, for fault tests (see `LocalFault`). */
+  readonly fault?: LocalFault;
 }
 
 export interface LocalApp {
@@ -88,7 +94,10 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const channels = new CompositeNotifier([recordOnlyNotifier]);
   const deps: AppDeps = {
     store: new RequestRepository(db, LOCAL_TABLE_NAME),
-    audit: new AuditRepository(db, LOCAL_TABLE_NAME, { clock }),
+    audit: new AuditRepository(db, LOCAL_TABLE_NAME, {
+      clock,
+      key: localAuditKey({ ...(options.auditKey !== undefined ? { configured: options.auditKey } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}) }),
+    }),
     workflows: engine,
     notifier: options.notifier ?? channels,
     clock,
@@ -96,6 +105,9 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     toolArgs: demoToolArgs(),
     access: options.access ?? readAccessFrom(process.env),
   };
+  // A missing or unreadable audit key stops the start, not the first gate.
+  await deps.audit.key();
+  if (options.fault === 'gate-stalls-after-create') stallGatesAfterCreate(deps);
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);
 
@@ -159,6 +171,19 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       db.destroy();
       await dynamo.close();
     },
+  };
+}
+
+/**
+ * Every gate stops for good right after its request is written, as if the process died there: the
+ * request exists, its follow-ups are owed and none is done. Fault tests then kill the process.
+ */
+function stallGatesAfterCreate(deps: AppDeps): void {
+  const create = deps.store.create.bind(deps.store);
+  deps.store.create = async (...args) => {
+    const result = await create(...args);
+    if (result.created) await new Promise<never>(() => undefined);
+    return result;
   };
 }
 

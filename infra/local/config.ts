@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { READ_ACCESS_ENV, readAccessOf, type ReadAccess } from '#core/read-access';
+import { MIN_AUDIT_KEY_LENGTH } from '#core/audit-chain';
 import { parseConfig } from '#core/validation';
 
 const LocalEnvSchema = z.object({
@@ -9,7 +10,18 @@ const LocalEnvSchema = z.object({
   HITL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   HITL_PUBLIC_URL: z.url().optional(),
   ...READ_ACCESS_ENV,
+  /** The audit chain's HMAC key; generated into the data folder when unset. */
+  HITL_AUDIT_KEY: z.string().min(MIN_AUDIT_KEY_LENGTH, `HITL_AUDIT_KEY must be at least ${MIN_AUDIT_KEY_LENGTH} characters`).optional(),
+  /** Test-only fault injection, see `LocalFault`. */
+  HITL_FAULT: z.enum(['gate-stalls-after-create']).optional(),
 });
+
+/**
+ * A fault the local server injects on purpose, for fault tests that kill it at a known point:
+ * `gate-stalls-after-create` makes every gate stop right after its request is written, before
+ * its audit entry and notifications, as a crash there would.
+ */
+export type LocalFault = NonNullable<z.infer<typeof LocalEnvSchema>['HITL_FAULT']>;
 
 export interface LocalConfig {
   readonly port: number;
@@ -18,6 +30,8 @@ export interface LocalConfig {
   readonly publicUrl?: string;
   /** Who reads what: HITL_ADMIN_GROUPS and HITL_AUDITOR_GROUPS. */
   readonly access: ReadAccess;
+  readonly auditKey?: string;
+  readonly fault?: LocalFault;
 }
 
 /** Local-mode settings from the environment, validated once at start with every problem named. */
@@ -29,5 +43,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     sweepIntervalMs: parsed.HITL_SWEEP_INTERVAL_MS,
     ...(parsed.HITL_PUBLIC_URL ? { publicUrl: parsed.HITL_PUBLIC_URL } : {}),
     access: readAccessOf(parsed),
+    ...(parsed.HITL_AUDIT_KEY ? { auditKey: parsed.HITL_AUDIT_KEY } : {}),
+    ...(parsed.HITL_FAULT ? { fault: parsed.HITL_FAULT } : {}),
   };
 }

@@ -11,6 +11,8 @@ async function main(): Promise<void> {
     sweepIntervalMs: config.sweepIntervalMs,
     access: config.access,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...(config.auditKey ? { auditKey: config.auditKey } : {}),
+    ...(config.fault ? { fault: config.fault } : {}),
   });
   const approver = `-H 'x-user: bob' -H 'x-groups: approvers'`;
   console.log(

@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { AuditEntry, AuditRecord } from './audit-entry.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with keys sorted at every level, so a hash does not depend on property order. */
+/** The smallest audit key accepted: 32 bytes of entropy, as hex or any string of at least 32 characters. */
+export const MIN_AUDIT_KEY_LENGTH = 32;
+
+/** JSON with keys sorted at every level, so a MAC does not depend on property order. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -13,24 +16,28 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** The hash of an entry covers its content, its place in the chain and the previous entry's hash. */
-export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
+/**
+ * An entry's `hash` is HMAC-SHA256 under the audit key over the previous entry's `hash` and the
+ * entry's canonical content (its place in the chain included). Without the key nobody can compute
+ * it, so someone who can write the table still cannot rewrite, insert or reorder entries unnoticed.
+ */
+export function macEntry(key: string, entry: Omit<AuditEntry, 'hash'>): string {
   const { prevHash, ...content } = entry;
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+  return createHmac('sha256', key).update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
 }
 
 /** Builds the next entry of an execution's chain after `previous` (undefined for the first). */
-export function chainEntry(record: AuditRecord, previous: AuditEntry | undefined, at: string): AuditEntry {
-  const unhashed = { ...record, seq: (previous?.seq ?? 0) + 1, at, prevHash: previous?.hash ?? GENESIS_HASH };
-  return { ...unhashed, hash: hashEntry(unhashed) };
+export function chainEntry(key: string, record: AuditRecord, previous: AuditEntry | undefined, at: string): AuditEntry {
+  const unsigned = { ...record, seq: (previous?.seq ?? 0) + 1, at, prevHash: previous?.hash ?? GENESIS_HASH };
+  return { ...unsigned, hash: macEntry(key, unsigned) };
 }
 
 export type ChainVerdict =
   | { readonly ok: true; readonly entries: number }
   | { readonly ok: false; readonly entries: number; readonly brokenAt: number; readonly problem: string };
 
-/** Checks an execution's entries in order: each hash matches its content and links to its predecessor. */
-export function verifyChain(entries: readonly AuditEntry[]): ChainVerdict {
+/** Checks an execution's entries in order: each MAC matches its content under `key` and links to its predecessor. */
+export function verifyChain(key: string, entries: readonly AuditEntry[]): ChainVerdict {
   let previous: AuditEntry | undefined;
   for (const entry of entries) {
     const expectedSeq = (previous?.seq ?? 0) + 1;
@@ -40,9 +47,9 @@ export function verifyChain(entries: readonly AuditEntry[]): ChainVerdict {
     if (entry.prevHash !== (previous?.hash ?? GENESIS_HASH)) {
       return { ok: false, entries: entries.length, brokenAt: entry.seq, problem: `entry ${entry.seq} does not link to entry ${expectedSeq - 1}` };
     }
-    const { hash, ...unhashed } = entry;
-    if (hashEntry(unhashed) !== hash) {
-      return { ok: false, entries: entries.length, brokenAt: entry.seq, problem: `entry ${entry.seq} was changed after it was written` };
+    const { hash, ...unsigned } = entry;
+    if (macEntry(key, unsigned) !== hash) {
+      return { ok: false, entries: entries.length, brokenAt: entry.seq, problem: `entry ${entry.seq} was changed after it was written, or written without the audit key` };
     }
     previous = entry;
   }

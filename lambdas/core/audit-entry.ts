@@ -29,10 +29,18 @@ export const AuditRecordSchema = z.object({
   kind: AuditKindSchema,
   actor: z.string(),
   detail: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * A stable id of the event this entry records (see `auditEventId`): the chain holds at most one
+   * entry per id, so a repair after a crash never doubles an entry.
+   */
+  eventId: z.string().optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
-/** A stored audit entry: chained to its execution's previous entry by hash, so edits are detectable. */
+/**
+ * A stored audit entry: `hash` is a keyed MAC (HMAC-SHA256) over the previous entry's `hash` and this
+ * entry's content, so edits by anyone without the audit key are detectable.
+ */
 export const AuditEntrySchema = AuditRecordSchema.extend({
   seq: z.number().int().min(1),
   at: z.string(),

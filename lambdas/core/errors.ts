@@ -80,6 +80,11 @@ export class ConcurrentUpdateError extends HitlError {
   override readonly code = 'ConcurrentUpdate';
 }
 
+/** The audit chain stayed contended or unreachable through every attempt; the entry is still owed. */
+export class AuditAppendError extends HitlError {
+  override readonly code = 'AuditAppend';
+}
+
 const STATUS_BY_CODE: Record<string, number> = {
   ValidationError: 400,
   PayloadTooLarge: 413,
@@ -91,6 +96,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   AlreadyDecided: 409,
   IllegalTransition: 409,
   ConcurrentUpdate: 409,
+  AuditAppend: 503,
   WorkflowGone: 410,
 };
 

@@ -9,6 +9,7 @@ import { EmfStats } from '#adapters/metrics/emf-stats';
 import { SdkWorkflows } from '#adapters/stepfunctions/sdk-workflows';
 import { systemClock } from '#ports';
 import { LambdaDispatchNotifier } from '../channels/dispatch/lambda-dispatch-notifier.ts';
+import { secretsManagerSecret } from '../channels/secrets/secrets-manager.ts';
 import { loadLambdaConfig } from '../config.ts';
 import type { AppDeps } from '../handlers/deps.ts';
 
@@ -18,7 +19,12 @@ export function awsDeps(): AppDeps {
   const db = createDocumentClient();
   return {
     store: new RequestRepository(db, config.TABLE_NAME),
-    audit: new AuditRepository(db, config.TABLE_NAME, { retentionDays: config.AUDIT_RETENTION_DAYS }),
+    // The key is read on the first append or verification, once per container; the notifier, which
+    // does neither, has no AUDIT_KEY_SECRET_ARN and no access to the secret.
+    audit: new AuditRepository(db, config.TABLE_NAME, {
+      retentionDays: config.AUDIT_RETENTION_DAYS,
+      ...(config.AUDIT_KEY_SECRET_ARN ? { key: secretsManagerSecret(config.AUDIT_KEY_SECRET_ARN) } : {}),
+    }),
     workflows: new SdkWorkflows(),
     // The gate and the sweeper hand notifications to the notifier function (async invoke), which
     // alone holds the SES, Cognito and secret permissions; without it, the history records who to tell.

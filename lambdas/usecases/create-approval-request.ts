@@ -1,10 +1,12 @@
+import { auditEventId } from '#core/audit-events';
+import { followUp } from '#core/follow-up';
 import type { GateInput } from '#core/gate-input';
 import { timeoutAtLevel } from '#core/hitl-config';
 import type { ApprovalRequest } from '#core/request';
 import { requestIdFor } from '#core/request-id';
-import type { ApprovalStore, AuditLog, Clock, Notifier, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision } from './deliver-decision.ts';
-import { notifyApprovers } from './notify-approvers.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface CreateDeps {
   readonly store: ApprovalStore;
@@ -12,14 +14,17 @@ export interface CreateDeps {
   readonly notifier: Notifier;
   readonly workflows: Workflows;
   readonly clock: Clock;
+  readonly stats?: DecisionStats;
 }
 
 export type CreateOutcome = { readonly requestId: string; readonly created: boolean };
 
 /**
- * The gate: stores the request the workflow now waits on and tells its approvers. Idempotent on
+ * The gate: stores the request the workflow now waits on, with what it owes (its `gate_paused` audit
+ * entry and the approvers' notification) recorded in the same write, then does those. Idempotent on
  * (execution, node, step): a Step Functions retry finds the same request, hands it the new task token,
- * and notifies nobody twice; if that request was decided meanwhile, the decision goes to the new token.
+ * finishes whatever the first attempt left owed (nothing twice); if that request was decided
+ * meanwhile, the decision goes to the new token.
  */
 export async function createApprovalRequest(deps: CreateDeps, input: GateInput): Promise<CreateOutcome> {
   const now = deps.clock.now();
@@ -45,18 +50,8 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     events: [{ at: now.toISOString(), type: 'created', actor: 'system:gate', detail: { level: 0 } }],
   };
 
-  const result = await deps.store.create(request, input.taskToken);
-  if (!result.created) {
-    const refreshed = await deps.store.refreshTaskToken(id, input.taskToken, now);
-    if (refreshed.status !== 'pending' && (await deps.store.acquireDeliveryLease(id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) {
-      await deliverDecision(deps, refreshed);
-    }
-    return { requestId: id, created: false };
-  }
-
-  // The audit entry and the notifications do not depend on each other: do both at once.
-  await Promise.all([
-    deps.audit.append({
+  const followUps = owe([
+    followUp.audit({
       executionId: request.executionId,
       workflowId: request.workflowId,
       nodeId: request.nodeId,
@@ -64,8 +59,21 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
       kind: 'gate_paused',
       actor: 'system:gate',
       detail: { action: request.action, dueAt: request.dueAt, mode: request.mode, ...(request.policy ? { policyId: request.policy.id } : {}) },
+      eventId: auditEventId.gatePaused(id),
     }),
-    notifyApprovers(deps, request, 'created'),
-  ]);
+    followUp.notify('created', 0),
+  ], request.createdAt);
+
+  const result = await deps.store.create(request, input.taskToken, followUps);
+  if (!result.created) {
+    const refreshed = await deps.store.refreshTaskToken(id, input.taskToken, now);
+    // A crash or a timeout cut the first attempt short: finish what it still owes, now.
+    await performFollowUps(deps, id, { takeOver: true });
+    if (refreshed.status !== 'pending' && (await deps.store.acquireDeliveryLease(id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) {
+      await deliverDecision(deps, refreshed);
+    }
+    return { requestId: id, created: false };
+  }
+  await performFollowUps(deps, id, { held: followUps });
   return { requestId: id, created: true };
 }

@@ -1,16 +1,18 @@
+import { auditEventId } from '#core/audit-events';
 import { ConcurrentUpdateError } from '#core/errors';
+import { followUp } from '#core/follow-up';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { decide } from '#core/lifecycle';
 import { toWorkflowDecision, type WorkflowDecision } from '#core/request';
 import { requestIdFor } from '#core/request-id';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats } from '#ports';
-import { recordStats } from './record-stats.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface ExpireGateDeps {
   readonly store: ApprovalStore;
   readonly audit: AuditLog;
   readonly clock: Clock;
-  /** Counts the timeout for GET /stats, as the sweeper counts the ones it decides. */
+  /** Counts the timeout for GET /stats; without it the count is left to the sweeper. */
   readonly stats?: DecisionStats;
 }
 
@@ -49,22 +51,28 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
       channel: 'stepfunctions',
       decidedAt: now.toISOString(),
     });
+    const [audit, stats] = owe([
+      followUp.audit({
+        executionId: request.executionId,
+        workflowId: request.workflowId,
+        nodeId: request.nodeId,
+        requestId: id,
+        kind: 'timeout',
+        actor: SYSTEM_TIMEOUT,
+        detail: { dueAt: request.dueAt, level: request.level, via: 'stepfunctions' },
+        eventId: auditEventId.decision(id),
+      }),
+      followUp.stats('timed_out', now.toISOString(), request.level),
+    ], now.toISOString());
+    // Without a statistics port the count is not held here: it is the sweeper's at once.
+    const owed = deps.stats ? [audit!, stats!] : [audit!, { ...stats!, leaseUntil: now.toISOString() }];
     try {
-      await deps.store.transition(request, decided);
+      await deps.store.transition(request, decided, undefined, owed);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) continue;
       throw error;
     }
-    await deps.audit.append({
-      executionId: request.executionId,
-      workflowId: request.workflowId,
-      nodeId: request.nodeId,
-      requestId: id,
-      kind: 'timeout',
-      actor: SYSTEM_TIMEOUT,
-      detail: { dueAt: request.dueAt, level: request.level, via: 'stepfunctions' },
-    });
-    await recordStats(deps, decided, 'timed_out');
+    await performFollowUps(deps, id, { held: deps.stats ? [audit!, stats!] : [audit!] });
     await deps.store.markDelivery(id, 'delivered', now, { via: 'gate_timeout' });
     return toWorkflowDecision(decided);
   }

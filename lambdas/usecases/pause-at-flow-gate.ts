@@ -50,6 +50,8 @@ export async function pauseAtFlowGate(deps: CreateDeps, input: FlowGateInput): P
         kind: 'hold',
         actor: 'system:voice',
         detail: { message: input.hold.message, ...(input.hold.musicUrl ? { musicUrl: input.hold.musicUrl } : {}), step: input.step },
+        // A retry right after a crash between this entry and the request finds it at the chain's end.
+        eventId: `${id}/hold`,
       });
     }
   }

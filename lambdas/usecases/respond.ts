@@ -1,5 +1,7 @@
+import { auditEventId } from '#core/audit-events';
 import { assertMayDecide } from '#core/authorization';
 import { assertEditPermitted } from '#core/edit-policy';
+import { followUp } from '#core/follow-up';
 import { AlreadyDecidedError, ConcurrentUpdateError, NotFoundError, ValidationError, WorkflowGoneError } from '#core/errors';
 import type { Identity } from '#core/identity';
 import { decide, isSameDecision } from '#core/lifecycle';
@@ -8,7 +10,7 @@ import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
-import { recordStats } from './record-stats.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface RespondDeps {
   readonly store: ApprovalStore;
@@ -108,12 +110,13 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
   if (quorumOutcome(request)) throw new AlreadyDecidedError(request.id, 'decided by its quorum');
   assertRoomForVote(request, ballot);
   const limit = input.decision === 'approve' ? request.hitl.quorum.approvals : request.hitl.quorum.rejections;
-  const voted = await deps.store.recordVote(request, ballot, ballotOf(request, ballot.editedArgs), limit);
-  await deps.audit.append({
-    executionId: voted.executionId,
-    workflowId: voted.workflowId,
-    nodeId: voted.nodeId,
-    requestId: voted.id,
+  // The vote's audit entry is owed by the write that records the vote. Its detail leaves out the
+  // tally: other votes may land between this read and that write.
+  const owed = owe([followUp.audit({
+    executionId: request.executionId,
+    workflowId: request.workflowId,
+    nodeId: request.nodeId,
+    requestId: request.id,
     kind: 'vote',
     actor: approver,
     detail: {
@@ -122,9 +125,11 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
       channel: input.channel,
       scope: input.scope,
       ...(input.editedArgs !== undefined ? { editedArgs: input.editedArgs } : {}),
-      ...tally(voted),
     },
-  });
+    eventId: auditEventId.vote(request.id, approver, request.level),
+  })], ballot.at);
+  const voted = await deps.store.recordVote(request, ballot, ballotOf(request, ballot.editedArgs), limit, owed);
+  await performFollowUps(deps, voted.id, { held: owed });
   return settle(deps, voted, true);
 }
 
@@ -181,14 +186,11 @@ function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: Outcome):
   };
 }
 
-/** The one conditional write that decides, then the audit entry and delivery to the workflow. */
+/** The one conditional write that decides (owing its audit entry and count), then those and delivery to the workflow. */
 async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: Decision): Promise<RespondResult> {
   const decided = decide(request, decision);
-  const { taskToken } = await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS));
-  // The decision is stored; its audit entry, its count and its delivery are independent follow-ups,
-  // so they run side by side and the workflow resumes without waiting for the bookkeeping.
-  const [, , delivered] = await Promise.all([
-    deps.audit.append({
+  const owed = owe([
+    followUp.audit({
       executionId: decided.executionId,
       workflowId: decided.workflowId,
       nodeId: decided.nodeId,
@@ -203,8 +205,15 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: D
         ...(decision.reason ? { reason: decision.reason } : {}),
         ...(decision.editedArgs ? { editedArgs: decision.editedArgs } : {}),
       },
+      eventId: auditEventId.decision(decided.id),
     }),
-    recordStats(deps, decided, decision.outcome),
+    followUp.stats(decision.outcome, decision.decidedAt, request.level),
+  ], decision.decidedAt);
+  const { taskToken } = await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS), owed);
+  // The decision is stored; its audit entry, its count and its delivery are independent follow-ups,
+  // so they run side by side and the workflow resumes without waiting for the bookkeeping.
+  const [, delivered] = await Promise.all([
+    performFollowUps(deps, decided.id, { held: owed }),
     deliverDecision(deps, decided, taskToken),
   ]);
   const delivery = delivered.result;

@@ -1,10 +1,12 @@
+import { auditEventId } from '#core/audit-events';
 import { ConcurrentUpdateError } from '#core/errors';
+import { followUp, type FollowUp } from '#core/follow-up';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
+import type { ApprovalRequest } from '#core/request';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, OwedCursor, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
-import { notifyApprovers } from './notify-approvers.ts';
-import { recordStats } from './record-stats.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface SweepDeps {
   readonly store: ApprovalStore;
@@ -19,6 +21,11 @@ export interface SweepOptions {
   readonly batchSize?: number;
   /** Upper bound on batches per run, so one run ends even with a huge backlog; the next run goes on. */
   readonly maxBatches?: number;
+  /**
+   * Follow-ups owed for longer than this are repaired by the sweeper; younger ones are most likely
+   * being done by the write's own caller right now. @default 30 s
+   */
+  readonly followUpGraceMs?: number;
 }
 
 export interface SweepReport {
@@ -28,6 +35,8 @@ export interface SweepReport {
   workflowGone: number;
   skipped: number;
   failed: number;
+  /** Follow-ups (audit entries, notifications, counts) finished for writers that did not. */
+  repaired: number;
 }
 
 /**
@@ -38,7 +47,7 @@ export interface SweepReport {
 export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const batchSize = options.batchSize ?? 100;
   const maxBatches = options.maxBatches ?? 50;
-  const report: SweepReport = { timedOut: 0, escalated: 0, delivered: 0, workflowGone: 0, skipped: 0, failed: 0 };
+  const report: SweepReport = { timedOut: 0, escalated: 0, delivered: 0, workflowGone: 0, skipped: 0, failed: 0, repaired: 0 };
 
   for (let batch = 0; batch < maxBatches; batch++) {
     const now = deps.clock.now();
@@ -46,24 +55,16 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
     for (const request of due) {
       try {
         const next = expire(request, now);
-        const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS));
-        const decided = next.status !== 'pending';
-        await deps.audit.append({
-          executionId: next.executionId,
-          workflowId: next.workflowId,
-          nodeId: next.nodeId,
-          requestId: next.id,
-          kind: decided ? 'timeout' : 'escalation',
-          actor: SYSTEM_TIMEOUT,
-          detail: decided ? { dueAt: request.dueAt, level: request.level } : { level: next.level, dueAt: next.dueAt },
-        });
-        await recordStats(deps, next, decided ? 'timed_out' : 'escalated');
-        if (decided) {
+        const owed = owe(followUpsOfExpiry(request, next, now), now.toISOString());
+        const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS), owed);
+        const followUps = performFollowUps(deps, next.id, { held: owed });
+        if (next.status !== 'pending') {
           report.timedOut++;
-          countDelivery(report, (await deliverDecision(deps, next, taskToken)).result);
+          const [delivered] = await Promise.all([deliverDecision(deps, next, taskToken), followUps]);
+          countDelivery(report, delivered.result);
         } else {
           report.escalated++;
-          await notifyApprovers(deps, next, 'escalated');
+          await followUps;
         }
       } catch (error) {
         // Decided or escalated by someone else between the read and the write: nothing left to do.
@@ -83,7 +84,42 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
       report.failed++;
     }
   }
+
+  // Writers that crashed, or whose audit chain stayed contended, left follow-ups owed: finish them.
+  // Page on past those still held or failing, so they cannot hide the ones behind them.
+  const owedBefore = new Date(now.getTime() - (options.followUpGraceMs ?? 30_000));
+  let after: OwedCursor | undefined;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const page = await deps.store.listOwed(owedBefore, batchSize, after);
+    for (const id of page.ids) {
+      try {
+        report.repaired += (await performFollowUps(deps, id)).done.length;
+      } catch {
+        report.failed++;
+      }
+    }
+    if (!page.next) break;
+    after = page.next;
+  }
   return report;
+}
+
+/** What a missed deadline owes besides its write: the audit entry, the count, and for an escalation the new level's notice. */
+function followUpsOfExpiry(request: ApprovalRequest, next: ApprovalRequest, now: Date): FollowUp[] {
+  const decided = next.status !== 'pending';
+  const audit = followUp.audit({
+    executionId: next.executionId,
+    workflowId: next.workflowId,
+    nodeId: next.nodeId,
+    requestId: next.id,
+    kind: decided ? 'timeout' : 'escalation',
+    actor: SYSTEM_TIMEOUT,
+    detail: decided ? { dueAt: request.dueAt, level: request.level } : { level: next.level, dueAt: next.dueAt },
+    eventId: decided ? auditEventId.decision(next.id) : auditEventId.escalation(next.id, next.level),
+  });
+  return decided
+    ? [audit, followUp.stats('timed_out', now.toISOString(), request.level)]
+    : [audit, followUp.stats('escalated', now.toISOString(), next.level), followUp.notify('escalated', next.level)];
 }
 
 function countDelivery(report: SweepReport, result: DeliveryResult): void {

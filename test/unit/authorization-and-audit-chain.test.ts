@@ -41,27 +41,39 @@ describe('who may decide', () => {
   });
 });
 
-describe('audit hash chain', () => {
+describe('keyed audit chain', () => {
+  const key = 'k'.repeat(32);
   const record = (n: number) => ({ executionId: 'e', workflowId: 'w', kind: 'decision' as const, actor: `a${n}`, detail: { n } });
   function chain(length: number) {
     const entries: AuditEntry[] = [];
-    for (let i = 0; i < length; i++) entries.push(chainEntry(record(i), entries.at(-1), `2026-01-01T00:00:0${i}.000Z`));
+    for (let i = 0; i < length; i++) entries.push(chainEntry(key, record(i), entries.at(-1), `2026-01-01T00:00:0${i}.000Z`));
     return entries;
   }
 
   it('verifies an untouched chain', () => {
-    expect(verifyChain(chain(4))).toEqual({ ok: true, entries: 4 });
+    expect(verifyChain(key, chain(4))).toEqual({ ok: true, entries: 4 });
   });
 
   it('names the first changed entry', () => {
     const entries = chain(4);
     entries[2] = { ...entries[2], actor: 'someone-else' };
-    expect(verifyChain(entries)).toMatchObject({ ok: false, brokenAt: 3 });
+    expect(verifyChain(key, entries)).toMatchObject({ ok: false, brokenAt: 3 });
+  });
+
+  it('refuses a chain rewritten without the key, even when every hash links up', () => {
+    const forged = chain(4).map((entry) => ({ ...entry }));
+    // Someone with table write access recomputes the chain from entry 2 on with a key of their own.
+    for (let i = 1; i < forged.length; i++) {
+      const { hash: _, ...unsigned } = { ...forged[i]!, actor: 'mallory', prevHash: forged[i - 1]!.hash };
+      forged[i] = { ...unsigned, hash: chainEntry('x'.repeat(32), unsigned, forged[i - 1], unsigned.at).hash };
+    }
+    expect(verifyChain('x'.repeat(32), forged).ok).toBe(false);
+    expect(verifyChain(key, forged)).toMatchObject({ ok: false, brokenAt: 2 });
   });
 
   it('detects a deleted entry in the middle', () => {
     const entries = chain(4);
     entries.splice(1, 1);
-    expect(verifyChain(entries)).toMatchObject({ ok: false, brokenAt: 2 });
+    expect(verifyChain(key, entries)).toMatchObject({ ok: false, brokenAt: 2 });
   });
 });

@@ -1,9 +1,10 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chainEntry } from '#core/audit-chain';
 import type { AuditEntry, AuditRecord } from '#core/audit-entry';
-import { ConcurrentUpdateError } from '#core/errors';
-import type { AuditLog, AuditQuery, Clock, Page } from '#ports';
+import { AuditAppendError } from '#core/errors';
+import type { AppendOnce, AuditLog, AuditQuery, Clock, Page } from '#ports';
 import { systemClock } from '#ports';
+import type { SecretSource } from '../../channels/secrets/secret-source.ts';
 import { isConditionFailure } from './client.ts';
 import type { CursorShape } from './cursor.ts';
 import { queryPage } from './query-page.ts';
@@ -15,7 +16,7 @@ export const auditKeys = {
   timeline: (entry: AuditEntry) => ({ gsi4pk: 'AUDIT', gsi4sk: `${entry.at}#${entry.executionId}#${entry.seq}` }),
 };
 
-const ENTRY_FIELDS = ['executionId', 'workflowId', 'nodeId', 'requestId', 'kind', 'actor', 'detail', 'seq', 'at', 'prevHash', 'hash'] as const;
+const ENTRY_FIELDS = ['executionId', 'workflowId', 'nodeId', 'requestId', 'kind', 'actor', 'detail', 'eventId', 'seq', 'at', 'prevHash', 'hash'] as const;
 
 function toEntry(item: Record<string, unknown>): AuditEntry {
   const entry: Record<string, unknown> = {};
@@ -25,17 +26,28 @@ function toEntry(item: Record<string, unknown>): AuditEntry {
 
 const TIMELINE_CURSOR: CursorShape = { keys: ['pk', 'sk', 'gsi4pk', 'gsi4sk'], partition: { attribute: 'gsi4pk', value: 'AUDIT' } };
 const EXECUTION_CURSOR: CursorShape = { keys: ['pk', 'sk'] };
-const APPEND_ATTEMPTS = 20;
+/** Enough for 50 writers on one chain at once; beyond, the entry stays owed and is written later. */
+const APPEND_ATTEMPTS = 60;
+const BACKOFF_BASE_MS = 2;
+const BACKOFF_CAP_MS = 50;
+/** How far apart the clocks of two writers may be, for finding an entry by the time it became owed. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
 
 export interface AuditRepositoryOptions {
   /** Entries expire (DynamoDB TTL) this many days after they are written; kept forever when unset. */
   readonly retentionDays?: number;
   readonly clock?: Clock;
+  /**
+   * The audit key the entries' MACs are computed with (Secrets Manager on AWS, configuration locally).
+   * Read on the first append or verification only, so a function that does neither needs no access.
+   */
+  readonly key?: SecretSource;
 }
 
 /**
- * Audit entries of one execution form a hash chain: entry n stores the hash of entry n-1. Appending
- * claims the next sequence number with a conditional put, so concurrent writers never fork the chain.
+ * Audit entries of one execution form a keyed chain: entry n stores the MAC of entry n-1 and its own.
+ * Appending claims the next sequence number with a conditional put, so concurrent writers never fork
+ * the chain; an entry with an event id is written at most once.
  */
 export class AuditRepository implements AuditLog {
   private readonly clock: Clock;
@@ -48,10 +60,24 @@ export class AuditRepository implements AuditLog {
     this.clock = options.clock ?? systemClock;
   }
 
-  async append(record: AuditRecord): Promise<AuditEntry> {
+  key(): Promise<string> {
+    if (!this.options.key) return Promise.reject(new Error('no audit key is configured (AUDIT_KEY_SECRET_ARN on AWS, HITL_AUDIT_KEY locally)'));
+    return this.options.key();
+  }
+
+  async append(record: AuditRecord, once: AppendOnce = {}): Promise<AuditEntry> {
+    const key = await this.key();
+    if (record.eventId && once.landedSince !== undefined) {
+      // An earlier doer of this event may have written it: if so, that is the entry.
+      const earlier = await this.findSince(record.executionId, once.landedSince, record.eventId);
+      if (earlier) return earlier;
+    }
+    let lastError: unknown;
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff(attempt);
       const previous = await this.last(record.executionId);
-      const entry = chainEntry(record, previous, this.clock.now().toISOString());
+      if (record.eventId && previous?.eventId === record.eventId) return previous;
+      const entry = chainEntry(key, record, previous, this.clock.now().toISOString());
       try {
         await this.db.send(
           new PutCommand({
@@ -71,11 +97,16 @@ export class AuditRepository implements AuditLog {
         );
         return entry;
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // Another writer took this sequence number; read the new tail and try the next one.
+        if (!isConditionFailure(error)) throw new AuditAppendError(`could not append to the audit chain of ${record.executionId}`, { cause: error });
+        lastError = error;
+        // Another writer took this position, or the SDK retried our own write that had landed.
+        if (record.eventId) {
+          const taken = await this.at(record.executionId, entry.seq);
+          if (taken?.eventId === record.eventId) return taken;
+        }
       }
     }
-    throw new ConcurrentUpdateError(`could not append to the audit chain of ${record.executionId}`);
+    throw new AuditAppendError(`the audit chain of ${record.executionId} stayed contended through ${APPEND_ATTEMPTS} attempts`, { cause: lastError });
   }
 
   async chain(executionId: string): Promise<AuditEntry[]> {
@@ -131,6 +162,40 @@ export class AuditRepository implements AuditLog {
     return queryPage(this.db, input, query, shape, toEntry);
   }
 
+  /**
+   * The entry of `eventId` among an execution's entries written since `since`, newest first. Entries
+   * are appended in time order; a margin covers the clocks of different writers.
+   */
+  private async findSince(executionId: string, since: string, eventId: string): Promise<AuditEntry | undefined> {
+    const from = new Date(Date.parse(since) - CLOCK_MARGIN_MS).toISOString();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': auditKeys.pk(executionId), ':prefix': 'AUD#' },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        if (item.eventId === eventId) return toEntry(item);
+        if (String(item.at) < from) return undefined;
+      }
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return undefined;
+  }
+
+  private async at(executionId: string, seq: number): Promise<AuditEntry | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: auditKeys.pk(executionId), sk: auditKeys.sk(seq) }, ConsistentRead: true }),
+    );
+    return result.Item ? toEntry(result.Item) : undefined;
+  }
+
   private async last(executionId: string): Promise<AuditEntry | undefined> {
     const result = await this.db.send(
       new QueryCommand({
@@ -145,4 +210,10 @@ export class AuditRepository implements AuditLog {
     const item = result.Items?.[0];
     return item ? toEntry(item) : undefined;
   }
+}
+
+/** Full jitter, so writers that collided do not collide again in step. */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 10));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }

@@ -1,8 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
+import type { OwedFollowUp } from '#core/follow-up';
 import { PROPOSED_BALLOT } from '#core/quorum';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
-import type { ApprovalStore, CreateResult, HistoryQuery, ListPendingQuery, Page } from '#ports';
+import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, OwedCursor, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
 import type { CursorShape } from './cursor.ts';
 import { queryPage } from './query-page.ts';
@@ -20,7 +21,17 @@ export const requestKeys = {
   decided: (decidedAt: string, id: string) => ({ gsi4pk: 'DECIDED', gsi4sk: `${decidedAt}#${id}` }),
   /** The count a vote adds to: rejections, or approvals of one ballot (one set of arguments). */
   voteCounter: (vote: Vote['vote'], ballot: string) => (vote === 'reject' ? 'rejectCount' : ballot === PROPOSED_BALLOT ? 'approveCount' : `approveCount#${ballot}`),
+  /**
+   * Requests that owe follow-ups share the undelivered index under their own partition: a pending
+   * request is never undelivered, and a decision that owes some is found as undelivered until it is
+   * delivered, then moves here.
+   */
+  owed: (since: string, id: string) => ({ gsi3pk: 'OWED', gsi3sk: `${since}#${id}` }),
+  /** The attribute holding one owed follow-up; `owedCount` counts them. */
+  followUp: (followUpId: string) => `owed:${followUpId}`,
 };
+
+const FOLLOW_UP_PREFIX = 'owed:';
 
 /** Named conditions, so each write says what it relies on. */
 const conditions = {
@@ -29,6 +40,9 @@ const conditions = {
   isStillPendingAtLevel: '#status = :pending AND #level = :level',
   isUndeliveredAndLeaseFree: '#delivery = :pendingDelivery AND (attribute_not_exists(#lease) OR #lease < :now)',
   isUndelivered: '#delivery = :pendingDelivery',
+  isOwed: 'attribute_exists(#followUp)',
+  isFreeToTake: 'attribute_exists(#followUp) AND (attribute_not_exists(#followUp.leaseUntil) OR #followUp.leaseUntil < :now)',
+  owesNothing: '(attribute_not_exists(#owedCount) OR #owedCount = :zero)',
   hasNotVoted: '(attribute_not_exists(#voters) OR NOT contains(#voters, :approver))',
   isBelowLimit: '(attribute_not_exists(#counter) OR #counter < :limit)',
 };
@@ -55,7 +69,7 @@ export class RequestRepository implements ApprovalStore {
     private readonly tableName: string,
   ) {}
 
-  async create(request: ApprovalRequest, taskToken: string): Promise<CreateResult> {
+  async create(request: ApprovalRequest, taskToken: string, followUps: readonly OwedFollowUp[] = []): Promise<CreateResult> {
     try {
       await this.db.send(
         new PutCommand({
@@ -68,6 +82,13 @@ export class RequestRepository implements ApprovalStore {
             taskToken,
             ...requestKeys.pending(request),
             ...requestKeys.due(request),
+            ...(followUps.length > 0
+              ? {
+                  ...Object.fromEntries(followUps.map((f) => [requestKeys.followUp(f.id), f])),
+                  owedCount: followUps.length,
+                  ...requestKeys.owed(request.createdAt, request.id),
+                }
+              : {}),
           },
           ConditionExpression: conditions.doesNotExist,
         }),
@@ -85,15 +106,20 @@ export class RequestRepository implements ApprovalStore {
   }
 
   async listByExecution(executionId: string): Promise<ApprovalRequest[]> {
-    const pointers = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `EXEC#${executionId}`, ':prefix': 'REQ#' },
-        Limit: 100,
-      }),
-    );
-    const ids = (pointers.Items ?? []).map((item) => String(item.requestId));
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const pointers = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `EXEC#${executionId}`, ':prefix': 'REQ#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      ids.push(...(pointers.Items ?? []).map((item) => String(item.requestId)));
+      startKey = pointers.LastEvaluatedKey;
+    } while (startKey);
     const requests = await Promise.all(ids.map((id) => this.get(id)));
     return requests.filter((r): r is ApprovalRequest => r !== undefined);
   }
@@ -153,7 +179,7 @@ export class RequestRepository implements ApprovalStore {
     return result.Item?.taskToken as string | undefined;
   }
 
-  async transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date): Promise<{ taskToken?: string }> {
+  async transition(previous: ApprovalRequest, next: ApprovalRequest, leaseUntil?: Date, followUps: readonly OwedFollowUp[] = []): Promise<{ taskToken?: string }> {
     const names: Record<string, string> = { '#status': 'status', '#level': 'level', '#events': 'events', '#dueAt': 'dueAt' };
     const values: Record<string, unknown> = {
       ':pending': 'pending',
@@ -189,12 +215,13 @@ export class RequestRepository implements ApprovalStore {
       }
       remove.push('gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk');
     }
+    const add = oweFollowUps(followUps, next, lastEventAt(next), { set, names, values });
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(next.id), sk: requestKeys.sk },
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}${add.length ? ` ADD ${add.join(', ')}` : ''}`,
           ConditionExpression: conditions.isStillPendingAtLevel,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -210,7 +237,8 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async recordVote(request: ApprovalRequest, vote: Vote, ballot: string, limit: number): Promise<ApprovalRequest> {
+  async recordVote(request: ApprovalRequest, vote: Vote, ballot: string, limit: number, followUps: readonly OwedFollowUp[] = []): Promise<ApprovalRequest> {
+    const counter = requestKeys.voteCounter(vote.vote, ballot);
     const event: HistoryEvent = {
       at: vote.at,
       type: 'voted',
@@ -225,26 +253,30 @@ export class RequestRepository implements ApprovalStore {
         ...(vote.editedArgs ? { ballot } : {}),
       },
     };
+    const set = ['#votes = list_append(if_not_exists(#votes, :none), :vote)', '#events = list_append(#events, :event)'];
+    const names: Record<string, string> = { '#status': 'status', '#level': 'level', '#votes': 'votes', '#events': 'events', '#voters': 'voters', '#counter': counter };
+    const values: Record<string, unknown> = {
+      ':pending': 'pending',
+      ':level': request.level,
+      ':none': [],
+      ':vote': [vote],
+      ':event': [event],
+      ':voter': new Set([vote.approver]),
+      ':approver': vote.approver,
+      ':one': 1,
+      ':limit': limit,
+    };
+    const add = ['#voters :voter', '#counter :one', ...oweFollowUps(followUps, request, vote.at, { set, names, values })];
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(request.id), sk: requestKeys.sk },
-          UpdateExpression: 'SET #votes = list_append(if_not_exists(#votes, :none), :vote), #events = list_append(#events, :event) ADD #voters :voter, #counter :one',
+          UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
           // One vote per person, and none once the count that decides is reached.
           ConditionExpression: `${conditions.isStillPendingAtLevel} AND ${conditions.hasNotVoted} AND ${conditions.isBelowLimit}`,
-          ExpressionAttributeNames: { '#status': 'status', '#level': 'level', '#votes': 'votes', '#events': 'events', '#voters': 'voters', '#counter': requestKeys.voteCounter(vote.vote, ballot) },
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':level': request.level,
-            ':none': [],
-            ':vote': [vote],
-            ':event': [event],
-            ':voter': new Set([vote.approver]),
-            ':approver': vote.approver,
-            ':one': 1,
-            ':limit': limit,
-          },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -281,25 +313,166 @@ export class RequestRepository implements ApprovalStore {
     detail?: Record<string, unknown>,
   ): Promise<ApprovalRequest | undefined> {
     const event: HistoryEvent = { at: at.toISOString(), type: outcome, actor: 'system:delivery', ...(detail ? { detail } : {}) };
+    const names = { '#delivery': 'delivery', '#events': 'events', '#lease': 'leaseUntil', '#owedCount': 'owedCount' };
+    const values = { ':outcome': outcome, ':event': [event], ':pendingDelivery': 'pending', ':zero': 0 };
+    // A delivered decision leaves the undelivered index, unless it still owes follow-ups: then it
+    // stays findable under OWED. DynamoDB cannot branch inside one write, so each case is its own
+    // conditional write, tried in turn until one applies or the decision turns out delivered.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for (const owes of [false, true]) {
+        try {
+          const result = await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+              UpdateExpression: owes
+                ? 'SET #delivery = :outcome, #events = list_append(#events, :event), gsi3pk = :owedPk REMOVE #lease'
+                : 'SET #delivery = :outcome, #events = list_append(#events, :event) REMOVE gsi3pk, gsi3sk, #lease',
+              ConditionExpression: `${conditions.isUndelivered} AND ${owes ? '#owedCount > :zero' : conditions.owesNothing}`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: owes ? { ...values, ':owedPk': requestKeys.owed('', id).gsi3pk } : values,
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          return result.Attributes ? toDomain(result.Attributes) : undefined;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+      // Neither applied: recorded by whoever delivered first (recording it again would double the
+      // history event), or the follow-ups finished between the two writes; look and try again.
+      const current = await this.get(id);
+      if (!current || current.delivery !== 'pending') return undefined;
+    }
+    throw new ConcurrentUpdateError(`approval ${id} kept changing while its delivery was recorded`);
+  }
+
+  async owedFollowUps(id: string): Promise<OwedFollowUp[]> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: requestKeys.pk(id), sk: requestKeys.sk }, ConsistentRead: true }));
+    return followUpsOf(result.Item ?? {});
+  }
+
+  async claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date, takeOver = false): Promise<FollowUpClaim[]> {
+    if (followUpIds.length === 0) return [];
+    // Usually all can be taken: one write takes them all.
+    const all = await this.claim(id, followUpIds, now, leaseUntil, takeOver);
+    if (all || followUpIds.length === 1) return all ?? [];
+    const one = await Promise.all(followUpIds.map((followUpId) => this.claim(id, [followUpId], now, leaseUntil, takeOver)));
+    return one.flatMap((claims) => claims ?? []);
+  }
+
+  /** Takes every one of `followUpIds`, or none (undefined). */
+  private async claim(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date, takeOver: boolean): Promise<FollowUpClaim[] | undefined> {
+    const free = takeOver ? conditions.isOwed : conditions.isFreeToTake;
+    const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression: 'SET #delivery = :outcome, #events = list_append(#events, :event) REMOVE gsi3pk, gsi3sk, #lease',
-          ConditionExpression: conditions.isUndelivered,
-          ExpressionAttributeNames: { '#delivery': 'delivery', '#events': 'events', '#lease': 'leaseUntil' },
-          ExpressionAttributeValues: { ':outcome': outcome, ':event': [event], ':pendingDelivery': 'pending' },
-          ReturnValues: 'ALL_NEW',
+          UpdateExpression: `SET ${followUpIds.map((_, i) => `#f${i}.leaseUntil = :until`).join(', ')}`,
+          ConditionExpression: followUpIds.map((_, i) => `(${free.replaceAll('#followUp', `#f${i}`)})`).join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ...(takeOver ? {} : { ':now': now.toISOString() }) },
+          // The old values say whether someone held it before.
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return result.Attributes ? toDomain(result.Attributes) : undefined;
+      return followUpIds.map((f) => {
+        const before = result.Attributes?.[requestKeys.followUp(f)] as { leaseUntil?: string } | undefined;
+        return { id: f, takenOver: before?.leaseUntil !== undefined };
+      });
     } catch (error) {
-      // Already recorded by whoever delivered first: recording it again would double the history event.
-      if (!isConditionFailure(error)) throw error;
-      return undefined;
+      if (isConditionFailure(error)) return undefined;
+      throw error;
     }
   }
+
+  async releaseFollowUp(id: string, followUpId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          // An expired lease, not none: whoever takes it next knows an attempt was made.
+          UpdateExpression: 'SET #followUp.leaseUntil = :expired',
+          ConditionExpression: conditions.isOwed,
+          ExpressionAttributeNames: { '#followUp': requestKeys.followUp(followUpId) },
+          ExpressionAttributeValues: { ':expired': new Date(0).toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void> {
+    if (followUpIds.length === 0) return;
+    let left = await this.complete(id, followUpIds);
+    if (left === undefined && followUpIds.length > 1) {
+      // Some were done by another doer meanwhile: mark the rest one by one.
+      const each = await Promise.all(followUpIds.map((f) => this.complete(id, [f])));
+      left = each.filter((n): n is number => n !== undefined).reduce((min, n) => Math.min(min, n), Number.POSITIVE_INFINITY);
+    }
+    if (left === 0) await this.clearOwedMark(id);
+  }
+
+  /** Removes every one of `followUpIds`, or none (undefined); resolves to how many are left owed. */
+  private async complete(id: string, followUpIds: readonly string[]): Promise<number | undefined> {
+    const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: `REMOVE ${followUpIds.map((_, i) => `#f${i}`).join(', ')} ADD #owedCount :done`,
+          ConditionExpression: followUpIds.map((_, i) => `attribute_exists(#f${i})`).join(' AND '),
+          ExpressionAttributeNames: { ...names, '#owedCount': 'owedCount' },
+          ExpressionAttributeValues: { ':done': -followUpIds.length },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(result.Attributes?.owedCount ?? 0);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async clearOwedMark(id: string): Promise<void> {
+    try {
+      // Nothing is owed: the request leaves the OWED partition (an undelivered decision stays undelivered).
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+          ConditionExpression: `${conditions.owesNothing} AND gsi3pk = :owedPk`,
+          ExpressionAttributeNames: { '#owedCount': 'owedCount' },
+          ExpressionAttributeValues: { ':zero': 0, ':owedPk': requestKeys.owed('', id).gsi3pk },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async listOwed(owedBefore: Date, limit: number, after?: OwedCursor): Promise<{ ids: string[]; next?: OwedCursor }> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEXES.undelivered.name,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
+        ExpressionAttributeValues: { ':pk': requestKeys.owed('', '').gsi3pk, ':before': `${owedBefore.toISOString()}~` },
+        ProjectionExpression: 'pk, sk, gsi3pk, gsi3sk, id',
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    const ids = (result.Items ?? []).map((item) => String(item.id));
+    return { ids, ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+  }
+
 
   async appendEvent(id: string, event: HistoryEvent): Promise<void> {
     await this.db.send(
@@ -389,4 +562,44 @@ export class RequestRepository implements ApprovalStore {
       ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
     }, query, HISTORY_CURSOR, toDomain);
   }
+}
+
+/** The follow-ups stored on a request item. */
+function followUpsOf(item: Record<string, unknown>): OwedFollowUp[] {
+  return Object.entries(item)
+    .filter(([name]) => name.startsWith(FOLLOW_UP_PREFIX))
+    .map(([, value]) => value as OwedFollowUp)
+    .sort((a, b) => (a.owedAt < b.owedAt ? -1 : a.owedAt > b.owedAt ? 1 : 0));
+}
+
+function lastEventAt(request: ApprovalRequest): string {
+  return request.events.at(-1)?.at ?? request.createdAt;
+}
+
+/**
+ * Adds the writes that record `followUps` as owed to an update of `request`; returns the ADD clauses.
+ * A pending request joins the OWED partition (keeping an earlier owed time); a decided one is in the
+ * undelivered partition already, where the sweeper finds it too.
+ */
+function oweFollowUps(
+  followUps: readonly OwedFollowUp[],
+  request: ApprovalRequest,
+  at: string,
+  update: { set: string[]; names: Record<string, string>; values: Record<string, unknown> },
+): string[] {
+  if (followUps.length === 0) return [];
+  followUps.forEach((f, i) => {
+    update.names[`#owed${i}`] = requestKeys.followUp(f.id);
+    update.values[`:owed${i}`] = f;
+    update.set.push(`#owed${i} = :owed${i}`);
+  });
+  if (request.status === 'pending') {
+    const owed = requestKeys.owed(at, request.id);
+    update.set.push('gsi3pk = :owedPk', 'gsi3sk = if_not_exists(gsi3sk, :owedSk)');
+    update.values[':owedPk'] = owed.gsi3pk;
+    update.values[':owedSk'] = owed.gsi3sk;
+  }
+  update.names['#owedCount'] = 'owedCount';
+  update.values[':owedN'] = followUps.length;
+  return ['#owedCount :owedN'];
 }

@@ -34,7 +34,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
       handler: async (event) => {
         assertAuditor(identityOf(event), deps.access, 'the audit log');
         const q = parseOrThrow(AuditVerifyQuerySchema, query(event), 'query');
-        return json(200, await verifyAudit(deps.audit, q.execution));
+        return json(200, await verifyAudit(deps, q.execution));
       },
     },
     {
