@@ -80,6 +80,11 @@ export class ConcurrentUpdateError extends HitlError {
   override readonly code = 'ConcurrentUpdate';
 }
 
+/** An Idempotency-Key used again with a different body: the first request stands. */
+export class IdempotencyConflictError extends HitlError {
+  override readonly code = 'IdempotencyConflict';
+}
+
 const STATUS_BY_CODE: Record<string, number> = {
   ValidationError: 400,
   PayloadTooLarge: 413,
@@ -91,6 +96,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   AlreadyDecided: 409,
   IllegalTransition: 409,
   ConcurrentUpdate: 409,
+  IdempotencyConflict: 409,
   WorkflowGone: 410,
 };
 

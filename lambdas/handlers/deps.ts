@@ -1,4 +1,4 @@
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, ToolArgsValidator, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
 export interface AppDeps {
@@ -11,4 +11,6 @@ export interface AppDeps {
   readonly stats?: DecisionStats;
   /** The tools' argument schemas, so edited arguments are checked when an approver responds. */
   readonly toolArgs?: ToolArgsValidator;
+  /** Signs and POSTs decisions to the webhooks of requests made over HTTP; absent where none may be called. */
+  readonly webhooks?: WebhookDelivery;
 }

@@ -1,7 +1,7 @@
 import { ConcurrentUpdateError } from '#core/errors';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { notifyApprovers } from './notify-approvers.ts';
 import { recordStats } from './record-stats.ts';
@@ -13,6 +13,7 @@ export interface SweepDeps {
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly stats?: DecisionStats;
+  readonly webhooks?: WebhookDelivery;
 }
 
 export interface SweepOptions {
@@ -75,7 +76,8 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
   }
 
   const now = deps.clock.now();
-  for (const request of await deps.store.listUndelivered(batchSize)) {
+  // Only deliveries that are due: a webhook waiting for its next retry stays out of the page.
+  for (const request of await deps.store.listUndelivered(batchSize, now)) {
     try {
       if (!(await deps.store.acquireDeliveryLease(request.id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) continue;
       countDelivery(report, (await deliverDecision(deps, request)).result);

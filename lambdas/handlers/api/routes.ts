@@ -48,7 +48,7 @@ export function page(item: z.ZodType) {
 
 const RespondResultSchema = z.object({
   approval: ApprovalRequestSchema,
-  delivery: z.enum(['delivered', 'pending', 'workflow_gone', 'awaiting_votes']),
+  delivery: z.enum(['delivered', 'pending', 'workflow_gone', 'gave_up', 'awaiting_votes']),
   decidedNow: z.boolean(),
   tally: z.object({ approvals: z.number(), rejections: z.number(), ballots: z.record(z.string(), z.number()).optional() }).optional(),
 });

@@ -1,0 +1,44 @@
+import * as z from 'zod';
+import { isListed } from './authorization.ts';
+import { approversAtLevel } from './hitl-config.ts';
+import type { Identity } from './identity.ts';
+import type { ApprovalRequest } from './request.ts';
+
+/** What `GET /approvals/{id}/decision` answers: `pending`, or the final status with the decision. */
+export const DecisionViewSchema = z.object({
+  status: z.string(),
+  decision: z
+    .object({
+      outcome: z.string(),
+      reason: z.string().optional(),
+      approver: z.string(),
+      editedArgs: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+});
+export type DecisionView = z.infer<typeof DecisionViewSchema>;
+
+export function decisionView(request: ApprovalRequest): DecisionView {
+  const decision = request.decision;
+  if (request.status === 'pending' || !decision) return { status: 'pending' };
+  return {
+    status: request.status,
+    decision: {
+      outcome: decision.outcome,
+      ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
+      approver: decision.approver,
+      ...(decision.editedArgs !== undefined ? { editedArgs: decision.editedArgs } : {}),
+    },
+  };
+}
+
+/**
+ * Who may read a request's decision: the caller who created it, the person it was made for, anyone
+ * who may decide it at some level, and admins. Everyone else is told it does not exist.
+ */
+export function mayReadDecision(identity: Identity, request: ApprovalRequest, adminGroups: readonly string[]): boolean {
+  if (identity.userId === request.createdBy || identity.userId === request.requestedBy) return true;
+  if (identity.groups.some((group) => adminGroups.includes(group))) return true;
+  for (let level = 0; level <= request.level; level++) if (isListed(identity, approversAtLevel(request.hitl, level))) return true;
+  return false;
+}

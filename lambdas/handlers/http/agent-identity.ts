@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ForbiddenError } from '#core/errors';
+import type { Identity } from '#core/identity';
+import { identityOf } from './identity.ts';
+
+/**
+ * The pseudo-group of callers that API Gateway let in by their IAM signature (SigV4): only a
+ * principal whose IAM policy allows `execute-api:Invoke` on the agent routes gets that far.
+ */
+export const IAM_CALLERS_GROUP = 'iam';
+
+/**
+ * The caller of an agent-facing route: a machine principal signed with IAM (its ARN is the id), or a
+ * user or client the Cognito authorizer (locally the x-user / x-groups headers) vouches for.
+ */
+export function callerIdentityOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Identity {
+  const claims = event.requestContext?.authorizer?.claims;
+  const arn = event.requestContext?.identity?.userArn;
+  if (!claims && typeof arn === 'string' && arn.startsWith('arn:') && arn.length <= 128) return { userId: arn, groups: [IAM_CALLERS_GROUP] };
+  return identityOf(event);
+}
+
+/** Only machine principals ask gates: members of an agent group, or IAM-signed callers. */
+export function assertAgent(identity: Identity, agentGroups: readonly string[]): void {
+  if (identity.groups.some((group) => group === IAM_CALLERS_GROUP || agentGroups.includes(group))) return;
+  throw new ForbiddenError(`only agents (members of ${agentGroups.join(' or ')}, or IAM-signed callers) may ask a gate for a decision`);
+}
