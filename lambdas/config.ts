@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   SLACK_WEBHOOKS_SECRET_ARN: z.string().startsWith('arn:').optional(),
   COGNITO_DOMAIN: z.url().optional(),
   COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  /** The key that signs decisions POSTed to agents' webhooks (API and sweeper). */
+  WEBHOOK_SECRET_ARN: z.string().startsWith('arn:').optional(),
 });
 export type LambdaConfig = z.infer<typeof EnvSchema>;
 

@@ -1,12 +1,15 @@
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { sdkFlowDeployerFromEnv } from '#adapters/stepfunctions/sdk-flow-deployer';
+import { agentGroupsFrom } from '#core/agent-config';
 import { adminGroupsFrom } from '#core/flow-revision';
 import { deployedFlowCatalog } from '#usecases/deployed-flow-catalog';
 import { seededOnFirstUse } from '#usecases/seed-flows';
 import { loadLambdaConfig } from '../config.ts';
 import { createApiHandler } from '../handlers/api.ts';
+import { gateRoutes } from '../handlers/api/gate-routes.ts';
 import { awsChannelRoutes } from '../handlers/channels/aws-wiring.ts';
+import { shippedGates, staticGateCatalog } from '../gates/gate-files.ts';
 import { flowEditorRoutes } from '../handlers/flows/editor-routes.ts';
 import { executionRoutes } from '../handlers/flows/routes.ts';
 import { DEMO_TOOL_NAMES, demoToolArgs } from '../tools/demo-tools.ts';
@@ -36,4 +39,6 @@ export const handler = createApiHandler(deps, [
   ...awsChannelRoutes(deps, loadLambdaConfig()),
   ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog) }),
   ...flowEditorRoutes(editor),
+  // Named gates for any agent: the bundled gate files; webhooks must be https.
+  ...gateRoutes({ ...deps, gates: staticGateCatalog(shippedGates()), agentGroups: agentGroupsFrom(process.env), adminGroups: editor.adminGroups, webhookRule: 'https' }),
 ]);
