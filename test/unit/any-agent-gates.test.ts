@@ -9,6 +9,7 @@ import { ValidationError } from '#core/errors';
 import { parseGate } from '#core/gate';
 import { MAX_WEBHOOK_ATTEMPTS, retryDelaySeconds, WEBHOOK_RETRY_DELAYS_SECONDS } from '#core/webhook-backoff';
 import { signWebhook, verifyWebhook } from '#core/webhook-signature';
+import { assertAgent, callerIdentityOf, IAM_CALLERS_GROUP } from '../../lambdas/handlers/http/agent-identity.ts';
 import { loadGateFiles, SHIPPED_GATE_FILES, shippedGates } from '../../lambdas/gates/gate-files.ts';
 import { HitlConfigSchema } from '#core/hitl-config';
 import type { ApprovalRequest } from '#core/request';
@@ -160,5 +161,28 @@ describe('reading a decision', () => {
     expect(decisionView(request)).toEqual({ status: 'pending' });
     const decided = { ...request, status: 'approved' as const, decision: { outcome: 'approved' as const, approver: 'bob', reason: 'fine', scope: 'once' as const, channel: 'api', decidedAt: '2026-12-05T00:00:00Z' } };
     expect(decisionView(decided)).toEqual({ status: 'approved', decision: { outcome: 'approved', approver: 'bob', reason: 'fine' } });
+  });
+});
+
+describe('IAM-signed callers', () => {
+  const event = (userArn: string | null, claims?: Record<string, string>) =>
+    ({ requestContext: { identity: { userArn }, ...(claims ? { authorizer: { claims } } : {}) } }) as never;
+
+  it('are one agent per role, whatever the session', () => {
+    // Act
+    const a = callerIdentityOf(event('arn:aws:sts::123456789012:assumed-role/refund-bot/session-1'));
+    const b = callerIdentityOf(event('arn:aws:sts::123456789012:assumed-role/refund-bot/session-2'));
+
+    // Assess
+    expect(a).toEqual({ userId: 'arn:aws:sts::123456789012:assumed-role/refund-bot', groups: [IAM_CALLERS_GROUP] });
+    expect(b).toEqual(a);
+    expect(() => assertAgent(a, ['agents'])).not.toThrow();
+  });
+
+  it('never come from a Cognito token, and people outside the agent groups may not ask gates', () => {
+    const person = callerIdentityOf(event(null, { 'cognito:username': 'bob', 'cognito:groups': 'approvers' }));
+    expect(person).toEqual({ userId: 'bob', groups: ['approvers'] });
+    expect(() => assertAgent(person, ['agents'])).toThrow(/only agents/);
+    expect(() => callerIdentityOf(event(null))).toThrow(/sign in/);
   });
 });

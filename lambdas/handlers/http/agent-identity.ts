@@ -16,8 +16,21 @@ export const IAM_CALLERS_GROUP = 'iam';
 export function callerIdentityOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Identity {
   const claims = event.requestContext?.authorizer?.claims;
   const arn = event.requestContext?.identity?.userArn;
-  if (!claims && typeof arn === 'string' && arn.startsWith('arn:') && arn.length <= 128) return { userId: arn, groups: [IAM_CALLERS_GROUP] };
+  if (!claims && typeof arn === 'string' && arn.startsWith('arn:')) {
+    const principal = principalOf(arn);
+    if (principal.length <= 128) return { userId: principal, groups: [IAM_CALLERS_GROUP] };
+  }
   return identityOf(event);
+}
+
+/**
+ * An assumed role's sessions are one agent: `arn:aws:sts::1234:assumed-role/refund-bot/session-42`
+ * is `arn:aws:sts::1234:assumed-role/refund-bot`, so a new session still reads its earlier requests
+ * and repeats its idempotency keys. Users and roles are their ARN.
+ */
+export function principalOf(arn: string): string {
+  const match = /^(arn:[^:]+:sts::\d+:assumed-role\/[^/]+)\/.+$/.exec(arn);
+  return match ? match[1] : arn;
 }
 
 /** Only machine principals ask gates: members of an agent group, or IAM-signed callers. */
