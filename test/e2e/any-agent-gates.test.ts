@@ -263,3 +263,19 @@ describe('webhook delivery', () => {
     expect(receiver.received).toHaveLength(12);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the gate routes with their header, statuses and schemas', async () => {
+    // Act
+    const doc = (await call(app.url, 'GET', '/openapi.json')).body;
+
+    // Assess
+    const create = doc.paths['/gates/{gateId}/requests'].post;
+    expect(create.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]));
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '404', '409']));
+    expect(JSON.stringify(create.requestBody)).toContain('tool_call');
+    const wait = doc.paths['/approvals/{id}/decision'].get;
+    expect(wait.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'waitSeconds', in: 'query' })]));
+    expect(doc.paths['/gates'].get).toBeDefined();
+  });
+});

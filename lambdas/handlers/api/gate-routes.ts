@@ -63,10 +63,12 @@ export function gateRoutes(deps: GateRouteDeps): Route[] {
       path: '/gates/{gateId}/requests',
       doc: {
         summary:
-          'An agent asks a named gate for a decision. Header Idempotency-Key (required): the same key and body return the same request (201 first, then 200), the same key with another body is a 409. 201/200: the request; 200 {status: allowed|denied}: the gate policy answered at once.',
+          'An agent asks a named gate for a decision. The same Idempotency-Key and body return the same request (201 first, then 200); 200 {status: allowed|denied} when the gate policy answers at once.',
         tags: ['gates'],
+        headers: z.object({ 'Idempotency-Key': IdempotencyKeySchema }),
         body: AgentRequestBodySchema,
         response: GateAnswerSchema,
+        statuses: { '201': 'The request was created and waits for a person', '409': 'The Idempotency-Key was used before with a different body (IdempotencyConflict)' },
       },
       handler: withJsonBody(async (event) => {
         const caller = callerIdentityOf(event);

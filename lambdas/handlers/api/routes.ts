@@ -30,6 +30,10 @@ export interface RouteDoc {
   readonly responseType?: string;
   /** No identity needed (pages whose own token or signature authenticates). */
   readonly public?: boolean;
+  /** Request headers the route reads, as a zod object (e.g. Idempotency-Key). */
+  readonly headers?: z.ZodType;
+  /** Statuses besides 200 and the usual errors, with what each means (a 2xx carries `response`). */
+  readonly statuses?: Readonly<Record<string, string>>;
 }
 
 export interface Route {
