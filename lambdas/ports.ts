@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditRecord } from '#core/audit-entry';
 import type { StatsRow, StatsSample } from '#core/decision-stats';
-import type { Gate } from '#core/gate';
+import type { Gate, GateRevision } from '#core/gate';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -146,8 +146,21 @@ export interface ToolArgsValidator {
 
 /** The named gates agents may call, by id. */
 export interface GateCatalog {
-  get(id: string): Promise<Gate | undefined>;
+  /** The gate as it applies now, with its revision when revisions are stored. */
+  get(id: string): Promise<{ readonly gate: Gate; readonly revision?: number } | undefined>;
   list(): Promise<Gate[]>;
+}
+
+/** Gate revisions: each save is one conditional put of the next revision, so there is no head to drift. */
+export interface GateStore {
+  /** The newest revision of a gate. */
+  current(gateId: string): Promise<GateRevision | undefined>;
+  /** The newest revision of every gate. */
+  listCurrent(): Promise<GateRevision[]>;
+  /** A gate's revisions, newest first (at most 100). */
+  listRevisions(gateId: string): Promise<GateRevision[]>;
+  /** Stores `revision` unless that number exists; ConcurrentUpdateError when someone saved it first. */
+  add(revision: GateRevision): Promise<void>;
 }
 
 /** What a webhook receiver answered; `status` 0 when it did not answer in time or could not be reached. */

@@ -61,10 +61,14 @@ export const GOVERNANCE_ROUTES: readonly ApiRoute[] = [
 
 /**
  * Named gates for any agent. Asking a gate and waiting for its decision are the agent-facing routes:
- * machine principals sign them with IAM (SigV4); listing the gates needs a Cognito token like the rest.
+ * machine principals sign them with IAM (SigV4). Reading gates and saving a revision (admins) need a
+ * Cognito token like the rest.
  */
 export const GATE_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/gates' },
+  { method: 'GET', path: '/gates/{gateId}' },
+  { method: 'PUT', path: '/gates/{gateId}' },
+  { method: 'GET', path: '/gates/{gateId}/revisions' },
   { method: 'POST', path: '/gates/{gateId}/requests', authorization: 'iam' },
   { method: 'GET', path: '/approvals/{id}/decision', authorization: 'iam' },
 ];

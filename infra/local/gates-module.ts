@@ -1,7 +1,9 @@
 import { agentGroupsFrom } from '#core/agent-config';
 import { adminGroupsFrom } from '#core/flow-revision';
 import { gateRoutes } from '../../lambdas/handlers/api/gate-routes.ts';
-import { GATES_DIR, loadGateFiles, staticGateCatalog } from '../../lambdas/gates/gate-files.ts';
+import { GateRepository } from '#adapters/dynamodb/gate-repository';
+import { seedGateFiles, storedGateCatalog } from '#usecases/gate-revisions';
+import { GATES_DIR, loadGateFiles } from '../../lambdas/gates/gate-files.ts';
 import type { LocalModule } from './module.ts';
 
 export interface GatesModuleOptions {
@@ -11,8 +13,9 @@ export interface GatesModuleOptions {
 }
 
 /**
- * Named gates for any agent: the gate files are read once at start (a broken one stops the start,
- * naming the file and field), and agents in HITL_AGENT_GROUPS ask them over HTTP. Webhooks go to
+ * Named gates for any agent: the gate files are read at start (a broken one stops the start,
+ * naming the file and field) and stored as revisions (a changed file as a new one, unless an admin
+ * saved the gate since); admins save new revisions with PUT /gates/{gateId}; agents in HITL_AGENT_GROUPS ask them over HTTP. Webhooks go to
  * loopback URLs only.
  */
 export function gatesModule(options: GatesModuleOptions = {}): LocalModule {
@@ -20,9 +23,12 @@ export function gatesModule(options: GatesModuleOptions = {}): LocalModule {
     name: 'gates',
     async start(ctx) {
       const env = options.env ?? process.env;
-      const gates = staticGateCatalog(loadGateFiles(options.dir ?? env.HITL_GATES_DIR ?? GATES_DIR));
+      const files = loadGateFiles(options.dir ?? env.HITL_GATES_DIR ?? GATES_DIR);
+      const gateStore = new GateRepository(ctx.db, ctx.tableName);
+      await seedGateFiles({ ...ctx.deps, gateStore }, files);
+      const gates = storedGateCatalog(gateStore);
       return {
-        routes: gateRoutes({ ...ctx.deps, gates, agentGroups: agentGroupsFrom(env), adminGroups: adminGroupsFrom(env), webhookRule: 'loopback' }),
+        routes: gateRoutes({ ...ctx.deps, gates, gateStore, agentGroups: agentGroupsFrom(env), adminGroups: adminGroupsFrom(env), webhookRule: 'loopback' }),
       };
     },
   };

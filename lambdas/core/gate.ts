@@ -35,6 +35,25 @@ export function parseGate(input: unknown, file?: string): Gate {
   return gate;
 }
 
+/** One saved version of a gate. Revision 1 is usually its file; later ones come from the file again or from an admin. */
+export const GateRevisionSchema = z.object({
+  gateId: GateIdSchema,
+  revision: z.number().int().min(1),
+  gate: GateSchema,
+  /** `file`: seeded from `gates/<id>.json`; `api`: saved by an admin with PUT /gates/{gateId}. */
+  source: z.enum(['file', 'api']),
+  savedBy: z.string(),
+  savedAt: z.string(),
+  /** For a file revision: the digest of the file, so a changed file is seen. */
+  fileDigest: z.string().optional(),
+});
+export type GateRevision = z.infer<typeof GateRevisionSchema>;
+
+/** The audit pseudo-execution a gate's edits are chained under: `gate:<id>`. */
+export function gateAuditExecutionId(gateId: string): string {
+  return `gate:${gateId}`;
+}
+
 /** The workflow id an agent request of a gate is filed under (listings, history and audit filter by it). */
 export function gateWorkflowId(gateId: string): string {
   return `gate:${gateId}`;

@@ -9,7 +9,9 @@ import { loadLambdaConfig } from '../config.ts';
 import { createApiHandler } from '../handlers/api.ts';
 import { gateRoutes } from '../handlers/api/gate-routes.ts';
 import { awsChannelRoutes } from '../handlers/channels/aws-wiring.ts';
-import { shippedGates, staticGateCatalog } from '../gates/gate-files.ts';
+import { GateRepository } from '#adapters/dynamodb/gate-repository';
+import { once, seedGateFiles, storedGateCatalog } from '#usecases/gate-revisions';
+import { shippedGates } from '../gates/gate-files.ts';
 import { flowEditorRoutes } from '../handlers/flows/editor-routes.ts';
 import { executionRoutes } from '../handlers/flows/routes.ts';
 import { DEMO_TOOL_NAMES, demoToolArgs } from '../tools/demo-tools.ts';
@@ -35,10 +37,13 @@ const editor = {
   knownTools: DEMO_TOOL_NAMES,
   adminGroups: adminGroupsFrom(process.env),
 };
+// Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.
+const gateStore = new GateRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
+const gates = storedGateCatalog(gateStore, once(() => seedGateFiles({ ...deps, gateStore }, shippedGates())));
 export const handler = createApiHandler(deps, [
   ...awsChannelRoutes(deps, loadLambdaConfig()),
   ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog) }),
   ...flowEditorRoutes(editor),
   // Named gates for any agent: the bundled gate files; webhooks must be https.
-  ...gateRoutes({ ...deps, gates: staticGateCatalog(shippedGates()), agentGroups: agentGroupsFrom(process.env), adminGroups: editor.adminGroups, webhookRule: 'https' }),
+  ...gateRoutes({ ...deps, gates, gateStore, agentGroups: agentGroupsFrom(process.env), adminGroups: editor.adminGroups, webhookRule: 'https' }),
 ]);

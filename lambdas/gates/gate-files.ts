@@ -39,7 +39,10 @@ function parseNamed(input: unknown, file: string): Gate {
 export function staticGateCatalog(gates: readonly Gate[]): GateCatalog {
   const byId = new Map(gates.map((gate) => [gate.id, gate]));
   return {
-    get: async (id) => byId.get(id),
+    get: async (id) => {
+      const gate = byId.get(id);
+      return gate ? { gate } : undefined;
+    },
     list: async () => [...byId.values()],
   };
 }

@@ -39,8 +39,10 @@ export type GateRequestOutcome =
  * the same key with another body is a conflict.
  */
 export async function requestAtGate(deps: GateRequestDeps, input: GateRequestInput): Promise<GateRequestOutcome> {
-  const gate = await deps.gates.get(input.gateId);
-  if (!gate) throw new NotFoundError(`gate ${input.gateId} not found`);
+  const found = await deps.gates.get(input.gateId);
+  if (!found) throw new NotFoundError(`gate ${input.gateId} not found`);
+  const gate = found.gate;
+  const gateRef = { gateId: gate.id, ...(found.revision !== undefined ? { gateRevision: found.revision } : {}) };
   if (input.body.callback) assertWebhookUrl(input.body.callback.url, input.webhookRule);
 
   const id = agentRequestId(input.caller.userId, gate.id, input.idempotencyKey);
@@ -61,7 +63,7 @@ export async function requestAtGate(deps: GateRequestDeps, input: GateRequestInp
       nodeId: gate.id,
       kind: allowed ? 'gate_passed' : 'gate_denied',
       actor: input.caller.userId,
-      detail: { action: input.body.action, policyId: verdict.policyId, why: verdict.why, reason, requestedBy, idempotencyKey: input.idempotencyKey },
+      detail: { action: input.body.action, policyId: verdict.policyId, why: verdict.why, reason, requestedBy, idempotencyKey: input.idempotencyKey, ...gateRef },
     });
     return { kind: allowed ? 'allowed' : 'denied', reason, policyId: verdict.policyId };
   }
@@ -89,7 +91,7 @@ export async function requestAtGate(deps: GateRequestDeps, input: GateRequestInp
     level: 0,
     createdAt: now.toISOString(),
     dueAt: new Date(now.getTime() + timeoutAtLevel(hitl, 0) * 1000).toISOString(),
-    events: [{ at: now.toISOString(), type: 'created', actor: input.caller.userId, detail: { level: 0, gateId: gate.id } }],
+    events: [{ at: now.toISOString(), type: 'created', actor: input.caller.userId, detail: { level: 0, ...gateRef } }],
   };
   const result = await deps.store.create(request);
   // Two calls with the same key at the same moment: the conditional create let one of them in.
@@ -103,7 +105,7 @@ export async function requestAtGate(deps: GateRequestDeps, input: GateRequestInp
       requestId: id,
       kind: 'gate_paused',
       actor: input.caller.userId,
-      detail: { action: request.action, dueAt: request.dueAt, mode: request.mode, policyId: verdict.policyId, requestedBy, callback: request.callback!.type },
+      detail: { action: request.action, dueAt: request.dueAt, mode: request.mode, policyId: verdict.policyId, requestedBy, callback: request.callback!.type, ...gateRef },
     }),
     notifyApprovers(deps, request, 'created'),
   ]);

@@ -279,3 +279,29 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/gates'].get).toBeDefined();
   });
 });
+
+describe('editing a gate', () => {
+  it('applies the revision an admin saves to the next request, and audits the save', async () => {
+    // Prepare: refunds up to 10 pass at once from now on
+    const current = (await call(app.url, 'GET', '/gates/refund-policy', { as: AGENT })).body;
+    const stricter = { ...current.gate, hitl: { ...current.gate.hitl, policies: [{ id: 'refund-tiny', tools: ['refund'], when: 'args.amount <= 10', effect: 'allow' }] } };
+
+    // Act
+    const refused = await call(app.url, 'PUT', '/gates/refund-policy', { body: stricter, as: APPROVER });
+    const saved = await call(app.url, 'PUT', '/gates/refund-policy', { body: stricter, as: ADMIN });
+    const twenty = await ask('refund-policy', refundBody(20));
+    const five = await ask('refund-policy', refundBody(5));
+
+    // Assess
+    expect(refused.status).toBe(403);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ revision: current.revision + 1, source: 'api', savedBy: 'root' });
+    expect(twenty.status).toBe(201);
+    expect(twenty.body.events[0].detail).toMatchObject({ gateId: 'refund-policy', gateRevision: current.revision + 1 });
+    expect(five.body).toMatchObject({ status: 'allowed', policyId: 'refund-tiny' });
+    const revisions = await call(app.url, 'GET', '/gates/refund-policy/revisions', { as: ADMIN });
+    expect(revisions.body.items.map((r: { revision: number }) => r.revision)).toEqual([current.revision + 1, current.revision]);
+    const audit = await call(app.url, 'GET', '/audit?execution=gate:refund-policy', { as: ADMIN });
+    expect(audit.body.items.map((e: { kind: string }) => e.kind)).toContain('gate_saved');
+  });
+});

@@ -3,11 +3,12 @@ import * as z from 'zod';
 import { AgentRequestBodySchema, IdempotencyKeySchema } from '#core/agent-request';
 import { DecisionViewSchema } from '#core/decision-view';
 import { NotFoundError } from '#core/errors';
-import { GATE_ID_PATTERN, GateSchema } from '#core/gate';
+import { GATE_ID_PATTERN, GateRevisionSchema, GateSchema } from '#core/gate';
 import { ApprovalRequestSchema } from '#core/request';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
 import { parseOrThrow } from '#core/validation';
 import type { GateCatalog } from '#ports';
+import { saveGate, type GateRevisionDeps } from '#usecases/gate-revisions';
 import { requestAtGate } from '#usecases/request-at-gate';
 import { MAX_WAIT_SECONDS, waitForDecision } from '#usecases/wait-for-decision';
 import type { AppDeps } from '../deps.ts';
@@ -24,6 +25,8 @@ export interface GateRouteDeps extends AppDeps {
   readonly adminGroups: readonly string[];
   /** Where webhooks may point: `https` on AWS, `loopback` locally. */
   readonly webhookRule: 'https' | 'loopback';
+  /** Where gate revisions are stored; without it the gates are the files and cannot be edited. */
+  readonly gateStore?: GateRevisionDeps['gateStore'];
 }
 
 export const WaitQuerySchema = z.object({ waitSeconds: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).default(0) }).strict();
@@ -48,7 +51,48 @@ function header(event: APIGatewayProxyEvent, name: string): string | undefined {
 
 /** Named gates for any agent: ask one for a decision, and wait for the decision. */
 export function gateRoutes(deps: GateRouteDeps): Route[] {
+  const gateStore = deps.gateStore;
+  const revisionRoutes: Route[] = gateStore
+    ? [
+        {
+          method: 'PUT',
+          path: '/gates/{gateId}',
+          doc: { summary: "Save a gate's settings as its next revision (admins); the next request at the gate applies them", tags: ['gates'], body: GateSchema, response: GateRevisionSchema },
+          handler: withJsonBody(async (event) => {
+            const identity = identityOf(event);
+            const gateId = gateIdOf(event);
+            const saved = await saveGate({ ...deps, gateStore }, { gateId, body: event.body, identity, adminGroups: deps.adminGroups });
+            return json(200, saved);
+          }),
+        },
+        {
+          method: 'GET',
+          path: '/gates/{gateId}/revisions',
+          doc: { summary: "A gate's revisions, newest first", tags: ['gates'], response: z.object({ items: z.array(GateRevisionSchema) }) },
+          handler: async (event) => {
+            identityOf(event);
+            const gateId = gateIdOf(event);
+            const items = await gateStore.listRevisions(gateId);
+            if (items.length === 0) throw new NotFoundError(`gate ${gateId} not found`);
+            return json(200, { items });
+          },
+        },
+      ]
+    : [];
   return [
+    ...revisionRoutes,
+    {
+      method: 'GET',
+      path: '/gates/{gateId}',
+      doc: { summary: 'One gate as it applies now, with its revision', tags: ['gates'], response: z.object({ gate: GateSchema, revision: z.number().optional() }) },
+      handler: async (event) => {
+        identityOf(event);
+        const gateId = gateIdOf(event);
+        const found = await deps.gates.get(gateId);
+        if (!found) throw new NotFoundError(`gate ${gateId} not found`);
+        return json(200, found);
+      },
+    },
     {
       method: 'GET',
       path: '/gates',
