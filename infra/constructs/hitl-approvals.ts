@@ -122,7 +122,8 @@ export class HitlApprovals extends Construct {
       ...entryOf(props.handlers, 'api'),
       description: 'hitl-approvals API: lists, shows and decides approval requests',
       memorySize: 512,
-      timeout: Duration.seconds(15),
+      // A long poll (GET /approvals/{id}/decision) holds a call up to 25 s, inside API Gateway's 29 s.
+      timeout: Duration.seconds(28),
       logRetention: this.logRetention,
       logRemovalPolicy: removalPolicy,
       logLevel: props.logLevel,

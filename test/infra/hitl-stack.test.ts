@@ -87,6 +87,12 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(routes.size).toBe(authorized.length + signedWithIam.length + 3);
     });
 
+    it('gives the API function time for a 25-second long poll, under API Gateway\'s 29 s', () => {
+      const fn = template.findResources('AWS::Lambda::Function')[logicalIdOf(stack, stack.approvals.apiFunction)];
+      expect(fn.Properties.Timeout).toBeGreaterThan(25);
+      expect(fn.Properties.Timeout).toBeLessThan(29);
+    });
+
     it('lets only the API and the sweeper read the webhook signing key', () => {
       const secretId = logicalIdOf(stack, stack.approvals.webhookSigning.secret);
       const readers = Object.entries(template.findResources('AWS::IAM::Policy'))
