@@ -72,6 +72,19 @@ describe('asking a gate', () => {
     expect(pending.body.items.filter((r: { id: string }) => r.id === first.body.id)).toHaveLength(1);
   });
 
+  it('makes one request of five calls with the same key at the same moment', async () => {
+    // Prepare
+    const key = newKey();
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 5 }, () => ask('refund-approval', refundBody(20), key)));
+
+    // Assess
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(4);
+  });
+
   it('refuses the same key with another body with 409, and keeps the first request', async () => {
     // Prepare
     const key = newKey();
@@ -244,6 +257,22 @@ describe('webhook delivery', () => {
     expect(receiver.acknowledged()).toHaveLength(0);
     const stored = await app.deps.store.get(id);
     expect(stored?.events.at(-1)).toMatchObject({ type: 'delivery_failed', detail: { attempt: 1, status: 0 } });
+  });
+
+  it('POSTs a timed-out request when its gate stops waiting', async () => {
+    // Prepare
+    await receiver?.close();
+    receiver = await startWebhookReceiver(() => 200);
+    const created = await ask('refund-approval', refundBody(20, { callback: { type: 'webhook', url: receiver.url } }));
+
+    // Act: the shipped gate waits 30 minutes
+    clock.advance(31 * 60 * 1000);
+    await app.sweep();
+
+    // Assess
+    expect(receiver.received.map((hook) => JSON.parse(hook.body))).toEqual([
+      expect.objectContaining({ id: created.body.id, status: 'timed_out', decision: expect.objectContaining({ outcome: 'timed_out', approver: 'system:timeout' }) }),
+    ]);
   });
 
   it('gives up after more than 24 hours of failures, and says so in the request', async () => {
