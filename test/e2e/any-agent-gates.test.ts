@@ -290,6 +290,8 @@ describe('webhook delivery', () => {
     expect(stored?.delivery).toBe('gave_up');
     expect(stored?.events.filter((e) => e.type === 'delivery_gave_up')).toHaveLength(1);
     expect(receiver.received).toHaveLength(12);
+    const history = await call(app.url, 'GET', '/history?workflow=gate:refund-approval&limit=100', { as: ADMIN });
+    expect(history.body.items.find((r: { id: string }) => r.id === id)).toMatchObject({ delivery: 'gave_up' });
   });
 });
 
