@@ -6,7 +6,8 @@ import type { EntryName } from './constructs/hitl-function.ts';
  */
 export const FUNCTION_TIMEOUT_SECONDS = {
   gate: 15,
-  api: 15,
+  // A long poll (GET /approvals/{id}/decision) holds a call up to 25 s, inside API Gateway's 29 s.
+  api: 28,
   sweeper: 50,
   notifier: 30,
   'flow-agent': 100,

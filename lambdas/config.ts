@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   COGNITO_CLIENT_ID: z.string().min(1).optional(),
   // Who reads what (core/read-access.ts): comma-separated groups, `admins` and `auditors` when unset.
   ...READ_ACCESS_ENV,
+  /** The key that signs decisions POSTed to agents' webhooks (API and sweeper). */
+  WEBHOOK_SECRET_ARN: z.string().startsWith('arn:').optional(),
 });
 export type LambdaConfig = z.infer<typeof EnvSchema> & { readonly access: ReadAccess };
 

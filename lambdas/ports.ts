@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditRecord } from '#core/audit-entry';
 import type { StatsRow, StatsSample } from '#core/decision-stats';
 import type { OwedFollowUp } from '#core/follow-up';
+import type { Gate, GateRevision } from '#core/gate';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -41,10 +42,10 @@ export type CreateResult =
 /** Requests, their history and their task tokens. Every state change is one conditional write. */
 export interface ApprovalStore {
   /**
-   * Stores a new request with its task token and the follow-ups it owes, unless one with the same id
-   * exists (then returns it).
+   * Stores a new request with its task token (none for requests whose callback is a webhook or
+   * nothing) and the follow-ups it owes, unless one with the same id exists (then returns it).
    */
-  create(request: ApprovalRequest, taskToken: string, followUps?: readonly OwedFollowUp[]): Promise<CreateResult>;
+  create(request: ApprovalRequest, taskToken?: string, followUps?: readonly OwedFollowUp[]): Promise<CreateResult>;
   /**
    * A retried gate waits on a new task token: store it, and if the request was already decided,
    * mark the decision undelivered again so it reaches the new token.
@@ -91,14 +92,19 @@ export interface ApprovalStore {
   /** Takes the delivery lease of an undelivered decision if it is free; false if someone else holds it. */
   acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
   /** Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or undefined if someone recorded it first. */
-  markDelivery(id: string, outcome: 'delivered' | 'workflow_gone', at: Date, detail?: Record<string, unknown>): Promise<ApprovalRequest | undefined>;
+  markDelivery(id: string, outcome: 'delivered' | 'workflow_gone' | 'gave_up', at: Date, detail?: Record<string, unknown>): Promise<ApprovalRequest | undefined>;
+  /**
+   * After a failed webhook attempt (the caller holds the lease): counts it, records `event`, and keeps
+   * the decision undelivered but out of reach until `nextAttemptAt`. False if it was delivered meanwhile.
+   */
+  scheduleRetry(id: string, attempts: number, nextAttemptAt: Date, event: ApprovalRequest['events'][number]): Promise<boolean>;
   /** Appends a history event that is not a state change (notifications, failed delivery attempts). */
   appendEvent(id: string, event: ApprovalRequest['events'][number]): Promise<void>;
   listPending(query: ListPendingQuery): Promise<Page<ApprovalRequest>>;
   /** Pending requests whose due time is at or before `now`, oldest first. */
   listDue(now: Date, limit: number): Promise<ApprovalRequest[]>;
-  /** Decided requests whose decision has not reached the workflow yet. */
-  listUndelivered(limit: number): Promise<ApprovalRequest[]>;
+  /** Decided requests whose decision has not reached the workflow yet; with `now`, only those due for an attempt. */
+  listUndelivered(limit: number, now?: Date): Promise<ApprovalRequest[]>;
   listDecided(query: HistoryQuery): Promise<Page<ApprovalRequest>>;
 }
 
@@ -182,6 +188,42 @@ export interface ToolArgsValidator {
   validate(toolName: string, args: Record<string, unknown>): { path: string; message: string }[];
   /** The arguments as the tool will get them (schema defaults filled in), which is what policies see; unchanged when unknown or invalid. */
   withDefaults(toolName: string, args: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** The named gates agents may call, by id. */
+export interface GateCatalog {
+  /** The gate as it applies now, with its revision when revisions are stored. */
+  get(id: string): Promise<{ readonly gate: Gate; readonly revision?: number } | undefined>;
+  list(): Promise<Gate[]>;
+}
+
+/** Gate revisions: each save is one conditional put of the next revision, so there is no head to drift. */
+export interface GateStore {
+  /** The newest revision of a gate. */
+  current(gateId: string): Promise<GateRevision | undefined>;
+  /** The newest revision of every gate. */
+  listCurrent(): Promise<GateRevision[]>;
+  /** A gate's revisions, newest first (at most 100). */
+  listRevisions(gateId: string): Promise<GateRevision[]>;
+  /** Stores `revision` unless that number exists; ConcurrentUpdateError when someone saved it first. */
+  add(revision: GateRevision): Promise<void>;
+}
+
+/** What a webhook receiver answered; `status` 0 when it did not answer in time or could not be reached. */
+export interface WebhookResponse {
+  readonly status: number;
+  readonly error?: string;
+}
+
+/** POSTs a decision to a caller's webhook. Never throws: a failure is a status 0 with the error. */
+export interface WebhookSender {
+  post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<WebhookResponse>;
+}
+
+/** Webhook delivery: the sender, and the secret deliveries are signed with. */
+export interface WebhookDelivery {
+  readonly sender: WebhookSender;
+  readonly signingSecret: () => Promise<string>;
 }
 
 export interface Clock {

@@ -25,6 +25,12 @@ export interface ApiRoute {
    * @default - the route requires a Cognito token
    */
   readonly publicBecause?: string;
+  /**
+   * `iam`: callers sign the request with SigV4, and API Gateway lets in only principals whose IAM
+   * policy allows `execute-api:Invoke` on the route (machine principals such as agents).
+   * @default - the route requires a Cognito token
+   */
+  readonly authorization?: 'iam';
 }
 
 /** The body of `POST /approvals/{id}/respond`: the handler's own zod schema, as an API Gateway model. */
@@ -51,6 +57,20 @@ export const GOVERNANCE_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/audit/export' },
   { method: 'GET', path: '/stats' },
   { method: 'GET', path: '/openapi.json' },
+];
+
+/**
+ * Named gates for any agent. Asking a gate and waiting for its decision are the agent-facing routes:
+ * machine principals sign them with IAM (SigV4). Reading gates and saving a revision (admins) need a
+ * Cognito token like the rest.
+ */
+export const GATE_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', path: '/gates' },
+  { method: 'GET', path: '/gates/{gateId}' },
+  { method: 'PUT', path: '/gates/{gateId}' },
+  { method: 'GET', path: '/gates/{gateId}/revisions' },
+  { method: 'POST', path: '/gates/{gateId}/requests', authorization: 'iam' },
+  { method: 'GET', path: '/approvals/{id}/decision', authorization: 'iam' },
 ];
 
 /**
@@ -111,6 +131,7 @@ export function routeProblems(route: ApiRoute): string[] {
     problems.push(`route ${routeKey(route)}: path must look like /approvals/{id}/respond`);
   }
   if (route.body && !MODEL_NAME.test(route.body.name)) problems.push(`route ${routeKey(route)}: body name "${route.body.name}" must be letters and digits`);
+  if (route.publicBecause !== undefined && route.authorization !== undefined) problems.push(`route ${routeKey(route)}: a public route has no authorization`);
   if (route.publicBecause !== undefined && route.publicBecause.trim().length < 10) {
     problems.push(`route ${routeKey(route)}: publicBecause must say why the route needs no sign-in`);
   }

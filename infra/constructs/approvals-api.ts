@@ -159,11 +159,16 @@ export class ApprovalsApi extends Construct {
     const method = resource.addMethod(route.method, this.integration, {
       ...(route.publicBecause
         ? { authorizationType: AuthorizationType.NONE }
-        : { authorizationType: AuthorizationType.COGNITO, authorizer: this.authorizer }),
+        : route.authorization === 'iam'
+          ? { authorizationType: AuthorizationType.IAM }
+          : { authorizationType: AuthorizationType.COGNITO, authorizer: this.authorizer }),
       requestValidator: this.validator,
       requestParameters: Object.fromEntries(pathParams.map((param) => [`method.request.path.${param.slice(1, -1).replace('+', '')}`, true])),
       requestModels: route.body ? { 'application/json': this.model(route.body.name, route.body.schema) } : undefined,
     });
+    if (route.authorization === 'iam') {
+      acknowledgeRule(method, 'COG4', 'Agent-facing route: machine principals sign with IAM (SigV4), and API Gateway admits only those whose IAM policy allows execute-api:Invoke on it.');
+    }
     if (route.publicBecause) {
       acknowledgeRule(method, 'APIG4', route.publicBecause);
       acknowledgeRule(method, 'COG4', route.publicBecause);

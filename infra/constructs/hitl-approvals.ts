@@ -4,7 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GOVERNANCE_ROUTES, type ApiRoute } from './api-routes.ts';
+import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GATE_ROUTES, GOVERNANCE_ROUTES, type ApiRoute } from './api-routes.ts';
 import { ApprovalsApi, type ApiThrottle } from './approvals-api.ts';
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
@@ -17,6 +17,7 @@ import { SlackChannel } from './slack-channel.ts';
 import { logRetentionFor, removalPolicyFor, STAGES, type Stage } from './stage.ts';
 import { Sweeper } from './sweeper.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
+import { WebhookSigning } from './webhook-signing.ts';
 
 export interface HitlApprovalsProps {
   /** `prod` retains data, logs and the user pool and turns on deletion protection. @default 'prod' */
@@ -80,6 +81,8 @@ export class HitlApprovals extends Construct {
   public readonly apiFunction: HitlFunction;
   public readonly api: ApprovalsApi;
   public readonly sweeper: Sweeper;
+  /** The key decisions delivered to agents' webhooks are signed with. */
+  public readonly webhookSigning: WebhookSigning;
   public readonly logRetention: RetentionDays;
 
   constructor(scope: Construct, id: string, props: HitlApprovalsProps) {
@@ -141,7 +144,7 @@ export class HitlApprovals extends Construct {
     this.api = new ApprovalsApi(this, 'Api', {
       handler: this.apiFunction,
       userPool: this.approvers.userPool,
-      routes: [...APPROVAL_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...FLOW_ROUTES, ...(props.additionalRoutes ?? [])],
+      routes: [...APPROVAL_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...FLOW_ROUTES, ...GATE_ROUTES, ...(props.additionalRoutes ?? [])],
       corsOrigins: props.corsOrigins,
       throttle: props.apiThrottle,
       logRetention: this.logRetention,
@@ -158,6 +161,9 @@ export class HitlApprovals extends Construct {
     this.sweeper = new Sweeper(this, 'Sweeper', { ...functionDefaults, table: this.table });
     this.notifications.bindNotifier(this.sweeper.function);
     this.sweeper.bindSlackFollowUps(this.apiFunction);
+    this.webhookSigning = new WebhookSigning(this, 'WebhookSigning', { secretRemovalPolicy: removalPolicy });
+    this.webhookSigning.bindSigner(this.apiFunction);
+    this.webhookSigning.bindSigner(this.sweeper.function);
   }
 
   /**

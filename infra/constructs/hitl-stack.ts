@@ -73,6 +73,7 @@ export class HitlStack extends Stack {
       SenderEmail: [notifications.identity.emailIdentityName, 'SES identity: click the link SES emails to this address'],
       SlackSigningSecretArn: [slack.signingSecret.secretArn, 'Put the Slack app signing secret here to turn on POST /slack/interactions'],
       SlackWebhooksSecretArn: [slack.webhooksSecret.secretArn, 'JSON map of Slack incoming webhooks by workflow; {} posts nowhere'],
+      WebhookSecretArn: [this.approvals.webhookSigning.secret.secretArn, 'Key that signs decisions POSTed to agents webhooks (X-Hitl-Signature)'],
       ...Object.fromEntries(
         [...this.flows.workflows].flatMap(([flowId, workflow]) => [
           [`Flow${pascalCase(flowId)}StateMachineArn`, [workflow.stateMachine.stateMachineArn, `State machine of flow ${flowId}`]],

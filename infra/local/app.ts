@@ -8,12 +8,14 @@ import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
 import { readAccessFrom, type ReadAccess } from '#core/read-access';
+import { fetchWebhookSender } from '#adapters/webhook/fetch-webhook-sender';
 import { systemClock, type Clock, type Notifier } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
 import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
+import { localSecret } from '../../lambdas/channels/secrets/local-secret.ts';
 import { demoToolArgs } from '../../lambdas/tools/demo-tools.ts';
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
@@ -104,6 +106,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     stats: new StatsRepository(db, LOCAL_TABLE_NAME),
     toolArgs: demoToolArgs(),
     access: options.access ?? readAccessFrom(process.env),
+    // Decisions on agents' requests are signed with a key kept in the data folder (one per process in memory mode).
+    webhooks: { sender: fetchWebhookSender, signingSecret: localSecret(options.dataDir ? join(options.dataDir, 'webhook-secret') : undefined) },
   };
   // A missing or unreadable audit key stops the start, not the first gate.
   await deps.audit.key();

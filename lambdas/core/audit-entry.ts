@@ -17,6 +17,8 @@ export const AuditKindSchema = z.enum([
   'flow_saved',
   'flow_deployed',
   'flow_rolled_back',
+  /** A gate's settings saved as a new revision; under the pseudo-execution `gate:<id>`. */
+  'gate_saved',
 ]);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
 

@@ -85,6 +85,11 @@ export class AuditAppendError extends HitlError {
   override readonly code = 'AuditAppend';
 }
 
+/** An Idempotency-Key used again with a different body: the first request stands. */
+export class IdempotencyConflictError extends HitlError {
+  override readonly code = 'IdempotencyConflict';
+}
+
 const STATUS_BY_CODE: Record<string, number> = {
   ValidationError: 400,
   PayloadTooLarge: 413,
@@ -97,6 +102,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   IllegalTransition: 409,
   ConcurrentUpdate: 409,
   AuditAppend: 503,
+  IdempotencyConflict: 409,
   WorkflowGone: 410,
 };
 

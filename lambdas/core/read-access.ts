@@ -67,8 +67,10 @@ export function isApproverOf(identity: Identity, request: ApprovalRequest): bool
   return false;
 }
 
+/** Admins, the request's approvers at any level, the person it was made for, and the agent that created it. */
 export function mayReadRequest(identity: Identity, request: ApprovalRequest, access: ReadAccess): boolean {
-  return isAdmin(identity, access) || isApproverOf(identity, request) || (request.requestedBy !== undefined && request.requestedBy === identity.userId);
+  const isOwn = [request.requestedBy, request.createdBy].some((owner) => owner !== undefined && owner === identity.userId);
+  return isOwn || isAdmin(identity, access) || isApproverOf(identity, request);
 }
 
 /** An execution is readable by admins, by whoever started it, and by whoever may read one of its requests. */

@@ -41,7 +41,7 @@ export const VoteSchema = z.object({
 export type Vote = z.infer<typeof VoteSchema>;
 
 /** Whether the decision has reached the waiting workflow. */
-export const DeliverySchema = z.enum(['pending', 'delivered', 'workflow_gone']);
+export const DeliverySchema = z.enum(['pending', 'delivered', 'workflow_gone', 'gave_up']);
 export type Delivery = z.infer<typeof DeliverySchema>;
 
 export const HistoryEventTypeSchema = z.enum([
@@ -55,6 +55,8 @@ export const HistoryEventTypeSchema = z.enum([
   'delivered',
   'delivery_failed',
   'workflow_gone',
+  /** A webhook delivery failed on every attempt for more than 24 hours; nobody retries it any more. */
+  'delivery_gave_up',
   /** The approved tool call ran; `detail.args` are the arguments it ran with. */
   'executed',
 ]);
@@ -92,6 +94,18 @@ export type Checkpoint = z.infer<typeof CheckpointSchema>;
 export const PolicyRefSchema = z.object({ id: z.string().min(1).max(64), why: z.string().max(2000) });
 export type PolicyRef = z.infer<typeof PolicyRefSchema>;
 
+/**
+ * How the decision reaches whoever waits for it: the workflow's task token (a gate in a Step Functions
+ * flow; also what a request without `callback` means), a signed POST to a webhook, or nothing (the
+ * caller asks for it with GET /approvals/{id}/decision).
+ */
+export const RequestCallbackSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('task_token') }).strict(),
+  z.object({ type: z.literal('webhook'), url: z.string().url().max(2048) }).strict(),
+  z.object({ type: z.literal('none') }).strict(),
+]);
+export type RequestCallback = z.infer<typeof RequestCallbackSchema>;
+
 export const ApprovalRequestSchema = z.object({
   id: z.string(),
   executionId: z.string(),
@@ -108,6 +122,15 @@ export const ApprovalRequestSchema = z.object({
   /** The policy that paused the call, when a gate policy did. */
   policy: PolicyRefSchema.optional(),
   requestedBy: z.string().optional(),
+  /** The machine principal that created the request over HTTP (an agent); absent for flow gates. */
+  createdBy: z.string().optional(),
+  /** The named gate an agent's request went through. */
+  gateId: z.string().optional(),
+  /** The caller's Idempotency-Key and the hash of the body it came with. */
+  idempotency: z.object({ key: z.string(), bodyHash: z.string() }).optional(),
+  callback: RequestCallbackSchema.optional(),
+  /** Webhook delivery attempts so far. */
+  deliveryAttempts: z.number().int().min(0).optional(),
   checkpoint: CheckpointSchema.optional(),
   status: RequestStatusSchema,
   /** 0 for the node's own approvers; n after n escalations. */

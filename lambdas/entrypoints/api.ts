@@ -1,12 +1,17 @@
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { sdkFlowDeployerFromEnv } from '#adapters/stepfunctions/sdk-flow-deployer';
+import { agentGroupsFrom } from '#core/agent-config';
 import { adminGroupsFrom } from '#core/flow-revision';
 import { deployedFlowCatalog } from '#usecases/deployed-flow-catalog';
 import { seededOnFirstUse } from '#usecases/seed-flows';
 import { loadLambdaConfig } from '../config.ts';
 import { createApiHandler } from '../handlers/api.ts';
+import { gateRoutes } from '../handlers/api/gate-routes.ts';
 import { awsChannelRoutes } from '../handlers/channels/aws-wiring.ts';
+import { GateRepository } from '#adapters/dynamodb/gate-repository';
+import { once, seedGateFiles, storedGateCatalog } from '#usecases/gate-revisions';
+import { shippedGates } from '../gates/gate-files.ts';
 import { flowEditorRoutes } from '../handlers/flows/editor-routes.ts';
 import { executionRoutes } from '../handlers/flows/routes.ts';
 import { DEMO_TOOL_NAMES, demoToolArgs } from '../tools/demo-tools.ts';
@@ -32,8 +37,13 @@ const editor = {
   knownTools: DEMO_TOOL_NAMES,
   adminGroups: adminGroupsFrom(process.env),
 };
+// Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.
+const gateStore = new GateRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
+const gates = storedGateCatalog(gateStore, once(() => seedGateFiles({ ...deps, gateStore }, shippedGates())));
 export const handler = createApiHandler(deps, [
   ...awsChannelRoutes(deps, loadLambdaConfig()),
   ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog) }),
   ...flowEditorRoutes(editor),
+  // Named gates for any agent: the bundled gate files; webhooks must be https.
+  ...gateRoutes({ ...deps, gates, gateStore, agentGroups: agentGroupsFrom(process.env), adminGroups: editor.adminGroups, webhookRule: 'https' }),
 ]);

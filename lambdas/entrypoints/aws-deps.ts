@@ -7,9 +7,10 @@ import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { CompositeStats } from '#adapters/metrics/composite-stats';
 import { EmfStats } from '#adapters/metrics/emf-stats';
 import { SdkWorkflows } from '#adapters/stepfunctions/sdk-workflows';
+import { fetchWebhookSender } from '#adapters/webhook/fetch-webhook-sender';
 import { systemClock } from '#ports';
-import { LambdaDispatchNotifier } from '../channels/dispatch/lambda-dispatch-notifier.ts';
 import { secretsManagerSecret } from '../channels/secrets/secrets-manager.ts';
+import { LambdaDispatchNotifier } from '../channels/dispatch/lambda-dispatch-notifier.ts';
 import { loadLambdaConfig } from '../config.ts';
 import type { AppDeps } from '../handlers/deps.ts';
 
@@ -34,5 +35,7 @@ export function awsDeps(): AppDeps {
     clock: systemClock,
     stats: new CompositeStats(new StatsRepository(db, config.TABLE_NAME), [new EmfStats()]),
     access: config.access,
+    // Only the functions that deliver decisions (API, sweeper) get the webhook signing key.
+    ...(config.WEBHOOK_SECRET_ARN ? { webhooks: { sender: fetchWebhookSender, signingSecret: secretsManagerSecret(config.WEBHOOK_SECRET_ARN) } } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { ReadAccess } from '#core/read-access';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, ToolArgsValidator, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
 export interface AppDeps {
@@ -14,4 +14,6 @@ export interface AppDeps {
   readonly toolArgs?: ToolArgsValidator;
   /** Who reads what: the admin and auditor groups. */
   readonly access: ReadAccess;
+  /** Signs and POSTs decisions to the webhooks of requests made over HTTP; absent where none may be called. */
+  readonly webhooks?: WebhookDelivery;
 }

@@ -1,7 +1,8 @@
 import { toWorkflowDecision, type ApprovalRequest } from '#core/request';
-import { GONE_TOKEN_ERRORS, type ApprovalStore, type Clock, type Workflows } from '#ports';
+import { GONE_TOKEN_ERRORS, type ApprovalStore, type Clock, type WebhookDelivery, type Workflows } from '#ports';
+import { deliverWebhook } from './deliver-webhook.ts';
 
-export type DeliveryResult = 'delivered' | 'workflow_gone' | 'pending';
+export type DeliveryResult = 'delivered' | 'workflow_gone' | 'pending' | 'gave_up';
 
 export interface DeliveryOutcome {
   readonly result: DeliveryResult;
@@ -13,6 +14,8 @@ export interface DeliverDeps {
   readonly store: ApprovalStore;
   readonly workflows: Workflows;
   readonly clock: Clock;
+  /** How decisions reach webhooks; absent where none may be called. */
+  readonly webhooks?: WebhookDelivery;
 }
 
 /** How long a deliverer holds a decision before the sweeper may try it again. */
@@ -47,6 +50,13 @@ export function withDeliveryDeferred<D extends { readonly workflows: Workflows }
  * write that decided returns it) passes it, saving a read.
  */
 export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest, taskToken?: string): Promise<DeliveryOutcome> {
+  const callback = request.callback ?? { type: 'task_token' };
+  if (callback.type === 'webhook') return deliverWebhook(deps, request, callback.url);
+  if (callback.type === 'none') {
+    // Nobody is called: the caller reads the decision with GET /approvals/{id}/decision.
+    const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now(), { callback: 'none' });
+    return { result: 'delivered', ...(recorded ? { recorded } : {}) };
+  }
   const token = taskToken ?? (await deps.store.getTaskToken(request.id));
   try {
     if (!token) throw Object.assign(new Error('no task token stored'), { name: 'TaskDoesNotExist' });

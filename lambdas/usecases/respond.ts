@@ -8,7 +8,7 @@ import { decide, isSameDecision } from '#core/lifecycle';
 import { assertMayVoteAtLevel, assertRoomForVote, ballotOf, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
 import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 
@@ -20,6 +20,8 @@ export interface RespondDeps {
   readonly stats?: DecisionStats;
   /** Checks an approver's edited arguments against the tool's schema; without it they are checked when the tool runs. */
   readonly toolArgs?: ToolArgsValidator;
+  /** How decisions reach the webhooks of requests made over HTTP. */
+  readonly webhooks?: WebhookDelivery;
 }
 
 export interface RespondInput extends RespondBody {
@@ -224,7 +226,7 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: D
 }
 
 function deliveryOf(request: ApprovalRequest): DeliveryResult {
-  return request.delivery === 'delivered' ? 'delivered' : request.delivery === 'workflow_gone' ? 'workflow_gone' : 'pending';
+  return request.delivery === undefined ? 'pending' : request.delivery;
 }
 
 function repeatOrConflict(request: ApprovalRequest, approver: string, outcome: Outcome): RespondResult {

@@ -4,7 +4,7 @@ import { followUp, type FollowUp } from '#core/follow-up';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, OwedCursor, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 
@@ -15,6 +15,7 @@ export interface SweepDeps {
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly stats?: DecisionStats;
+  readonly webhooks?: WebhookDelivery;
 }
 
 export interface SweepOptions {
@@ -26,6 +27,8 @@ export interface SweepOptions {
    * being done by the write's own caller right now. @default 30 s
    */
   readonly followUpGraceMs?: number;
+  /** Wall time after which no new delivery starts in this run. @default 30 s (the sweeper function has 50) */
+  readonly deliveryBudgetMs?: number;
 }
 
 export interface SweepReport {
@@ -47,6 +50,8 @@ export interface SweepReport {
 export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const batchSize = options.batchSize ?? 100;
   const maxBatches = options.maxBatches ?? 50;
+  const deliveryBudgetMs = options.deliveryBudgetMs ?? 30_000;
+  const startedAt = Date.now();
   const report: SweepReport = { timedOut: 0, escalated: 0, delivered: 0, workflowGone: 0, skipped: 0, failed: 0, repaired: 0 };
 
   for (let batch = 0; batch < maxBatches; batch++) {
@@ -76,13 +81,21 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
   }
 
   const now = deps.clock.now();
-  for (const request of await deps.store.listUndelivered(batchSize)) {
-    try {
-      if (!(await deps.store.acquireDeliveryLease(request.id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) continue;
-      countDelivery(report, (await deliverDecision(deps, request)).result);
-    } catch {
-      report.failed++;
-    }
+  // Only deliveries that are due: a webhook waiting for its next retry stays out of the page.
+  const undelivered = await deps.store.listUndelivered(batchSize, now);
+  // A webhook attempt may take seconds, so several run at once, and none starts once the run's
+  // budget is spent (the function's own timeout is near): the rest wait, unleased, for the next run.
+  for (let start = 0; start < undelivered.length && Date.now() - startedAt < deliveryBudgetMs; start += DELIVERY_CONCURRENCY) {
+    await Promise.all(
+      undelivered.slice(start, start + DELIVERY_CONCURRENCY).map(async (request) => {
+        try {
+          if (!(await deps.store.acquireDeliveryLease(request.id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) return;
+          countDelivery(report, (await deliverDecision(deps, request)).result);
+        } catch {
+          report.failed++;
+        }
+      }),
+    );
   }
 
   // Writers that crashed, or whose audit chain stayed contended, left follow-ups owed: finish them.
@@ -121,6 +134,9 @@ function followUpsOfExpiry(request: ApprovalRequest, next: ApprovalRequest, now:
     ? [audit, followUp.stats('timed_out', now.toISOString(), request.level)]
     : [audit, followUp.stats('escalated', now.toISOString(), next.level), followUp.notify('escalated', next.level)];
 }
+
+/** Deliveries attempted side by side. */
+const DELIVERY_CONCURRENCY = 10;
 
 function countDelivery(report: SweepReport, result: DeliveryResult): void {
   if (result === 'delivered') report.delivered++;

@@ -78,11 +78,30 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         'POST /approvals/batch-respond', 'GET /audit/verify', 'GET /audit/export', 'GET /stats', 'GET /openapi.json',
         'POST /flows/{flowId}/executions', 'GET /executions/{id}',
         'GET /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
+        'GET /gates', 'GET /gates/{gateId}', 'PUT /gates/{gateId}', 'GET /gates/{gateId}/revisions',
       ];
       for (const key of authorized) {
         expect(routes.get(key), key).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizerId } });
       }
-      expect(routes.size).toBe(authorized.length + 3);
+      const signedWithIam = ['POST /gates/{gateId}/requests', 'GET /approvals/{id}/decision'];
+      for (const key of signedWithIam) expect(routes.get(key), key).toMatchObject({ AuthorizationType: 'AWS_IAM' });
+      expect(routes.size).toBe(authorized.length + signedWithIam.length + 3);
+    });
+
+    it('gives the API function time for a 25-second long poll, under API Gateway\'s 29 s', () => {
+      const fn = template.findResources('AWS::Lambda::Function')[logicalIdOf(stack, stack.approvals.apiFunction)];
+      expect(fn.Properties.Timeout).toBeGreaterThan(25);
+      expect(fn.Properties.Timeout).toBeLessThan(29);
+    });
+
+    it('lets only the API and the sweeper read the webhook signing key', () => {
+      const secretId = logicalIdOf(stack, stack.approvals.webhookSigning.secret);
+      const readers = Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([, policy]) => JSON.stringify(policy).includes(`"Ref":"${secretId}"`))
+        .map(([, policy]) => JSON.stringify((policy as { Properties: { Roles: unknown } }).Properties.Roles));
+      expect(readers).toHaveLength(2);
+      expect(readers.join()).toContain(logicalIdOf(stack, stack.approvals.apiFunction.role!));
+      expect(readers.join()).toContain(logicalIdOf(stack, stack.approvals.sweeper.function.role!));
     });
 
     it('leaves exactly three methods open: the dashboard, email links (one ANY method) and Slack interactions', () => {

@@ -49,7 +49,7 @@ const conditions = {
 
 const DOMAIN_FIELDS = [
   'id', 'executionId', 'workflowId', 'nodeId', 'step', 'mode', 'channel', 'action', 'context', 'hitl', 'policy',
-  'requestedBy', 'checkpoint', 'status', 'level', 'createdAt', 'dueAt', 'votes', 'decision', 'delivery', 'events',
+  'requestedBy', 'createdBy', 'gateId', 'idempotency', 'callback', 'deliveryAttempts', 'checkpoint', 'status', 'level', 'createdAt', 'dueAt', 'votes', 'decision', 'delivery', 'events',
 ] as const;
 
 /** The stored item minus keys, indexes and the task token: what may leave the store. */
@@ -69,7 +69,7 @@ export class RequestRepository implements ApprovalStore {
     private readonly tableName: string,
   ) {}
 
-  async create(request: ApprovalRequest, taskToken: string, followUps: readonly OwedFollowUp[] = []): Promise<CreateResult> {
+  async create(request: ApprovalRequest, taskToken?: string, followUps: readonly OwedFollowUp[] = []): Promise<CreateResult> {
     try {
       await this.db.send(
         new PutCommand({
@@ -79,7 +79,7 @@ export class RequestRepository implements ApprovalStore {
             sk: requestKeys.sk,
             entity: 'request',
             ...request,
-            taskToken,
+            ...(taskToken !== undefined ? { taskToken } : {}),
             ...requestKeys.pending(request),
             ...requestKeys.due(request),
             ...(followUps.length > 0
@@ -308,11 +308,11 @@ export class RequestRepository implements ApprovalStore {
 
   async markDelivery(
     id: string,
-    outcome: 'delivered' | 'workflow_gone',
+    outcome: 'delivered' | 'workflow_gone' | 'gave_up',
     at: Date,
     detail?: Record<string, unknown>,
   ): Promise<ApprovalRequest | undefined> {
-    const event: HistoryEvent = { at: at.toISOString(), type: outcome, actor: 'system:delivery', ...(detail ? { detail } : {}) };
+    const event: HistoryEvent = { at: at.toISOString(), type: outcome === 'gave_up' ? 'delivery_gave_up' : outcome, actor: 'system:delivery', ...(detail ? { detail } : {}) };
     const names = { '#delivery': 'delivery', '#events': 'events', '#lease': 'leaseUntil', '#owedCount': 'owedCount' };
     const values = { ':outcome': outcome, ':event': [event], ':pendingDelivery': 'pending', ':zero': 0 };
     // A delivered decision leaves the undelivered index, unless it still owes follow-ups: then it
@@ -473,6 +473,27 @@ export class RequestRepository implements ApprovalStore {
     return { ids, ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
   }
 
+  async scheduleRetry(id: string, attempts: number, nextAttemptAt: Date, event: HistoryEvent): Promise<boolean> {
+    // The lease doubles as the time of the next attempt, and the undelivered index is sorted by it,
+    // so the sweeper reads only deliveries that are due, however many wait for a later retry.
+    const undelivered = requestKeys.undelivered(nextAttemptAt.toISOString(), id);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: 'SET #attempts = :attempts, #lease = :next, gsi3sk = :g3sk, #events = list_append(#events, :event)',
+          ConditionExpression: conditions.isUndelivered,
+          ExpressionAttributeNames: { '#attempts': 'deliveryAttempts', '#lease': 'leaseUntil', '#events': 'events', '#delivery': 'delivery' },
+          ExpressionAttributeValues: { ':attempts': attempts, ':next': nextAttemptAt.toISOString(), ':g3sk': undelivered.gsi3sk, ':event': [event], ':pendingDelivery': 'pending' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
 
   async appendEvent(id: string, event: HistoryEvent): Promise<void> {
     await this.db.send(
@@ -522,13 +543,13 @@ export class RequestRepository implements ApprovalStore {
     return (result.Items ?? []).map(toDomain);
   }
 
-  async listUndelivered(limit: number): Promise<ApprovalRequest[]> {
+  async listUndelivered(limit: number, now?: Date): Promise<ApprovalRequest[]> {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: INDEXES.undelivered.name,
-        KeyConditionExpression: 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'UNDELIVERED' },
+        KeyConditionExpression: now ? 'gsi3pk = :pk AND gsi3sk <= :now' : 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'UNDELIVERED', ...(now ? { ':now': `${now.toISOString()}~` } : {}) },
         Limit: limit,
       }),
     );

@@ -248,7 +248,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       detail.appendChild(el('p', { className: 'empty', text: 'You can see this request but not decide it now.' }));
     } else if (approval.decision) {
       var d = approval.decision;
-      detail.appendChild(el('p', { className: 'outcome', text: d.outcome + ' by ' + d.approver + ' via ' + d.channel + ' at ' + when(d.decidedAt) + (d.reason ? ': ' + d.reason : '') }));
+      detail.appendChild(el('p', { className: 'outcome', text: d.outcome + ' by ' + d.approver + ' via ' + d.channel + ' at ' + when(d.decidedAt) + (d.reason ? ': ' + d.reason : '') + gaveUp(approval) }));
     }
     detail.appendChild(el('h3', { text: 'History' }));
     detail.appendChild(table(['When', 'Event', 'By', 'Detail'], (approval.events || []).map(function (e) {
@@ -256,12 +256,14 @@ export const DASHBOARD_SCRIPT = String.raw`
     })));
   }
 
+  // A webhook that failed for more than a day: the caller never heard the decision.
+  function gaveUp(a) { return a.delivery === 'gave_up' ? ' (webhook delivery gave up)' : ''; }
   function loadHistory() {
     var box = clear($('history-list'));
     return api('GET', 'history?limit=50').then(function (page) {
       box.appendChild(table(['Decided', 'Workflow / node', 'Action', 'Outcome', 'By', 'Via', 'Reason'], page.items.map(function (a) {
         var d = a.decision || {};
-        return [when(d.decidedAt), a.workflowId + ' / ' + a.nodeId, whatOf(a), d.outcome || a.status, d.approver, d.channel, d.reason || ''];
+        return [when(d.decidedAt), a.workflowId + ' / ' + a.nodeId, whatOf(a), (d.outcome || a.status) + gaveUp(a), d.approver, d.channel, d.reason || ''];
       })));
     });
   }

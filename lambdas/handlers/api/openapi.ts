@@ -20,11 +20,11 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 /** Query parameters from a zod object schema (possibly wrapped in refinements). */
-function queryParameters(schema: z.ZodType) {
+function queryParameters(schema: z.ZodType, where: 'query' | 'header' = 'query') {
   const described = jsonSchema(schema, 'input');
   const properties = (described.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((described.required as string[] | undefined) ?? []);
-  return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: required.has(name), schema: property }));
+  return Object.entries(properties).map(([name, property]) => ({ name, in: where, required: required.has(name), schema: property }));
 }
 
 function pathParameters(path: string) {
@@ -38,7 +38,7 @@ function operation(route: Route) {
     summary: doc.summary,
     ...(doc.tags ? { tags: [...doc.tags] } : {}),
     ...(doc.public ? { security: [] } : {}),
-    parameters: [...pathParameters(route.path), ...(doc.query ? queryParameters(doc.query) : [])],
+    parameters: [...pathParameters(route.path), ...(doc.query ? queryParameters(doc.query) : []), ...(doc.headers ? queryParameters(doc.headers, 'header') : [])],
     ...(doc.body
       ? { requestBody: { required: true, content: { [doc.bodyType ?? 'application/json']: { schema: jsonSchema(doc.body, 'input') } } } }
       : {}),
@@ -50,6 +50,14 @@ function operation(route: Route) {
       '400': errors,
       ...(doc.public ? {} : { '401': errors, '403': errors }),
       '404': errors,
+      ...Object.fromEntries(
+        Object.entries(doc.statuses ?? {}).map(([status, description]) => [
+          status,
+          status.startsWith('2')
+            ? { description, content: { 'application/json': { schema: doc.response ? jsonSchema(doc.response, 'output') : {} } } }
+            : { ...errors, description },
+        ]),
+      ),
     },
   };
 }

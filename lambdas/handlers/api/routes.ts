@@ -34,6 +34,10 @@ export interface RouteDoc {
   readonly responseType?: string;
   /** No identity needed (pages whose own token or signature authenticates). */
   readonly public?: boolean;
+  /** Request headers the route reads, as a zod object (e.g. Idempotency-Key). */
+  readonly headers?: z.ZodType;
+  /** Statuses besides 200 and the usual errors, with what each means (a 2xx carries `response`). */
+  readonly statuses?: Readonly<Record<string, string>>;
 }
 
 export interface Route {
@@ -52,7 +56,7 @@ export function page(item: z.ZodType) {
 
 const RespondResultSchema = z.object({
   approval: ApprovalRequestSchema,
-  delivery: z.enum(['delivered', 'pending', 'workflow_gone', 'awaiting_votes']),
+  delivery: z.enum(['delivered', 'pending', 'workflow_gone', 'gave_up', 'awaiting_votes']),
   decidedNow: z.boolean(),
   tally: z.object({ approvals: z.number(), rejections: z.number(), ballots: z.record(z.string(), z.number()).optional() }).optional(),
 });
