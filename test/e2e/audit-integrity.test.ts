@@ -6,7 +6,7 @@ import { ConcurrentUpdateError } from '#core/errors';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { EXPORT_PAGE_ENTRIES } from '../../lambdas/handlers/api/governance-routes.ts';
 import { interpose } from '../support/fault-injection.ts';
-import { call, eventually } from '../support/http.ts';
+import { ADMIN, call, eventually } from '../support/http.ts';
 import { hitl } from '../support/fixtures.ts';
 
 let app: LocalApp;
@@ -27,14 +27,14 @@ async function paused(config = hitl()) {
     context: { conversation: [], facts: {} }, requestedBy: 'alice', gateTimeoutSeconds: 3600,
   });
   const approval = await eventually(async () => {
-    const page = await call(app.url, 'GET', `/approvals?workflow=${workflowId}`);
+    const page = await call(app.url, 'GET', `/approvals?workflow=${workflowId}`, { as: ADMIN });
     const listed = page.body.items?.[0];
     return listed?.events.some((e: { type: string }) => e.type === 'notified') ? listed : undefined;
   }, 10_000, 'the request to be listed and notified');
   return { executionArn, id: approval.id as string };
 }
 
-const verify = (executionArn: string) => call(app.url, 'GET', `/audit/verify?execution=${encodeURIComponent(executionArn)}`);
+const verify = (executionArn: string) => call(app.url, 'GET', `/audit/verify?execution=${encodeURIComponent(executionArn)}`, { as: ADMIN });
 
 async function deleteEntry(executionArn: string, seq: number): Promise<void> {
   await db().send(new DeleteCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: auditKeys.pk(executionArn), sk: auditKeys.sk(seq) } }));
@@ -49,7 +49,7 @@ describe('the audit log drops nothing', () => {
     const answers = await Promise.all(voters.map((as) => call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' }, as })));
     // Assess
     expect(answers.every((a) => a.status === 200 || a.status === 202)).toBe(true);
-    const stored = (await call(app.url, 'GET', `/approvals/${id}`)).body;
+    const stored = (await call(app.url, 'GET', `/approvals/${id}`, { as: ADMIN })).body;
     expect(stored.votes).toHaveLength(50);
     const chain = await app.deps.audit.chain(executionArn);
     expect(chain.filter((e) => e.kind === 'vote')).toHaveLength(50);
@@ -136,7 +136,7 @@ describe('audit export paging', () => {
     let cursor: string | null = null;
     do {
       const res: Response = await fetch(`${app.url}/audit/export?from=${from}&to=${to}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
-        headers: { 'x-user': 'bob', 'x-groups': 'approvers' },
+        headers: ADMIN,
       });
       expect(res.status).toBe(200);
       pages.push((await res.text()).split('\n').filter(Boolean));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPROVER_MAIL_SUFFIX } from '#local/channels-module';
-import { call, eventually, REQUESTER } from '../support/http.ts';
+import { ADMIN, call, eventually, REQUESTER } from '../support/http.ts';
 import { startLocalServerProcess, type LocalServerProcess } from '../support/local-server-process.ts';
 
 const dirs: string[] = [];
@@ -23,13 +23,13 @@ interface Listed {
 
 async function pending(url: string, count: number): Promise<Listed[]> {
   return eventually(async () => {
-    const page = await call(url, 'GET', '/approvals?limit=100&workflow=support-agent');
+    const page = await call(url, 'GET', '/approvals?limit=100&workflow=support-agent', { as: ADMIN });
     return page.body.items?.length === count ? page.body.items : undefined;
   }, 30_000, `${count} pending approvals`);
 }
 
 async function auditOf(url: string, executionId: string): Promise<{ kind: string; requestId?: string }[]> {
-  const page = await call(url, 'GET', `/audit?execution=${encodeURIComponent(executionId)}&limit=100`);
+  const page = await call(url, 'GET', `/audit?execution=${encodeURIComponent(executionId)}&limit=100`, { as: ADMIN });
   expect(page.status).toBe(200);
   return page.body.items;
 }
@@ -71,7 +71,7 @@ describe('a gate killed between its request write and its follow-ups', () => {
 
     // Assess: the resumed gates (retries) finished what the first attempts owed, once each
     const settled = await eventually(async () => {
-      const page = await call(second.url, 'GET', '/approvals?limit=100&workflow=support-agent');
+      const page = await call(second.url, 'GET', '/approvals?limit=100&workflow=support-agent', { as: ADMIN });
       const items: Listed[] = page.body.items ?? [];
       return items.length === FLOWS && items.every((r) => r.events.some((e) => e.type === 'notified')) ? items : undefined;
     }, 30_000, 'every request notified');
@@ -89,7 +89,7 @@ describe('a gate killed between its request write and its follow-ups', () => {
       expect(noticesFor(dir, request.id)).toBe(emailed!.detail!.recipients!.length);
       const entries = await auditOf(second.url, request.executionId);
       expect(entries.filter((e) => e.kind === 'gate_paused' && e.requestId === request.id)).toHaveLength(1);
-      const verdict = await call(second.url, 'GET', `/audit/verify?execution=${encodeURIComponent(request.executionId)}`);
+      const verdict = await call(second.url, 'GET', `/audit/verify?execution=${encodeURIComponent(request.executionId)}`, { as: ADMIN });
       expect(verdict.body).toMatchObject({ ok: true, missing: [], owed: 0 });
     }
 
@@ -97,7 +97,7 @@ describe('a gate killed between its request write and its follow-ups', () => {
     for (const request of settled) {
       expect((await call(second.url, 'POST', `/approvals/${request.id}/respond`, { body: { decision: 'approve' } })).status).toBe(200);
     }
-    const stats = await call(second.url, 'GET', '/stats');
+    const stats = await call(second.url, 'GET', '/stats', { as: ADMIN });
     const counted = stats.body.items.filter((row: { workflowId: string }) => row.workflowId === 'support-agent');
     expect(counted.reduce((sum: number, row: { approved: number }) => sum + row.approved, 0)).toBe(FLOWS);
     await second.stop();
