@@ -89,6 +89,7 @@ export const FLOW_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/flows/{flowId}/executions', body: { name: 'StartExecutionBody', schema: START_EXECUTION_BODY_SCHEMA } },
   { method: 'GET', path: '/executions/{id}' },
   { method: 'GET', path: '/flows' },
+  { method: 'POST', path: '/flows' },
   { method: 'GET', path: '/flows/{flowId}' },
   { method: 'PUT', path: '/flows/{flowId}' },
   { method: 'POST', path: '/flows/{flowId}/deploy' },
