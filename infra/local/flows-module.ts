@@ -28,7 +28,8 @@ import { createDemoTools } from '../../lambdas/tools/demo-tools.ts';
 import type { RefundLedger } from '../../lambdas/tools/refund.ts';
 import { compileFlow, type FlowSubstitutions } from '../../statemachines/compiler.ts';
 import { LocalFlowCatalog } from '../../statemachines/flow-catalog.ts';
-import { loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
+import { FLOWS_DIR, loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
+import { reloadFlowFile, watchFlowFiles } from './flow-files-watch.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 
 /** The in-process functions the compiled flows call, by the value substituted for each placeholder. */
@@ -43,8 +44,15 @@ export const LOCAL_FLOW_FUNCTIONS = {
 export const LOCAL_MAIL_FROM = 'support-agent@hitl.local';
 
 export interface FlowsModuleOptions {
-  /** The flows to deploy; the files in statemachines/flows/ by default. */
+  /** The flows to deploy; the files in `flowsDir` by default. */
   readonly flows?: readonly FlowInput[];
+  /** Where the flow files are: statemachines/flows/ by default. */
+  readonly flowsDir?: string;
+  /**
+   * Reload a flow file when it is created or changed, without a restart (see watchFlowFiles).
+   * @default true when the flows come from `flowsDir`
+   */
+  readonly watchFlows?: boolean;
   /** Where send_email writes its `.eml` files: `<dataDir>/outbox` by default; kept in memory without a data folder. */
   readonly outboxDir?: string;
   /** Replaces the outbox (tests). */
@@ -90,7 +98,8 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       const gates = new GateArrivals();
       bindFunctions(ctx, deps, gates);
 
-      const flows = options.flows ? options.flows.map((flow) => parseFlow(flow, tools.names)) : loadFlowFiles(tools.names);
+      const flowsDir = options.flowsDir ?? FLOWS_DIR;
+      const flows = options.flows ? options.flows.map((flow) => parseFlow(flow, tools.names)) : loadFlowFiles(tools.names, flowsDir);
       const editor: FlowEditorDeps = {
         flows: new FlowRepository(ctx.db, ctx.tableName),
         deployer: catalog,
@@ -102,12 +111,19 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       await deployStoredFlows(editor, catalog, flows);
 
       await resumeRunning({ ctx, deps, catalog, flowStore: editor.flows, knownTools: tools.names, watcher, gates, waitMs: options.resumeWaitMs ?? 10_000 });
-      return { routes: [...executionRoutes(deps), ...flowEditorRoutes(editor)], stop: () => watcher.stop() };
+      const files = (options.watchFlows ?? !options.flows) ? watchFlowFiles(flowsDir, (path) => reloadFlowFile(editor, catalog, path)) : undefined;
+      return {
+        routes: [...executionRoutes(deps), ...flowEditorRoutes(editor)],
+        stop: async () => {
+          files?.close();
+          await watcher.stop();
+        },
+      };
     },
   };
 }
 
-/** The flows module with the shipped flows, as `npm start` runs it. */
+/** The flows module with the shipped flows, as `npm start` runs it: it reloads a flow file that is added or changed. */
 export const flowsModule = createFlowsModule();
 
 /**
