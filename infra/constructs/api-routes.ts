@@ -42,6 +42,8 @@ export const APPROVAL_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/approvals/{id}/events' },
   { method: 'GET', path: '/history' },
   { method: 'GET', path: '/audit' },
+  // The approvals MCP server (streamable HTTP): POST carries JSON-RPC, GET and DELETE get 405 (stateless).
+  { method: 'ANY', path: '/mcp' },
 ];
 
 /** Compliance and insight routes the API function also serves (batch decisions, audit checks, stats, its OpenAPI document). */
