@@ -38,14 +38,22 @@ export function mcpRoutes(deps: AppDeps): Route[] {
   ];
 }
 
+/** The request headers streamable HTTP reads; the caller's identity came from the authorizer already. */
+const MCP_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'] as const;
+
+/** Header values a Fetch `Headers` accepts (bytes, no line breaks); anything else is left out, as unreadable. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 function toWebRequest(event: APIGatewayProxyEvent): Request {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined && name.toLowerCase() !== 'content-length') headers.set(name, value);
+  const received = new Map(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  for (const name of MCP_HEADERS) {
+    const value = received.get(name);
+    if (typeof value === 'string' && HEADER_VALUE.test(value)) headers.set(name, value);
   }
-  const host = headers.get('host') ?? 'localhost';
-  const hasBody = event.body !== null && event.body !== undefined && !['GET', 'HEAD'].includes(event.httpMethod.toUpperCase());
-  return new Request(`https://${host}${MCP_PATH}`, {
+  const hasBody = typeof event.body === 'string' && !['GET', 'HEAD'].includes(event.httpMethod.toUpperCase());
+  // The URL is the transport's business only (no DNS-rebinding check here: API Gateway fronts it).
+  return new Request(`https://mcp.invalid${MCP_PATH}`, {
     method: event.httpMethod,
     headers,
     body: hasBody ? (event.isBase64Encoded ? Buffer.from(event.body!, 'base64') : event.body) : undefined,
