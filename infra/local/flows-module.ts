@@ -8,7 +8,7 @@ import { OutboxMailSender } from '#adapters/mail/outbox-mail-sender';
 import { aslProblems } from '#adapters/stepfunctions/asl-validator-check';
 import type { Flow, FlowInput } from '#core/flow';
 import type { ExecutionRecord } from '#core/flow-execution';
-import { adminGroupsFrom } from '#core/flow-revision';
+import { adminGroupsFrom, type FlowHead } from '#core/flow-revision';
 import type { Workflows } from '#ports';
 import { publishRevision } from '#usecases/deploy-flow';
 import type { FlowDeployer, FlowStore } from '#usecases/flow-editor-ports';
@@ -129,7 +129,8 @@ export const flowsModule = createFlowsModule();
 /**
  * Seeds the shipped flow files as revisions, then puts every stored flow's deployed revision on the
  * local engine: from the definition stored when it was deployed, so a restart runs what was deployed.
- * A flow with no deployment yet (just seeded) has its current revision deployed.
+ * A flow with no deployment yet (just seeded), or whose newer file revision nobody has deployed over
+ * (see followsItsFile), has its current revision deployed.
  */
 async function deployStoredFlows(editor: FlowEditorDeps, catalog: LocalFlowCatalog, shipped: readonly Flow[]): Promise<void> {
   for (const outcome of await seedShippedFlows(editor, shipped)) {
@@ -142,7 +143,7 @@ async function deployStoredFlows(editor: FlowEditorDeps, catalog: LocalFlowCatal
     const page = await editor.flows.listHeads({ limit: 100, cursor });
     for (const head of page.items) {
       try {
-        const deployed = head.deployed;
+        const deployed = (await followsItsFile(editor.flows, head)) ? undefined : head.deployed;
         const definition = deployed && (await editor.flows.definitionOf(head.flowId, deployed.revision));
         if (deployed && definition) {
           await catalog.publish({ flowId: head.flowId, revision: deployed.revision, channel: deployed.channel, definition, description: `revision ${deployed.revision}` });
@@ -157,6 +158,17 @@ async function deployStoredFlows(editor: FlowEditorDeps, catalog: LocalFlowCatal
     }
     cursor = page.nextCursor;
   } while (cursor);
+}
+
+/**
+ * Whether the flow's current revision came from its file after the deployed one, and nobody but
+ * start-up ever deployed it: a file changed while the server was stopped (or a reload stopped between
+ * storing and deploying it), which start-up deploys, as it would have deployed a new file.
+ */
+async function followsItsFile(flows: FlowStore, head: FlowHead): Promise<boolean> {
+  const deployed = head.deployed;
+  if (!deployed || deployed.deployedBy !== SHIPPED_BY || deployed.revision >= head.currentRevision) return false;
+  return (await flows.getRevision(head.flowId, head.currentRevision))?.source === 'shipped';
 }
 
 /** send_email's outbox: one `.eml` file per message, or a list in memory when nothing is kept on disk. */
