@@ -73,10 +73,10 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       const routes = routesOf(template);
       const authorizerId = logicalIdOf(stack, stack.approvals.api.authorizer);
       const authorized = [
-        'GET /approvals', 'GET /approvals/{id}', 'POST /approvals/{id}/respond', 'GET /approvals/{id}/events', 'GET /history', 'GET /audit',
+        'GET /approvals', 'GET /approvals/{id}', 'POST /approvals/{id}/respond', 'GET /approvals/{id}/events', 'GET /history', 'GET /audit', 'ANY /mcp',
         'POST /approvals/batch-respond', 'GET /audit/verify', 'GET /audit/export', 'GET /stats', 'GET /openapi.json',
         'POST /flows/{flowId}/executions', 'GET /executions/{id}',
-        'GET /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
+        'GET /flows', 'POST /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
       ];
       for (const key of authorized) {
         expect(routes.get(key), key).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizerId } });
