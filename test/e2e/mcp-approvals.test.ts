@@ -121,4 +121,17 @@ describe('the approvals MCP server at /mcp', () => {
     expect(response.status).toBe(401);
     await expect(mcpClient({})).rejects.toThrow();
   });
+
+  it('is stateless: no session stream to open (GET answers 405), and a malformed message is a JSON-RPC error, not a 5xx', async () => {
+    const stream = await fetch(`${stack.app.url}/mcp`, { headers: { ...APPROVER, accept: 'text/event-stream' } });
+    const malformed = await fetch(`${stack.app.url}/mcp`, {
+      method: 'POST',
+      headers: { ...APPROVER, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{"jsonrpc":',
+    });
+
+    expect(stream.status).toBe(405);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } });
+  });
 });

@@ -19,6 +19,15 @@ export const MCP_PATH = '/mcp';
 export function mcpRoutes(deps: AppDeps): Route[] {
   const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const identity = identityOf(event);
+    // Stateless: there is no session to open a stream on (GET) or to end (DELETE), and a Lambda
+    // answers once; the transport would hold a GET open as an event stream until the timeout.
+    if (event.httpMethod.toUpperCase() !== 'POST') {
+      return {
+        statusCode: 405,
+        headers: { 'content-type': 'application/json', allow: 'POST' },
+        body: JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; send JSON-RPC messages with POST' }, id: null }),
+      };
+    }
     const server = createApprovalsMcpServer(deps, identity);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
@@ -32,7 +41,7 @@ export function mcpRoutes(deps: AppDeps): Route[] {
     {
       method: 'ANY',
       path: MCP_PATH,
-      doc: { summary: 'MCP server (streamable HTTP, stateless, JSON responses): list_pending_approvals, get_approval, decide_approval', tags: ['mcp'] },
+      doc: { summary: 'MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval', tags: ['mcp'] },
       handler: middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(bodyLimit(MAX_JSON_BODY_BYTES)).handler(handler) as unknown as Route['handler'],
     },
   ];
@@ -51,10 +60,10 @@ function toWebRequest(event: APIGatewayProxyEvent): Request {
     const value = received.get(name);
     if (typeof value === 'string' && HEADER_VALUE.test(value)) headers.set(name, value);
   }
-  const hasBody = typeof event.body === 'string' && !['GET', 'HEAD'].includes(event.httpMethod.toUpperCase());
+  const hasBody = typeof event.body === 'string';
   // The URL is the transport's business only (no DNS-rebinding check here: API Gateway fronts it).
   return new Request(`https://mcp.invalid${MCP_PATH}`, {
-    method: event.httpMethod,
+    method: 'POST',
     headers,
     body: hasBody ? (event.isBase64Encoded ? Buffer.from(event.body!, 'base64') : event.body) : undefined,
   });
