@@ -102,6 +102,20 @@ describe('flows are data', () => {
     expect(secondRevision.text).toContain('revision');
   });
 
+  it('lets exactly one of two admins creating the same flow at once win; the other gets 409 and nothing is overwritten', async () => {
+    // Act
+    const [first, second] = await Promise.all([
+      call(app.url, 'POST', '/flows', { body: mailFlow('raced-flow', 'First'), as: ADMIN }),
+      call(app.url, 'POST', '/flows', { body: mailFlow('raced-flow', 'Second'), as: { 'x-user': 'root2', 'x-groups': 'admins' } }),
+    ]);
+
+    // Assess
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    const winner = first.status === 201 ? first : second;
+    const stored = (await call(app.url, 'GET', '/flows/raced-flow', { as: ADMIN })).body;
+    expect(stored).toMatchObject({ currentRevision: 1, name: winner.body.revision.flow.name, current: { savedBy: winner.body.revision.savedBy } });
+  });
+
   it('reloads a flow file added while the server runs, and a changed one as a new revision, without a restart', async () => {
     // Act: a new file, then a change to a flow nobody edited in the editor.
     writeFileSync(join(dir, 'dropped-in.json'), JSON.stringify(mailFlow('dropped-in', 'Dropped in')));
