@@ -1,10 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FlowSchema, type Flow } from '#core/flow';
 import { ValidationError } from '#core/errors';
 import { parseOrThrow } from '#core/validation';
 
-const FLOWS_DIR = fileURLToPath(new URL('./flows/', import.meta.url));
+/**
+ * The shipped flows: `statemachines/flows/` in the repository, and `flows/` beside the bundle in the
+ * API function (CDK copies the folder there; see HitlFunction's `bundledFolders`).
+ */
+export const FLOWS_DIR = fileURLToPath(new URL('./flows/', import.meta.url));
 
 /**
  * Parses a flow file and checks what the schema alone cannot: that every tool it names exists.
@@ -22,18 +27,30 @@ export function parseFlow(input: unknown, knownTools: readonly string[]): Flow {
   return flow;
 }
 
-/** The flow files shipped in `statemachines/flows/`, parsed; a broken file fails loudly with its name. */
+/**
+ * Every `<id>.json` in `dir` (the shipped flows by default), parsed and sorted by file name: adding a
+ * flow is dropping its file here, nothing lists them. A broken file fails loudly with its name.
+ */
 export function loadFlowFiles(knownTools: readonly string[], dir: string = FLOWS_DIR): Flow[] {
   return readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
+    .filter(isFlowFileName)
     .sort()
-    .map((file) => {
-      try {
-        const flow = parseFlow(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')), knownTools);
-        if (`${flow.id}.json` !== file) throw new Error(`the flow id "${flow.id}" does not match its file name`);
-        return flow;
-      } catch (error) {
-        throw new Error(`statemachines/flows/${file}: ${(error as Error).message}`, { cause: error });
-      }
-    });
+    .map((file) => loadFlowFile(join(dir, file), knownTools));
+}
+
+/** Whether a file in the flows folder is a flow (`<id>.json`), not an editor's backup or a dotfile. */
+export function isFlowFileName(file: string): boolean {
+  return file.endsWith('.json') && !file.startsWith('.');
+}
+
+/** One flow file, parsed; its id must be its file name. Throws naming the file. */
+export function loadFlowFile(path: string, knownTools: readonly string[]): Flow {
+  const file = basename(path);
+  try {
+    const flow = parseFlow(JSON.parse(readFileSync(path, 'utf8')), knownTools);
+    if (`${flow.id}.json` !== file) throw new Error(`the flow id "${flow.id}" does not match its file name`);
+    return flow;
+  } catch (error) {
+    throw new Error(`statemachines/flows/${file}: ${(error as Error).message}`, { cause: error });
+  }
 }

@@ -48,6 +48,8 @@ export const APPROVAL_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/approvals/{id}/events' },
   { method: 'GET', path: '/history' },
   { method: 'GET', path: '/audit' },
+  // The approvals MCP server (streamable HTTP): POST carries JSON-RPC, GET and DELETE get 405 (stateless).
+  { method: 'ANY', path: '/mcp' },
 ];
 
 /** Compliance and insight routes the API function also serves (batch decisions, audit checks, stats, its OpenAPI document). */
@@ -109,6 +111,7 @@ export const FLOW_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/flows/{flowId}/executions', body: { name: 'StartExecutionBody', schema: START_EXECUTION_BODY_SCHEMA } },
   { method: 'GET', path: '/executions/{id}' },
   { method: 'GET', path: '/flows' },
+  { method: 'POST', path: '/flows' },
   { method: 'GET', path: '/flows/{flowId}' },
   { method: 'PUT', path: '/flows/{flowId}' },
   { method: 'POST', path: '/flows/{flowId}/deploy' },

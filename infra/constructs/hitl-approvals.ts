@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { MethodLoggingLevel } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -122,8 +123,11 @@ export class HitlApprovals extends Construct {
     this.gate = new GateFunction(this, 'Gate', { ...functionDefaults, table: this.table });
     this.notifications.bindNotifier(this.gate);
 
+    const apiEntry = entryOf(props.handlers, 'api');
     this.apiFunction = new HitlFunction(this, 'ApiFunction', {
-      ...entryOf(props.handlers, 'api'),
+      ...apiEntry,
+      // The flow files, read at cold start to record what `cdk deploy` deployed (lambdas/entrypoints/flow-seeding.ts).
+      bundledFolders: { flows: join(apiEntry.projectRoot, 'statemachines', 'flows') },
       description: 'hitl-approvals API: lists, shows and decides approval requests',
       memorySize: 512,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api),

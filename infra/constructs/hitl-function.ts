@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -64,6 +64,12 @@ export interface HitlFunctionProps {
   readonly logLevel?: FunctionLogLevel;
   /** Extra environment variables; prefer the `bind*` helpers, which also grant access. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Folders copied next to the bundle, by the name they get there (`{ flows: '/repo/statemachines/flows' }`
+   * becomes `flows/` beside `index.mjs`): files the handler reads at run time, found when CDK bundles
+   * rather than listed in code. A folder that does not exist is skipped. @default {}
+   */
+  readonly bundledFolders?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -123,6 +129,7 @@ export class HitlFunction extends NodejsFunction {
         // The runtime ships the v3 SDK; bundling our own would add megabytes and cold-start time.
         externalModules: ['@aws-sdk/*'],
         tsconfig: existsSync(tsconfig) ? tsconfig : undefined,
+        commandHooks: copyFoldersHook(projectRoot, props.bundledFolders ?? {}),
       },
     });
     this.executionRole = role;
@@ -135,4 +142,33 @@ export class HitlFunction extends NodejsFunction {
       'Node.js 22 (nodejs22.x) is the runtime the project targets and tests against (local mode, middy 6, Powertools); moving to nodejs24.x is a deliberate upgrade, not a default.',
     );
   }
+}
+
+/**
+ * Bundling hooks that copy each existing folder's files into `<output>/<name>/` once esbuild is done.
+ * Paths are taken relative to the project root, which is what bundling sees as its input folder.
+ */
+function copyFoldersHook(projectRoot: string, folders: Readonly<Record<string, string>>) {
+  const copies = Object.entries(folders)
+    .filter(([, source]) => existsSync(source))
+    .map(([name, source]) => ({
+      name,
+      files: readdirSync(source)
+        .filter((file) => statSync(join(source, file)).isFile())
+        .map((file) => relative(projectRoot, join(source, file))),
+    }));
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      copies.flatMap(({ name, files }) => [
+        `mkdir -p ${quote(join(outputDir, name))}`,
+        ...files.map((file) => `cp ${quote(join(inputDir, file))} ${quote(join(outputDir, name))}/`),
+      ]),
+  };
+}
+
+/** A POSIX shell word for `value`. */
+function quote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
 }

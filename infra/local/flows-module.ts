@@ -8,7 +8,7 @@ import { OutboxMailSender } from '#adapters/mail/outbox-mail-sender';
 import { aslProblems } from '#adapters/stepfunctions/asl-validator-check';
 import type { Flow, FlowInput } from '#core/flow';
 import type { ExecutionRecord } from '#core/flow-execution';
-import { adminGroupsFrom } from '#core/flow-revision';
+import { adminGroupsFrom, type FlowHead } from '#core/flow-revision';
 import type { Workflows } from '#ports';
 import { publishRevision } from '#usecases/deploy-flow';
 import type { FlowDeployer, FlowStore } from '#usecases/flow-editor-ports';
@@ -28,8 +28,9 @@ import { createDemoTools } from '../../lambdas/tools/demo-tools.ts';
 import type { RefundLedger } from '../../lambdas/tools/refund.ts';
 import { compileFlow, type FlowSubstitutions } from '../../statemachines/compiler.ts';
 import { LocalFlowCatalog } from '../../statemachines/flow-catalog.ts';
-import { loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
+import { FLOWS_DIR, loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
 import { localFaultsFrom, withMailFaults } from './faults.ts';
+import { reloadFlowFile, watchFlowFiles } from './flow-files-watch.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 
 /** The in-process functions the compiled flows call, by the value substituted for each placeholder. */
@@ -44,8 +45,15 @@ export const LOCAL_FLOW_FUNCTIONS = {
 export const LOCAL_MAIL_FROM = 'support-agent@hitl.local';
 
 export interface FlowsModuleOptions {
-  /** The flows to deploy; the files in statemachines/flows/ by default. */
+  /** The flows to deploy; the files in `flowsDir` by default. */
   readonly flows?: readonly FlowInput[];
+  /** Where the flow files are: statemachines/flows/ by default. */
+  readonly flowsDir?: string;
+  /**
+   * Reload a flow file when it is created or changed, without a restart (see watchFlowFiles).
+   * @default true when the flows come from `flowsDir`
+   */
+  readonly watchFlows?: boolean;
   /** Where send_email writes its `.eml` files: `<dataDir>/outbox` by default; kept in memory without a data folder. */
   readonly outboxDir?: string;
   /** Replaces the outbox (tests). */
@@ -92,7 +100,8 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       const gates = new GateArrivals();
       bindFunctions(ctx, deps, gates);
 
-      const flows = options.flows ? options.flows.map((flow) => parseFlow(flow, tools.names)) : loadFlowFiles(tools.names);
+      const flowsDir = options.flowsDir ?? FLOWS_DIR;
+      const flows = options.flows ? options.flows.map((flow) => parseFlow(flow, tools.names)) : loadFlowFiles(tools.names, flowsDir);
       const editor: FlowEditorDeps = {
         flows: new FlowRepository(ctx.db, ctx.tableName),
         deployer: catalog,
@@ -104,18 +113,26 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       await deployStoredFlows(editor, catalog, flows);
 
       await resumeRunning({ ctx, deps, catalog, flowStore: editor.flows, knownTools: tools.names, watcher, gates, waitMs: options.resumeWaitMs ?? 10_000 });
-      return { routes: [...executionRoutes(deps), ...flowEditorRoutes(editor)], stop: () => watcher.stop() };
+      const files = (options.watchFlows ?? !options.flows) ? watchFlowFiles(flowsDir, (path) => reloadFlowFile(editor, catalog, path)) : undefined;
+      return {
+        routes: [...executionRoutes(deps), ...flowEditorRoutes(editor)],
+        stop: async () => {
+          files?.close();
+          await watcher.stop();
+        },
+      };
     },
   };
 }
 
-/** The flows module with the shipped flows, as `npm start` runs it. */
+/** The flows module with the shipped flows, as `npm start` runs it: it reloads a flow file that is added or changed. */
 export const flowsModule = createFlowsModule();
 
 /**
  * Seeds the shipped flow files as revisions, then puts every stored flow's deployed revision on the
  * local engine: from the definition stored when it was deployed, so a restart runs what was deployed.
- * A flow with no deployment yet (just seeded) has its current revision deployed.
+ * A flow with no deployment yet (just seeded), or whose newer file revision nobody has deployed over
+ * (see followsItsFile), has its current revision deployed.
  */
 async function deployStoredFlows(editor: FlowEditorDeps, catalog: LocalFlowCatalog, shipped: readonly Flow[]): Promise<void> {
   for (const outcome of await seedShippedFlows(editor, shipped)) {
@@ -128,7 +145,7 @@ async function deployStoredFlows(editor: FlowEditorDeps, catalog: LocalFlowCatal
     const page = await editor.flows.listHeads({ limit: 100, cursor });
     for (const head of page.items) {
       try {
-        const deployed = head.deployed;
+        const deployed = (await followsItsFile(editor.flows, head)) ? undefined : head.deployed;
         const definition = deployed && (await editor.flows.definitionOf(head.flowId, deployed.revision));
         if (deployed && definition) {
           await catalog.publish({ flowId: head.flowId, revision: deployed.revision, channel: deployed.channel, definition, description: `revision ${deployed.revision}` });
@@ -143,6 +160,17 @@ async function deployStoredFlows(editor: FlowEditorDeps, catalog: LocalFlowCatal
     }
     cursor = page.nextCursor;
   } while (cursor);
+}
+
+/**
+ * Whether the flow's current revision came from its file after the deployed one, and nobody but
+ * start-up ever deployed it: a file changed while the server was stopped (or a reload stopped between
+ * storing and deploying it), which start-up deploys, as it would have deployed a new file.
+ */
+async function followsItsFile(flows: FlowStore, head: FlowHead): Promise<boolean> {
+  const deployed = head.deployed;
+  if (!deployed || deployed.deployedBy !== SHIPPED_BY || deployed.revision >= head.currentRevision) return false;
+  return (await flows.getRevision(head.flowId, head.currentRevision))?.source === 'shipped';
 }
 
 /** send_email's outbox: one `.eml` file per message, or a list in memory when nothing is kept on disk. */

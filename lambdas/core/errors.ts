@@ -75,6 +75,14 @@ export class WorkflowGoneError extends HitlError {
   override readonly code = 'WorkflowGone';
 }
 
+/**
+ * What was asked needs infrastructure this deployment does not have yet (a new flow's state machine on
+ * AWS, which `cdk deploy` creates): 409, with the message saying what to run.
+ */
+export class NeedsStackDeployError extends HitlError {
+  override readonly code = 'NeedsStackDeploy';
+}
+
 /** A concurrent writer changed the item first; the caller may re-read and retry. */
 export class ConcurrentUpdateError extends HitlError {
   override readonly code = 'ConcurrentUpdate';
@@ -103,6 +111,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   ConcurrentUpdate: 409,
   AuditAppend: 503,
   IdempotencyConflict: 409,
+  NeedsStackDeploy: 409,
   WorkflowGone: 410,
 };
 

@@ -1,6 +1,5 @@
 import type { Clock } from '#ports';
-import { parseFlow } from '#statemachines/flows';
-import { SHIPPED_FLOW_FILES } from '#statemachines/shipped-flows';
+import { loadFlowFiles } from '#statemachines/flows';
 import type { FlowStore } from '#usecases/flow-editor-ports';
 import { seedCloudFormationFlows } from '#usecases/seed-flows';
 import { logger } from '../handlers/logger.ts';
@@ -10,12 +9,13 @@ import type { FlowConfig } from './flow-config.ts';
 type DeployedFlows = NonNullable<FlowConfig['FLOW_STATE_MACHINES']>;
 
 /**
- * Records the flow files bundled with the API function as the revisions `cdk deploy` put behind each
+ * Records the flow files bundled with the API function (CDK copies statemachines/flows/ next to the
+ * bundle as `flows/`, which loadFlowFiles reads from there as it does from the repository) as the revisions `cdk deploy` put behind each
  * flow's alias (FLOW_STATE_MACHINES names the alias and the digest of what it deployed; see
  * seedCloudFormationFlows), and logs what it did and every file it left alone.
  */
 export async function seedBundledFlows(deps: { readonly flows: FlowStore; readonly clock: Clock }, deployed: DeployedFlows): Promise<void> {
-  const files = SHIPPED_FLOW_FILES.map((file) => parseFlow(file, DEMO_TOOL_NAMES));
+  const files = loadFlowFiles(DEMO_TOOL_NAMES);
   const outcomes = await seedCloudFormationFlows(deps, files, (flowId) => {
     const entry = Object.hasOwn(deployed, flowId) ? deployed[flowId] : undefined;
     return entry ? { aliasArn: entry.stateMachineArn, digest: entry.digest } : undefined;

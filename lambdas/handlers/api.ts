@@ -8,11 +8,12 @@ import { approvalRoutes, type Route } from './api/routes.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { httpErrors } from './http/errors.ts';
 import { identityOf } from './http/identity.ts';
+import { mcpRoutes } from './mcp/routes.ts';
 import { json } from './http/responses.ts';
 
 /** Every route the API serves, /openapi.json included (it describes all of them). */
 export function apiRoutes(deps: AppDeps, extraRoutes: Route[] = []): Route[] {
-  const routes: Route[] = [...approvalRoutes(deps), ...governanceRoutes(deps), ...insightsRoutes(deps), ...extraRoutes];
+  const routes: Route[] = [...approvalRoutes(deps), ...governanceRoutes(deps), ...insightsRoutes(deps), ...mcpRoutes(deps), ...extraRoutes];
   routes.push({
     method: 'GET',
     path: '/openapi.json',

@@ -1,5 +1,5 @@
 import { ConcurrentUpdateError, NotFoundError, ValidationError } from '#core/errors';
-import type { Flow } from '#core/flow';
+import { FlowIdSchema, type Flow } from '#core/flow';
 import { assertFlowAdmin, comparable, flowAuditExecutionId, type FlowHead, type FlowRevision } from '#core/flow-revision';
 import type { Identity } from '#core/identity';
 import { diffJson, type JsonChange } from '#core/json-diff';
@@ -25,8 +25,9 @@ export interface SaveFlowInput {
 }
 
 export interface CheckedFlow {
-  readonly head: FlowHead;
-  readonly current: FlowRevision;
+  /** The flow's head and current revision; absent for a flow that does not exist yet (the save creates it). */
+  readonly head?: FlowHead;
+  readonly current?: FlowRevision;
   readonly flow: Flow;
   readonly diff: JsonChange[];
 }
@@ -34,19 +35,25 @@ export interface CheckedFlow {
 /**
  * Validates a flow body against the flow's current revision without storing anything: the same zod
  * schema as the flow files, the registered tools, and that it was edited from the current revision.
- * Throws NotFoundError, ValidationError naming each field, or ConcurrentUpdateError.
+ * For a flow that does not exist yet, the body becomes its revision 1 (`revision`, if given, must be
+ * 1, as in a flow file). Throws ValidationError naming each field, or ConcurrentUpdateError.
  */
 export async function checkFlowRevision(deps: Pick<SaveFlowDeps, 'flows' | 'knownTools'>, input: Omit<SaveFlowInput, 'identity'>): Promise<CheckedFlow> {
   const head = await deps.flows.head(input.flowId);
-  if (!head) throw new NotFoundError(`flow ${input.flowId} not found`);
-  const current = await deps.flows.getRevision(input.flowId, head.currentRevision);
-  if (!current) throw new NotFoundError(`flow ${input.flowId} has lost its revision ${head.currentRevision}`);
+  const current = head && (await deps.flows.getRevision(input.flowId, head.currentRevision));
+  if (head && !current) throw new NotFoundError(`flow ${input.flowId} has lost its revision ${head.currentRevision}`);
   if (input.body === null || typeof input.body !== 'object' || Array.isArray(input.body)) {
     throw new ValidationError('invalid flow: the body must be a flow definition (a JSON object)', [{ path: 'body', message: 'must be a JSON object' }]);
   }
   const body = input.body as Record<string, unknown>;
   if (body.id !== undefined && body.id !== input.flowId) {
     throw new ValidationError(`invalid flow: id "${String(body.id)}" does not match the path`, [{ path: 'id', message: `must be "${input.flowId}" (the flow in the path) or left out` }]);
+  }
+  if (!head || !current) {
+    if (body.revision !== undefined && body.revision !== 1) {
+      throw new ValidationError(`invalid flow: flow ${input.flowId} does not exist yet, so its first revision is 1`, [{ path: 'revision', message: 'must be 1 or left out for a new flow' }]);
+    }
+    return { flow: parseFlow({ ...body, id: input.flowId, revision: 1 }, deps.knownTools), diff: [] };
   }
   if (body.revision !== undefined && body.revision !== head.currentRevision) {
     throw new ConcurrentUpdateError(
@@ -59,13 +66,15 @@ export async function checkFlowRevision(deps: Pick<SaveFlowDeps, 'flows' | 'know
 
 /**
  * Stores a new revision of a flow (only for admins), with who saved it, when, and the diff against
- * the revision it was edited from; saving a flow equal to the current revision stores nothing. The
- * save is audited (kind `flow_saved`) under the pseudo-execution `flow:<id>`. Deploying is separate.
+ * the revision it was edited from; saving a flow equal to the current revision stores nothing. A flow
+ * that does not exist yet is created at revision 1 (in the table, like every edit: never as a file).
+ * The save is audited (kind `flow_saved`) under the pseudo-execution `flow:<id>`. Deploying is separate.
+ * Two admins creating the same flow at once: one wins, the other gets ConcurrentUpdateError.
  */
 export async function saveFlowRevision(deps: SaveFlowDeps, input: SaveFlowInput): Promise<{ revision: FlowRevision; created: boolean }> {
   assertFlowAdmin(input.identity, deps.adminGroups);
   const checked = await checkFlowRevision(deps, input);
-  if (checked.diff.length === 0) return { revision: checked.current, created: false };
+  if (checked.current && checked.diff.length === 0) return { revision: checked.current, created: false };
 
   const revision: FlowRevision = {
     flowId: input.flowId,
@@ -74,7 +83,7 @@ export async function saveFlowRevision(deps: SaveFlowDeps, input: SaveFlowInput)
     source: 'editor',
     savedBy: input.identity.userId,
     savedAt: deps.clock.now().toISOString(),
-    basedOn: checked.current.revision,
+    ...(checked.current ? { basedOn: checked.current.revision } : {}),
     diff: checked.diff,
   };
   await deps.flows.addRevision(revision);
@@ -83,7 +92,31 @@ export async function saveFlowRevision(deps: SaveFlowDeps, input: SaveFlowInput)
     workflowId: input.flowId,
     kind: 'flow_saved',
     actor: input.identity.userId,
-    detail: { revision: revision.revision, basedOn: revision.basedOn, changes: revision.diff.length, diff: revision.diff.slice(0, 20) },
+    detail: {
+      revision: revision.revision,
+      basedOn: revision.basedOn ?? null,
+      ...(checked.current ? {} : { newFlow: true }),
+      changes: revision.diff.length,
+      diff: revision.diff.slice(0, 20),
+    },
   });
   return { revision, created: true };
+}
+
+/**
+ * Creates a flow that does not exist yet (POST /flows): its revision 1 from the body, whose `id` names
+ * it. A flow with that id already exists: ConcurrentUpdateError (save a new revision with PUT instead).
+ */
+export async function createFlow(deps: SaveFlowDeps, input: { readonly body: unknown; readonly identity: Identity }): Promise<{ revision: FlowRevision; created: boolean }> {
+  assertFlowAdmin(input.identity, deps.adminGroups);
+  const body = input.body as Record<string, unknown> | null;
+  const id = body !== null && typeof body === 'object' && !Array.isArray(body) ? body.id : undefined;
+  const flowId = FlowIdSchema.safeParse(id);
+  if (!flowId.success) {
+    throw new ValidationError('invalid flow: id must name the new flow', [{ path: 'id', message: flowId.error.issues[0]?.message ?? 'required' }]);
+  }
+  if (await deps.flows.head(flowId.data)) {
+    throw new ConcurrentUpdateError(`flow ${flowId.data} exists already: save a new revision of it with PUT /flows/${flowId.data}`);
+  }
+  return saveFlowRevision(deps, { flowId: flowId.data, body: input.body, identity: input.identity });
 }

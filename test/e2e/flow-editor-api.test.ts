@@ -183,7 +183,9 @@ describe('flow editor API', () => {
   it('answers 404 for a flow that does not exist', async () => {
     expect((await call(url, 'GET', '/flows/no-such-flow')).status).toBe(404);
     expect((await call(url, 'GET', '/flows/no-such-flow/revisions', { as: ADMIN })).status).toBe(404);
-    expect((await call(url, 'PUT', '/flows/no-such-flow', { body: { name: 'x', nodes: [] }, as: ADMIN })).status).toBe(404);
+    // Saving one creates it, so an invalid body is refused as a new flow, and nothing is stored.
+    expect((await call(url, 'PUT', '/flows/no-such-flow', { body: { name: 'x', nodes: [] }, as: ADMIN })).status).toBe(400);
+    expect((await call(url, 'GET', '/flows/no-such-flow')).status).toBe(404);
     expect((await call(url, 'POST', '/flows/no-such-flow/deploy', { body: { revisionId: '1' }, as: ADMIN })).status).toBe(404);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,7 @@ import { App } from 'aws-cdk-lib';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ENTRY_NAMES, REPO_HANDLERS, REPO_ROOT } from '#infra/constructs/hitl-function';
 import { APPROVAL_GATE_ASL, HitlStack } from '#infra/constructs/hitl-stack';
+import { FLOWS_DIR } from '#statemachines/flows';
 import { environmentOf } from './template-values.ts';
 
 const ENTRIES = ENTRY_NAMES.map((name) => join(REPO_HANDLERS.entrypointsDir, `${name}.ts`));
@@ -56,6 +57,16 @@ describe('bundling with the local esbuild (no Docker)', () => {
         (JSON.parse(readFileSync(join(assetDirOf(fn), 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources.some((source) => source.endsWith(`lambdas/entrypoints/${name}.ts`)),
       );
     expect(functions.map(entriesIn).sort()).toEqual(ENTRY_NAMES.map((name) => [name]).sort());
+
+    // The API function carries the flow files it seeds from (`flows/` beside the bundle, found when
+    // CDK bundles, so a new file needs no code), and reads them relative to its own module.
+    const apiDir = assetDirOf(functions.find((fn) => fn.id === stack.getLogicalId(stack.approvals.apiFunction.node.defaultChild as never)));
+    const shipped = readdirSync(FLOWS_DIR).filter((file) => file.endsWith('.json')).sort();
+    expect(shipped.length).toBeGreaterThan(0);
+    expect(readdirSync(join(apiDir, 'flows')).sort()).toEqual(shipped);
+    for (const file of shipped) expect(readFileSync(join(apiDir, 'flows', file), 'utf8'), file).toBe(readFileSync(join(FLOWS_DIR, file), 'utf8'));
+    expect(readFileSync(join(apiDir, 'index.mjs'), 'utf8')).toMatch(/new URL\(["']\.\/flows\/["'],import\.meta\.url\)/);
+    expect(functions.filter((fn) => existsSync(join(assetDirOf(fn), 'flows'))).map((fn) => fn.id)).toEqual([stack.getLogicalId(stack.approvals.apiFunction.node.defaultChild as never)]);
 
     // Load each bundle in a plain Node process, as the Lambda runtime would (vitest would transform
     // it), with the function's own environment; deploy-time values get stand-ins of the right shape.

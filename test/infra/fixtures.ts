@@ -85,11 +85,13 @@ export interface Statement {
 
 /** Every Allow statement of every IAM policy, with the policy's logical id. */
 export function statementsOf(template: Template): Statement[] {
-  const policies = template.findResources('AWS::IAM::Policy') as Resources;
+  // CDK moves statements past the inline policy size limit into managed "overflow" policies attached
+  // to the same role: a role's grants are the statements of both, whatever the number of flows.
+  const policies = { ...(template.findResources('AWS::IAM::Policy') as Resources), ...(template.findResources('AWS::IAM::ManagedPolicy') as Resources) };
   return Object.entries(policies).flatMap(([policy, p]) =>
     (p.Properties.PolicyDocument.Statement as any[]).map((s) => ({
       policy,
-      roles: (p.Properties.Roles as any[]).map((r) => r.Ref as string),
+      roles: ((p.Properties.Roles ?? []) as any[]).map((r) => r.Ref as string),
       actions: [s.Action].flat(),
       resources: [s.Resource].flat(),
       condition: s.Condition,

@@ -12,7 +12,6 @@ import { systemClock } from '#ports';
 import { loadFlowDeployerConfig } from '#adapters/stepfunctions/sdk-flow-deployer';
 import { compileFlow, FLOW_SUBSTITUTION_KEYS } from '#statemachines/compiler';
 import { loadFlowFiles, parseFlow } from '#statemachines/flows';
-import { SHIPPED_FLOW_FILES } from '#statemachines/shipped-flows';
 import { deployedFlowDigest } from '#usecases/seed-flows';
 import type { HitlStack } from '#infra/constructs/hitl-stack';
 import { loadLambdaConfig } from '../../lambdas/config.ts';
@@ -74,10 +73,10 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       const routes = routesOf(template);
       const authorizerId = logicalIdOf(stack, stack.approvals.api.authorizer);
       const authorized = [
-        'GET /approvals', 'GET /approvals/{id}', 'POST /approvals/{id}/respond', 'GET /approvals/{id}/events', 'GET /history', 'GET /audit',
+        'GET /approvals', 'GET /approvals/{id}', 'POST /approvals/{id}/respond', 'GET /approvals/{id}/events', 'GET /history', 'GET /audit', 'ANY /mcp',
         'POST /approvals/batch-respond', 'GET /audit/verify', 'GET /audit/export', 'GET /stats', 'GET /openapi.json',
         'POST /flows/{flowId}/executions', 'GET /executions/{id}',
-        'GET /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
+        'GET /flows', 'POST /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
         'GET /gates', 'GET /gates/{gateId}', 'PUT /gates/{gateId}', 'GET /gates/{gateId}/revisions',
       ];
       for (const key of authorized) {
@@ -500,7 +499,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       );
       expect(deployed['support-agent']).toMatchObject({ stateMachineArn: expect.stringMatching(/:stateMachine:flow-support-agent:live$/), revision: 1, channel: 'async' });
       // The flow files bundled with the API function are what CloudFormation deployed, so it seeds them all.
-      for (const flow of SHIPPED_FLOW_FILES.map((file) => parseFlow(file, DEMO_TOOL_NAMES))) expect(deployedFlowDigest(flow), flow.id).toBe(deployed[flow.id]?.digest);
+      for (const flow of flowFiles) expect(deployedFlowDigest(flow), flow.id).toBe(deployed[flow.id]?.digest);
       // Pointed at the alias resource itself, so the API function is created after the alias exists.
       const variables = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, stack.approvals.apiFunction)]!.Properties.Environment.Variables;
       expect(JSON.stringify(variables.FLOW_STATE_MACHINES)).toContain(JSON.stringify(getAtt(stack.getLogicalId(stack.flows.workflows.get('support-agent')!.alias!))));

@@ -7,8 +7,7 @@ import { LOCAL_FLOW_FUNCTIONS } from '#local/flows-module';
 import { LocalStepFunctions } from '#local/stepfunctions-engine';
 import { compileFlow } from '#statemachines/compiler';
 import { LocalFlowCatalog, flowVersionName } from '#statemachines/flow-catalog';
-import { parseFlow } from '#statemachines/flows';
-import { SHIPPED_FLOW_FILES } from '#statemachines/shipped-flows';
+import { loadFlowFiles, parseFlow } from '#statemachines/flows';
 import { deployFlowRevision } from '#usecases/deploy-flow';
 import { deployedFlowCatalog } from '#usecases/deployed-flow-catalog';
 import { saveFlowRevision } from '#usecases/save-flow';
@@ -157,9 +156,9 @@ describe('seeding the flows cdk deploy published (AWS)', () => {
     expect((await flows.head(flow.id))?.deployed).toMatchObject({ revision: 1, stateMachineArn: aliasOf(flow) });
   });
 
-  it('seeds the shipped flow files bundled with the API function from FLOW_STATE_MACHINES', async () => {
+  it('seeds the flow files found in statemachines/flows/ (bundled with the API function) from FLOW_STATE_MACHINES', async () => {
     // Prepare: the entries CDK writes for the shipped files.
-    const shipped = SHIPPED_FLOW_FILES.map((file) => parseFlow(file, DEMO_TOOL_NAMES));
+    const shipped = loadFlowFiles(DEMO_TOOL_NAMES);
     const machines = Object.fromEntries(
       shipped.map((flow) => [flow.id, { stateMachineArn: aliasOf(flow), revision: flow.revision, channel: flow.channel, digest: deployedFlowDigest(flow) }]),
     );

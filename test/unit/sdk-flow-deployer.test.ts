@@ -6,6 +6,7 @@ import {
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { httpStatusOf } from '#core/errors';
 import { FlowDeployNotConfiguredError, loadFlowDeployerConfig, SdkFlowDeployer, sdkFlowDeployerFromEnv, type SfnSender } from '#adapters/stepfunctions/sdk-flow-deployer';
 import { parseFlow } from '#statemachines/flows';
 import { compileFlow } from '#statemachines/compiler';
@@ -136,10 +137,12 @@ describe('publishing flows on AWS (SDK deployer)', () => {
     expect(client.sent[0].input).toMatchObject({ type: 'STANDARD', severity: 'ERROR' });
   });
 
-  it('refuses to publish a flow it has no state machine for, or without the function ARNs', async () => {
+  it('refuses to publish a flow it has no state machine for (409, naming the file to add and cdk deploy), or without the function ARNs', async () => {
     const client = stubClient(new Map());
 
-    await expect(new SdkFlowDeployer({ stateMachineArnOf: () => undefined, substitutions: SUBSTITUTIONS }, client).publish(release)).rejects.toMatchObject({ code: 'NotFound' });
+    const unknown = new SdkFlowDeployer({ stateMachineArnOf: () => undefined, substitutions: SUBSTITUTIONS }, client).publish(release);
+    await expect(unknown).rejects.toMatchObject({ code: 'NeedsStackDeploy', message: expect.stringMatching(new RegExp(`statemachines/flows/${release.flowId}\\.json.*cdk deploy`)) });
+    expect(httpStatusOf(await unknown.catch((error: unknown) => error))).toBe(409);
     await expect(new SdkFlowDeployer({ stateMachineArnOf: () => MACHINE }, client).publish(release)).rejects.toBeInstanceOf(FlowDeployNotConfiguredError);
     expect(client.sent).toEqual([]);
   });

@@ -6,7 +6,7 @@ import {
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { HitlError, NotFoundError } from '#core/errors';
+import { HitlError, NeedsStackDeployError } from '#core/errors';
 import { unqualifiedStateMachineArn } from '#core/flow-execution';
 import { parseConfig } from '#core/validation';
 import { FLOW_SUBSTITUTION_KEYS, type FlowSubstitutions } from '#statemachines/compiler';
@@ -68,7 +68,13 @@ export class SdkFlowDeployer implements FlowDeployer {
 
   async publish(release: FlowRelease): Promise<PublishedFlow> {
     const deployedAs = this.options.stateMachineArnOf(release.flowId);
-    if (!deployedAs) throw new NotFoundError(`flow ${release.flowId} has no state machine in this deployment`);
+    if (!deployedAs) {
+      // A flow created in the editor has no state machine on AWS: CloudFormation creates one per flow
+      // file, with its role and permissions, and this function may only update those.
+      throw new NeedsStackDeployError(
+        `flow ${release.flowId} has no state machine in this deployment yet: save it as statemachines/flows/${release.flowId}.json (GET /flows/${release.flowId} shows it) and run cdk deploy; after that, deploy its revisions here`,
+      );
+    }
     const stateMachineArn = unqualifiedStateMachineArn(deployedAs);
     const updated = (await this.client.send(
       new UpdateStateMachineCommand({

@@ -19,7 +19,7 @@ export const FLOW_EDITOR_SCRIPT = String.raw`
     ['confirm_tools', 'confirm tools: tool calls go through the lists'],
     ['audit', 'audit: everything logged, nothing waits']
   ];
-  var state = { flowId: null, detail: null, draft: null, node: 0, revisions: [], issues: [], dirty: false };
+  var state = { flowId: null, detail: null, draft: null, node: 0, revisions: [], issues: [], dirty: false, firstFlowId: null };
 
   function $(id) { return document.getElementById(id); }
   function copy(value) { return JSON.parse(JSON.stringify(value)); }
@@ -58,7 +58,9 @@ export const FLOW_EDITOR_SCRIPT = String.raw`
 
   function load() {
     var list = clear($('flow-list'));
+    if (!$('flow-new')) list.parentNode.insertBefore(el('button', { type: 'button', id: 'flow-new', className: 'primary', text: 'New flow', onclick: newFlow }), list);
     return api('GET', 'flows?limit=100').then(function (page) {
+      state.firstFlowId = page.items.length ? page.items[0].flowId : null;
       if (page.items.length === 0) list.appendChild(el('p', { className: 'empty', text: 'No flows.' }));
       page.items.forEach(function (flow) {
         list.appendChild(el('li', {}, [el('button', { type: 'button', className: 'item', 'data-flow-id': flow.flowId, onclick: function () { open(flow.flowId); } }, [
@@ -87,6 +89,45 @@ export const FLOW_EDITOR_SCRIPT = String.raw`
       state.dirty = false;
       render();
     }).catch(function (error) { show(error.message, true); });
+  }
+
+  // A new flow starts as one agent node with the tools picked here; the form then sets its HITL
+  // settings like any flow's, and Save and Deploy work as for any revision.
+  function newFlow() {
+    if (state.dirty && !confirm('Discard the unsaved changes to ' + state.flowId + '?')) return;
+    var known = state.detail ? Promise.resolve(state.detail.knownTools)
+      : state.firstFlowId ? api('GET', 'flows/' + encodeURIComponent(state.firstFlowId)).then(function (d) { return d.knownTools; }) : Promise.resolve([]);
+    known.then(function (tools) {
+      var box = clear($('flow-editor'));
+      box.appendChild(el('h2', { text: 'New flow' }));
+      box.appendChild(el('p', { className: 'meta', text: 'One agent node with the tools you pick; set its HITL settings, save and deploy it next. Stored with the other revisions, not as a file.' }));
+      box.appendChild(el('ul', { id: 'flow-errors', className: 'error' }));
+      box.appendChild(el('div', { className: 'grid' }, [
+        el('label', {}, ['Id ', el('input', { id: 'flow-new-id', placeholder: 'team-triage', autocomplete: 'off' })]),
+        el('label', {}, ['Name ', el('input', { id: 'flow-new-name', placeholder: 'Team triage', autocomplete: 'off' })])
+      ]));
+      box.appendChild(el('fieldset', { id: 'flow-new-tools' }, [el('legend', { text: 'Tools the agent may call' })].concat(tools.map(function (tool) {
+        return el('label', {}, [el('input', { type: 'checkbox', value: tool, 'data-tool': tool }), ' ' + tool]);
+      }))));
+      box.appendChild(el('div', { className: 'actions' }, [el('button', { type: 'button', id: 'flow-create', className: 'primary', text: 'Create flow', onclick: createFlow })]));
+    }).catch(function (error) { show(error.message, true); });
+  }
+  function createFlow() {
+    var id = $('flow-new-id').value.trim();
+    var tools = Array.prototype.filter.call(document.querySelectorAll('#flow-new-tools input[type=checkbox]'), function (box) { return box.checked; }).map(function (box) { return box.value; });
+    var flow = { id: id, name: $('flow-new-name').value.trim() || id, nodes: [
+      { id: 'agent', type: 'agent', tools: tools, hitl: { mode: 'confirm_tools', approvers: { groups: ['approvers'] } } }
+    ], edges: [] };
+    show('Creating ' + id + '…');
+    api('POST', 'flows', flow).then(function (result) {
+      state.dirty = false;
+      show('Created ' + result.flowId + ' at revision 1. Set its HITL settings, save, and deploy it.');
+      return load().then(function () { return open(result.flowId); });
+    }).catch(function (error) {
+      var list = clear($('flow-errors'));
+      (error.issues || []).forEach(function (issue) { list.appendChild(el('li', { 'data-issue-path': issue.path, text: issue.path + ': ' + issue.message })); });
+      show(error.message, true);
+    });
   }
 
   function render() {

@@ -19,7 +19,7 @@ import {
 import { parseOrThrow } from '#core/validation';
 import { deployFlowRevision, type DeployFlowDeps } from '#usecases/deploy-flow';
 import { describeFlow, listFlowRevisions, listFlows } from '#usecases/list-flows';
-import { checkFlowRevision, saveFlowRevision } from '#usecases/save-flow';
+import { checkFlowRevision, createFlow, saveFlowRevision } from '#usecases/save-flow';
 import { MAX_JSON_BODY_BYTES, page, query, type Route } from '../api/routes.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { identityOf } from '../http/identity.ts';
@@ -53,8 +53,10 @@ function jsonBody(handler: Handler, admins?: readonly string[]): Handler {
 }
 
 const FlowEditBodySchema = FlowSchema.describe(
-  'The whole flow definition. `id` may be left out; `revision`, when given, must be the current revision (the one the edit started from), else 409.',
+  'The whole flow definition, the same shape as a flow file. `id` may be left out; `revision`, when given, must be the current revision (the one the edit started from), else 409. For a flow that does not exist yet it creates revision 1.',
 );
+
+const NewFlowBodySchema = FlowSchema.describe('The whole flow definition, the same shape as a flow file; `id` names the new flow.');
 
 /**
  * The flow editor's API: list flows, read one with its revisions, save a new revision or check one
@@ -84,7 +86,7 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
       method: 'PUT',
       path: '/flows/{flowId}',
       doc: {
-        summary: 'Save a new revision of a flow (admins; deploy it separately). With ?dryRun=true, only check it and show the diff',
+        summary: 'Save a new revision of a flow, or create a flow at revision 1 (admins; deploy it separately). With ?dryRun=true, only check it and show the diff',
         tags: ['flow editor'],
         query: SaveFlowQuerySchema,
         body: FlowEditBodySchema,
@@ -100,6 +102,21 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
         }
         const saved = await saveFlowRevision(deps, { flowId, body: event.body, identity });
         return json(saved.created ? 201 : 200, { flowId, ...saved }, saved.created ? { location: `/flows/${flowId}/revisions` } : {});
+      }, deps.adminGroups),
+    },
+    {
+      method: 'POST',
+      path: '/flows',
+      doc: {
+        summary: 'Create a flow (admins): its revision 1, stored with the revisions (deploy it separately); 409 when the id is taken',
+        tags: ['flow editor'],
+        body: NewFlowBodySchema,
+        response: SaveFlowResultSchema,
+      },
+      handler: jsonBody(async (event) => {
+        const saved = await createFlow(deps, { body: event.body, identity: identityOf(event) });
+        const flowId = saved.revision.flowId;
+        return json(201, { flowId, ...saved }, { location: `/flows/${flowId}` });
       }, deps.adminGroups),
     },
     {

@@ -1,0 +1,76 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { MAX_JSON_BODY_BYTES, type Route } from '../api/routes.ts';
+import type { AppDeps } from '../deps.ts';
+import { bodyLimit } from '../http/body-limit.ts';
+import { identityOf } from '../http/identity.ts';
+import { createApprovalsMcpServer } from './approval-tools.ts';
+
+/** Where the MCP endpoint is mounted on the API. */
+export const MCP_PATH = '/mcp';
+
+/**
+ * The approvals MCP server over streamable HTTP at `/mcp`, stateless: each request gets its own
+ * server and transport, answered with JSON (no session, no SSE stream), which is what a Lambda
+ * behind API Gateway can serve. The caller is the REST routes' caller: the authorizer's claims on
+ * AWS, `x-user` / `x-groups` locally; without one the request is refused with 401 before MCP runs.
+ */
+export function mcpRoutes(deps: AppDeps): Route[] {
+  const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const identity = identityOf(event);
+    // Stateless: there is no session to open a stream on (GET) or to end (DELETE), and a Lambda
+    // answers once; the transport would hold a GET open as an event stream until the timeout.
+    if (event.httpMethod.toUpperCase() !== 'POST') {
+      return {
+        statusCode: 405,
+        headers: { 'content-type': 'application/json', allow: 'POST' },
+        body: JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; send JSON-RPC messages with POST' }, id: null }),
+      };
+    }
+    const server = createApprovalsMcpServer(deps, identity);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    try {
+      await server.connect(transport);
+      return await toProxyResult(await transport.handleRequest(toWebRequest(event)));
+    } finally {
+      await server.close();
+    }
+  };
+  return [
+    {
+      method: 'ANY',
+      path: MCP_PATH,
+      doc: { summary: 'MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval', tags: ['mcp'] },
+      handler: middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(bodyLimit(MAX_JSON_BODY_BYTES)).handler(handler) as unknown as Route['handler'],
+    },
+  ];
+}
+
+/** The request headers streamable HTTP reads; the caller's identity came from the authorizer already. */
+const MCP_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'] as const;
+
+/** Header values a Fetch `Headers` accepts (bytes, no line breaks); anything else is left out, as unreadable. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+function toWebRequest(event: APIGatewayProxyEvent): Request {
+  const headers = new Headers();
+  const received = new Map(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  for (const name of MCP_HEADERS) {
+    const value = received.get(name);
+    if (typeof value === 'string' && HEADER_VALUE.test(value)) headers.set(name, value);
+  }
+  const hasBody = typeof event.body === 'string';
+  // The URL is the transport's business only (no DNS-rebinding check here: API Gateway fronts it).
+  return new Request(`https://mcp.invalid${MCP_PATH}`, {
+    method: 'POST',
+    headers,
+    body: hasBody ? (event.isBase64Encoded ? Buffer.from(event.body!, 'base64') : event.body) : undefined,
+  });
+}
+
+async function toProxyResult(response: Response): Promise<APIGatewayProxyResult> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  return { statusCode: response.status, headers, body: await response.text() };
+}
