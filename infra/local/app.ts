@@ -1,8 +1,10 @@
 import './polyfills.ts';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import { LocalDirectory } from '#adapters/directory/local-directory';
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
+import { DelegationRepository } from '#adapters/dynamodb/delegation-repository';
 import { RequestRepository } from '#adapters/dynamodb/request-repository';
 import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
@@ -13,10 +15,12 @@ import { sweepExpired } from '#usecases/sweep-expired';
 import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
 import type { AppDeps } from '../../lambdas/handlers/deps.ts';
+import type { Directory } from '../../lambdas/channels/directory.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import { demoToolArgs } from '../../lambdas/tools/demo-tools.ts';
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
+import { DEFAULT_DIRECTORY_FILE } from './channels-module.ts';
 import { startHttpServer } from './http-server.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 import { localModules } from './modules.ts';
@@ -41,6 +45,8 @@ export interface LocalAppOptions {
   readonly publicUrl?: string;
   /** Who reads what. @default HITL_ADMIN_GROUPS and HITL_AUDITOR_GROUPS, else `admins` and `auditors` */
   readonly access?: ReadAccess;
+  /** The known users (delegates, delegators' groups). @default the JSON file in HITL_DIRECTORY_FILE, else config/directory.local.json */
+  readonly directory?: Directory;
 }
 
 export interface LocalApp {
@@ -84,6 +90,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     stats: new StatsRepository(db, LOCAL_TABLE_NAME),
     toolArgs: demoToolArgs(),
     access: options.access ?? readAccessFrom(process.env),
+    delegations: new DelegationRepository(db, LOCAL_TABLE_NAME),
+    directory: options.directory ?? LocalDirectory.fromFile(process.env.HITL_DIRECTORY_FILE || DEFAULT_DIRECTORY_FILE),
   };
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);

@@ -17,6 +17,13 @@ export const AuditKindSchema = z.enum([
   'flow_saved',
   'flow_deployed',
   'flow_rolled_back',
+  /** The requester or an admin withdrew a pending request. */
+  'cancel',
+  /** An approver moved a pending request's deadline back. */
+  'extend',
+  /** A delegation set or ended; under the pseudo-execution `delegation:<userId>`. */
+  'delegation_set',
+  'delegation_ended',
 ]);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
 
