@@ -127,20 +127,28 @@ describe('/delegations/{userId}', () => {
 
     // Act
     const set = await call(url, 'PUT', '/delegations/bob', { body: { delegate: 'alice', ...windowFromNow(3_600_000) }, as: APPROVER });
+    const readAsDelegate = await call(url, 'GET', `/approvals/${forFrank.approval}`, { as: ALICE });
+    const listedForDelegate = await call(url, 'GET', '/approvals?limit=100', { as: ALICE });
     const onBehalf = await call(url, 'POST', `/approvals/${forFrank.approval}/respond`, { body: { decision: 'approve', reason: 'covering for bob' }, as: ALICE });
     const ownRequest = await call(url, 'POST', `/approvals/${forAlice.approval}/respond`, { body: { decision: 'approve' }, as: ALICE });
     const end = await call(url, 'DELETE', '/delegations/bob', { as: APPROVER });
     const afterEnd = await call(url, 'POST', `/approvals/${later.approval}/respond`, { body: { decision: 'approve' }, as: ALICE });
+    const readAfterEnd = await call(url, 'GET', `/approvals/${later.approval}`, { as: ALICE });
 
     // Assess
     expect(before.status).toBe(403);
     expect(set.status).toBe(200);
+    expect(readAsDelegate.status).toBe(200);
+    expect(readAsDelegate.body).toMatchObject({ canDecide: true, canExtend: false, canCancel: false });
+    expect(listedForDelegate.body.items.map((item: { id: string }) => item.id)).toEqual(expect.arrayContaining([forFrank.approval, later.approval]));
+    expect(listedForDelegate.body.items.find((item: { id: string }) => item.id === forAlice.approval)).toMatchObject({ canDecide: false, canCancel: true });
     expect(onBehalf.status).toBe(200);
     expect(onBehalf.body.approval.decision).toMatchObject({ outcome: 'approved', approver: 'alice', onBehalfOf: 'bob' });
     expect(onBehalf.body.approval.events.at(-2)).toMatchObject({ type: 'decided', actor: 'alice', detail: { onBehalfOf: 'bob' } });
     expect(ownRequest.status).toBe(403);
     expect(end.status).toBe(200);
     expect(afterEnd.status).toBe(403);
+    expect(readAfterEnd.status).toBe(404);
     await executionIn(stack.app, forFrank.execution, 'succeeded');
   });
 
