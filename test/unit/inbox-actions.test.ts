@@ -76,6 +76,11 @@ describe('extend', () => {
 
   it('cannot extend a voice gate, whose caller is on hold', () => {
     expect(() => extend(request({ channel: 'voice' }), 1, 'bob', now)).toThrow(ValidationError);
+    const voice = FlowSchema.safeParse({
+      id: 'calls', name: 'calls', channel: 'voice',
+      nodes: [{ id: 'agent', type: 'agent', tools: ['search'], hitl: { mode: 'confirm_tools', approvers: { groups: ['approvers'] }, maxExtensionSeconds: 60 } }],
+    });
+    expect(voice.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['nodes.0.hitl.maxExtensionSeconds']);
   });
 
   it('keeps the Step Functions hard cap above the longest wait with every extension', () => {
