@@ -104,6 +104,10 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
     throw new AlreadyDecidedError(request.id, request.status);
   }
   assertMayVoteAtLevel(request, voter);
+  if (previous && previous.approver !== approver) {
+    // The right was used by someone else: the delegate for the delegator, or the delegator before the delegate.
+    throw new AlreadyDecidedError(request.id, `voted "${previous.vote}" with ${voter}'s vote by ${previous.approver}`);
+  }
   if (previous) {
     // One vote per person: another answer, other arguments or another scope would be a second vote.
     if (!isSameVote(request, previous, ballot)) throw new AlreadyDecidedError(request.id, `voted "${previous.vote}" by you, ${describeVote(request, previous)}`);

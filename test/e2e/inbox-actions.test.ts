@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, APPROVER, REQUESTER, call } from '../support/http.ts';
 import { ManualClock } from '../support/fixtures.ts';
-import { executionIn, lastAssistantText, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
+import { agentFlow, executionIn, lastAssistantText, shippedFlows, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
 
 const OUTSIDER = { 'x-user': 'mallory', 'x-groups': 'nobody' };
 /** A requester who is not in the directory's approvers, so alice (a plain user) can stand in for bob on their requests. */
@@ -13,13 +13,14 @@ let url: string;
 const clock = new ManualClock(new Date());
 
 beforeAll(async () => {
-  stack = await startFlowsApp(undefined, { app: { clock } });
+  const twoOfN = agentFlow('two-of-n', { mode: 'confirm_tools', approvedTools: ['search'], approvers: { groups: ['approvers'] }, quorum: { approvals: 2 } });
+  stack = await startFlowsApp([...shippedFlows(), twoOfN], { app: { clock } });
   url = stack.app.url;
 });
 afterAll(async () => stack?.close());
 
-async function pending(message: string, as = FRANK): Promise<{ execution: string; approval: string }> {
-  const execution = await startFlow(stack.app, 'support-agent', message, as);
+async function pending(message: string, as = FRANK, flowId = 'support-agent'): Promise<{ execution: string; approval: string }> {
+  const execution = await startFlow(stack.app, flowId, message, as);
   const approval = (await executionIn(stack.app, execution, 'waiting_for_approval')).pendingApprovalIds[0];
   return { execution, approval };
 }
@@ -150,6 +151,24 @@ describe('/delegations/{userId}', () => {
     expect(afterEnd.status).toBe(403);
     expect(readAfterEnd.status).toBe(404);
     await executionIn(stack.app, forFrank.execution, 'succeeded');
+  });
+
+  it("counts a delegate's vote as the delegator's one vote at a k-of-n node", async () => {
+    // Prepare
+    const { execution, approval } = await pending('Email ivan@example.com our refund policy', FRANK, 'two-of-n');
+    await call(url, 'PUT', '/delegations/bob', { body: { delegate: 'alice', ...windowFromNow(3_600_000) }, as: APPROVER });
+    // Act
+    const byDelegate = await call(url, 'POST', `/approvals/${approval}/respond`, { body: { decision: 'approve' }, as: ALICE });
+    const byBobToo = await call(url, 'POST', `/approvals/${approval}/respond`, { body: { decision: 'approve' }, as: APPROVER });
+    const byErin = await call(url, 'POST', `/approvals/${approval}/respond`, { body: { decision: 'approve' }, as: { 'x-user': 'erin', 'x-groups': 'approvers' } });
+    await call(url, 'DELETE', '/delegations/bob', { as: APPROVER });
+    // Assess
+    expect(byDelegate.status).toBe(202);
+    expect(byDelegate.body.approval.votes).toEqual([expect.objectContaining({ approver: 'alice', onBehalfOf: 'bob', vote: 'approve' })]);
+    expect(byBobToo.status).toBe(409);
+    expect(byErin.status).toBe(200);
+    expect(byErin.body.approval).toMatchObject({ status: 'approved', decision: { approver: 'erin' } });
+    await executionIn(stack.app, execution, 'succeeded');
   });
 
   it('ends by itself when its window is over', async () => {
