@@ -103,6 +103,8 @@ describe('/delegations/{userId}', () => {
     const byAdmin = await call(url, 'PUT', '/delegations/erin', { body: { delegate: 'alice', ...windowFromNow(3_600_000) }, as: ADMIN });
     const readByOther = await call(url, 'GET', '/delegations/erin', { as: APPROVER });
     const ended = await call(url, 'DELETE', '/delegations/erin', { as: { 'x-user': 'erin', 'x-groups': 'approvers' } });
+    const endedAgain = await call(url, 'DELETE', '/delegations/erin', { as: ADMIN });
+    const oddId = await call(url, 'DELETE', '/delegations/%25E0%25A4%25A', { as: ADMIN });
 
     expect(byOther.status).toBe(403);
     expect(unknown.status).toBe(400);
@@ -112,6 +114,8 @@ describe('/delegations/{userId}', () => {
     expect(byAdmin.body).toMatchObject({ userId: 'erin', delegate: 'alice', setBy: 'root' });
     expect(readByOther.status).toBe(403);
     expect(ended.status).toBe(200);
+    expect(endedAgain.status).toBe(404);
+    expect(oddId.status).toBe(404);
     const audit = await call(url, 'GET', `/audit?execution=${encodeURIComponent('delegation:erin')}`, { as: ADMIN });
     expect(audit.body.items.map((entry: { kind: string; actor: string }) => [entry.kind, entry.actor])).toEqual([
       ['delegation_set', 'root'],

@@ -3,7 +3,6 @@ import * as z from 'zod';
 import { DelegationBodySchema, DelegationSchema, DelegatorIdSchema } from '#core/delegation';
 import { NotFoundError } from '#core/errors';
 import { CancelBodySchema, ExtendBodySchema } from '#core/inbox-input';
-import { REQUEST_ID_PATTERN } from '#core/request-id';
 import { ApprovalRequestSchema } from '#core/request';
 import { parseOrThrow } from '#core/validation';
 import { cancelRequest } from '#usecases/cancel-request';
@@ -13,7 +12,7 @@ import type { AppDeps } from '../deps.ts';
 import { decisionChannelOf } from '../http/decision-channel.ts';
 import { identityOf } from '../http/identity.ts';
 import { json } from '../http/responses.ts';
-import { withJsonBody, type Route } from './routes.ts';
+import { approvalId, withJsonBody, type Route } from './routes.ts';
 
 const CancelResultSchema = z.object({ approval: ApprovalRequestSchema, delivery: z.enum(['delivered', 'pending', 'workflow_gone']) });
 const ExtendResultSchema = z.object({
@@ -25,14 +24,8 @@ const ExtendResultSchema = z.object({
   maxExtensionSeconds: z.number(),
 });
 
-function approvalId(event: APIGatewayProxyEvent): string {
-  const id = event.pathParameters?.id ?? '';
-  if (!REQUEST_ID_PATTERN.test(id)) throw new NotFoundError(`approval ${id.slice(0, 64)} not found`);
-  return id;
-}
-
 function delegatorId(event: APIGatewayProxyEvent): string {
-  const parsed = DelegatorIdSchema.safeParse(decodeURIComponent(event.pathParameters?.userId ?? ''));
+  const parsed = DelegatorIdSchema.safeParse(event.pathParameters?.userId ?? '');
   if (!parsed.success) throw new NotFoundError('no such user');
   return parsed.data;
 }
