@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, APPROVER, REQUESTER, call } from '../support/http.ts';
+import { awsError, interpose } from '../support/fault-injection.ts';
 import { ManualClock } from '../support/fixtures.ts';
 import { agentFlow, executionIn, lastAssistantText, shippedFlows, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
 
@@ -53,6 +54,36 @@ describe('POST /approvals/{id}/cancel', () => {
     expect((await get(approval)).body.events.map((event: { type: string }) => event.type)).toContain('cancelled');
     const audit = await call(url, 'GET', `/audit?execution=${encodeURIComponent(cancelled.body.approval.executionId)}`, { as: ADMIN });
     expect(audit.body.items.map((entry: { kind: string }) => entry.kind)).toContain('cancel');
+  });
+});
+
+describe('POST /approvals/{id}/cancel when Step Functions is unreachable', () => {
+  it('stores the cancellation, answers 202, and the sweeper delivers it once', async () => {
+    // Prepare
+    const { execution, approval } = await pending('Email jane@example.com our refund policy', ALICE);
+    let sends = 0;
+    const restore = interpose(stack.app.engine, 'sendTaskSuccess', async (original, ...args) => {
+      sends++;
+      if (sends === 1) throw awsError('ThrottlingException');
+      return original(...args);
+    });
+    try {
+      // Act
+      const cancelled = await call(url, 'POST', `/approvals/${approval}/cancel`, { body: { reason: 'wrong customer' }, as: ALICE });
+      clock.advance(31_000);
+      await stack.app.sweep();
+      await stack.app.sweep();
+
+      // Assess
+      expect(cancelled.status).toBe(202);
+      expect(cancelled.body).toMatchObject({ delivery: 'pending', approval: { status: 'cancelled' } });
+      const done = await executionIn(stack.app, execution, 'succeeded');
+      expect(lastAssistantText(done)).toContain('wrong customer');
+      expect(sends).toBe(2);
+      expect((await get(approval)).body.events.filter((event: { type: string }) => event.type === 'delivered')).toHaveLength(1);
+    } finally {
+      restore();
+    }
   });
 });
 
