@@ -214,3 +214,13 @@ describe('/delegations/{userId}', () => {
     expect(late.status).toBe(403);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes cancel, extend and delegations with their body schemas', async () => {
+    const doc = (await call(url, 'GET', '/openapi.json', { as: APPROVER })).body;
+    expect(doc.paths['/approvals/{id}/cancel'].post.requestBody.content['application/json'].schema.required).toEqual(['reason']);
+    expect(doc.paths['/approvals/{id}/extend'].post.requestBody.content['application/json'].schema.properties.bySeconds).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(doc.paths['/delegations/{userId}'].put.requestBody.content['application/json'].schema.required).toEqual(['delegate', 'from', 'until']);
+    expect(Object.keys(doc.paths['/delegations/{userId}']).sort()).toEqual(['delete', 'get', 'put']);
+  });
+});
