@@ -2,6 +2,7 @@ import type { AuditEntry, AuditRecord } from '#core/audit-entry';
 import type { StatsRow, StatsSample } from '#core/decision-stats';
 import type { OwedFollowUp } from '#core/follow-up';
 import type { Gate, GateRevision } from '#core/gate';
+import type { Delegation } from '#core/delegation';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -57,7 +58,8 @@ export interface ApprovalStore {
   /** The task token the workflow waits on; never leaves the server. */
   getTaskToken(id: string): Promise<string | undefined>;
   /**
-   * Writes `next` over `previous` only while the stored request is still pending at `previous.level`.
+   * Writes `next` over `previous` only while the stored request is still pending at `previous.level`
+   * with `previous.dueAt` (so an expiry never follows a deadline that was extended meanwhile).
    * Throws ConcurrentUpdateError when another writer changed it first. When `next` carries a decision,
    * the request also takes a delivery lease until `leaseUntil`. Resolves to the stored task token, so
    * the decision can be delivered without reading it again (it stays server-side all the same).
@@ -124,6 +126,17 @@ export interface FollowUpClaim {
   readonly id: string;
   /** Someone took it before and did not finish: what they did may have landed. */
   readonly takenOver: boolean;
+}
+
+/** Delegations (out of office), one per delegating person. */
+export interface Delegations {
+  /** Sets `delegation.userId`'s delegation, replacing any earlier one. */
+  put(delegation: Delegation): Promise<void>;
+  get(userId: string): Promise<Delegation | undefined>;
+  /** Ends `userId`'s delegation; returns the one ended, or undefined when there was none. */
+  remove(userId: string): Promise<Delegation | undefined>;
+  /** The delegations naming `delegate` whose window holds `now`: one Query (and a consistent read per match). */
+  activeFor(delegate: string, now: Date): Promise<Delegation[]>;
 }
 
 export interface AuditLog {

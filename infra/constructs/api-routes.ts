@@ -1,5 +1,7 @@
 import type { JsonSchema } from 'aws-cdk-lib/aws-apigateway';
 import { BatchRespondBodySchema } from '#core/batch-input';
+import { DelegationBodySchema } from '#core/delegation';
+import { CancelBodySchema, ExtendBodySchema } from '#core/inbox-input';
 import { RespondBodySchema } from '#core/respond-input';
 import { StartExecutionBodySchema } from '#handlers/flows/routes';
 import { apiGatewayModelSchema } from './api-models.ts';
@@ -40,6 +42,11 @@ export const BATCH_RESPOND_BODY_SCHEMA: JsonSchema = apiGatewayModelSchema(Batch
 /** The body of `POST /flows/{flowId}/executions`. */
 export const START_EXECUTION_BODY_SCHEMA: JsonSchema = apiGatewayModelSchema(StartExecutionBodySchema, 'StartExecutionBody');
 
+/** The bodies of the inbox actions: cancel, extend, and setting a delegation. */
+export const CANCEL_BODY_SCHEMA: JsonSchema = apiGatewayModelSchema(CancelBodySchema, 'CancelBody');
+export const EXTEND_BODY_SCHEMA: JsonSchema = apiGatewayModelSchema(ExtendBodySchema, 'ExtendBody');
+export const DELEGATION_BODY_SCHEMA: JsonSchema = apiGatewayModelSchema(DelegationBodySchema, 'DelegationBody');
+
 /** The approvals API. Add a line here (or pass `routes` / call `addRoute`) to expose a new route. */
 export const APPROVAL_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/approvals' },
@@ -50,6 +57,15 @@ export const APPROVAL_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/audit' },
   // The approvals MCP server (streamable HTTP): POST carries JSON-RPC, GET and DELETE get 405 (stateless).
   { method: 'ANY', path: '/mcp' },
+];
+
+/** The inbox actions beside approve and reject: cancel, extend, and delegations (out of office). */
+export const INBOX_ROUTES: readonly ApiRoute[] = [
+  { method: 'POST', path: '/approvals/{id}/cancel', body: { name: 'CancelBody', schema: CANCEL_BODY_SCHEMA } },
+  { method: 'POST', path: '/approvals/{id}/extend', body: { name: 'ExtendBody', schema: EXTEND_BODY_SCHEMA } },
+  { method: 'GET', path: '/delegations/{userId}' },
+  { method: 'PUT', path: '/delegations/{userId}', body: { name: 'DelegationBody', schema: DELEGATION_BODY_SCHEMA } },
+  { method: 'DELETE', path: '/delegations/{userId}' },
 ];
 
 /** Compliance and insight routes the API function also serves (batch decisions, audit checks, stats, its OpenAPI document). */

@@ -121,6 +121,20 @@ export class ApprovalsTable extends Construct {
   }
 
   /**
+   * For the API's delegations: lets `fn` delete a delegation item (partition keys starting with
+   * `DELEG#`) when its owner or an admin ends it, and no other item.
+   */
+  grantDelegationEnd(fn: LambdaFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELEG#*'] } },
+      }),
+    );
+  }
+
+  /**
    * For the API's email links: lets `fn` delete the one-time nonce items of used links (partition
    * keys starting with `LINK#`), and no other item.
    */

@@ -5,7 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GATE_ROUTES, GOVERNANCE_ROUTES, type ApiRoute } from './api-routes.ts';
+import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GATE_ROUTES, GOVERNANCE_ROUTES, INBOX_ROUTES, type ApiRoute } from './api-routes.ts';
 import { ApprovalsApi, type ApiThrottle } from './approvals-api.ts';
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
@@ -42,7 +42,7 @@ export interface HitlApprovalsProps {
    * @default - a new ApprovalsTable inside this construct
    */
   readonly table?: ApprovalsTable;
-  /** Routes added after the standard ones (`APPROVAL_ROUTES`, `GOVERNANCE_ROUTES`, `CHANNEL_ROUTES`, `FLOW_ROUTES`). @default [] */
+  /** Routes added after the standard ones (`APPROVAL_ROUTES`, `INBOX_ROUTES`, `GOVERNANCE_ROUTES`, `CHANNEL_ROUTES`, `FLOW_ROUTES`). @default [] */
   readonly additionalRoutes?: readonly ApiRoute[];
   /** Retention of every log group. @default - one month in dev, six months in prod */
   readonly logRetention?: RetentionDays;
@@ -137,6 +137,7 @@ export class HitlApprovals extends Construct {
     });
     this.table.bindDecisionMaker(this.apiFunction);
     this.table.grantLinkNonceCleanup(this.apiFunction);
+    this.table.grantDelegationEnd(this.apiFunction);
     this.notifications.bindSenderAddress(this.apiFunction);
     this.notifications.bindLinkSecret(this.apiFunction);
     this.slack.bindSigningSecret(this.apiFunction);
@@ -148,7 +149,7 @@ export class HitlApprovals extends Construct {
     this.api = new ApprovalsApi(this, 'Api', {
       handler: this.apiFunction,
       userPool: this.approvers.userPool,
-      routes: [...APPROVAL_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...FLOW_ROUTES, ...GATE_ROUTES, ...(props.additionalRoutes ?? [])],
+      routes: [...APPROVAL_ROUTES, ...INBOX_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...FLOW_ROUTES, ...GATE_ROUTES, ...(props.additionalRoutes ?? [])],
       corsOrigins: props.corsOrigins,
       throttle: props.apiThrottle,
       logRetention: this.logRetention,

@@ -1,8 +1,10 @@
 import './polyfills.ts';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import { LocalDirectory } from '#adapters/directory/local-directory';
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
+import { DelegationRepository } from '#adapters/dynamodb/delegation-repository';
 import { RequestRepository } from '#adapters/dynamodb/request-repository';
 import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
@@ -14,6 +16,7 @@ import { sweepExpired } from '#usecases/sweep-expired';
 import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
 import type { AppDeps } from '../../lambdas/handlers/deps.ts';
+import type { Directory } from '../../lambdas/channels/directory.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import { localSecret } from '../../lambdas/channels/secrets/local-secret.ts';
 import { demoToolArgs } from '../../lambdas/tools/demo-tools.ts';
@@ -23,6 +26,7 @@ import { localAuditKey } from './audit-key.ts';
 import type { LocalFault } from './config.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
 import { LOCAL_FLOW_FUNCTIONS } from './flows-module.ts';
+import { DEFAULT_DIRECTORY_FILE } from './channels-module.ts';
 import { startHttpServer } from './http-server.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 import { localModules } from './modules.ts';
@@ -60,6 +64,8 @@ export interface LocalAppOptions {
   readonly auditKey?: string;
   /** A fault injected on purpose, for fault tests (see `LocalFault`). */
   readonly fault?: LocalFault;
+  /** The known users (delegates, delegators' groups). @default the JSON file in HITL_DIRECTORY_FILE, else config/directory.local.json */
+  readonly directory?: Directory;
 }
 
 export interface LocalApp {
@@ -108,6 +114,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     access: options.access ?? readAccessFrom(process.env),
     // Decisions on agents' requests are signed with a key kept in the data folder (one per process in memory mode).
     webhooks: { sender: fetchWebhookSender, signingSecret: localSecret(options.dataDir ? join(options.dataDir, 'webhook-secret') : undefined) },
+    delegations: new DelegationRepository(db, LOCAL_TABLE_NAME),
+    directory: options.directory ?? LocalDirectory.fromFile(process.env.HITL_DIRECTORY_FILE || DEFAULT_DIRECTORY_FILE),
   };
   // A missing or unreadable audit key stops the start, not the first gate.
   await deps.audit.key();

@@ -19,6 +19,13 @@ export const AuditKindSchema = z.enum([
   'flow_rolled_back',
   /** A gate's settings saved as a new revision; under the pseudo-execution `gate:<id>`. */
   'gate_saved',
+  /** The requester or an admin withdrew a pending request. */
+  'cancel',
+  /** An approver moved a pending request's deadline back. */
+  'extend',
+  /** A delegation set or ended; under the pseudo-execution `delegation:<userId>`. */
+  'delegation_set',
+  'delegation_ended',
 ]);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
 

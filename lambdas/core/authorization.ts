@@ -33,3 +33,12 @@ export function assertMayDecide(identity: Identity, request: ApprovalRequest): v
 export function isBarredRequester(userId: string, request: Pick<ApprovalRequest, 'requestedBy' | 'hitl'>): boolean {
   return request.requestedBy !== undefined && userId === request.requestedBy && !request.hitl.allowSelfApproval;
 }
+
+/**
+ * Throws ForbiddenError unless `identity` may cancel `request`: the user who started its execution,
+ * or an admin. Approvers answer a request; withdrawing it is for whoever asked.
+ */
+export function assertMayCancel(identity: Identity, request: Pick<ApprovalRequest, 'requestedBy'>, isAdmin: boolean): void {
+  if (isAdmin || (request.requestedBy !== undefined && request.requestedBy === identity.userId)) return;
+  throw new ForbiddenError('only the requester or an admin may cancel a request');
+}

@@ -169,6 +169,9 @@ function checkVoice(flow: { nodes: FlowNode[] }, ctx: Ctx): void {
     if (onTimeout === 'escalate') {
       ctx.addIssue({ code: 'custom', path: ['nodes', i, 'hitl', 'onTimeout'], message: 'voice flows cannot escalate during a call: use "reject"' });
     }
+    if ((node.hitl.maxExtensionSeconds ?? 0) > 0) {
+      ctx.addIssue({ code: 'custom', path: ['nodes', i, 'hitl', 'maxExtensionSeconds'], message: 'voice gates cannot be extended while the caller is on hold: leave it out or set 0' });
+    }
     node.hitl.policies.forEach((rule, j) => {
       if (rule.timeoutSeconds !== undefined && rule.timeoutSeconds > MAX_VOICE_TIMEOUT_SECONDS) {
         ctx.addIssue({

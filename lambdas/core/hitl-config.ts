@@ -34,6 +34,11 @@ export const HitlConfigSchema = z
     /** Seconds the first level waits; defaults by channel (30 min async, 3 min voice). */
     timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
     onTimeout: z.enum(['reject', 'escalate']).default('reject'),
+    /**
+     * How many seconds approvers may push back each level's deadline in total (`POST
+     * /approvals/{id}/extend`). Defaults to the level's own timeout, so a wait can at least double.
+     */
+    maxExtensionSeconds: z.number().int().min(0).max(MAX_TIMEOUT_SECONDS).optional(),
     /** Levels after the first, used in order when onTimeout is `escalate`. */
     escalation: z.array(EscalationLevelSchema).max(10).default([]),
     approvers: ApproversSchema.default({ users: [], groups: [] }),
@@ -100,9 +105,23 @@ export function escalatesAfter(config: HitlConfig, level: number): boolean {
   return config.onTimeout === 'escalate' && level < config.escalation.length;
 }
 
-/** Total seconds a gate may wait across all levels; the Step Functions hard cap sits above it. */
+/**
+ * How many seconds a level's deadline may be pushed back in total. Voice gates cannot be extended:
+ * the caller is on hold, and the gate task's own timeout is their deadline.
+ */
+export function maxExtensionAtLevel(config: HitlConfig, level: number, channel: FlowChannel = 'async'): number {
+  if (channel === 'voice') return 0;
+  return config.maxExtensionSeconds ?? timeoutAtLevel(config, level, channel);
+}
+
+/**
+ * Total seconds a gate may wait across all levels, each extended to its maximum; the Step Functions
+ * hard cap sits above it, so an extended request is never cut short by the cap.
+ */
 export function totalWaitSeconds(config: HitlConfig, channel: FlowChannel = 'async'): number {
-  let total = timeoutAtLevel(config, 0, channel);
-  if (config.onTimeout === 'escalate') for (const level of config.escalation) total += level.timeoutSeconds;
+  let total = timeoutAtLevel(config, 0, channel) + maxExtensionAtLevel(config, 0, channel);
+  if (config.onTimeout === 'escalate') {
+    config.escalation.forEach((level, index) => (total += level.timeoutSeconds + maxExtensionAtLevel(config, index + 1, channel)));
+  }
   return total;
 }

@@ -1,6 +1,6 @@
 import { diffArgs } from './args-diff.ts';
-import { IllegalTransitionError } from './errors.ts';
-import { escalatesAfter, timeoutAtLevel } from './hitl-config.ts';
+import { IllegalTransitionError, ValidationError } from './errors.ts';
+import { escalatesAfter, maxExtensionAtLevel, timeoutAtLevel } from './hitl-config.ts';
 import type { ApprovalRequest, Decision, HistoryEvent, Outcome } from './request.ts';
 import { SYSTEM_TIMEOUT } from './identity.ts';
 
@@ -8,6 +8,7 @@ const STATUS_BY_OUTCOME: Record<Outcome, ApprovalRequest['status']> = {
   approved: 'approved',
   rejected: 'rejected',
   timed_out: 'timed_out',
+  cancelled: 'cancelled',
 };
 
 function requirePending(request: ApprovalRequest, event: string): void {
@@ -28,10 +29,11 @@ export function decide(request: ApprovalRequest, decision: Decision): ApprovalRe
     delivery: 'pending',
     events: withEvent(request, {
       at: decision.decidedAt,
-      type: 'decided',
+      type: decision.outcome === 'cancelled' ? 'cancelled' : 'decided',
       actor: decision.approver,
       detail: {
         outcome: decision.outcome,
+        ...(decision.onBehalfOf !== undefined ? { onBehalfOf: decision.onBehalfOf } : {}),
         level: request.level,
         channel: decision.channel,
         scope: decision.scope,
@@ -42,6 +44,43 @@ export function decide(request: ApprovalRequest, decision: Decision): ApprovalRe
           : {}),
       },
     }),
+  };
+}
+
+/**
+ * pending -> cancelled: the requester or an admin withdrew the request (who may is checked by the
+ * caller). The workflow receives a `cancelled` decision with the reason and reads it like a rejection.
+ */
+export function cancel(request: ApprovalRequest, by: string, reason: string, now: Date, channel = 'api'): ApprovalRequest {
+  return decide(request, { outcome: 'cancelled', approver: by, reason, scope: 'once', channel, decidedAt: now.toISOString() });
+}
+
+/** Seconds the deadline of the request's current level has been pushed back so far. */
+export function extendedSecondsAtLevel(request: ApprovalRequest): number {
+  return request.events
+    .filter((event) => event.type === 'extended' && event.detail?.level === request.level)
+    .reduce((sum, event) => sum + Number(event.detail?.bySeconds ?? 0), 0);
+}
+
+/**
+ * pending -> pending with its due time `bySeconds` later. The extensions of one level add up to at
+ * most the node's maximum (maxExtensionAtLevel); beyond it, a ValidationError naming `bySeconds`.
+ */
+export function extend(request: ApprovalRequest, bySeconds: number, by: string, now: Date): ApprovalRequest {
+  requirePending(request, 'extend');
+  const allowed = maxExtensionAtLevel(request.hitl, request.level, request.channel);
+  const used = extendedSecondsAtLevel(request);
+  if (used + bySeconds > allowed) {
+    const left = Math.max(0, allowed - used);
+    throw new ValidationError(`this request's deadline can be extended by at most ${left} more seconds (the node allows ${allowed} per level)`, [
+      { path: 'bySeconds', message: `at most ${left}` },
+    ]);
+  }
+  const dueAt = new Date(Date.parse(request.dueAt) + bySeconds * 1000).toISOString();
+  return {
+    ...request,
+    dueAt,
+    events: withEvent(request, { at: now.toISOString(), type: 'extended', actor: by, detail: { bySeconds, dueAt, previousDueAt: request.dueAt, level: request.level } }),
   };
 }
 

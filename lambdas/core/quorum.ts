@@ -110,10 +110,16 @@ const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(va
 /** With distinctApproversPerLevel, a voter of an earlier level cannot vote again after escalation. */
 export function assertMayVoteAtLevel(request: ApprovalRequest, approver: string): void {
   if (!request.hitl.distinctApproversPerLevel) return;
-  const earlier = (request.votes ?? []).find((v) => v.approver === approver && v.level < request.level);
+  const earlier = (request.votes ?? []).find((v) => voterOf(v) === approver && v.level < request.level);
   if (earlier) throw new ForbiddenError(`you voted at level ${earlier.level}; this level needs a different approver`);
 }
 
-export function voteOf(request: ApprovalRequest, approver: string): Vote | undefined {
-  return request.votes?.find((v) => v.approver === approver);
+/** Whose vote it is: the approver's own, or, cast by a delegate, the person they stand in for. */
+export function voterOf(vote: Pick<Vote, 'approver' | 'onBehalfOf'>): string {
+  return vote.onBehalfOf ?? vote.approver;
+}
+
+/** The vote that uses `voter`'s right, cast by them or by their delegate. */
+export function voteOf(request: ApprovalRequest, voter: string): Vote | undefined {
+  return request.votes?.find((v) => voterOf(v) === voter);
 }

@@ -3,10 +3,11 @@ import { storable } from './storable.ts';
 import { AgentActionSchema, ConversationTurnSchema } from './action.ts';
 import { FlowChannelSchema, HitlConfigSchema, HitlModeSchema } from './hitl-config.ts';
 
-export const RequestStatusSchema = z.enum(['pending', 'approved', 'rejected', 'timed_out']);
+export const RequestStatusSchema = z.enum(['pending', 'approved', 'rejected', 'timed_out', 'cancelled']);
 export type RequestStatus = z.infer<typeof RequestStatusSchema>;
 
-export const OutcomeSchema = z.enum(['approved', 'rejected', 'timed_out']);
+/** `cancelled`: the requester or an admin withdrew the request; the workflow reads it like a rejection. */
+export const OutcomeSchema = z.enum(['approved', 'rejected', 'timed_out', 'cancelled']);
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
 /** How far an approver's answer reaches: this call only, or the same tool for the rest of the execution. */
@@ -21,6 +22,8 @@ export const DecisionSchema = z.object({
   scope: DecisionScopeSchema.default('once'),
   channel: z.string().default('api'),
   decidedAt: z.string(),
+  /** The approver whose right a delegate used (see delegation.ts); `approver` is the delegate. */
+  onBehalfOf: z.string().optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
@@ -37,6 +40,8 @@ export const VoteSchema = z.object({
   reason: z.string().optional(),
   editedArgs: z.record(z.string(), z.unknown()).optional(),
   scope: DecisionScopeSchema.default('once'),
+  /** The approver whose vote a delegate cast; it counts as theirs (one vote per person's right). */
+  onBehalfOf: z.string().optional(),
 });
 export type Vote = z.infer<typeof VoteSchema>;
 
@@ -59,6 +64,10 @@ export const HistoryEventTypeSchema = z.enum([
   'delivery_gave_up',
   /** The approved tool call ran; `detail.args` are the arguments it ran with. */
   'executed',
+  /** The requester or an admin withdrew the request (`detail.reason`). */
+  'cancelled',
+  /** An approver moved the deadline back (`detail.bySeconds`, `detail.dueAt`, `detail.level`). */
+  'extended',
 ]);
 export type HistoryEventType = z.infer<typeof HistoryEventTypeSchema>;
 
@@ -153,6 +162,7 @@ export const WorkflowDecisionSchema = z.object({
   reason: z.string().optional(),
   editedArgs: z.record(z.string(), z.unknown()).optional(),
   scope: DecisionScopeSchema,
+  onBehalfOf: z.string().optional(),
 });
 export type WorkflowDecision = z.infer<typeof WorkflowDecisionSchema>;
 
@@ -166,5 +176,6 @@ export function toWorkflowDecision(request: ApprovalRequest): WorkflowDecision {
     ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
     ...(decision.editedArgs !== undefined ? { editedArgs: decision.editedArgs } : {}),
     scope: decision.scope,
+    ...(decision.onBehalfOf !== undefined ? { onBehalfOf: decision.onBehalfOf } : {}),
   };
 }

@@ -1,4 +1,6 @@
+import { CognitoDirectory } from '#adapters/directory/cognito-directory';
 import { createDocumentClient } from '#adapters/dynamodb/client';
+import { DelegationRepository } from '#adapters/dynamodb/delegation-repository';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { sdkFlowDeployerFromEnv } from '#adapters/stepfunctions/sdk-flow-deployer';
 import { agentGroupsFrom } from '#core/agent-config';
@@ -21,7 +23,13 @@ import { loadFlowConfig } from './flow-config.ts';
 import { seedBundledFlows } from './flow-seeding.ts';
 
 // The flows' tool schemas, so an approver's edited arguments are checked before they are stored.
-const deps = { ...awsDeps(), toolArgs: demoToolArgs() };
+// Delegations need the user pool: a delegate must be a known user, and a delegator's groups come from it.
+const userPoolId = loadLambdaConfig().USER_POOL_ID;
+const deps = {
+  ...awsDeps(),
+  toolArgs: demoToolArgs(),
+  ...(userPoolId ? { delegations: new DelegationRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME), directory: new CognitoDirectory(userPoolId) } : {}),
+};
 // Flow editor: revisions in the table, where the first flow route an instance serves records the
 // bundled flow files as what `cdk deploy` put behind each flow's alias; deploys publish a state
 // machine version behind the alias, and new executions start on the deployed version (on the alias

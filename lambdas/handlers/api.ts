@@ -3,6 +3,7 @@ import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AppDeps } from './deps.ts';
 import { governanceRoutes } from './api/governance-routes.ts';
+import { inboxRoutes } from './api/inbox-routes.ts';
 import { insightsRoutes } from './api/insights-routes.ts';
 import { approvalRoutes, type Route } from './api/routes.ts';
 import { openApiDocument } from './api/openapi.ts';
@@ -13,7 +14,7 @@ import { json } from './http/responses.ts';
 
 /** Every route the API serves, /openapi.json included (it describes all of them). */
 export function apiRoutes(deps: AppDeps, extraRoutes: Route[] = []): Route[] {
-  const routes: Route[] = [...approvalRoutes(deps), ...governanceRoutes(deps), ...insightsRoutes(deps), ...mcpRoutes(deps), ...extraRoutes];
+  const routes: Route[] = [...approvalRoutes(deps), ...governanceRoutes(deps), ...inboxRoutes(deps), ...insightsRoutes(deps), ...mcpRoutes(deps), ...extraRoutes];
   routes.push({
     method: 'GET',
     path: '/openapi.json',

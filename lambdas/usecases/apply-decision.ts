@@ -11,6 +11,7 @@ import { askWhetherToRunAgain } from './unknown-outcome-gate.ts';
 const DEFAULT_REASON: Record<Exclude<WorkflowDecision['outcome'], 'approved'>, string> = {
   rejected: 'An approver rejected this without giving a reason.',
   timed_out: 'No one decided in time.',
+  cancelled: 'The request was cancelled without a reason.',
 };
 
 /**
@@ -77,6 +78,8 @@ async function outcomeOf(
   reason: string | undefined,
 ): Promise<ToolOutcome> {
   if (decision.outcome === 'rejected') return { status: 'rejected', reason: reason!, approver: decision.approver };
+  // A withdrawn request reaches the agent as a rejection that says so, with the canceller's reason.
+  if (decision.outcome === 'cancelled') return { status: 'rejected', reason: `The request was cancelled: ${reason!}`, approver: decision.approver };
   if (decision.outcome === 'timed_out') return { status: 'timed_out', reason: reason! };
   const tool = deps.tools.get(call.name);
   if (!tool) return { status: 'error', error: `tool "${call.name}" is no longer available` };

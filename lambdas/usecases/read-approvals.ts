@@ -1,13 +1,45 @@
 import { viewFor, type ApprovalView } from '#core/approval-view';
+import { isBarredRequester } from '#core/authorization';
 import { NotFoundError } from '#core/errors';
 import type { Identity } from '#core/identity';
-import { isAdmin, mayReadRequest, type ReadAccess } from '#core/read-access';
+import { inboxActionsFor } from '#core/inbox-view';
+import { isAdmin, isApproverOf, mayDecideNow, mayReadRequest, type ReadAccess } from '#core/read-access';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, ListPendingQuery, Page } from '#ports';
+import type { ApprovalStore, Clock, Delegations, ListPendingQuery, Page } from '#ports';
+import type { Directory } from '../channels/directory.ts';
 
 export interface ReadApprovalsDeps {
   readonly store: Pick<ApprovalStore, 'get' | 'listPending'>;
   readonly access: ReadAccess;
+  /** With all three, a delegate also reads, during the window, the requests that name the person they stand in for. */
+  readonly delegations?: Delegations;
+  readonly directory?: Pick<Directory, 'person'>;
+  readonly clock?: Clock;
+}
+
+/**
+ * The people the caller stands in for now, each with their own groups from the directory. They pass
+ * on what names them as approvers, never their admin or auditor rights, nor what they read as requesters.
+ */
+async function standInsOf(deps: ReadApprovalsDeps, identity: Identity): Promise<Identity[]> {
+  if (!deps.delegations || !deps.directory || !deps.clock) return [];
+  const standIns: Identity[] = [];
+  for (const delegation of await deps.delegations.activeFor(identity.userId, deps.clock.now())) {
+    const person = await deps.directory.person(delegation.userId);
+    if (person) standIns.push({ userId: person.userId, groups: [...person.groups] });
+  }
+  return standIns;
+}
+
+function mayReadAsStandIn(standIns: readonly Identity[], request: ApprovalRequest): boolean {
+  return standIns.some((delegator) => isApproverOf(delegator, request));
+}
+
+/** The caller's view of a request: what they may decide (also as a delegate), cancel and extend. */
+function viewWithActions(deps: ReadApprovalsDeps, identity: Identity, request: ApprovalRequest, standIns: readonly Identity[]): ApprovalView {
+  const view = viewFor(identity, request);
+  const asDelegate = !view.canDecide && !isBarredRequester(identity.userId, request) && standIns.some((delegator) => mayDecideNow(delegator, request));
+  return { ...view, canDecide: view.canDecide || asDelegate, ...inboxActionsFor(identity, request, isAdmin(identity, deps.access)) };
 }
 
 /** Store pages a listing reads at most per call before it hands back a short page and a cursor. */
@@ -20,14 +52,22 @@ export function approvalNotFound(id: string): NotFoundError {
 
 /** One request, if the caller may read it; otherwise NotFoundError, the same as for an unknown id. */
 export async function readApproval(deps: ReadApprovalsDeps, identity: Identity, id: string): Promise<ApprovalRequest> {
-  const request = await deps.store.get(id);
-  if (!request || !mayReadRequest(identity, request, deps.access)) throw approvalNotFound(id);
-  return request;
+  return (await readWithStandIns(deps, identity, id)).request;
 }
 
-/** `readApproval`, with whether the caller may decide it. */
+async function readWithStandIns(deps: ReadApprovalsDeps, identity: Identity, id: string): Promise<{ request: ApprovalRequest; standIns: Identity[] }> {
+  const request = await deps.store.get(id);
+  if (!request) throw approvalNotFound(id);
+  if (mayReadRequest(identity, request, deps.access)) return { request, standIns: [] };
+  const standIns = await standInsOf(deps, identity);
+  if (!mayReadAsStandIn(standIns, request)) throw approvalNotFound(id);
+  return { request, standIns };
+}
+
+/** `readApproval`, with whether the caller may decide, cancel or extend it. */
 export async function readApprovalView(deps: ReadApprovalsDeps, identity: Identity, id: string): Promise<ApprovalView> {
-  return viewFor(identity, await readApproval(deps, identity, id));
+  const { request, standIns } = await readWithStandIns(deps, identity, id);
+  return viewWithActions(deps, identity, request, standIns);
 }
 
 /**
@@ -39,10 +79,13 @@ export async function listReadablePending(deps: ReadApprovalsDeps, identity: Ide
   const items: ApprovalView[] = [];
   let cursor = query.cursor;
   const everything = isAdmin(identity, deps.access);
+  const standIns = everything ? [] : await standInsOf(deps, identity);
   for (let round = 0; round < MAX_LIST_ROUNDS && items.length < query.limit; round++) {
     const page = await deps.store.listPending({ ...query, limit: query.limit - items.length, cursor });
     for (const request of page.items) {
-      if (everything || mayReadRequest(identity, request, deps.access)) items.push(viewFor(identity, request));
+      if (everything || mayReadRequest(identity, request, deps.access) || mayReadAsStandIn(standIns, request)) {
+        items.push(viewWithActions(deps, identity, request, standIns));
+      }
     }
     cursor = page.nextCursor;
     if (!cursor) break;

@@ -1,5 +1,4 @@
 import { auditEventId } from '#core/audit-events';
-import { assertMayDecide } from '#core/authorization';
 import { assertEditPermitted } from '#core/edit-policy';
 import { followUp } from '#core/follow-up';
 import { AlreadyDecidedError, ConcurrentUpdateError, NotFoundError, ValidationError, WorkflowGoneError } from '#core/errors';
@@ -11,8 +10,12 @@ import type { RespondBody } from '#core/respond-input';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
+import { resolveDecider, type Decider, type DelegationDeps } from './resolve-decider.ts';
 
-export interface RespondDeps {
+/** A decision an approver's answer makes (a cancellation is not one). */
+type ApproverDecision = Decision & { readonly outcome: 'approved' | 'rejected' };
+
+export interface RespondDeps extends DelegationDeps {
   readonly store: ApprovalStore;
   readonly audit: AuditLog;
   readonly workflows: Workflows;
@@ -57,17 +60,17 @@ export async function respond(deps: RespondDeps, input: RespondInput): Promise<R
   for (let attempt = 0; ; attempt++) {
     const request = await deps.store.get(input.id);
     if (!request) throw new NotFoundError(`approval ${input.id} not found`);
-    assertMayDecide(input.identity, request);
+    const decider = await resolveDecider(deps, input.identity, request);
     if (input.editedArgs !== undefined && request.action.kind !== 'tool_call') {
       throw new ValidationError('editedArgs apply to tool calls only', [{ path: 'editedArgs', message: 'this request is not a tool call' }]);
     }
     if (input.editedArgs !== undefined && request.action.kind === 'tool_call') {
       const toolName = request.action.toolCall.name;
       if (deps.toolArgs) assertArgsFit(deps.toolArgs, toolName, input.editedArgs);
-      assertEditPermitted(request, deps.toolArgs?.withDefaults(toolName, input.editedArgs) ?? input.editedArgs, input.identity);
+      assertEditPermitted(request, deps.toolArgs?.withDefaults(toolName, input.editedArgs) ?? input.editedArgs, decider.rights);
     }
     try {
-      return needsVotes(request.hitl) ? await vote(deps, request, input) : await decideAlone(deps, request, input);
+      return needsVotes(request.hitl) ? await vote(deps, request, input, decider) : await decideAlone(deps, request, input, decider);
     } catch (error) {
       // Someone else changed it first: a rival decision or vote, the sweeper, or an escalation. Look again.
       if (error instanceof ConcurrentUpdateError && attempt < CONCURRENT_RETRIES) continue;
@@ -76,17 +79,20 @@ export async function respond(deps: RespondDeps, input: RespondInput): Promise<R
   }
 }
 
-async function decideAlone(deps: RespondDeps, request: ApprovalRequest, input: RespondInput): Promise<RespondResult> {
+async function decideAlone(deps: RespondDeps, request: ApprovalRequest, input: RespondInput, decider: Decider): Promise<RespondResult> {
   const outcome = OUTCOME_OF[input.decision];
   if (request.status !== 'pending') return repeatOrConflict(request, input.identity.userId, outcome);
-  return finalize(deps, request, decisionFrom(deps, input, outcome));
+  return finalize(deps, request, decisionFrom(deps, input, outcome, decider));
 }
 
-async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondInput): Promise<RespondResult> {
+async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondInput, decider: Decider): Promise<RespondResult> {
   const approver = input.identity.userId;
-  const previous = voteOf(request, approver);
+  // A delegate votes with the right of the person they stand in for: that person's one vote.
+  const voter = decider.onBehalfOf ?? approver;
+  const previous = voteOf(request, voter);
   const ballot: Vote = {
     approver,
+    ...(decider.onBehalfOf !== undefined ? { onBehalfOf: decider.onBehalfOf } : {}),
     vote: input.decision,
     level: request.level,
     at: deps.clock.now().toISOString(),
@@ -101,7 +107,11 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
     }
     throw new AlreadyDecidedError(request.id, request.status);
   }
-  assertMayVoteAtLevel(request, approver);
+  assertMayVoteAtLevel(request, voter);
+  if (previous && previous.approver !== approver) {
+    // The right was used by someone else: the delegate for the delegator, or the delegator before the delegate.
+    throw new AlreadyDecidedError(request.id, `voted "${previous.vote}" with ${voter}'s vote by ${previous.approver}`);
+  }
   if (previous) {
     // One vote per person: another answer, other arguments or another scope would be a second vote.
     if (!isSameVote(request, previous, ballot)) throw new AlreadyDecidedError(request.id, `voted "${previous.vote}" by you, ${describeVote(request, previous)}`);
@@ -123,6 +133,7 @@ async function vote(deps: RespondDeps, request: ApprovalRequest, input: RespondI
     actor: approver,
     detail: {
       vote: input.decision,
+      ...(decider.onBehalfOf !== undefined ? { onBehalfOf: decider.onBehalfOf } : {}),
       level: request.level,
       channel: input.channel,
       scope: input.scope,
@@ -159,6 +170,7 @@ async function settle(deps: RespondDeps, request: ApprovalRequest, votedNow: boo
   const result = await finalize(deps, request, {
     outcome: reached.outcome,
     approver: last.approver,
+    ...(last.onBehalfOf !== undefined ? { onBehalfOf: last.onBehalfOf } : {}),
     reason: last.reason ?? `quorum reached: ${JSON.stringify(counted)}`,
     ...(reached.editedArgs !== undefined ? { editedArgs: reached.editedArgs } : {}),
     scope: reached.scope,
@@ -176,10 +188,11 @@ function assertArgsFit(toolArgs: ToolArgsValidator, toolName: string, editedArgs
   }
 }
 
-function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: Outcome): Decision {
+function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: ApproverDecision['outcome'], decider: Decider): ApproverDecision {
   return {
     outcome,
     approver: input.identity.userId,
+    ...(decider.onBehalfOf !== undefined ? { onBehalfOf: decider.onBehalfOf } : {}),
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
     ...(input.editedArgs !== undefined && outcome === 'approved' ? { editedArgs: input.editedArgs } : {}),
     scope: input.scope,
@@ -189,7 +202,7 @@ function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: Outcome):
 }
 
 /** The one conditional write that decides (owing its audit entry and count), then those and delivery to the workflow. */
-async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: Decision): Promise<RespondResult> {
+async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: ApproverDecision): Promise<RespondResult> {
   const decided = decide(request, decision);
   const owed = owe([
     followUp.audit({
@@ -201,6 +214,7 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: D
       actor: decision.approver,
       detail: {
         outcome: decision.outcome,
+        ...(decision.onBehalfOf !== undefined ? { onBehalfOf: decision.onBehalfOf } : {}),
         channel: decision.channel,
         scope: decision.scope,
         level: request.level,

@@ -74,6 +74,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       const authorizerId = logicalIdOf(stack, stack.approvals.api.authorizer);
       const authorized = [
         'GET /approvals', 'GET /approvals/{id}', 'POST /approvals/{id}/respond', 'GET /approvals/{id}/events', 'GET /history', 'GET /audit', 'ANY /mcp',
+        'POST /approvals/{id}/cancel', 'POST /approvals/{id}/extend', 'GET /delegations/{userId}', 'PUT /delegations/{userId}', 'DELETE /delegations/{userId}',
         'POST /approvals/batch-respond', 'GET /audit/verify', 'GET /audit/export', 'GET /stats', 'GET /openapi.json',
         'POST /flows/{flowId}/executions', 'GET /executions/{id}',
         'GET /flows', 'POST /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
@@ -298,11 +299,14 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       }
     });
 
-    it('lets the API delete used email-link nonces and no other item', () => {
+    it('lets the API delete used email-link nonces and ended delegations, and no other item', () => {
       const deletes = statementsOf(template).filter((s) => s.actions.includes('dynamodb:DeleteItem') && s.roles.includes(roleOf(stack, stack.approvals.apiFunction)));
-      expect(deletes).toHaveLength(1);
-      expect(deletes[0]!.roles).toEqual([roleOf(stack, stack.approvals.apiFunction)]);
-      expect(deletes[0]!.condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LINK#*'] } });
+      expect(deletes).toHaveLength(2);
+      for (const statement of deletes) expect(statement.roles).toEqual([roleOf(stack, stack.approvals.apiFunction)]);
+      expect(deletes.map((statement) => statement.condition).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELEG#*'] } },
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LINK#*'] } },
+      ]);
     });
 
     it('lets only the notifier and the send_email tool send email, as the sender identity and From address', () => {

@@ -87,6 +87,7 @@ describe('approval-gate.asl.json', () => {
       approved: { Type: 'Succeed' },
       rejected: { Type: 'Succeed' },
       timed_out: { Type: 'Succeed' },
+      cancelled: expect.objectContaining({ Type: 'Succeed' }),
     });
     expect(definition.States[choice.Default]).toEqual(expect.objectContaining({ Type: 'Fail' }));
   });

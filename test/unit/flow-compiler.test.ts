@@ -47,7 +47,8 @@ describe('flow compiler', () => {
           checkpoint: { schemaVersion: 1, stateName: 'agent.Gate', 'state.$': '$' },
         },
       },
-      TimeoutSeconds: 600 + 900 + 300,
+      // Each level at its timeout plus its longest extension (by default its timeout again), then the margin.
+      TimeoutSeconds: 2 * 600 + 2 * 900 + 300,
       ResultPath: '$.decision',
       Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'agent.TimedOut' }],
       Next: 'agent.Apply',

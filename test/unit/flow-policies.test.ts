@@ -59,7 +59,7 @@ describe('policies in flow files', () => {
     const slowPolicy = { id: 'slow', when: 'args.amount > 1000.0', effect: 'require_approval', timeoutSeconds: 7200 };
     const asyncGate = compileFlow(FlowSchema.parse(flowWith({ mode: 'confirm_tools', approvers, timeoutSeconds: 600, policies: [slowPolicy] }))).States['agent.Gate'];
     const voiceGate = compileFlow(FlowSchema.parse(flowWith({ mode: 'confirm_tools', approvers, policies: [{ ...slowPolicy, timeoutSeconds: 240 }] }, { channel: 'voice' }))).States['agent.Gate'];
-    expect(asyncGate).toMatchObject({ TimeoutSeconds: 7200 + 300 });
+    expect(asyncGate).toMatchObject({ TimeoutSeconds: 2 * 7200 + 300 });
     expect(voiceGate).toMatchObject({ TimeoutSeconds: 240 });
   });
 });

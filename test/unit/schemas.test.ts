@@ -28,12 +28,13 @@ describe('schemas', () => {
     expect(result.error?.issues.map((i) => i.path.join('.'))).toContain('escalation');
   });
 
-  it('adds escalation waits to the total wait', () => {
+  it('adds escalation waits, each with its longest extension, to the total wait', () => {
     const config = HitlConfigSchema.parse({
       mode: 'blocking', approvers: { users: ['a'] }, timeoutSeconds: 60, onTimeout: 'escalate',
       escalation: [{ approvers: { users: ['b'] }, timeoutSeconds: 120 }],
     });
-    expect(totalWaitSeconds(config)).toBe(180);
+    expect(totalWaitSeconds(config)).toBe(2 * 180);
+    expect(totalWaitSeconds({ ...config, maxExtensionSeconds: 30 })).toBe(180 + 2 * 30);
   });
 
   it('parses a respond body and refuses unknown fields by name', () => {

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
 import type { OwedFollowUp } from '#core/follow-up';
-import { PROPOSED_BALLOT } from '#core/quorum';
+import { PROPOSED_BALLOT, voterOf } from '#core/quorum';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
 import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, OwedCursor, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
@@ -38,6 +38,8 @@ const conditions = {
   doesNotExist: 'attribute_not_exists(pk)',
   exists: 'attribute_exists(pk)',
   isStillPendingAtLevel: '#status = :pending AND #level = :level',
+  /** Nobody moved the deadline since it was read (an extension, or a sweeper that read the old one). */
+  isStillDueAt: '#dueAt = :previousDueAt',
   isUndeliveredAndLeaseFree: '#delivery = :pendingDelivery AND (attribute_not_exists(#lease) OR #lease < :now)',
   isUndelivered: '#delivery = :pendingDelivery',
   isOwed: 'attribute_exists(#followUp)',
@@ -187,6 +189,7 @@ export class RequestRepository implements ApprovalStore {
       ':newStatus': next.status,
       ':newLevel': next.level,
       ':dueAt': next.dueAt,
+      ':previousDueAt': previous.dueAt,
       ':newEvents': next.events.slice(previous.events.length),
     };
     const set = ['#status = :newStatus', '#level = :newLevel', '#dueAt = :dueAt', '#events = list_append(#events, :newEvents)'];
@@ -222,7 +225,7 @@ export class RequestRepository implements ApprovalStore {
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(next.id), sk: requestKeys.sk },
           UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}${add.length ? ` ADD ${add.join(', ')}` : ''}`,
-          ConditionExpression: conditions.isStillPendingAtLevel,
+          ConditionExpression: `${conditions.isStillPendingAtLevel} AND ${conditions.isStillDueAt}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           // The write that decides also hands back the token, so delivering needs no second read.
@@ -249,6 +252,7 @@ export class RequestRepository implements ApprovalStore {
         channel: vote.channel,
         scope: vote.scope,
         ...(vote.reason ? { reason: vote.reason } : {}),
+        ...(vote.onBehalfOf ? { onBehalfOf: vote.onBehalfOf } : {}),
         // The arguments are on the vote itself; the event names their ballot, so they are stored once.
         ...(vote.editedArgs ? { ballot } : {}),
       },
@@ -261,8 +265,9 @@ export class RequestRepository implements ApprovalStore {
       ':none': [],
       ':vote': [vote],
       ':event': [event],
-      ':voter': new Set([vote.approver]),
-      ':approver': vote.approver,
+      // One vote per person's right: a delegate's vote is the vote of the person they stand in for.
+      ':voter': new Set([voterOf(vote)]),
+      ':approver': voterOf(vote),
       ':one': 1,
       ':limit': limit,
     };

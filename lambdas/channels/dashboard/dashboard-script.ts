@@ -248,8 +248,10 @@ export const DASHBOARD_SCRIPT = String.raw`
       detail.appendChild(el('p', { className: 'empty', text: 'You can see this request but not decide it now.' }));
     } else if (approval.decision) {
       var d = approval.decision;
-      detail.appendChild(el('p', { className: 'outcome', text: d.outcome + ' by ' + d.approver + ' via ' + d.channel + ' at ' + when(d.decidedAt) + (d.reason ? ': ' + d.reason : '') + gaveUp(approval) }));
+      detail.appendChild(el('p', { className: 'outcome', text: d.outcome + ' by ' + d.approver + (d.onBehalfOf ? ' on behalf of ' + d.onBehalfOf : '') + ' via ' + d.channel + ' at ' + when(d.decidedAt) + (d.reason ? ': ' + d.reason : '') + gaveUp(approval) }));
     }
+    var inboxActions = inboxActionsOf(approval);
+    if (inboxActions.length) detail.appendChild(el('div', { className: 'decide inbox-actions' }, inboxActions));
     detail.appendChild(el('h3', { text: 'History' }));
     detail.appendChild(table(['When', 'Event', 'By', 'Detail'], (approval.events || []).map(function (e) {
       return [when(e.at), e.type, e.actor, e.detail ? JSON.stringify(e.detail) : ''];
@@ -258,6 +260,40 @@ export const DASHBOARD_SCRIPT = String.raw`
 
   // A webhook that failed for more than a day: the caller never heard the decision.
   function gaveUp(a) { return a.delivery === 'gave_up' ? ' (webhook delivery gave up)' : ''; }
+
+  // Extend and Cancel, where the API says the caller may (canExtend, canCancel); the routes check again.
+  function inboxActionsOf(approval) {
+    var controls = [];
+    var path = 'approvals/' + encodeURIComponent(approval.id);
+    if (approval.canExtend === true) {
+      var minutes = el('input', { id: 'extend-minutes', type: 'number', min: '1', step: '1', value: '30', 'aria-label': 'minutes to extend the deadline by' });
+      controls.push(minutes, el('button', { type: 'button', id: 'extend', text: 'Extend deadline (minutes)', onclick: function () {
+        var bySeconds = Math.round(Number(minutes.value) * 60);
+        if (!(bySeconds > 0)) { show('Give the number of minutes to extend by.', true); return; }
+        show('Sending…');
+        api('POST', path + '/extend', { bySeconds: bySeconds }).then(function (result) {
+          show('Now due ' + when(result.dueAt) + '.');
+          select(approval.id);
+        }).catch(function (error) { show(error.message, true); });
+      } }));
+    }
+    if (approval.canCancel === true) {
+      var why = el('input', { id: 'cancel-reason', placeholder: 'why cancel (the agent reads it)', maxlength: '2000', 'aria-label': 'cancel reason' });
+      controls.push(why, el('button', { type: 'button', id: 'cancel', className: 'reject', text: 'Cancel request', onclick: function () {
+        var reason = why.value.trim();
+        if (!reason) { show('Say why you cancel it: the agent passes the reason on.', true); return; }
+        if (!window.confirm('Cancel this request? The workflow goes on as after a rejection, with your reason.')) return;
+        show('Sending…');
+        api('POST', path + '/cancel', { reason: reason }).then(function (result) {
+          show('Request cancelled' + (result.delivery === 'delivered' ? '; the workflow goes on.' : '; the workflow will get it shortly.'));
+          renderDetail(result.approval);
+          loadPending(false);
+        }).catch(function (error) { show(error.message, true); });
+      } }));
+    }
+    return controls;
+  }
+
   function loadHistory() {
     var box = clear($('history-list'));
     return api('GET', 'history?limit=50').then(function (page) {

@@ -62,7 +62,7 @@ const RespondResultSchema = z.object({
 });
 
 /** The approval id from the path; ids of any other shape are simply not found. */
-function approvalId(event: APIGatewayProxyEvent): string {
+export function approvalId(event: APIGatewayProxyEvent): string {
   const id = event.pathParameters?.id ?? '';
   if (!REQUEST_ID_PATTERN.test(id)) throw new NotFoundError(`approval ${id.slice(0, 64)} not found`);
   return id;
