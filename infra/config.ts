@@ -14,6 +14,8 @@ export const DeploymentConfigSchema = z
     auditRetentionDays: z.number().int().min(1).max(36_500).optional(),
     corsOrigins: z.array(z.url({ protocol: /^https?$/, message: 'must be an https:// origin (http only for localhost)' })).optional(),
     callbackUrls: z.array(z.url({ protocol: /^https?$/, message: 'must be an https:// URL (http only for localhost)' })).min(1),
+    /** Absent means `none`: a fresh account has no API Gateway CloudWatch role, and taking over the account setting is opt-in. */
+    apiCloudWatchRole: z.enum(['create', 'existing', 'none'], { message: 'must be create, existing or none' }).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -36,6 +38,7 @@ export const ENV_VARS: Readonly<Record<Key, string>> = {
   auditRetentionDays: 'HITL_AUDIT_RETENTION_DAYS',
   corsOrigins: 'HITL_CORS_ORIGINS',
   callbackUrls: 'HITL_CALLBACK_URLS',
+  apiCloudWatchRole: 'HITL_API_CLOUDWATCH_ROLE',
 };
 
 /** Used in dev only when no sender is given, so `cdk synth` works out of the box; never in prod. */

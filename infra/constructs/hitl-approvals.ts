@@ -1,11 +1,11 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { MethodLoggingLevel } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GOVERNANCE_ROUTES, type ApiRoute } from './api-routes.ts';
-import { ApprovalsApi, type ApiThrottle } from './approvals-api.ts';
+import { ApprovalsApi, type ApiCloudWatchRole, type ApiThrottle } from './approvals-api.ts';
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
 import { GateFunction } from './gate-function.ts';
@@ -47,7 +47,13 @@ export interface HitlApprovalsProps {
   readonly apiThrottle?: ApiThrottle;
   /** A WAFv2 web ACL to attach to the API stage. @default - none */
   readonly webAclArn?: string;
-  /** API Gateway execution logging (needs the account's API Gateway CloudWatch role). @default - off */
+  /**
+   * Where the API stage's logging role comes from (`create`, `existing` or `none`, see
+   * `ApiCloudWatchRole`). With `none`, the API writes no access or execution logs, and synth warns.
+   * @default 'none'
+   */
+  readonly apiCloudWatchRole?: ApiCloudWatchRole;
+  /** API Gateway execution logging, with a role (`apiCloudWatchRole`). @default MethodLoggingLevel.ERROR with a role */
   readonly apiExecutionLogLevel?: MethodLoggingLevel;
   /** Cognito Plus plan with enforced threat protection. @default true */
   readonly threatProtection?: boolean;
@@ -142,9 +148,11 @@ export class HitlApprovals extends Construct {
       throttle: props.apiThrottle,
       logRetention: this.logRetention,
       logRemovalPolicy: removalPolicy,
+      cloudWatchRole: props.apiCloudWatchRole,
       executionLogLevel: props.apiExecutionLogLevel,
       webAclArn: props.webAclArn,
     });
+    Annotations.of(this.api).addWarningV2('hitl-approvals:api-logging', this.api.loggingNotice);
     this.api.bindPublicBaseUrl(this.apiFunction);
     this.api.bindPublicBaseUrl(this.notifications.notifier);
     // The API's dashboard page (`GET /`) signs approvers in through the hosted UI (authorization

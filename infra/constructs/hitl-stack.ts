@@ -45,6 +45,7 @@ export class HitlStack extends Stack {
       auditRetentionDays: config.auditRetentionDays,
       corsOrigins: config.corsOrigins,
       callbackUrls: config.callbackUrls,
+      apiCloudWatchRole: config.apiCloudWatchRole,
       handlers: props.handlers,
     });
     this.approvalGate = new HitlWorkflow(this, 'ApprovalGate', {

@@ -155,7 +155,16 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(routes.get('POST /approvals/{id}/respond')!.RequestValidatorId).toEqual({ Ref: validatorId });
     });
 
-    it('throttles the stage, traces it and writes JSON access logs to a log group', () => {
+    it('throttles the stage and traces it', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: 'v1',
+        TracingEnabled: true,
+        MethodSettings: Match.arrayWith([Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40, DataTraceEnabled: false })]),
+      });
+    });
+
+    it('writes JSON access logs to a log group when the account role is created', () => {
+      const { stack, template } = synthStack({ apiCloudWatchRole: 'create' });
       template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'v1',
         TracingEnabled: true,
@@ -163,7 +172,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId"') },
       });
       const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
-      expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(logicalIdOf(stack, stack.approvals.api.accessLogs));
+      expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(logicalIdOf(stack, stack.approvals.api.accessLogs!));
     });
 
     it('answers no CORS preflight unless origins are configured', () => {
@@ -707,7 +716,7 @@ describe('template checks', () => {
     }
     for (const [id, reason] of acknowledged) expect(reason.length, id).toBeGreaterThan(40);
     expect([...acknowledged.keys()].map((id) => id.replace(/^.*::/, '')).sort()).toEqual(
-      ['AwsSolutions-APIG3', 'AwsSolutions-APIG4', 'AwsSolutions-APIG6', 'AwsSolutions-COG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4'],
+      ['AwsSolutions-APIG1', 'AwsSolutions-APIG3', 'AwsSolutions-APIG4', 'AwsSolutions-APIG6', 'AwsSolutions-COG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4'],
     );
   });
 });

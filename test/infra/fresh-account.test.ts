@@ -1,0 +1,40 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '#infra/config';
+import { synthStack, type Resources } from './fixtures.ts';
+
+// What a fresh account (or a second copy of the stack in the same account) needs to deploy.
+
+describe('API logging on a fresh account', () => {
+  it('writes no API logs by default, so the stage needs no account CloudWatch role, and says so at synth', () => {
+    const { stack, template } = synthStack();
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage') as Resources)[0]!;
+    expect(stage.Properties.AccessLogSetting).toBeUndefined();
+    expect(JSON.stringify(stage.Properties.MethodSettings)).not.toContain('LoggingLevel');
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    Annotations.fromStack(stack).hasWarning('/HitlTest/Approvals/Api', Match.stringLikeRegexp('API access and execution logs are off.*apiCloudWatchRole=create'));
+  });
+
+  it('creates the account role and logs access and errors with apiCloudWatchRole=create', () => {
+    const { stack, template } = synthStack({ apiCloudWatchRole: 'create' });
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: Match.arrayWith([Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })]),
+    });
+    template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+    Annotations.fromStack(stack).hasWarning('/HitlTest/Approvals/Api', Match.stringLikeRegexp('creates the API Gateway CloudWatch role'));
+  });
+
+  it('logs with the role already in the account settings with apiCloudWatchRole=existing, creating none', () => {
+    const { template } = synthStack({ apiCloudWatchRole: 'existing' });
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+  });
+
+  it('reads apiCloudWatchRole from context and refuses other values', () => {
+    const load = (value: string) => loadConfig({ context: (key) => (key === 'apiCloudWatchRole' ? value : undefined), env: {} });
+    expect(load('create').config.apiCloudWatchRole).toBe('create');
+    expect(() => load('yes')).toThrow(/apiCloudWatchRole: must be create, existing or none/);
+  });
+});
