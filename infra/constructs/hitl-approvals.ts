@@ -22,6 +22,12 @@ export interface HitlApprovalsProps {
   readonly stage?: Stage;
   /** The From address of approver emails (verified through SES on deploy). */
   readonly senderEmail: string;
+  /**
+   * Send as an SES identity that already exists in the region: `true` for `senderEmail`'s own, or a
+   * verified domain identity covering it. See `NotificationsProps.reuseSenderIdentity`.
+   * @default - a new email identity for `senderEmail`
+   */
+  readonly reuseSenderIdentity?: boolean | string;
   /** Cognito groups whose members approve. @default ['approvers'] */
   readonly approverGroups?: readonly string[];
   /** Cognito groups whose members administer (history, audit). @default ['admins'] */
@@ -114,6 +120,7 @@ export class HitlApprovals extends Construct {
       ...functionDefaults,
       table: this.table,
       senderEmail: props.senderEmail,
+      reuseSenderIdentity: props.reuseSenderIdentity,
       secretRemovalPolicy: removalPolicy,
     });
     this.slack = new SlackChannel(this, 'Slack', { secretRemovalPolicy: removalPolicy });

@@ -46,6 +46,7 @@ export class HitlStack extends Stack {
       corsOrigins: config.corsOrigins,
       callbackUrls: config.callbackUrls,
       apiCloudWatchRole: config.apiCloudWatchRole,
+      reuseSenderIdentity: config.reuseSenderIdentity,
       handlers: props.handlers,
     });
     this.approvalGate = new HitlWorkflow(this, 'ApprovalGate', {
@@ -69,7 +70,10 @@ export class HitlStack extends Stack {
       TableName: [table.table.tableName, 'DynamoDB table of requests and audit entries'],
       GateFunctionArn: [gate.functionArn, 'Gate function for waitForTaskToken states'],
       ApprovalGateStateMachineArn: [this.approvalGate.stateMachine.stateMachineArn, 'Approval-gate state machine'],
-      SenderEmail: [notifications.identity.emailIdentityName, 'SES identity: click the link SES emails to this address'],
+      SenderEmail: [
+        notifications.identity.emailIdentityName,
+        notifications.reusesIdentity ? 'SES identity the notifier sends as (reused, not created by this stack)' : 'SES identity: click the link SES emails to this address',
+      ],
       SlackSigningSecretArn: [slack.signingSecret.secretArn, 'Put the Slack app signing secret here to turn on POST /slack/interactions'],
       SlackWebhooksSecretArn: [slack.webhooksSecret.secretArn, 'JSON map of Slack incoming webhooks by workflow; {} posts nowhere'],
       ...Object.fromEntries(

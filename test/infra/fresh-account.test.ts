@@ -38,3 +38,31 @@ describe('API logging on a fresh account', () => {
     expect(() => load('yes')).toThrow(/apiCloudWatchRole: must be create, existing or none/);
   });
 });
+
+describe('SES sender identity', () => {
+  it('creates the email identity of senderEmail by default', () => {
+    const { template } = synthStack();
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'approvals@acme.test' });
+  });
+
+  it.each([
+    ['true', true, 'approvals@acme.test'],
+    ['a domain', 'acme.test', 'acme.test'],
+  ] as const)('reuses an existing identity (%s): creates none, and sends as the reused one', (_kind, reuse, identity) => {
+    const { template } = synthStack({ reuseSenderIdentity: reuse });
+    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const senders = (Object.values(template.findResources('AWS::IAM::Policy')) as Resources[string][])
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((s) => [s.Action].flat().includes('ses:SendRawEmail'));
+    expect(senders.length).toBeGreaterThan(0);
+    for (const s of senders) expect(JSON.stringify(s.Resource)).toContain(`:identity/${identity}`);
+  });
+
+  it('reads reuseSenderIdentity from context and refuses a domain the sender is not in', () => {
+    const load = (value: string) => loadConfig({ context: (key) => (key === 'reuseSenderIdentity' ? value : key === 'senderEmail' ? 'a@acme.test' : undefined), env: {} });
+    expect(load('true').config.reuseSenderIdentity).toBe(true);
+    expect(load('False').config.reuseSenderIdentity).toBe(false);
+    expect(load('acme.test').config.reuseSenderIdentity).toBe('acme.test');
+    expect(() => synthStack({ reuseSenderIdentity: 'other.test' })).toThrow(/reuseSenderIdentity "other.test" is neither approvals@acme.test nor a domain it belongs to/);
+  });
+});
