@@ -1,4 +1,4 @@
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, Names } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -16,6 +16,9 @@ import type { HitlApprovals } from './hitl-approvals.ts';
 import { acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
 import { assertNoProblems } from './prop-checks.ts';
 import { removalPolicyFor } from './stage.ts';
+
+/** Where Step Functions log groups belong: names under it leave the account's logs resource policy alone. */
+export const VENDED_LOGS_PREFIX = '/aws/vendedlogs/states/';
 
 /** The substitution a workflow gets when its definition uses it: the ARN of the approvals system's gate function. */
 export const GATE_FUNCTION_ARN = 'GateFunctionArn';
@@ -110,6 +113,9 @@ export class HitlWorkflow extends Construct {
     this.waitsForTaskTokens = [...taskStates((props.definition as { States?: unknown }).States)].some(([, state]) => isCallback(state));
 
     this.logs = new LogGroup(this, 'Logs', {
+      // Step Functions adds each log group outside /aws/vendedlogs/ to the account's CloudWatch Logs
+      // resource policy, which is capped at 5,120 characters; AWS recommends this prefix instead.
+      logGroupName: `${VENDED_LOGS_PREFIX}${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
       retention: props.logRetention ?? props.approvals.logRetention,
       removalPolicy: removalPolicyFor(props.approvals.stage),
     });

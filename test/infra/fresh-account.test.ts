@@ -66,3 +66,19 @@ describe('SES sender identity', () => {
     expect(() => synthStack({ reuseSenderIdentity: 'other.test' })).toThrow(/reuseSenderIdentity "other.test" is neither approvals@acme.test nor a domain it belongs to/);
   });
 });
+
+describe('state machine log groups', () => {
+  it('names every state machine log group under /aws/vendedlogs/states/, one per state machine and stack', () => {
+    const { template } = synthStack();
+    const groups = template.findResources('AWS::Logs::LogGroup') as Resources;
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
+    const names = machines.map((machine) => {
+      const arn = JSON.stringify(machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
+      const [id] = Object.keys(groups).filter((logicalId) => arn.includes(`"${logicalId}"`));
+      return groups[id!]!.Properties.LogGroupName as string;
+    });
+    expect(names.length).toBeGreaterThan(1);
+    for (const name of names) expect(name).toMatch(/^\/aws\/vendedlogs\/states\/HitlTest-[A-Za-z0-9-]+$/);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
