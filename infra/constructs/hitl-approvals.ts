@@ -171,6 +171,22 @@ export class HitlApprovals extends Construct {
   }
 
   /**
+   * Lets the gate function answer task tokens (SendTaskSuccess) of the state machine named
+   * `stateMachineName` and its executions: a gate state retried after its request was decided gets
+   * the earlier decision on its new token from the gate itself. Built from the name because the state
+   * machine refers to the gate function; a reference back would be a dependency cycle.
+   */
+  allowGateHandOver(stateMachineName: string): void {
+    const { machine, executions } = stateMachineArns(this, stateMachineName);
+    this.gate.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [machine, executions] }));
+    acknowledgeWildcardResource(
+      this.gate.executionRole,
+      executions,
+      'A retried gate hands an earlier decision to its new task token; tokens belong to executions named at start time, and the wildcard covers the executions of one state machine whose gate this is.',
+    );
+  }
+
+  /**
    * Lets the API and the sweeper answer task tokens (SendTaskSuccess / SendTaskFailure) of
    * `stateMachine` and its executions, and of nothing else.
    */
@@ -195,4 +211,13 @@ export class HitlApprovals extends Construct {
       );
     }
   }
+}
+
+/** The ARNs of the state machine `name` in this stack's account and region, and of its executions. */
+export function stateMachineArns(scope: Construct, name: string): { machine: string; executions: string } {
+  const stack = Stack.of(scope);
+  return {
+    machine: stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    executions: stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+  };
 }

@@ -1,7 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#infra/config';
-import { synthStack, type Resources } from './fixtures.ts';
+import { statementsOf, synthStack, type Resources } from './fixtures.ts';
 
 // What a fresh account (or a second copy of the stack in the same account) needs to deploy.
 
@@ -80,5 +80,22 @@ describe('state machine log groups', () => {
     expect(names.length).toBeGreaterThan(1);
     for (const name of names) expect(name).toMatch(/^\/aws\/vendedlogs\/states\/HitlTest-[A-Za-z0-9-]+$/);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('gate retries', () => {
+  it('lets the gate function SendTaskSuccess on the state machines that invoke it, and on no other', () => {
+    const { stack, template } = synthStack();
+    const gateRole = stack.getLogicalId(stack.approvals.gate.executionRole.node.defaultChild as never);
+    const handOver = statementsOf(template).filter((s) => s.roles.includes(gateRole) && s.actions.some((a) => a.startsWith('states:')));
+    expect(handOver.flatMap((s) => s.actions)).toEqual(['states:SendTaskSuccess']);
+    const name = stack.approvalGate.stateMachineName;
+    expect(stack.resolve(handOver[0]!.resources).map((r: unknown) => JSON.stringify(r)).sort()).toEqual([
+      expect.stringContaining(`:execution:${name}:*"`),
+      expect.stringContaining(`:stateMachine:${name}"`),
+    ]);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: name });
+    // No flow invokes the system's gate: the flows' own gate function answers their tokens.
+    for (const workflow of stack.flows.workflows.values()) expect(JSON.stringify(handOver)).not.toContain(workflow.stateMachineName);
   });
 });

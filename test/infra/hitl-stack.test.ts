@@ -255,12 +255,13 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(validates.map((s) => [s.roles, s.resources])).toEqual([[[apiRole], ['*']]]);
     });
 
-    it('lets the gate write requests to the table and invoke the notifier, nothing more', () => {
+    it('lets the gate write requests to the table, invoke the notifier and hand decisions to the approval gate, nothing more', () => {
       const gate = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, stack.approvals.gate)));
       const table = gate.find((s) => s.actions.some((a) => a.startsWith('dynamodb:')))!;
       expect(table.actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
       expect(table.resources).toEqual([getAtt(tableId)]);
-      expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('states:') || a.startsWith('ses:'))).toEqual([]);
+      expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('ses:'))).toEqual([]);
+      expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
     });
 
     it('lets the API and the sweeper read the named indexes and answer task tokens of the approval gate and of every flow', () => {
