@@ -4,6 +4,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
 import { requestKeys } from '#adapters/dynamodb/request-repository';
+import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
 import { toolRunKeys } from '#adapters/dynamodb/tool-run-repository';
 import { assertNoProblems, integerProblems } from './prop-checks.ts';
@@ -13,8 +14,9 @@ export interface ApprovalsTableProps {
   /** In prod the table has deletion protection and survives stack deletion. @default 'prod' */
   readonly stage?: Stage;
   /**
-   * Days audit entries are kept. When set, the table expires items by their `expiresAt` attribute
-   * and functions learn the period from `AUDIT_RETENTION_DAYS`.
+   * Days audit entries are kept. When set, audit entries get an `expiresAt` and functions learn the
+   * period from `AUDIT_RETENTION_DAYS`. (TTL on `expiresAt` is always on: link nonces and tool-run
+   * records expire by it too.)
    * @default - audit entries are kept until deleted
    */
   readonly auditRetentionDays?: number;
@@ -43,16 +45,21 @@ export class ApprovalsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: stage === 'prod',
       removalPolicy: removalPolicyFor(stage),
-      timeToLiveAttribute: props.auditRetentionDays === undefined ? undefined : TTL_ATTRIBUTE,
+      // Always on: used link nonces and tool-run records expire by it, audit entries only with a retention.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
     });
     // The index names and key attributes come from the store's own key module, so the table and
     // the code that queries it cannot drift apart.
-    for (const index of Object.values(INDEXES)) {
+    // So do their projections: each index copies only what its readers need, never a task token.
+    for (const [key, index] of Object.entries(INDEXES) as [keyof typeof INDEXES, (typeof INDEXES)[keyof typeof INDEXES]][]) {
+      const projection = INDEX_PROJECTIONS[key];
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.pk, type: AttributeType.STRING },
         sortKey: { name: index.sk, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        ...(projection.type === 'INCLUDE'
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection.attributes] }
+          : { projectionType: ProjectionType.KEYS_ONLY }),
       });
     }
   }

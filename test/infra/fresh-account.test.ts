@@ -99,3 +99,25 @@ describe('gate retries', () => {
     for (const workflow of stack.flows.workflows.values()) expect(JSON.stringify(handOver)).not.toContain(workflow.stateMachineName);
   });
 });
+
+describe('table TTL and index projections', () => {
+  it('turns TTL on without auditRetentionDays, since link nonces and tool-run records expire by it', () => {
+    const { template } = synthStack({ auditRetentionDays: undefined });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+
+  it('projects no index ALL, and neither the task token nor the checkpoint into any', () => {
+    const { template } = synthStack();
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table') as Resources)[0]!;
+    const indexes = table.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[];
+    expect(indexes).toHaveLength(4);
+    for (const index of indexes) {
+      expect(index.Projection.ProjectionType, index.IndexName).not.toBe('ALL');
+      expect(index.Projection.NonKeyAttributes ?? [], index.IndexName).not.toContain('taskToken');
+      expect(index.Projection.NonKeyAttributes ?? [], index.IndexName).not.toContain('checkpoint');
+    }
+    expect(Object.fromEntries(indexes.map((index) => [index.IndexName, index.Projection.ProjectionType]))).toEqual({
+      pending: 'INCLUDE', due: 'KEYS_ONLY', undelivered: 'KEYS_ONLY', timeline: 'INCLUDE',
+    });
+  });
+});

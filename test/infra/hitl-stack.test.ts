@@ -8,6 +8,7 @@ import type { DeploymentConfig } from '#infra/config';
 import type { IConstruct } from 'constructs';
 import { adminGroupsFrom } from '#core/flow-revision';
 import { systemClock } from '#ports';
+import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
 import { loadFlowDeployerConfig } from '#adapters/stepfunctions/sdk-flow-deployer';
 import { compileFlow, FLOW_SUBSTITUTION_KEYS } from '#statemachines/compiler';
 import { loadFlowFiles, parseFlow } from '#statemachines/flows';
@@ -46,24 +47,28 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       });
     });
 
-    it('declares the four GSIs the store queries, each projecting ALL', () => {
-      const gsi = (name: string, n: number) => ({
+    it('declares the four GSIs the store queries, with the projections the store declares', () => {
+      const gsi = (name: string, n: number, Projection: object) => ({
         IndexName: name,
         KeySchema: [
           { AttributeName: `gsi${n}pk`, KeyType: 'HASH' },
           { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection,
       });
+      const include = (key: keyof typeof INDEX_PROJECTIONS) => {
+        const projection = INDEX_PROJECTIONS[key];
+        return projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.attributes] } : { ProjectionType: 'KEYS_ONLY' };
+      };
       template.hasResourceProperties('AWS::DynamoDB::Table', {
-        GlobalSecondaryIndexes: Match.arrayEquals([gsi('pending', 1), gsi('due', 2), gsi('undelivered', 3), gsi('timeline', 4)]),
+        GlobalSecondaryIndexes: Match.arrayEquals([gsi('pending', 1, include('pending')), gsi('due', 2, include('due')), gsi('undelivered', 3, include('undelivered')), gsi('timeline', 4, include('timeline'))]),
       });
     });
 
-    it('has no TTL when no audit retention is configured, and is removed with the dev stack', () => {
+    it('expires items by expiresAt even without an audit retention, and is removed with the dev stack', () => {
       template.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Delete',
-        Properties: Match.objectLike({ TimeToLiveSpecification: Match.absent(), DeletionProtectionEnabled: false }),
+        Properties: Match.objectLike({ TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true }, DeletionProtectionEnabled: false }),
       });
     });
   });

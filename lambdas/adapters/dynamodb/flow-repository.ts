@@ -30,7 +30,8 @@ const conditions = {
   isNewFlowOrOlderThan: 'attribute_not_exists(pk) OR currentRevision < :revision',
 };
 
-const HEAD_FIELDS = ['flowId', 'name', 'channel', 'currentRevision', 'updatedAt', 'updatedBy', 'deployed', 'shippedDigest'] as const;
+/** The attributes of a flow head item. */
+export const HEAD_FIELDS = ['flowId', 'name', 'channel', 'currentRevision', 'updatedAt', 'updatedBy', 'deployed', 'shippedDigest'] as const;
 const REVISION_FIELDS = ['flowId', 'revision', 'flow', 'source', 'savedBy', 'savedAt', 'basedOn', 'diff'] as const;
 
 function pick<T>(item: Record<string, unknown>, fields: readonly string[]): T {
