@@ -18,7 +18,7 @@ export interface HitlStackProps extends StackProps {
   readonly config: DeploymentConfig;
   /** @default - the JSON in `statemachines/approval-gate.asl.json` */
   readonly approvalGateDefinition?: object;
-  /** The flows to deploy, each as the state machine `flow-<id>`. @default - every flow in `statemachines/flows/` */
+  /** The flows to deploy, each as the state machine `<stack name>-flow-<id>`. @default - every flow in `statemachines/flows/` */
   readonly flows?: readonly Flow[];
   /** Where the Lambda handlers come from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;

@@ -1,6 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#infra/config';
+import { flowStateMachineName } from '#statemachines/flow-state-names';
 import { statementsOf, synthStack, type Resources } from './fixtures.ts';
 
 // What a fresh account (or a second copy of the stack in the same account) needs to deploy.
@@ -119,5 +120,28 @@ describe('table TTL and index projections', () => {
     expect(Object.fromEntries(indexes.map((index) => [index.IndexName, index.Projection.ProjectionType]))).toEqual({
       pending: 'INCLUDE', due: 'KEYS_ONLY', undelivered: 'KEYS_ONLY', timeline: 'INCLUDE',
     });
+  });
+});
+
+describe('several copies of the stack in one account and region', () => {
+  it('names state machines after the stack, so dev and prod stacks share no name', () => {
+    const names = (stackName: string) => {
+      const { template } = synthStack({}, false, stackName);
+      return Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources).map((r) => r.Properties.StateMachineName as string);
+    };
+    const dev = names('HitlApprovals-dev');
+    const prod = names('HitlApprovals-prod');
+    expect(dev.length).toBeGreaterThan(1);
+    expect(dev).toContain('HitlApprovals-dev-flow-support-agent');
+    for (const name of [...dev, ...prod]) expect(name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+    expect(dev.filter((name) => prod.includes(name))).toEqual([]);
+  });
+
+  it('fits a long prefix into the 80-character limit and keeps it distinct', () => {
+    const a = flowStateMachineName('f'.repeat(48), 'a-very-long-stack-name-for-team-one-in-prod');
+    const b = flowStateMachineName('f'.repeat(48), 'a-very-long-stack-name-for-team-two-in-prod');
+    expect(a.length).toBeLessThanOrEqual(80);
+    expect(a).not.toBe(b);
+    expect(flowStateMachineName('support-agent')).toBe('flow-support-agent');
   });
 });

@@ -404,7 +404,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       for (const flow of flowFiles) {
         const machine = machineOf(flow.id);
         expect(machine, flow.id).toMatchObject({
-          StateMachineName: `flow-${flow.id}`,
+          StateMachineName: `HitlTest-flow-${flow.id}`,
           StateMachineType: 'STANDARD',
           TracingConfiguration: { Enabled: true },
           LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
@@ -444,7 +444,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         Catch: [Match.objectLike({ ErrorEquals: ['States.Timeout'], Next: 'agent.TimedOut' })],
       });
       template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-        StateMachineName: 'flow-support-agent',
+        StateMachineName: 'HitlTest-flow-support-agent',
         DefinitionString: Match.serializedJson(Match.objectLike({ States: Match.objectLike({ 'agent.Gate': gate }) })),
       });
       for (const flow of flowFiles) {
@@ -482,11 +482,11 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         Object.fromEntries(
           flowFiles.map((flow) => [
             flow.id,
-            { stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:flow-${flow.id}:live`, revision: flow.revision, channel: flow.channel, digest: deployedFlowDigest(flow) },
+            { stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:HitlTest-flow-${flow.id}:live`, revision: flow.revision, channel: flow.channel, digest: deployedFlowDigest(flow) },
           ]),
         ),
       );
-      expect(deployed['support-agent']).toMatchObject({ stateMachineArn: expect.stringMatching(/:stateMachine:flow-support-agent:live$/), revision: 1, channel: 'async' });
+      expect(deployed['support-agent']).toMatchObject({ stateMachineArn: expect.stringMatching(/:stateMachine:HitlTest-flow-support-agent:live$/), revision: 1, channel: 'async' });
       // The flow files bundled with the API function are what CloudFormation deployed, so it seeds them all.
       for (const flow of SHIPPED_FLOW_FILES.map((file) => parseFlow(file, DEMO_TOOL_NAMES))) expect(deployedFlowDigest(flow), flow.id).toBe(deployed[flow.id]?.digest);
       // Pointed at the alias resource itself, so the API function is created after the alias exists.
@@ -543,7 +543,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       const describes = api.filter((s) => s.actions.includes('states:DescribeExecution'));
       expect(describes.flatMap((s) => s.actions)).toEqual(['states:DescribeExecution']);
       expect(describes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
-        flowFiles.map((flow) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${flow.id}:*`]] })).sort(),
+        flowFiles.map((flow) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:HitlTest-flow-${flow.id}:*`]] })).sort(),
       );
       const stepFunctionsActions = new Set(api.flatMap((s) => s.actions).filter((a) => a.startsWith('states:')));
       expect([...stepFunctionsActions].sort()).toEqual([
@@ -571,7 +571,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       // The audited flow has no gate today; a revision deployed from the editor may add one.
       expect(stack.flows.workflows.get('support-agent-audited')!.waitsForTaskTokens).toBe(false);
       expect(tokens.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
-        flowFiles.map((flow) => flow.id).map((id) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${id}:*`]] })).sort(),
+        flowFiles.map((flow) => flow.id).map((id) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:HitlTest-flow-${id}:*`]] })).sort(),
       );
     });
 
