@@ -16,10 +16,12 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { APPROVAL_ROUTES, duplicateRouteProblems, pathVariableProblems, routeKey, routeProblems, type ApiRoute } from './api-routes.ts';
+import { acknowledgeControl, acknowledgeLogGroupControls } from './control-tower.ts';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, urlProblems } from './prop-checks.ts';
 
@@ -60,6 +62,8 @@ export interface ApprovalsApiProps {
   readonly logRetention?: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** A customer-managed KMS key for the access log group. @default - CloudWatch Logs' own encryption */
+  readonly logEncryptionKey?: IKey;
   /**
    * Where the stage's logging role comes from. Access and execution logs are on only with a role.
    * @default 'none' - no access or execution logs (X-Ray traces and metrics stay on)
@@ -118,12 +122,15 @@ export class ApprovalsApi extends Construct {
       ...(/^[A-Za-z0-9_]+$/.test(this.stageName) ? [] : [`stageName "${this.stageName}" may hold letters, digits and _ only`]),
     ]);
 
+    const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
     this.accessLogs = logs
       ? new LogGroup(this, 'AccessLogs', {
-          retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+          retention,
           removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+          encryptionKey: props.logEncryptionKey,
         })
       : undefined;
+    if (this.accessLogs) acknowledgeLogGroupControls(this.accessLogs, retention, props.logEncryptionKey !== undefined);
     const executionLogLevel = logs ? (props.executionLogLevel ?? MethodLoggingLevel.ERROR) : undefined;
     this.loggingNotice = LOGGING_NOTICES[this.cloudWatchRole];
     this.restApi = new RestApi(this, 'RestApi', {
@@ -173,6 +180,11 @@ export class ApprovalsApi extends Construct {
     // One invoke permission for the whole API instead of one per method: every route reaches the
     // same function anyway.
     this.integration = new LambdaIntegration(props.handler, { proxy: true, scopePermissionToMethod: false });
+    acknowledgeControl(
+      this.restApi,
+      'CT.LAMBDA.PR.2',
+      "The invoke permission names apigateway.amazonaws.com with a SourceArn of this API's execute-api ARN (every stage, method and path of this one API). The rule accepts only a literal string or a same-template reference there, and the ARN is built with Fn::Join from the API id; a SourceAccount would be AWS::AccountId, also not a literal. The permission is scoped as the control intends.",
+    );
     this.validator = new RequestValidator(this, 'Validator', {
       restApi: this.restApi,
       validateRequestBody: true,
@@ -235,6 +247,7 @@ export class ApprovalsApi extends Construct {
         'API Gateway logs need the account-wide API Gateway CloudWatch role (one per account and region), which a fresh account lacks and which this construct takes over only when told to (`cloudWatchRole: create`); X-Ray traces and stage metrics cover each request meanwhile.';
       acknowledgeRule(this.restApi, 'APIG1', reason);
       acknowledgeRule(this.restApi, 'APIG6', reason);
+      acknowledgeControl(this.restApi, 'CT.APIGATEWAY.PR.1', `${reason} Deploy with -c apiCloudWatchRole=create or existing to meet the control.`);
     }
   }
 }

@@ -1,4 +1,5 @@
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -7,6 +8,7 @@ import { requestKeys } from '#adapters/dynamodb/request-repository';
 import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
 import { toolRunKeys } from '#adapters/dynamodb/tool-run-repository';
+import { acknowledgeControl } from './control-tower.ts';
 import { assertNoProblems, integerProblems } from './prop-checks.ts';
 import { removalPolicyFor, type Stage } from './stage.ts';
 
@@ -20,6 +22,11 @@ export interface ApprovalsTableProps {
    * @default - audit entries are kept until deleted
    */
   readonly auditRetentionDays?: number;
+  /**
+   * Encrypt the table with this customer-managed KMS key; every function bound to the table may use
+   * it. @default - the AWS owned key DynamoDB encrypts every table with
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -31,12 +38,15 @@ export class ApprovalsTable extends Construct {
   public readonly table: Table;
   /** Days audit entries are kept, if a retention is configured. */
   public readonly auditRetentionDays?: number;
+  /** The customer-managed key of the table, when one is given. */
+  public readonly encryptionKey?: IKey;
 
   constructor(scope: Construct, id: string, props: ApprovalsTableProps = {}) {
     super(scope, id);
     assertNoProblems(this, integerProblems('auditRetentionDays', props.auditRetentionDays, 1, 36_500));
     const stage = props.stage ?? 'prod';
     this.auditRetentionDays = props.auditRetentionDays;
+    this.encryptionKey = props.encryptionKey;
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partition, type: AttributeType.STRING },
@@ -45,9 +55,17 @@ export class ApprovalsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: stage === 'prod',
       removalPolicy: removalPolicyFor(stage),
+      ...(props.encryptionKey ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey } : {}),
       // Always on: used link nonces and tool-run records expire by it, audit entries only with a retention.
       timeToLiveAttribute: TTL_ATTRIBUTE,
     });
+    if (!props.encryptionKey) {
+      acknowledgeControl(
+        this.table,
+        'CT.DYNAMODB.PR.2',
+        'DynamoDB encrypts every table at rest with an AWS owned key; a customer-managed key adds a key per stack and a KMS call per uncached read or write, so it is opt-in: pass encryptionKey (or deploy with -c customerManagedKey=true).',
+      );
+    }
     // The index names and key attributes come from the store's own key module, so the table and
     // the code that queries it cannot drift apart.
     // So do their projections: each index copies only what its readers need, never a task token.
@@ -162,6 +180,7 @@ export class ApprovalsTable extends Construct {
 
   private bindTableName(fn: LambdaFunction): void {
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    this.encryptionKey?.grantEncryptDecrypt(fn);
     if (this.auditRetentionDays !== undefined) fn.addEnvironment('AUDIT_RETENTION_DAYS', String(this.auditRetentionDays));
   }
 }

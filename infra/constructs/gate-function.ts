@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
 
-export interface GateFunctionProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
+export interface GateFunctionProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel' | 'logEncryptionKey' | 'network'> {
   readonly table: ApprovalsTable;
   /** Where the handler comes from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;
@@ -23,6 +23,8 @@ export class GateFunction extends HitlFunction {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,
+      logEncryptionKey: props.logEncryptionKey,
+      network: props.network,
     });
     props.table.bindRequestWriter(this);
   }

@@ -1,6 +1,7 @@
 import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { MethodLoggingLevel } from 'aws-cdk-lib/aws-apigateway';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -9,7 +10,7 @@ import { ApprovalsApi, type ApiCloudWatchRole, type ApiThrottle } from './approv
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
 import { GateFunction } from './gate-function.ts';
-import { entryOf, HitlFunction, type FunctionLogLevel, type HandlerSource } from './hitl-function.ts';
+import { entryOf, HitlFunction, type FunctionLogLevel, type FunctionNetwork, type HandlerSource } from './hitl-function.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { Notifications } from './notifications.ts';
 import { assertNoProblems, emailProblems, integerProblems } from './prop-checks.ts';
@@ -45,7 +46,7 @@ export interface HitlApprovalsProps {
   readonly table?: ApprovalsTable;
   /** Routes added after the standard ones (`APPROVAL_ROUTES`, `GOVERNANCE_ROUTES`, `CHANNEL_ROUTES`, `FLOW_ROUTES`). @default [] */
   readonly additionalRoutes?: readonly ApiRoute[];
-  /** Retention of every log group. @default - one month in dev, six months in prod */
+  /** Retention of every log group. @default - one month in dev, one year in prod */
   readonly logRetention?: RetentionDays;
   /** `LOG_LEVEL` of every function. @default 'INFO' */
   readonly logLevel?: FunctionLogLevel;
@@ -65,6 +66,20 @@ export interface HitlApprovalsProps {
   readonly threatProtection?: boolean;
   /** Hosted UI domain prefix. @default - `hitl-<stage>-<stack guid>` */
   readonly domainPrefix?: string;
+  /**
+   * A customer-managed KMS key for the table and every log group (Control Tower CT.DYNAMODB.PR.2,
+   * CT.CLOUDWATCH.PR.3). A key created in the same app gets the key policy CloudWatch Logs needs; an
+   * imported key's policy must already let `logs.<region>.amazonaws.com` use it.
+   * @default - AWS owned keys (DynamoDB) and CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * Run every function in this VPC (Control Tower CT.LAMBDA.PR.3). The subnets need a route to the
+   * AWS services the functions call (NAT, or VPC endpoints for DynamoDB, Step Functions, Lambda, SES,
+   * Secrets Manager, Cognito and, for Bedrock agents, Bedrock Runtime).
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
   /** Where the Lambda handlers come from. @default REPO_HANDLERS (this repository's `lambdas/entrypoints`) */
   readonly handlers?: HandlerSource;
 }
@@ -90,6 +105,10 @@ export class HitlApprovals extends Construct {
   public readonly api: ApprovalsApi;
   public readonly sweeper: Sweeper;
   public readonly logRetention: RetentionDays;
+  /** The customer-managed key of the table and the log groups, when one is given. */
+  public readonly encryptionKey?: IKey;
+  /** The VPC the functions run in, when one is given. */
+  public readonly network?: FunctionNetwork;
 
   constructor(scope: Construct, id: string, props: HitlApprovalsProps) {
     super(scope, id);
@@ -102,10 +121,20 @@ export class HitlApprovals extends Construct {
     ]);
     const removalPolicy = removalPolicyFor(this.stage);
     this.logRetention = props.logRetention ?? logRetentionFor(this.stage);
-    const functionDefaults = { logRetention: this.logRetention, logRemovalPolicy: removalPolicy, logLevel: props.logLevel, handlers: props.handlers };
+    this.encryptionKey = props.encryptionKey;
+    this.network = props.network;
+    if (props.encryptionKey) allowLogsToUse(props.encryptionKey);
+    const functionDefaults = {
+      logRetention: this.logRetention,
+      logRemovalPolicy: removalPolicy,
+      logLevel: props.logLevel,
+      logEncryptionKey: props.encryptionKey,
+      network: props.network,
+      handlers: props.handlers,
+    };
 
     // Stateful.
-    this.table = props.table ?? new ApprovalsTable(this, 'Table', { stage: this.stage, auditRetentionDays: props.auditRetentionDays });
+    this.table = props.table ?? new ApprovalsTable(this, 'Table', { stage: this.stage, auditRetentionDays: props.auditRetentionDays, encryptionKey: props.encryptionKey });
     this.approvers = new ApproverPool(this, 'Approvers', {
       stage: this.stage,
       approverGroups: props.approverGroups,
@@ -136,6 +165,8 @@ export class HitlApprovals extends Construct {
       logRetention: this.logRetention,
       logRemovalPolicy: removalPolicy,
       logLevel: props.logLevel,
+      logEncryptionKey: props.encryptionKey,
+      network: props.network,
     });
     this.table.bindDecisionMaker(this.apiFunction);
     this.table.grantLinkNonceCleanup(this.apiFunction);
@@ -155,6 +186,7 @@ export class HitlApprovals extends Construct {
       throttle: props.apiThrottle,
       logRetention: this.logRetention,
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: props.encryptionKey,
       cloudWatchRole: props.apiCloudWatchRole,
       executionLogLevel: props.apiExecutionLogLevel,
       webAclArn: props.webAclArn,
@@ -220,4 +252,22 @@ export function stateMachineArns(scope: Construct, name: string): { machine: str
     machine: stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     executions: stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
   };
+}
+
+/**
+ * CloudWatch Logs encrypts with a customer-managed key only when the key policy lets the regional
+ * service principal use it, for log groups of this account and region. No-op on an imported key.
+ */
+function allowLogsToUse(key: IKey): void {
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }),
+  );
 }

@@ -103,7 +103,13 @@ export class HitlFlows extends Construct {
       ...(isKnown(this.namePrefix) && /^[A-Za-z0-9_-]{1,60}$/.test(this.namePrefix) ? [] : [`namePrefix "${this.namePrefix}" must be 1 to 60 letters, digits, - or _, known at synth time`]),
     ]);
 
-    const defaults = { logRetention: approvals.logRetention, logRemovalPolicy: removalPolicyFor(approvals.stage), logLevel: props.logLevel };
+    const defaults = {
+      logRetention: approvals.logRetention,
+      logRemovalPolicy: removalPolicyFor(approvals.stage),
+      logLevel: props.logLevel,
+      logEncryptionKey: approvals.encryptionKey,
+      network: approvals.network,
+    };
     const fn = (name: keyof typeof FUNCTION_IDS, description: string, timeout: Duration, memorySize = 256) =>
       new HitlFunction(this, FUNCTION_IDS[name], { ...entryOf(props.handlers, name), description, timeout, memorySize, ...defaults });
 

@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { HitlApprovals } from './hitl-approvals.ts';
+import { acknowledgeLogGroupControls } from './control-tower.ts';
 import { acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
 import { assertNoProblems } from './prop-checks.ts';
 import { removalPolicyFor } from './stage.ts';
@@ -120,13 +121,16 @@ export class HitlWorkflow extends Construct {
     if (usesGate) substitutions[GATE_FUNCTION_ARN] = props.approvals.gate.functionArn;
     this.waitsForTaskTokens = [...taskStates((props.definition as { States?: unknown }).States)].some(([, state]) => isCallback(state));
 
+    const retention = props.logRetention ?? props.approvals.logRetention;
     this.logs = new LogGroup(this, 'Logs', {
       // Step Functions adds each log group outside /aws/vendedlogs/ to the account's CloudWatch Logs
       // resource policy, which is capped at 5,120 characters; AWS recommends this prefix instead.
       logGroupName: `${VENDED_LOGS_PREFIX}${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
-      retention: props.logRetention ?? props.approvals.logRetention,
+      retention,
       removalPolicy: removalPolicyFor(props.approvals.stage),
+      encryptionKey: props.approvals.encryptionKey,
     });
+    acknowledgeLogGroupControls(this.logs, retention, props.approvals.encryptionKey !== undefined);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: this.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,

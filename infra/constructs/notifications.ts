@@ -9,7 +9,7 @@ import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } fro
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, emailProblems, isKnown } from './prop-checks.ts';
 
-export interface NotificationsProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
+export interface NotificationsProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel' | 'logEncryptionKey' | 'network'> {
   readonly table: ApprovalsTable;
   /** The From address of approver emails; SES sends a verification email to it on deploy. */
   readonly senderEmail: string;
@@ -68,6 +68,8 @@ export class Notifications extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,
+      logEncryptionKey: props.logEncryptionKey,
+      network: props.network,
     });
     props.table.bindRequestWriter(this.notifier);
     this.bindSenderAddress(this.notifier);

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
 
-export interface SweeperProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
+export interface SweeperProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel' | 'logEncryptionKey' | 'network'> {
   readonly table: ApprovalsTable;
   /** Where the handler comes from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;
@@ -33,6 +33,8 @@ export class Sweeper extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,
+      logEncryptionKey: props.logEncryptionKey,
+      network: props.network,
     });
     props.table.bindDecisionMaker(this.function);
 
