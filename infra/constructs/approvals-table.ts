@@ -4,6 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
+import { executionKeys } from '#adapters/dynamodb/execution-repository';
 import { requestKeys } from '#adapters/dynamodb/request-repository';
 import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
@@ -157,6 +158,15 @@ export class ApprovalsTable extends Construct {
   bindRequestExpirer(fn: LambdaFunction): void {
     this.bindAuditWriter(fn);
     this.grantOnItems(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], requestKeys.pk(''));
+  }
+
+  /**
+   * For the step that records why a flow execution failed: UpdateItem on execution items (`EXEC#`
+   * partition keys) only, to mark a running execution failed with its error and cause.
+   */
+  bindExecutionEndRecorder(fn: LambdaFunction): void {
+    this.bindTableName(fn);
+    this.grantOnItems(fn, ['dynamodb:UpdateItem'], executionKeys.pk(''));
   }
 
   /**

@@ -65,7 +65,8 @@ const ARN_PREFIX_CHARS = 70;
  * - `${ToolFunctionArn}`: `.Tool` and `.Apply` states (tool runs, audit, email From one address),
  * - `${FlowGateFunctionArn}`: `.Gate` states, a gate like the system's own, which may also hand an
  *   earlier decision to a re-run gate's new task token,
- * - `${GateTimeoutFunctionArn}`: a gate's `.TimedOut` state (marks the request timed out).
+ * - `${GateTimeoutFunctionArn}`: a gate's `.TimedOut` state (marks the request timed out), and every
+ *   flow's `RecordFailure` state (writes why the execution failed to its record).
  *
  * Each flow's state machine gets a version CloudFormation publishes and the alias `live` routed to
  * it. The approvals API function learns the deployed flows (their aliases) from `FLOW_STATE_MACHINES`
@@ -126,8 +127,9 @@ export class HitlFlows extends Construct {
     approvals.table.bindRequestWriter(this.gateFunction);
     approvals.notifications.bindNotifier(this.gateFunction);
 
-    this.gateTimeoutFunction = fn('flow-gate-timeout', 'hitl-approvals flow gate timeout: records a gate that timed out', Duration.seconds(20));
+    this.gateTimeoutFunction = fn('flow-gate-timeout', 'hitl-approvals flow recorder: records a gate that timed out and why an execution failed', Duration.seconds(20));
     approvals.table.bindRequestExpirer(this.gateTimeoutFunction);
+    approvals.table.bindExecutionEndRecorder(this.gateTimeoutFunction);
 
     this.bindCatalog(approvals.apiFunction);
     this.bindDeployer(approvals.apiFunction);

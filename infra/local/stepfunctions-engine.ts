@@ -32,6 +32,11 @@ export interface LocalStepFunctionsOptions {
   readonly onTaskStarted?: (info: TaskStartedInfo) => void;
   /** How many finished executions stay describable; the oldest are forgotten first. Defaults to 10 000. */
   readonly maxFinishedExecutions?: number;
+  /**
+   * Wait this many milliseconds before every retry instead of what the Retry fields compute (tests:
+   * a throttle retried for minutes on AWS is retried at once). Defaults to the definition's own.
+   */
+  readonly retryIntervalMs?: number;
 }
 
 /** DescribeExecution's answer, with the fields AWS also returns for listing. */
@@ -89,6 +94,7 @@ export class LocalStepFunctions implements Workflows {
   // Insertion order is finishing order, which makes evicting the oldest O(1).
   private readonly finished = new Set<string>();
   private readonly maxFinished: number;
+  private readonly retryIntervalMs?: number;
   private readonly onTaskStarted?: (info: TaskStartedInfo) => void;
   private isShutDown = false;
 
@@ -97,6 +103,7 @@ export class LocalStepFunctions implements Workflows {
     this.functions = new FunctionDirectory(options.functions);
     this.onTaskStarted = options.onTaskStarted;
     this.maxFinished = options.maxFinishedExecutions ?? 10_000;
+    this.retryIntervalMs = options.retryIntervalMs;
   }
 
   /** Adds or replaces a Lambda stand-in; tasks that start afterwards use it. */
@@ -255,7 +262,12 @@ export class LocalStepFunctions implements Workflows {
     });
     try {
       const run = registered.machine.run(record.input as LibraryInput, {
-        overrides: { taskResourceLocalHandlers: handlers },
+        overrides: {
+          taskResourceLocalHandlers: handlers,
+          ...(this.retryIntervalMs === undefined
+            ? {}
+            : { retryIntervalOverrides: Object.fromEntries(registered.tasks.map((task) => [task.stateName, this.retryIntervalMs!])) }),
+        },
         noThrowOnAbort: true,
         context: {
           Execution: {

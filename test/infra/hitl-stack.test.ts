@@ -431,8 +431,9 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         const invokes = statementsOf(template).filter((s) => s.roles.includes(role) && s.actions.includes('lambda:InvokeFunction'));
         expect(invokes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort(), flow.id).toEqual(Object.values(fnIds).map((id) => JSON.stringify(getAtt(id))).sort());
       }
-      // The audited flow has no gate: neither gate function is in its definition or its role.
-      expect(Object.keys(machineOf('support-agent-audited').DefinitionSubstitutions).sort()).toEqual(['AgentFunctionArn', 'ToolFunctionArn']);
+      // The audited flow has no gate: the flow gate is not in its definition; the gate-timeout function
+      // is, as every flow's failure recorder.
+      expect(Object.keys(machineOf('support-agent-audited').DefinitionSubstitutions).sort()).toEqual(['AgentFunctionArn', 'GateTimeoutFunctionArn', 'ToolFunctionArn']);
     });
 
     it('pauses the demo flow at a waitForTaskToken gate with a timeout whose Catch records the timeout', () => {
@@ -441,7 +442,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         Parameters: Match.objectLike({ FunctionName: '${FlowGateFunctionArn}', Payload: Match.objectLike({ 'taskToken.$': '$$.Task.Token' }) }),
         TimeoutSeconds: Match.anyValue(),
-        Catch: [Match.objectLike({ ErrorEquals: ['States.Timeout'], Next: 'agent.TimedOut' })],
+        Catch: [Match.objectLike({ ErrorEquals: ['States.Timeout'], Next: 'agent.TimedOut' }), Match.objectLike({ ErrorEquals: ['States.ALL'], Next: 'RecordFailure' })],
       });
       template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
         StateMachineName: 'HitlTest-flow-support-agent',
@@ -588,7 +589,11 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         // An approved call records the arguments it ran with on its request (the `executed` event).
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
       ]);
-      expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([audit, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] }]);
+      // The audit chain plus marking its execution failed (`RecordFailure`): one statement on EXEC# items.
+      expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([
+        { ...audit, actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
+      ]);
       expect(statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('bedrock:')))).toEqual([]);
       const tools = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, stack.flows.toolFunction)]!.Properties.Environment.Variables;
       expect(tools.TOOL_MAIL_FROM).toBe('approvals@acme.test');
