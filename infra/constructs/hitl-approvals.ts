@@ -1,9 +1,9 @@
-import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
 import type { MethodLoggingLevel } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GOVERNANCE_ROUTES, type ApiRoute } from './api-routes.ts';
 import { ApprovalsApi, type ApiCloudWatchRole, type ApiThrottle } from './approvals-api.ts';
@@ -220,20 +220,18 @@ export class HitlApprovals extends Construct {
 
   /**
    * Lets the API and the sweeper answer task tokens (SendTaskSuccess / SendTaskFailure) of
-   * `stateMachine` and its executions, and of nothing else.
+   * `stateMachine` and its executions, and of nothing else. A state machine in another stack (or
+   * imported, or given by name) is granted by its literal name in this stack's account and region, so
+   * this stack never refers to that one: its gate states refer to this stack's gate function, and a
+   * reference back would be a dependency cycle.
    */
-  allowTaskResponses(stateMachine: StateMachine): void {
-    const executions = Stack.of(stateMachine).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+  allowTaskResponses(stateMachine: IStateMachine | string): void {
+    const { machine, executions } = this.tokenArns(stateMachine);
     for (const fn of [this.apiFunction, this.sweeper.function]) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-          resources: [stateMachine.stateMachineArn, executions],
+          resources: [machine, executions],
         }),
       );
       acknowledgeWildcardResource(
@@ -242,6 +240,23 @@ export class HitlApprovals extends Construct {
         'Task tokens belong to executions whose names are chosen at run time; the wildcard covers the executions of this one state machine only.',
       );
     }
+  }
+
+  private tokenArns(stateMachine: IStateMachine | string): { machine: string; executions: string } {
+    if (stateMachine instanceof StateMachine && Stack.of(stateMachine) === Stack.of(this)) {
+      const executions = Stack.of(this).formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${stateMachine.stateMachineName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      return { machine: stateMachine.stateMachineArn, executions };
+    }
+    const name = typeof stateMachine === 'string' ? stateMachine : literalNameOf(stateMachine);
+    assertNoProblems(this, name && !Token.isUnresolved(name) ? [] : [
+      `state machine ${typeof stateMachine === 'string' ? stateMachine : stateMachine.node.path} has no name known at synth time: give it a stateMachineName, so that this stack can grant by name without referring to it`,
+    ]);
+    return stateMachineArns(this, name!);
   }
 }
 
@@ -270,4 +285,12 @@ function allowLogsToUse(key: IKey): void {
       },
     }),
   );
+}
+
+/** A state machine's name when synth knows it: its own, the one it was created with, or the one in its literal ARN. */
+function literalNameOf(stateMachine: IStateMachine): string | undefined {
+  const physical = stateMachine instanceof Resource ? (stateMachine as unknown as { physicalName: string }).physicalName : undefined;
+  if (physical && !Token.isUnresolved(physical)) return physical;
+  if (!Token.isUnresolved(stateMachine.stateMachineArn)) return Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+  return undefined;
 }
