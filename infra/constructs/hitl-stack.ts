@@ -90,7 +90,11 @@ export class HitlStack extends Stack {
         ]),
       ),
     };
-    for (const [name, [value, description]] of Object.entries(outputs)) new CfnOutput(this, name, { value, description });
+    // Exported: a state machine deployed from another CDK app invokes the gate function by it.
+    const exported = new Set(['GateFunctionArn']);
+    for (const [name, [value, description]] of Object.entries(outputs)) {
+      new CfnOutput(this, name, { value, description, ...(exported.has(name) ? { exportName: `${this.stackName}-${name}` } : {}) });
+    }
   }
 }
 
