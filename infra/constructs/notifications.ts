@@ -6,7 +6,7 @@ import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-se
 import { Construct } from 'constructs';
 import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
-import { acknowledgeRule } from './nag.ts';
+import { acknowledgeRule, acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
 import { assertNoProblems, emailProblems, isKnown } from './prop-checks.ts';
 
 export interface NotificationsProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel' | 'logEncryptionKey' | 'network'> {
@@ -81,6 +81,13 @@ export class Notifications extends Construct {
         // Even with the identity's permission, mail may only go out From this address.
         conditions: { StringEquals: { 'ses:FromAddress': props.senderEmail } },
       }),
+    );
+    // The notifier paces its sends by the account's sending rate (1 a second in the sandbox).
+    this.notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
+    acknowledgeWildcardResource(
+      this.notifier.executionRole,
+      '*',
+      `${XRAY_WILDCARD_REASON} Likewise ses:GetSendQuota, which reads the account's sending quota (for pacing), reads no message and sends nothing.`,
     );
   }
 

@@ -302,7 +302,12 @@ describe('HitlApprovals in the repository stack (dev)', () => {
     });
 
     it('lets only the notifier and the send_email tool send email, as the sender identity and From address', () => {
-      const senders = statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('ses:')));
+      const senders = statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('ses:Send')));
+      // Reading the account's sending quota (to pace sends) is the notifier's only other SES action.
+      const quota = statementsOf(template).filter((s) => s.actions.includes('ses:GetSendQuota'));
+      expect(quota.map((s) => [s.roles, s.resources])).toEqual([[[roleOf(stack, stack.approvals.notifications.notifier)], ['*']]]);
+      // CDK merges it with the X-Ray statement on Resource "*".
+      expect(quota[0]!.actions.filter((a) => a !== 'ses:GetSendQuota').every((a) => a.startsWith('xray:'))).toBe(true);
       expect(senders.map((s) => s.roles).sort()).toEqual([[roleOf(stack, stack.approvals.notifications.notifier)], [roleOf(stack, stack.flows.toolFunction)]].sort());
       const actionsOf = (fn: { executionRole: any }) => senders.find((s) => s.roles.includes(roleOf(stack, fn)))!.actions.sort();
       expect(actionsOf(stack.approvals.notifications.notifier)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
