@@ -11,7 +11,7 @@ import {
   stateMachineNameOf,
   type AwsScope,
 } from './stepfunctions/arns.ts';
-import { AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
+import { assertStateData, AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
 import { FunctionDirectory, type LocalFunction } from './stepfunctions/functions.ts';
 import { toJson, type JsonValue } from './stepfunctions/json.ts';
 import { prepareDefinition, type TaskPlan } from './stepfunctions/prepare-definition.ts';
@@ -282,7 +282,16 @@ export class LocalStepFunctions implements Workflows {
         },
       });
       record.abort = run.abort;
-      drain(run.eventLogs);
+      // Tasks check their own input and result; every other state's output is checked as it exits.
+      drain(run.eventLogs, (stateName, output) => {
+        try {
+          assertStateData(stateName, 'output', output);
+        } catch (error) {
+          const { name, message } = error as Error;
+          run.abort();
+          this.finish(record, { status: 'FAILED', error: name, cause: message });
+        }
+      });
       run.result.then(
         (output) => this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue }),
         (error: unknown) => this.finish(record, failureOf(error)),
@@ -356,10 +365,12 @@ function snapshot(record: ExecutionRecord): ExecutionInfo {
 }
 
 // The library queues every event until someone reads them; reading keeps a long execution's memory flat.
-function drain(events: AsyncGenerator<unknown>): void {
+/** Reads the library's event log, handing each exited state's output to `onExit`. */
+function drain(events: AsyncGenerator<unknown>, onExit: (stateName: string, output: unknown) => void): void {
   void (async () => {
-    for await (const _event of events) {
-      // discarded
+    for await (const event of events) {
+      const exited = event as { type?: string; state?: { name: string; type: string; output?: unknown } };
+      if (exited.type === 'StateExited' && exited.state && exited.state.type !== 'Task') onExit(exited.state.name, exited.state.output);
     }
   })().catch(() => undefined);
 }
