@@ -2,12 +2,15 @@
  * The CDK app: `npx cdk synth|deploy -c stage=dev -c senderEmail=...`. Configuration comes from
  * CDK context and HITL_* environment variables and is validated before anything is built.
  */
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { Annotations, App, Tags } from 'aws-cdk-lib';
 import { ConfigError, loadConfig, type LoadedConfig } from './config.ts';
 import { HitlStack } from './constructs/hitl-stack.ts';
 import { PropsError } from './constructs/prop-checks.ts';
 
-const app = new App();
+// Synth checks the templates against the AWS Control Tower proactive controls and fails on any
+// finding not acknowledged with a reason (infra/constructs/control-tower.ts).
+const app = new App({ policyValidationBeta1: [new CfnGuardValidator()] });
 const { config, warnings } = loadOrExit(app);
 
 const stack = exitOnPropsError(

@@ -15,6 +15,12 @@ export const DeploymentConfigSchema = z
     auditRetentionDays: z.number().int().min(1).max(36_500).optional(),
     corsOrigins: z.array(z.url({ protocol: /^https?$/, message: 'must be an https:// origin (http only for localhost)' })).optional(),
     callbackUrls: z.array(z.url({ protocol: /^https?$/, message: 'must be an https:// URL (http only for localhost)' })).min(1),
+    /** `true` reuses the SES identity of senderEmail, a domain name reuses that domain's identity; absent creates one. */
+    reuseSenderIdentity: z.union([z.boolean(), z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be true, false or a domain name')]).optional(),
+    /** `true` creates a customer-managed KMS key for the table and the log groups. */
+    customerManagedKey: z.boolean({ message: 'must be true or false' }).optional(),
+    /** Absent means `none`: a fresh account has no API Gateway CloudWatch role, and taking over the account setting is opt-in. */
+    apiCloudWatchRole: z.enum(['create', 'existing', 'none'], { message: 'must be create, existing or none' }).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -43,6 +49,9 @@ export const ENV_VARS: Readonly<Record<Key, string>> = {
   auditRetentionDays: 'HITL_AUDIT_RETENTION_DAYS',
   corsOrigins: 'HITL_CORS_ORIGINS',
   callbackUrls: 'HITL_CALLBACK_URLS',
+  apiCloudWatchRole: 'HITL_API_CLOUDWATCH_ROLE',
+  reuseSenderIdentity: 'HITL_REUSE_SENDER_IDENTITY',
+  customerManagedKey: 'HITL_CUSTOMER_MANAGED_KEY',
 };
 
 /** Used in dev only when no sender is given, so `cdk synth` works out of the box; never in prod. */
@@ -116,5 +125,6 @@ function normalize(key: Key, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (LIST_KEYS.includes(key)) return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
   if (key === 'auditRetentionDays') return /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if ((key === 'reuseSenderIdentity' || key === 'customerManagedKey') && /^\s*(true|false)\s*$/i.test(value)) return value.trim().toLowerCase() === 'true';
   return value.trim();
 }

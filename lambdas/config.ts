@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   LINK_SECRET_ARN: z.string().startsWith('arn:').optional(),
   USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'USER_POOL_ID looks like us-east-1_AbC123').optional(),
   NOTIFIER_FUNCTION_NAME: z.string().min(1).optional(),
+  /** Emails a second the notifier sends at most; unset: the account's SES MaxSendRate (GetSendQuota). */
+  SES_MAX_SEND_RATE: z.coerce.number().positive().optional(),
   SLACK_SIGNING_SECRET_ARN: z.string().startsWith('arn:').optional(),
   SLACK_WEBHOOKS_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** The function that finishes Slack clicks after their acknowledgement (the sweeper). */

@@ -27,6 +27,26 @@ const LAMBDA_RETRY = { ErrorEquals: TRANSIENT_LAMBDA_ERRORS, IntervalSeconds: 1,
  */
 export const INTERRUPTED_TOOL_ERRORS = ['States.Timeout', 'Sandbox.Timedout', 'Lambda.Unknown', 'Runtime.ExitError'];
 const INTERRUPTED_TOOL_RETRY = { ErrorEquals: INTERRUPTED_TOOL_ERRORS, IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2 };
+
+/**
+ * The throttling errors our functions let through once the SDK's own retries are spent (DynamoDB,
+ * Bedrock, SES, Secrets Manager, Lambda), by the name Step Functions sees (the error's `name`).
+ */
+export const THROTTLING_ERRORS = [
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ServiceUnavailableException',
+  'ModelNotReadyException',
+  'Throttling',
+];
+// Backs off far beyond the SDK's sub-second retries: 2, 4, 8, 16, 32, 60 s (at most), with full jitter.
+const THROTTLE_RETRY = { ErrorEquals: THROTTLING_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' };
+/** Where every step's uncaught error goes: its cause is written to the execution record, then the execution fails with it. */
+export const RECORD_FAILURE_STATE = 'RecordFailure';
+export const FAILED_STATE = 'Failed';
+const FAILURE_CATCH = { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: RECORD_FAILURE_STATE };
 const STEP_TIMEOUT_SECONDS = { agent: 120, tool: 120, timedOut: 30 };
 
 type State = Record<string, unknown>;
@@ -49,6 +69,7 @@ export function compileFlow(flow: Flow): AslDefinition {
     Object.assign(states, node.type === 'agent' ? agentStates(flow, node, after) : toolStates(flow, node, after));
   });
   states[DONE_STATE] = { Type: 'Succeed' };
+  Object.assign(states, failureStates(flow));
   return {
     Comment: `${flow.name} (flow ${flow.id}, revision ${flow.revision}, ${flow.channel}); compiled from statemachines/flows/${flow.id}.json`,
     StartAt: entryOf(path[0]),
@@ -118,8 +139,8 @@ function gateStates(flow: Flow, node: FlowNode, afterApply: string): Record<stri
       },
       TimeoutSeconds: gateTimeoutSeconds(flow, node),
       ResultPath: '$.decision',
-      Retry: [LAMBDA_RETRY],
-      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: names.timedOut }],
+      Retry: [LAMBDA_RETRY, THROTTLE_RETRY],
+      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: names.timedOut }, FAILURE_CATCH],
       Next: names.apply,
     },
     [names.timedOut]: lambdaStep(flow, node, '${GateTimeoutFunctionArn}', names.apply, STEP_TIMEOUT_SECONDS.timedOut, {}),
@@ -162,7 +183,32 @@ function lambdaStep(flow: Flow, node: FlowNode, functionArn: string, next: strin
     // The function returns the whole next state.
     OutputPath: '$.Payload',
     TimeoutSeconds: timeoutSeconds,
-    Retry: [LAMBDA_RETRY, ...retry],
+    Retry: [LAMBDA_RETRY, THROTTLE_RETRY, ...retry],
+    Catch: [FAILURE_CATCH],
     Next: next,
+  };
+}
+
+/**
+ * Records why the execution failed (`$.failure`: the error and cause a step's Catch caught) in the
+ * execution record, then fails with that same error. If recording fails too, the execution still
+ * fails with the original error; describing it later records the end.
+ */
+function failureStates(flow: Flow): Record<string, State> {
+  return {
+    [RECORD_FAILURE_STATE]: {
+      Type: 'Task',
+      Resource: LAMBDA_INVOKE,
+      Parameters: {
+        FunctionName: '${GateTimeoutFunctionArn}',
+        Payload: { op: 'fail', 'executionId.$': '$$.Execution.Name', flowId: flow.id, 'failure.$': '$.failure' },
+      },
+      ResultPath: null,
+      TimeoutSeconds: STEP_TIMEOUT_SECONDS.timedOut,
+      Retry: [LAMBDA_RETRY, THROTTLE_RETRY],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: FAILED_STATE }],
+      Next: FAILED_STATE,
+    },
+    [FAILED_STATE]: { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
   };
 }

@@ -9,17 +9,19 @@ import {
   LogGroupLogDestination,
   type JsonSchema,
   type Method,
-  type MethodLoggingLevel,
+  MethodLoggingLevel,
   type Model,
   RequestValidator,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { APPROVAL_ROUTES, duplicateRouteProblems, pathVariableProblems, routeKey, routeProblems, type ApiRoute } from './api-routes.ts';
+import { acknowledgeControl, acknowledgeLogGroupControls } from './control-tower.ts';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, urlProblems } from './prop-checks.ts';
 
@@ -29,6 +31,19 @@ export interface ApiThrottle {
   /** Requests the stage accepts in a burst. */
   readonly burstLimit: number;
 }
+
+/**
+ * How the stage gets the account's API Gateway CloudWatch role, which API Gateway needs before a
+ * stage may write access or execution logs (one role per account and region, set in the account
+ * settings):
+ * - `create`: this construct creates the role and sets it in the account settings
+ *   (`AWS::ApiGateway::Account`); the setting stays when the stack is deleted.
+ * - `existing`: the account settings already name a role (set once by you or another stack).
+ * - `none`: no role, so the stage writes no logs (a fresh account can deploy it as is).
+ */
+export type ApiCloudWatchRole = 'create' | 'existing' | 'none';
+
+export const API_CLOUDWATCH_ROLES: readonly ApiCloudWatchRole[] = ['create', 'existing', 'none'];
 
 export interface ApprovalsApiProps {
   /** The one function behind every route (Lambda proxy integration). */
@@ -47,10 +62,16 @@ export interface ApprovalsApiProps {
   readonly logRetention?: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** A customer-managed KMS key for the access log group. @default - CloudWatch Logs' own encryption */
+  readonly logEncryptionKey?: IKey;
   /**
-   * API Gateway execution logging. It needs the account-wide API Gateway CloudWatch role, which
-   * this construct does not take over; set it when your account has that role.
-   * @default - off (access logs and X-Ray traces are on)
+   * Where the stage's logging role comes from. Access and execution logs are on only with a role.
+   * @default 'none' - no access or execution logs (X-Ray traces and metrics stay on)
+   */
+  readonly cloudWatchRole?: ApiCloudWatchRole;
+  /**
+   * API Gateway execution logging, with `cloudWatchRole` `create` or `existing`.
+   * @default MethodLoggingLevel.ERROR when there is a role
    */
   readonly executionLogLevel?: MethodLoggingLevel;
   /** A WAFv2 web ACL (REGIONAL scope) to put in front of the stage. @default - none */
@@ -64,8 +85,13 @@ export interface ApprovalsApiProps {
 export class ApprovalsApi extends Construct {
   public readonly restApi: RestApi;
   public readonly authorizer: CognitoUserPoolsAuthorizer;
-  public readonly accessLogs: LogGroup;
+  /** The access log group, when the stage writes logs (`cloudWatchRole` `create` or `existing`). */
+  public readonly accessLogs?: LogGroup;
   public readonly stageName: string;
+  /** Where the stage's logging role comes from. */
+  public readonly cloudWatchRole: ApiCloudWatchRole;
+  /** What the deployer should know about the API's logging (shown as a synth warning). */
+  public readonly loggingNotice: string;
   /**
    * The stage's base URL without a trailing slash. Built from the API id rather than from the
    * stage, so the function behind the API can read it without a circular dependency.
@@ -83,7 +109,11 @@ export class ApprovalsApi extends Construct {
     const routes = props.routes ?? APPROVAL_ROUTES;
     const throttle = props.throttle ?? { rateLimit: 20, burstLimit: 40 };
     this.stageName = props.stageName ?? 'v1';
+    this.cloudWatchRole = props.cloudWatchRole ?? 'none';
+    const logs = this.cloudWatchRole !== 'none';
     assertNoProblems(this, [
+      ...(API_CLOUDWATCH_ROLES.includes(this.cloudWatchRole) ? [] : [`cloudWatchRole must be one of ${API_CLOUDWATCH_ROLES.join(', ')} (got "${this.cloudWatchRole}")`]),
+      ...(props.executionLogLevel && !logs ? ['executionLogLevel needs cloudWatchRole "create" or "existing": API Gateway writes no logs without the account role'] : []),
       ...routes.flatMap(routeProblems),
       ...duplicateRouteProblems(routes),
       ...pathVariableProblems(routes),
@@ -92,14 +122,24 @@ export class ApprovalsApi extends Construct {
       ...(/^[A-Za-z0-9_]+$/.test(this.stageName) ? [] : [`stageName "${this.stageName}" may hold letters, digits and _ only`]),
     ]);
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    this.accessLogs = logs
+      ? new LogGroup(this, 'AccessLogs', {
+          retention,
+          removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+          encryptionKey: props.logEncryptionKey,
+        })
+      : undefined;
+    if (this.accessLogs) acknowledgeLogGroupControls(this.accessLogs, retention, props.logEncryptionKey !== undefined);
+    const executionLogLevel = logs ? (props.executionLogLevel ?? MethodLoggingLevel.ERROR) : undefined;
+    this.loggingNotice = LOGGING_NOTICES[this.cloudWatchRole];
     this.restApi = new RestApi(this, 'RestApi', {
       description: 'hitl-approvals: list, inspect and decide approval requests',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      cloudWatchRole: false,
+      // `create` adds the role and AWS::ApiGateway::Account; the account setting outlives the stack,
+      // since other APIs in the account and region may rely on it by then.
+      cloudWatchRole: this.cloudWatchRole === 'create',
+      cloudWatchRoleRemovalPolicy: this.cloudWatchRole === 'create' ? RemovalPolicy.RETAIN : undefined,
       defaultCorsPreflightOptions: props.corsOrigins?.length
         ? {
             allowOrigins: [...props.corsOrigins],
@@ -114,21 +154,25 @@ export class ApprovalsApi extends Construct {
         throttlingBurstLimit: throttle.burstLimit,
         tracingEnabled: true,
         metricsEnabled: true,
-        loggingLevel: props.executionLogLevel,
+        loggingLevel: executionLogLevel,
         // Request and response bodies can hold personal data; never log them.
         dataTraceEnabled: false,
-        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
-          caller: false,
-          httpMethod: true,
-          ip: true,
-          protocol: true,
-          requestTime: true,
-          resourcePath: true,
-          responseLength: true,
-          status: true,
-          user: true,
-        }),
+        ...(this.accessLogs
+          ? {
+              accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+              accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+                caller: false,
+                httpMethod: true,
+                ip: true,
+                protocol: true,
+                requestTime: true,
+                resourcePath: true,
+                responseLength: true,
+                status: true,
+                user: true,
+              }),
+            }
+          : {}),
       },
     });
     this.publicBaseUrl = `https://${this.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.stageName}`;
@@ -137,6 +181,11 @@ export class ApprovalsApi extends Construct {
     // One invoke permission for the whole API instead of one per method: every route reaches the
     // same function anyway.
     this.integration = new LambdaIntegration(props.handler, { proxy: true, scopePermissionToMethod: false });
+    acknowledgeControl(
+      this.restApi,
+      'CT.LAMBDA.PR.2',
+      "The invoke permission names apigateway.amazonaws.com with a SourceArn of this API's execute-api ARN (every stage, method and path of this one API). The rule accepts only a literal string or a same-template reference there, and the ARN is built with Fn::Join from the API id; a SourceAccount would be AWS::AccountId, also not a literal. The permission is scoped as the control intends.",
+    );
     this.validator = new RequestValidator(this, 'Validator', {
       restApi: this.restApi,
       validateRequestBody: true,
@@ -144,7 +193,7 @@ export class ApprovalsApi extends Construct {
     });
 
     for (const route of routes) this.addRoute(route);
-    this.protectStage(props.webAclArn, props.executionLogLevel);
+    this.protectStage(props.webAclArn, logs);
   }
 
   /** Adds one route to the API, proxied to the API function. */
@@ -189,7 +238,7 @@ export class ApprovalsApi extends Construct {
     return model;
   }
 
-  private protectStage(webAclArn: string | undefined, executionLogLevel: MethodLoggingLevel | undefined): void {
+  private protectStage(webAclArn: string | undefined, logs: boolean): void {
     if (webAclArn) {
       new CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.restApi.deploymentStage.stageArn, webAclArn });
     } else {
@@ -199,12 +248,21 @@ export class ApprovalsApi extends Construct {
         'A WAF web ACL is billed per ACL and rule; the API already requires a Cognito token on every data route and throttles the stage. Pass `webAclArn` to attach one.',
       );
     }
-    if (!executionLogLevel) {
-      acknowledgeRule(
-        this.restApi,
-        'APIG6',
-        'Execution logging needs the account-wide API Gateway CloudWatch role (a per-region singleton) that this construct must not take over in your account; access logs and X-Ray tracing cover each request. Set `executionLogLevel` when the account has the role.',
-      );
+    if (!logs) {
+      const reason =
+        'API Gateway logs need the account-wide API Gateway CloudWatch role (one per account and region), which a fresh account lacks and which this construct takes over only when told to (`cloudWatchRole: create`); X-Ray traces and stage metrics cover each request meanwhile.';
+      acknowledgeRule(this.restApi, 'APIG1', reason);
+      acknowledgeRule(this.restApi, 'APIG6', reason);
+      acknowledgeControl(this.restApi, 'CT.APIGATEWAY.PR.1', `${reason} Deploy with -c apiCloudWatchRole=create or existing to meet the control.`);
     }
   }
 }
+
+const LOGGING_NOTICES: Readonly<Record<ApiCloudWatchRole, string>> = {
+  create:
+    'API access and execution logs are on: the stack creates the API Gateway CloudWatch role and sets it in the account settings of this region (kept when the stack is deleted).',
+  existing:
+    "API access and execution logs are on, using the API Gateway CloudWatch role already set in this account and region's settings; the deploy fails if there is none.",
+  none:
+    'API access and execution logs are off: this account and region may have no API Gateway CloudWatch role. Deploy with -c apiCloudWatchRole=create to create it, or -c apiCloudWatchRole=existing if the account settings already name one.',
+};

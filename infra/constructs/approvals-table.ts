@@ -1,13 +1,17 @@
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
+import { executionKeys } from '#adapters/dynamodb/execution-repository';
 import { requestKeys } from '#adapters/dynamodb/request-repository';
 import { statsKeys } from '#adapters/dynamodb/stats-repository';
+import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
 import { toolRunKeys } from '#adapters/dynamodb/tool-run-repository';
+import { acknowledgeControl } from './control-tower.ts';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, integerProblems } from './prop-checks.ts';
 import { removalPolicyFor, type Stage } from './stage.ts';
@@ -16,11 +20,17 @@ export interface ApprovalsTableProps {
   /** In prod the table has deletion protection and survives stack deletion. @default 'prod' */
   readonly stage?: Stage;
   /**
-   * Days audit entries are kept. When set, the table expires items by their `expiresAt` attribute
-   * and functions learn the period from `AUDIT_RETENTION_DAYS`.
+   * Days audit entries are kept. When set, audit entries get an `expiresAt` and functions learn the
+   * period from `AUDIT_RETENTION_DAYS`. (TTL on `expiresAt` is always on: link nonces and tool-run
+   * records expire by it too.)
    * @default - audit entries are kept until deleted
    */
   readonly auditRetentionDays?: number;
+  /**
+   * Encrypt the table with this customer-managed KMS key; every function bound to the table may use
+   * it. @default - the AWS owned key DynamoDB encrypts every table with
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -38,12 +48,15 @@ export class ApprovalsTable extends Construct {
    * to or verify the chain may read it.
    */
   public readonly auditKey: Secret;
+  /** The customer-managed key of the table, when one is given. */
+  public readonly encryptionKey?: IKey;
 
   constructor(scope: Construct, id: string, props: ApprovalsTableProps = {}) {
     super(scope, id);
     assertNoProblems(this, integerProblems('auditRetentionDays', props.auditRetentionDays, 1, 36_500));
     const stage = props.stage ?? 'prod';
     this.auditRetentionDays = props.auditRetentionDays;
+    this.encryptionKey = props.encryptionKey;
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partition, type: AttributeType.STRING },
@@ -52,7 +65,9 @@ export class ApprovalsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: stage === 'prod',
       removalPolicy: removalPolicyFor(stage),
-      timeToLiveAttribute: props.auditRetentionDays === undefined ? undefined : TTL_ATTRIBUTE,
+      ...(props.encryptionKey ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey } : {}),
+      // Always on: used link nonces and tool-run records expire by it, audit entries only with a retention.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
     });
     this.auditKey = new Secret(this, 'AuditKey', {
       description: 'hitl-approvals: HMAC key of the audit chain',
@@ -64,14 +79,25 @@ export class ApprovalsTable extends Construct {
       'SMG4',
       'Entries keep the MAC made with the key of their day: a rotated key must keep the old one to verify them, so rotation is a deliberate re-keying, not a schedule.',
     );
+    if (!props.encryptionKey) {
+      acknowledgeControl(
+        this.table,
+        'CT.DYNAMODB.PR.2',
+        'DynamoDB encrypts every table at rest with an AWS owned key; a customer-managed key adds a key per stack and a KMS call per uncached read or write, so it is opt-in: pass encryptionKey (or deploy with -c customerManagedKey=true).',
+      );
+    }
     // The index names and key attributes come from the store's own key module, so the table and
     // the code that queries it cannot drift apart.
-    for (const index of Object.values(INDEXES)) {
+    // So do their projections: each index copies only what its readers need, never a task token.
+    for (const [key, index] of Object.entries(INDEXES) as [keyof typeof INDEXES, (typeof INDEXES)[keyof typeof INDEXES]][]) {
+      const projection = INDEX_PROJECTIONS[key];
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.pk, type: AttributeType.STRING },
         sortKey: { name: index.sk, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        ...(projection.type === 'INCLUDE'
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection.attributes] }
+          : { projectionType: ProjectionType.KEYS_ONLY }),
       });
     }
   }
@@ -182,6 +208,15 @@ export class ApprovalsTable extends Construct {
   }
 
   /**
+   * For the step that records why a flow execution failed: UpdateItem on execution items (`EXEC#`
+   * partition keys) only, to mark a running execution failed with its error and cause.
+   */
+  bindExecutionEndRecorder(fn: LambdaFunction): void {
+    this.bindTableName(fn);
+    this.grantOnItems(fn, ['dynamodb:UpdateItem'], executionKeys.pk(''));
+  }
+
+  /**
    * `actions` on the table's items whose partition key starts with `prefix` only. The prefixes come
    * from the repositories' own key builders, so the grant and the code cannot drift apart.
    */
@@ -202,6 +237,7 @@ export class ApprovalsTable extends Construct {
 
   private bindTableName(fn: LambdaFunction): void {
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    this.encryptionKey?.grantEncryptDecrypt(fn);
     if (this.auditRetentionDays !== undefined) fn.addEnvironment('AUDIT_RETENTION_DAYS', String(this.auditRetentionDays));
   }
 }

@@ -4,7 +4,7 @@ import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 
-export interface GateFunctionProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
+export interface GateFunctionProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel' | 'logEncryptionKey' | 'network'> {
   readonly table: ApprovalsTable;
   /** Where the handler comes from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;
@@ -24,6 +24,8 @@ export class GateFunction extends HitlFunction {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,
+      logEncryptionKey: props.logEncryptionKey,
+      network: props.network,
     });
     props.table.bindRequestWriter(this);
     props.table.bindAuditKey(this);

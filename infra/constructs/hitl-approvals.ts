@@ -1,16 +1,17 @@
 import { join } from 'node:path';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
 import type { MethodLoggingLevel } from 'aws-cdk-lib/aws-apigateway';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GATE_ROUTES, GOVERNANCE_ROUTES, INBOX_ROUTES, type ApiRoute } from './api-routes.ts';
-import { ApprovalsApi, type ApiThrottle } from './approvals-api.ts';
+import { ApprovalsApi, type ApiCloudWatchRole, type ApiThrottle } from './approvals-api.ts';
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
 import { GateFunction } from './gate-function.ts';
-import { entryOf, HitlFunction, type FunctionLogLevel, type HandlerSource } from './hitl-function.ts';
+import { entryOf, HitlFunction, type FunctionLogLevel, type FunctionNetwork, type HandlerSource } from './hitl-function.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { Notifications } from './notifications.ts';
 import { assertNoProblems, emailProblems, integerProblems } from './prop-checks.ts';
@@ -25,6 +26,12 @@ export interface HitlApprovalsProps {
   readonly stage?: Stage;
   /** The From address of approver emails (verified through SES on deploy). */
   readonly senderEmail: string;
+  /**
+   * Send as an SES identity that already exists in the region: `true` for `senderEmail`'s own, or a
+   * verified domain identity covering it. See `NotificationsProps.reuseSenderIdentity`.
+   * @default - a new email identity for `senderEmail`
+   */
+  readonly reuseSenderIdentity?: boolean | string;
   /** Cognito groups whose members approve. @default ['approvers'] */
   readonly approverGroups?: readonly string[];
   /** Cognito groups whose members administer: read everything, edit flows. @default ['admins'] */
@@ -44,7 +51,7 @@ export interface HitlApprovalsProps {
   readonly table?: ApprovalsTable;
   /** Routes added after the standard ones (`APPROVAL_ROUTES`, `INBOX_ROUTES`, `GOVERNANCE_ROUTES`, `CHANNEL_ROUTES`, `FLOW_ROUTES`). @default [] */
   readonly additionalRoutes?: readonly ApiRoute[];
-  /** Retention of every log group. @default - one month in dev, six months in prod */
+  /** Retention of every log group. @default - one month in dev, one year in prod */
   readonly logRetention?: RetentionDays;
   /** `LOG_LEVEL` of every function. @default 'INFO' */
   readonly logLevel?: FunctionLogLevel;
@@ -52,12 +59,32 @@ export interface HitlApprovalsProps {
   readonly apiThrottle?: ApiThrottle;
   /** A WAFv2 web ACL to attach to the API stage. @default - none */
   readonly webAclArn?: string;
-  /** API Gateway execution logging (needs the account's API Gateway CloudWatch role). @default - off */
+  /**
+   * Where the API stage's logging role comes from (`create`, `existing` or `none`, see
+   * `ApiCloudWatchRole`). With `none`, the API writes no access or execution logs, and synth warns.
+   * @default 'none'
+   */
+  readonly apiCloudWatchRole?: ApiCloudWatchRole;
+  /** API Gateway execution logging, with a role (`apiCloudWatchRole`). @default MethodLoggingLevel.ERROR with a role */
   readonly apiExecutionLogLevel?: MethodLoggingLevel;
   /** Cognito Plus plan with enforced threat protection. @default true */
   readonly threatProtection?: boolean;
   /** Hosted UI domain prefix. @default - `hitl-<stage>-<stack guid>` */
   readonly domainPrefix?: string;
+  /**
+   * A customer-managed KMS key for the table and every log group (Control Tower CT.DYNAMODB.PR.2,
+   * CT.CLOUDWATCH.PR.3). A key created in the same app gets the key policy CloudWatch Logs needs; an
+   * imported key's policy must already let `logs.<region>.amazonaws.com` use it.
+   * @default - AWS owned keys (DynamoDB) and CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * Run every function in this VPC (Control Tower CT.LAMBDA.PR.3). The subnets need a route to the
+   * AWS services the functions call (NAT, or VPC endpoints for DynamoDB, Step Functions, Lambda, SES,
+   * Secrets Manager, Cognito and, for Bedrock agents, Bedrock Runtime).
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
   /** Where the Lambda handlers come from. @default REPO_HANDLERS (this repository's `lambdas/entrypoints`) */
   readonly handlers?: HandlerSource;
 }
@@ -85,6 +112,10 @@ export class HitlApprovals extends Construct {
   /** The key decisions delivered to agents' webhooks are signed with. */
   public readonly webhookSigning: WebhookSigning;
   public readonly logRetention: RetentionDays;
+  /** The customer-managed key of the table and the log groups, when one is given. */
+  public readonly encryptionKey?: IKey;
+  /** The VPC the functions run in, when one is given. */
+  public readonly network?: FunctionNetwork;
 
   constructor(scope: Construct, id: string, props: HitlApprovalsProps) {
     super(scope, id);
@@ -97,10 +128,20 @@ export class HitlApprovals extends Construct {
     ]);
     const removalPolicy = removalPolicyFor(this.stage);
     this.logRetention = props.logRetention ?? logRetentionFor(this.stage);
-    const functionDefaults = { logRetention: this.logRetention, logRemovalPolicy: removalPolicy, logLevel: props.logLevel, handlers: props.handlers };
+    this.encryptionKey = props.encryptionKey;
+    this.network = props.network;
+    if (props.encryptionKey) allowLogsToUse(props.encryptionKey);
+    const functionDefaults = {
+      logRetention: this.logRetention,
+      logRemovalPolicy: removalPolicy,
+      logLevel: props.logLevel,
+      logEncryptionKey: props.encryptionKey,
+      network: props.network,
+      handlers: props.handlers,
+    };
 
     // Stateful.
-    this.table = props.table ?? new ApprovalsTable(this, 'Table', { stage: this.stage, auditRetentionDays: props.auditRetentionDays });
+    this.table = props.table ?? new ApprovalsTable(this, 'Table', { stage: this.stage, auditRetentionDays: props.auditRetentionDays, encryptionKey: props.encryptionKey });
     this.approvers = new ApproverPool(this, 'Approvers', {
       stage: this.stage,
       approverGroups: props.approverGroups,
@@ -116,6 +157,7 @@ export class HitlApprovals extends Construct {
       ...functionDefaults,
       table: this.table,
       senderEmail: props.senderEmail,
+      reuseSenderIdentity: props.reuseSenderIdentity,
       secretRemovalPolicy: removalPolicy,
     });
     this.slack = new SlackChannel(this, 'Slack', { secretRemovalPolicy: removalPolicy });
@@ -134,6 +176,8 @@ export class HitlApprovals extends Construct {
       logRetention: this.logRetention,
       logRemovalPolicy: removalPolicy,
       logLevel: props.logLevel,
+      logEncryptionKey: props.encryptionKey,
+      network: props.network,
     });
     this.table.bindDecisionMaker(this.apiFunction);
     this.table.grantLinkNonceCleanup(this.apiFunction);
@@ -154,9 +198,12 @@ export class HitlApprovals extends Construct {
       throttle: props.apiThrottle,
       logRetention: this.logRetention,
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: props.encryptionKey,
+      cloudWatchRole: props.apiCloudWatchRole,
       executionLogLevel: props.apiExecutionLogLevel,
       webAclArn: props.webAclArn,
     });
+    Annotations.of(this.api).addWarningV2('hitl-approvals:api-logging', this.api.loggingNotice);
     this.api.bindPublicBaseUrl(this.apiFunction);
     this.api.bindPublicBaseUrl(this.notifications.notifier);
     // The API's dashboard page (`GET /`) signs approvers in through the hosted UI (authorization
@@ -172,21 +219,35 @@ export class HitlApprovals extends Construct {
   }
 
   /**
-   * Lets the API and the sweeper answer task tokens (SendTaskSuccess / SendTaskFailure) of
-   * `stateMachine` and its executions, and of nothing else.
+   * Lets the gate function answer task tokens (SendTaskSuccess) of the state machine named
+   * `stateMachineName` and its executions: a gate state retried after its request was decided gets
+   * the earlier decision on its new token from the gate itself. Built from the name because the state
+   * machine refers to the gate function; a reference back would be a dependency cycle.
    */
-  allowTaskResponses(stateMachine: StateMachine): void {
-    const executions = Stack.of(stateMachine).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+  allowGateHandOver(stateMachineName: string): void {
+    const { machine, executions } = stateMachineArns(this, stateMachineName);
+    this.gate.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [machine, executions] }));
+    acknowledgeWildcardResource(
+      this.gate.executionRole,
+      executions,
+      'A retried gate hands an earlier decision to its new task token; tokens belong to executions named at start time, and the wildcard covers the executions of one state machine whose gate this is.',
+    );
+  }
+
+  /**
+   * Lets the API and the sweeper answer task tokens (SendTaskSuccess / SendTaskFailure) of
+   * `stateMachine` and its executions, and of nothing else. A state machine in another stack (or
+   * imported, or given by name) is granted by its literal name in this stack's account and region, so
+   * this stack never refers to that one: its gate states refer to this stack's gate function, and a
+   * reference back would be a dependency cycle.
+   */
+  allowTaskResponses(stateMachine: IStateMachine | string): void {
+    const { machine, executions } = this.tokenArns(stateMachine);
     for (const fn of [this.apiFunction, this.sweeper.function]) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-          resources: [stateMachine.stateMachineArn, executions],
+          resources: [machine, executions],
         }),
       );
       acknowledgeWildcardResource(
@@ -196,4 +257,56 @@ export class HitlApprovals extends Construct {
       );
     }
   }
+
+  private tokenArns(stateMachine: IStateMachine | string): { machine: string; executions: string } {
+    if (stateMachine instanceof StateMachine && Stack.of(stateMachine) === Stack.of(this)) {
+      const executions = Stack.of(this).formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${stateMachine.stateMachineName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      return { machine: stateMachine.stateMachineArn, executions };
+    }
+    const name = typeof stateMachine === 'string' ? stateMachine : literalNameOf(stateMachine);
+    assertNoProblems(this, name && !Token.isUnresolved(name) ? [] : [
+      `state machine ${typeof stateMachine === 'string' ? stateMachine : stateMachine.node.path} has no name known at synth time: give it a stateMachineName, so that this stack can grant by name without referring to it`,
+    ]);
+    return stateMachineArns(this, name!);
+  }
+}
+
+/** The ARNs of the state machine `name` in this stack's account and region, and of its executions. */
+export function stateMachineArns(scope: Construct, name: string): { machine: string; executions: string } {
+  const stack = Stack.of(scope);
+  return {
+    machine: stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    executions: stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+  };
+}
+
+/**
+ * CloudWatch Logs encrypts with a customer-managed key only when the key policy lets the regional
+ * service principal use it, for log groups of this account and region. No-op on an imported key.
+ */
+function allowLogsToUse(key: IKey): void {
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }),
+  );
+}
+
+/** A state machine's name when synth knows it: its own, the one it was created with, or the one in its literal ARN. */
+function literalNameOf(stateMachine: IStateMachine): string | undefined {
+  const physical = stateMachine instanceof Resource ? (stateMachine as unknown as { physicalName: string }).physicalName : undefined;
+  if (physical && !Token.isUnresolved(physical)) return physical;
+  if (!Token.isUnresolved(stateMachine.stateMachineArn)) return Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+  return undefined;
 }

@@ -13,7 +13,7 @@ import type { HitlApprovals } from './hitl-approvals.ts';
 import { entryOf, HitlFunction, type FunctionLogLevel, type HandlerSource } from './hitl-function.ts';
 import { HitlWorkflow, placeholdersOf } from './hitl-workflow.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
-import { assertNoProblems, emailProblems } from './prop-checks.ts';
+import { assertNoProblems, emailProblems, isKnown } from './prop-checks.ts';
 import { removalPolicyFor } from './stage.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 
@@ -34,6 +34,12 @@ export interface HitlFlowsProps {
   readonly handlers?: HandlerSource;
   /** `LOG_LEVEL` of the flow functions. @default 'INFO' */
   readonly logLevel?: FunctionLogLevel;
+  /**
+   * What each flow's state machine name starts with (`<prefix>-flow-<id>`), so that several copies
+   * of the system (stages, teams) fit in one account and region.
+   * @default - the stack's name
+   */
+  readonly namePrefix?: string;
 }
 
 /** How the API function finds a deployed flow (`FLOW_STATE_MACHINES`, read by lambdas/entrypoints/flow-config.ts). */
@@ -53,14 +59,15 @@ const ARN_PREFIX_CHARS = 70;
 
 /**
  * Flow graphs (statemachines/flows/*.json) on AWS: each flow compiled with `compileFlow` and deployed
- * as the Standard state machine `flow-<id>` through `HitlWorkflow`, and the four functions the
+ * as the Standard state machine `<stack name>-flow-<id>` through `HitlWorkflow`, and the four functions the
  * compiled definitions invoke, shared by every flow:
  *
  * - `${AgentFunctionArn}`: one model turn (audit append; Bedrock only on the models the flows name),
  * - `${ToolFunctionArn}`: `.Tool` and `.Apply` states (tool runs, audit, email From one address),
  * - `${FlowGateFunctionArn}`: `.Gate` states, a gate like the system's own, which may also hand an
  *   earlier decision to a re-run gate's new task token,
- * - `${GateTimeoutFunctionArn}`: a gate's `.TimedOut` state (marks the request timed out).
+ * - `${GateTimeoutFunctionArn}`: a gate's `.TimedOut` state (marks the request timed out), and every
+ *   flow's `RecordFailure` state (writes why the execution failed to its record).
  *
  * Each flow's state machine gets a version CloudFormation publishes and the alias `live` routed to
  * it. The approvals API function learns the deployed flows (their aliases) from `FLOW_STATE_MACHINES`
@@ -76,6 +83,8 @@ export class HitlFlows extends Construct {
   public readonly gateTimeoutFunction: HitlFunction;
   /** The From address of the `send_email` tool. */
   public readonly toolMailFrom: string;
+  /** What each flow's state machine name starts with. */
+  public readonly namePrefix: string;
 
   private readonly approvals: HitlApprovals;
   private readonly knownTools: readonly string[];
@@ -90,9 +99,19 @@ export class HitlFlows extends Construct {
     this.approvals = approvals;
     this.knownTools = props.knownTools ?? DEMO_TOOL_NAMES;
     this.toolMailFrom = props.toolMailFrom ?? approvals.notifications.senderEmail;
-    assertNoProblems(this, emailProblems('toolMailFrom', this.toolMailFrom));
+    this.namePrefix = props.namePrefix ?? Stack.of(this).stackName;
+    assertNoProblems(this, [
+      ...emailProblems('toolMailFrom', this.toolMailFrom),
+      ...(isKnown(this.namePrefix) && /^[A-Za-z0-9_-]{1,60}$/.test(this.namePrefix) ? [] : [`namePrefix "${this.namePrefix}" must be 1 to 60 letters, digits, - or _, known at synth time`]),
+    ]);
 
-    const defaults = { logRetention: approvals.logRetention, logRemovalPolicy: removalPolicyFor(approvals.stage), logLevel: props.logLevel };
+    const defaults = {
+      logRetention: approvals.logRetention,
+      logRemovalPolicy: removalPolicyFor(approvals.stage),
+      logLevel: props.logLevel,
+      logEncryptionKey: approvals.encryptionKey,
+      network: approvals.network,
+    };
     const fn = (name: keyof typeof FUNCTION_IDS, description: string, timeout: Duration, memorySize = 256) =>
       new HitlFunction(this, FUNCTION_IDS[name], { ...entryOf(props.handlers, name), description, timeout, memorySize, ...defaults });
 
@@ -110,8 +129,9 @@ export class HitlFlows extends Construct {
     approvals.table.bindAuditKey(this.gateFunction);
     approvals.notifications.bindNotifier(this.gateFunction);
 
-    this.gateTimeoutFunction = fn('flow-gate-timeout', 'hitl-approvals flow gate timeout: records a gate that timed out', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-gate-timeout']));
+    this.gateTimeoutFunction = fn('flow-gate-timeout', 'hitl-approvals flow recorder: records a gate that timed out and why an execution failed', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-gate-timeout']));
     approvals.table.bindRequestExpirer(this.gateTimeoutFunction);
+    approvals.table.bindExecutionEndRecorder(this.gateTimeoutFunction);
 
     this.bindCatalog(approvals.apiFunction);
     this.bindDeployer(approvals.apiFunction);
@@ -119,12 +139,17 @@ export class HitlFlows extends Construct {
     for (const flow of props.flows ?? []) this.addFlow(flow);
   }
 
+  /** The name of flow `flowId`'s state machine: `<namePrefix>-flow-<id>`. */
+  stateMachineNameOf(flowId: string): string {
+    return flowStateMachineName(flowId, this.namePrefix);
+  }
+
   /** The deployed flows' workflows, by flow id. */
   get workflows(): ReadonlyMap<string, HitlWorkflow> {
     return new Map([...this.deployed].map(([flowId, { workflow }]) => [flowId, workflow]));
   }
 
-  /** Compiles `flow` and deploys it as the state machine `flow-<id>`, wired to the flow functions. */
+  /** Compiles `flow` and deploys it as the state machine `<namePrefix>-flow-<id>`, wired to the flow functions. */
   addFlow(flow: Flow): HitlWorkflow {
     assertNoProblems(this, [
       ...flowProblems(flow, this.knownTools),
@@ -138,7 +163,7 @@ export class HitlFlows extends Construct {
       FlowGateFunctionArn: this.gateFunction,
       GateTimeoutFunctionArn: this.gateTimeoutFunction,
     } satisfies Record<(typeof FLOW_SUBSTITUTION_KEYS)[number], HitlFunction>;
-    const stateMachineName = flowStateMachineName(flow.id);
+    const stateMachineName = this.stateMachineNameOf(flow.id);
     const workflow = new HitlWorkflow(this, `Flow-${flow.id}`, {
       approvals: this.approvals,
       definition,
@@ -178,7 +203,7 @@ export class HitlFlows extends Construct {
     // Lazy: flows added later still land in the variable.
     fn.addEnvironment('FLOW_STATE_MACHINES', Lazy.string({ produce: () => Stack.of(this).toJsonString(this.catalog()) }));
     this.catalogReaders.push(fn);
-    for (const [flowId, { workflow }] of this.deployed) this.allowExecutions(fn, workflow, executionsArn(this, flowStateMachineName(flowId)));
+    for (const [flowId, { workflow }] of this.deployed) this.allowExecutions(fn, workflow, executionsArn(this, this.stateMachineNameOf(flowId)));
   }
 
   /**
@@ -220,7 +245,7 @@ export class HitlFlows extends Construct {
         chars +
         JSON.stringify({
           [flowId]: {
-            stateMachineArn: `${'x'.repeat(ARN_PREFIX_CHARS)}${flowStateMachineName(flowId)}:${FLOW_ALIAS}`,
+            stateMachineArn: `${'x'.repeat(ARN_PREFIX_CHARS)}${this.stateMachineNameOf(flowId)}:${FLOW_ALIAS}`,
             revision: flow.revision,
             channel: flow.channel,
             digest: deployedFlowDigest(flow),

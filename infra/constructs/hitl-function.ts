@@ -2,11 +2,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledgeControl, acknowledgeLogGroupControls } from './control-tower.ts';
 import { acknowledgeRule, acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
 
 /** The repository root: the lock file, tsconfig and `lambdas/` live here. */
@@ -45,6 +48,15 @@ export type FunctionLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 // output lacks, so the banner defines it for them.
 const ESM_REQUIRE_BANNER = "import { createRequire as __hitlCreateRequire } from 'node:module';const require = __hitlCreateRequire(import.meta.url);";
 
+/** Where functions run when they run in a VPC. */
+export interface FunctionNetwork {
+  readonly vpc: IVpc;
+  /** @default - the VPC's private subnets with egress */
+  readonly vpcSubnets?: SubnetSelection;
+  /** @default - one security group per function, all outbound allowed, no inbound */
+  readonly securityGroups?: ISecurityGroup[];
+}
+
 export interface HitlFunctionProps {
   /** Absolute path of the TypeScript entry file; it must `export const handler`. */
   readonly entry: string;
@@ -62,6 +74,10 @@ export interface HitlFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** The `LOG_LEVEL` the handler's logger reads. @default 'INFO' */
   readonly logLevel?: FunctionLogLevel;
+  /** A customer-managed KMS key for the log group. @default - encrypted by CloudWatch Logs' own key */
+  readonly logEncryptionKey?: IKey;
+  /** Run the function in this VPC (it then needs a NAT or VPC endpoints to reach AWS services). @default - outside any VPC */
+  readonly network?: FunctionNetwork;
   /** Extra environment variables; prefer the `bind*` helpers, which also grant access. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /**
@@ -93,10 +109,13 @@ export class HitlFunction extends NodejsFunction {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${id}`,
     });
+    const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const logs = new LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      retention,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      encryptionKey: props.logEncryptionKey,
     });
+    acknowledgeLogGroupControls(logs, retention, props.logEncryptionKey !== undefined);
     const projectRoot = props.projectRoot ?? REPO_ROOT;
     const tsconfig = join(projectRoot, 'tsconfig.json');
     super(scope, id, {
@@ -110,6 +129,9 @@ export class HitlFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       role,
       logGroup: logs,
+      vpc: props.network?.vpc,
+      vpcSubnets: props.network?.vpcSubnets,
+      securityGroups: props.network?.securityGroups,
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
       environment: {
@@ -134,6 +156,19 @@ export class HitlFunction extends NodejsFunction {
     });
     this.executionRole = role;
     this.logs = logs;
+    if (props.network) {
+      acknowledgeRule(
+        role,
+        'IAM4',
+        'In a VPC, Lambda needs AWSLambdaVPCAccessExecutionRole (create, describe and delete its network interfaces); AWS maintains that managed policy for exactly this purpose.',
+      );
+    } else {
+      acknowledgeControl(
+        this,
+        'CT.LAMBDA.PR.3',
+        'The function reaches only AWS service endpoints (DynamoDB, Step Functions, SES, Secrets Manager, Bedrock) over TLS with IAM-signed requests and no private resource; a VPC would add NAT or endpoint costs and cold-start work without narrowing that. Pass network (a VPC) to meet the control.',
+      );
+    }
     logs.grantWrite(role);
     acknowledgeWildcardResource(role, '*', XRAY_WILDCARD_REASON);
     acknowledgeRule(

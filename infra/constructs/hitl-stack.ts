@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { Flow } from '#core/flow';
 import { loadFlowFiles } from '#statemachines/flows';
@@ -8,8 +10,9 @@ import { DEMO_TOOL_NAMES } from '../../lambdas/tools/demo-tools.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { HitlApprovals } from './hitl-approvals.ts';
 import { HitlFlows } from './hitl-flows.ts';
-import { REPO_ROOT, type HandlerSource } from './hitl-function.ts';
+import { REPO_ROOT, type FunctionNetwork, type HandlerSource } from './hitl-function.ts';
 import { HitlWorkflow } from './hitl-workflow.ts';
+import { removalPolicyFor } from './stage.ts';
 
 /** The approval-gate state machine this repository deploys. */
 export const APPROVAL_GATE_ASL = join(REPO_ROOT, 'statemachines', 'approval-gate.asl.json');
@@ -18,10 +21,12 @@ export interface HitlStackProps extends StackProps {
   readonly config: DeploymentConfig;
   /** @default - the JSON in `statemachines/approval-gate.asl.json` */
   readonly approvalGateDefinition?: object;
-  /** The flows to deploy, each as the state machine `flow-<id>`. @default - every flow in `statemachines/flows/` */
+  /** The flows to deploy, each as the state machine `<stack name>-flow-<id>`. @default - every flow in `statemachines/flows/` */
   readonly flows?: readonly Flow[];
   /** Where the Lambda handlers come from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;
+  /** Run every function in a VPC (see `HitlApprovalsProps.network`). @default - outside any VPC */
+  readonly network?: FunctionNetwork;
 }
 
 /** The repository's own deployment: the approvals system, the approval-gate workflow and the flows. */
@@ -46,6 +51,10 @@ export class HitlStack extends Stack {
       auditRetentionDays: config.auditRetentionDays,
       corsOrigins: config.corsOrigins,
       callbackUrls: config.callbackUrls,
+      apiCloudWatchRole: config.apiCloudWatchRole,
+      reuseSenderIdentity: config.reuseSenderIdentity,
+      encryptionKey: config.customerManagedKey ? dataKey(this, config.stage) : undefined,
+      network: props.network,
       handlers: props.handlers,
     });
     this.approvalGate = new HitlWorkflow(this, 'ApprovalGate', {
@@ -70,7 +79,10 @@ export class HitlStack extends Stack {
       AuditKeySecretArn: [table.auditKey.secretArn, 'HMAC key of the audit chain (AUDIT_KEY_SECRET_ARN for npm run audit:verify)'],
       GateFunctionArn: [gate.functionArn, 'Gate function for waitForTaskToken states'],
       ApprovalGateStateMachineArn: [this.approvalGate.stateMachine.stateMachineArn, 'Approval-gate state machine'],
-      SenderEmail: [notifications.identity.emailIdentityName, 'SES identity: click the link SES emails to this address'],
+      SenderEmail: [
+        notifications.identity.emailIdentityName,
+        notifications.reusesIdentity ? 'SES identity the notifier sends as (reused, not created by this stack)' : 'SES identity: click the link SES emails to this address',
+      ],
       SlackSigningSecretArn: [slack.signingSecret.secretArn, 'Put the Slack app signing secret here to turn on POST /slack/interactions'],
       SlackWebhooksSecretArn: [slack.webhooksSecret.secretArn, 'JSON map of Slack incoming webhooks by workflow; {} posts nowhere'],
       WebhookSecretArn: [this.approvals.webhookSigning.secret.secretArn, 'Key that signs decisions POSTed to agents webhooks (X-Hitl-Signature)'],
@@ -81,8 +93,35 @@ export class HitlStack extends Stack {
         ]),
       ),
     };
-    for (const [name, [value, description]] of Object.entries(outputs)) new CfnOutput(this, name, { value, description });
+    // Exported: a state machine deployed from another CDK app invokes the gate function by it.
+    const exported = new Set(['GateFunctionArn']);
+    for (const [name, [value, description]] of Object.entries(outputs)) {
+      new CfnOutput(this, name, { value, description, ...(exported.has(name) ? { exportName: `${this.stackName}-${name}` } : {}) });
+    }
   }
+}
+
+/**
+ * The customer-managed key of the table and the log groups (`-c customerManagedKey=true`), rotated
+ * yearly. Only AWS services may create grants on it, for their own resources (Control Tower
+ * CT.KMS.PR.3): DynamoDB's grants for the table are of that kind.
+ */
+function dataKey(scope: Construct, stage: DeploymentConfig['stage']): Key {
+  const key = new Key(scope, 'DataKey', {
+    description: `hitl-approvals (${stage}): the table and the log groups`,
+    enableKeyRotation: true,
+    removalPolicy: removalPolicyFor(stage),
+  });
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }),
+  );
+  return key;
 }
 
 /** `support-agent` → `SupportAgent`, for output names (letters and digits only). */

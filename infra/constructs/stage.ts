@@ -11,7 +11,10 @@ export function removalPolicyFor(stage: Stage): RemovalPolicy {
   return stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 }
 
-/** How long function, API and state machine logs stay, unless a construct is told otherwise. */
+/**
+ * How long function, API and state machine logs stay, unless a construct is told otherwise: a year
+ * in prod (AWS Control Tower's CT.CLOUDWATCH.PR.2), a month in dev.
+ */
 export function logRetentionFor(stage: Stage): RetentionDays {
-  return stage === 'prod' ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH;
+  return stage === 'prod' ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH;
 }

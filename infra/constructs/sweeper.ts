@@ -8,7 +8,7 @@ import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 
-export interface SweeperProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel'> {
+export interface SweeperProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel' | 'logEncryptionKey' | 'network'> {
   readonly table: ApprovalsTable;
   /** Where the handler comes from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;
@@ -36,6 +36,8 @@ export class Sweeper extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,
+      logEncryptionKey: props.logEncryptionKey,
+      network: props.network,
     });
     props.table.bindDecisionMaker(this.function);
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { tableDefinition } from '#adapters/dynamodb/table';
+import { tableDefinition } from '#adapters/dynamodb/index-projections';
 
 export interface LocalDynamo {
   readonly endpoint: string;

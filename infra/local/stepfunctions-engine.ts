@@ -11,7 +11,7 @@ import {
   stateMachineNameOf,
   type AwsScope,
 } from './stepfunctions/arns.ts';
-import { AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
+import { assertStateData, AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
 import { FunctionDirectory, type LocalFunction, type LocalFunctionOptions } from './stepfunctions/functions.ts';
 import { toJson, type JsonValue } from './stepfunctions/json.ts';
 import { prepareDefinition, type TaskPlan } from './stepfunctions/prepare-definition.ts';
@@ -32,6 +32,11 @@ export interface LocalStepFunctionsOptions {
   readonly onTaskStarted?: (info: TaskStartedInfo) => void;
   /** How many finished executions stay describable; the oldest are forgotten first. Defaults to 10 000. */
   readonly maxFinishedExecutions?: number;
+  /**
+   * Wait this many milliseconds before every retry instead of what the Retry fields compute (tests:
+   * a throttle retried for minutes on AWS is retried at once). Defaults to the definition's own.
+   */
+  readonly retryIntervalMs?: number;
 }
 
 /** DescribeExecution's answer, with the fields AWS also returns for listing. */
@@ -89,6 +94,7 @@ export class LocalStepFunctions implements Workflows {
   // Insertion order is finishing order, which makes evicting the oldest O(1).
   private readonly finished = new Set<string>();
   private readonly maxFinished: number;
+  private readonly retryIntervalMs?: number;
   private readonly onTaskStarted?: (info: TaskStartedInfo) => void;
   private isShutDown = false;
 
@@ -97,6 +103,7 @@ export class LocalStepFunctions implements Workflows {
     this.functions = new FunctionDirectory(options.functions);
     this.onTaskStarted = options.onTaskStarted;
     this.maxFinished = options.maxFinishedExecutions ?? 10_000;
+    this.retryIntervalMs = options.retryIntervalMs;
   }
 
   /** Adds or replaces a Lambda stand-in, with its Lambda timeout; tasks that start afterwards use it. */
@@ -255,7 +262,12 @@ export class LocalStepFunctions implements Workflows {
     });
     try {
       const run = registered.machine.run(record.input as LibraryInput, {
-        overrides: { taskResourceLocalHandlers: handlers },
+        overrides: {
+          taskResourceLocalHandlers: handlers,
+          ...(this.retryIntervalMs === undefined
+            ? {}
+            : { retryIntervalOverrides: Object.fromEntries(registered.tasks.map((task) => [task.stateName, this.retryIntervalMs!])) }),
+        },
         noThrowOnAbort: true,
         context: {
           Execution: {
@@ -270,7 +282,16 @@ export class LocalStepFunctions implements Workflows {
         },
       });
       record.abort = run.abort;
-      drain(run.eventLogs);
+      // Tasks check their own input and result; every other state's output is checked as it exits.
+      drain(run.eventLogs, (stateName, output) => {
+        try {
+          assertStateData(stateName, 'output', output);
+        } catch (error) {
+          const { name, message } = error as Error;
+          run.abort();
+          this.finish(record, { status: 'FAILED', error: name, cause: message });
+        }
+      });
       run.result.then(
         (output) => this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue }),
         (error: unknown) => this.finish(record, failureOf(error)),
@@ -344,10 +365,12 @@ function snapshot(record: ExecutionRecord): ExecutionInfo {
 }
 
 // The library queues every event until someone reads them; reading keeps a long execution's memory flat.
-function drain(events: AsyncGenerator<unknown>): void {
+/** Reads the library's event log, handing each exited state's output to `onExit`. */
+function drain(events: AsyncGenerator<unknown>, onExit: (stateName: string, output: unknown) => void): void {
   void (async () => {
-    for await (const _event of events) {
-      // discarded
+    for await (const event of events) {
+      const exited = event as { type?: string; state?: { name: string; type: string; output?: unknown } };
+      if (exited.type === 'StateExited' && exited.state && exited.state.type !== 'Task') onExit(exited.state.name, exited.state.output);
     }
   })().catch(() => undefined);
 }

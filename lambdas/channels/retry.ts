@@ -8,6 +8,8 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
   /** Replaceable in tests. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Retry only errors this accepts; others are thrown at once. @default - every error */
+  readonly retryIf?: (error: unknown) => boolean;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -25,7 +27,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
     try {
       return await attempt();
     } catch (error) {
-      if (tried >= attempts) throw error;
+      if (tried >= attempts || (options.retryIf && !options.retryIf(error))) throw error;
       await sleep(Math.min(delay, options.maxDelayMs ?? 1_000));
       delay *= 2;
     }

@@ -40,7 +40,14 @@ export async function deployFlowRevision(deps: DeployFlowDeps, input: DeployFlow
   assertFlowAdmin(input.identity, deps.adminGroups);
   const head = await deps.flows.head(input.flowId);
   if (!head) throw new NotFoundError(`flow ${input.flowId} not found`);
-  const deployment = await publishRevision(deps, { flowId: input.flowId, revision: input.revision, actor: input.identity.userId });
+  // Guarded: the record moves only from the deployment this deploy started from, so two admins
+  // deploying at once cannot leave the alias on one revision and the record on another.
+  const deployment = await publishRevision(deps, {
+    flowId: input.flowId,
+    revision: input.revision,
+    actor: input.identity.userId,
+    expectedDeployedRevision: head.deployed?.revision ?? null,
+  });
 
   const previousRevision = head.deployed?.revision ?? null;
   const rolledBack = previousRevision !== null && input.revision < previousRevision;
@@ -60,7 +67,13 @@ export async function deployFlowRevision(deps: DeployFlowDeps, input: DeployFlow
  */
 export async function publishRevision(
   deps: Pick<DeployFlowDeps, 'flows' | 'deployer' | 'clock' | 'knownTools'>,
-  input: { readonly flowId: string; readonly revision: number; readonly actor: string },
+  input: {
+    readonly flowId: string;
+    readonly revision: number;
+    readonly actor: string;
+    /** The deployed revision the caller saw (null: none); the record changes only from it. @default - unconditional */
+    readonly expectedDeployedRevision?: number | null;
+  },
 ): Promise<FlowDeployment> {
   const stored = await deps.flows.getRevision(input.flowId, input.revision);
   if (!stored) throw new NotFoundError(`flow ${input.flowId} has no revision ${input.revision}`);
@@ -91,6 +104,26 @@ export async function publishRevision(
     ...(published.versionArn ? { versionArn: published.versionArn } : {}),
     ...(published.aliasArn ? { aliasArn: published.aliasArn } : {}),
   };
-  await deps.flows.markDeployed(input.flowId, deployment);
+  try {
+    await deps.flows.markDeployed(input.flowId, deployment, input.expectedDeployedRevision);
+  } catch (error) {
+    await repairAlias(deps, input.flowId);
+    throw error;
+  }
   return deployment;
+}
+
+/**
+ * The alias moved but the record did not (another deploy recorded itself first, or the write
+ * failed): routes the alias back to the version the record names, so both agree again. A repair
+ * that fails too leaves the next deploy (or `cdk deploy`) to set both.
+ */
+async function repairAlias(deps: Pick<DeployFlowDeps, 'flows' | 'deployer'>, flowId: string): Promise<void> {
+  if (!deps.deployer.route) return;
+  try {
+    const recorded = (await deps.flows.head(flowId))?.deployed;
+    if (recorded?.versionArn) await deps.deployer.route(flowId, recorded.versionArn, recorded.revision);
+  } catch {
+    // The original error is the one to report.
+  }
 }

@@ -27,7 +27,11 @@ export interface FlowStore {
   /** The compiled definition stored when the revision was deployed. */
   definitionOf(flowId: string, revision: number): Promise<AslDefinition | undefined>;
   /** Points the head at a new deployment. */
-  markDeployed(flowId: string, deployment: FlowDeployment): Promise<FlowHead>;
+  /**
+   * Records `deployment` as the flow's deployed revision. With `expectedRevision` (a revision, or
+   * null for none), only if the head still records that one; else ConcurrentUpdateError.
+   */
+  markDeployed(flowId: string, deployment: FlowDeployment, expectedRevision?: number | null): Promise<FlowHead>;
   /** Remembers the digest of the shipped file (start-up notices a file that changed since). */
   setShippedDigest(flowId: string, digest: string): Promise<void>;
 }
@@ -63,4 +67,9 @@ export interface FlowDeployer {
   validate(definition: AslDefinition): Promise<DefinitionProblem[]>;
   /** Makes the release the flow's live version. */
   publish(release: FlowRelease): Promise<PublishedFlow>;
+  /**
+   * Routes the flow's live alias back to a version published before (repair after a concurrent
+   * deploy). Absent where there is no alias to move (local mode re-registers per deploy).
+   */
+  route?(flowId: string, versionArn: string, revision: number): Promise<void>;
 }

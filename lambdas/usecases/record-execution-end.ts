@@ -55,3 +55,25 @@ export async function recordExecutionEnd(deps: RecordEndDeps, executionId: strin
   if (end) await deps.executions.markEnded(executionId, end);
   return end;
 }
+
+/** What a state machine's Catch caught: Step Functions' error output. */
+export interface CaughtFailure {
+  readonly Error: string;
+  readonly Cause?: string;
+}
+
+/**
+ * Records, from inside the execution, the error that is about to fail it (its `RecordFailure`
+ * state), so the record says why without waiting for someone to describe the execution. Idempotent
+ * like `recordExecutionEnd`: an end recorded first stands.
+ */
+export async function recordCaughtFailure(deps: RecordEndDeps, executionId: string, failure: CaughtFailure): Promise<ExecutionEnd> {
+  const end: ExecutionEnd = {
+    status: 'FAILED',
+    at: deps.clock.now().toISOString(),
+    error: failure.Error,
+    cause: readableCause(failure.Cause) ?? `the execution failed with ${failure.Error}`,
+  };
+  await deps.executions.markEnded(executionId, end);
+  return end;
+}

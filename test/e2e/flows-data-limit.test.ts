@@ -22,11 +22,12 @@ beforeAll(async () => {
 afterAll(async () => stack.close());
 
 describe('the Step Functions payload limit', () => {
-  it('fails the execution at the gate with Hitl.DataLimitExceeded and the size, instead of truncating the state', async () => {
+  it('fails the execution with States.DataLimitExceeded at the state that grew too large, as on AWS, instead of truncating the state', async () => {
     const id = await startFlow(stack.app, 'support-agent', 'Email wes@example.com our refund policy');
     const failed = await executionIn(stack.app, id, 'failed');
-    expect(failed.error).toBe('Hitl.DataLimitExceeded');
-    expect(failed.cause).toMatch(/^the workflow state at gate "agent\.Gate" is \d{6} bytes; Step Functions carries at most 262144 bytes \(256 KB\)/);
+    // The local engine enforces the limit on every state, as Step Functions does, before the gate's own check.
+    expect(failed.error).toBe('States.DataLimitExceeded');
+    expect(failed.cause).toMatch(/^The state\/task 'agent\.\w+' (input|output) is \d{6} bytes, above the 262144 bytes \(256 KB\)/);
     expect(failed.cause).not.toContain('trace');
     expect(failed.approvals).toEqual([]);
   });

@@ -51,9 +51,9 @@ export const BASE_CONFIG: DeploymentConfig = {
  * Synthesizes the repository's stack without bundling and without CloudFormation's built-in
  * template checks (fast); each of those has its own test.
  */
-export function synthStack(config: Partial<DeploymentConfig> = {}, builtinCloudFormationValidation = false): { stack: HitlStack; template: Template } {
+export function synthStack(config: Partial<DeploymentConfig> = {}, builtinCloudFormationValidation = false, stackName = 'HitlTest'): { stack: HitlStack; template: Template } {
   const app = new App({ builtinCloudFormationValidation, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new HitlStack(app, 'HitlTest', {
+  const stack = new HitlStack(app, stackName, {
     config: { ...BASE_CONFIG, ...config },
     approvalGateDefinition: existsSync(APPROVAL_GATE_ASL) ? undefined : FALLBACK_GATE_DEFINITION,
     handlers: handlersForTest(),

@@ -9,6 +9,7 @@ import type { IConstruct } from 'constructs';
 import { adminGroupsFrom } from '#core/flow-revision';
 import { readAccessFrom } from '#core/read-access';
 import { systemClock } from '#ports';
+import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
 import { loadFlowDeployerConfig } from '#adapters/stepfunctions/sdk-flow-deployer';
 import { compileFlow, FLOW_SUBSTITUTION_KEYS } from '#statemachines/compiler';
 import { loadFlowFiles, parseFlow } from '#statemachines/flows';
@@ -46,24 +47,28 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       });
     });
 
-    it('declares the four GSIs the store queries, each projecting ALL', () => {
-      const gsi = (name: string, n: number) => ({
+    it('declares the four GSIs the store queries, with the projections the store declares', () => {
+      const gsi = (name: string, n: number, Projection: object) => ({
         IndexName: name,
         KeySchema: [
           { AttributeName: `gsi${n}pk`, KeyType: 'HASH' },
           { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection,
       });
+      const include = (key: keyof typeof INDEX_PROJECTIONS) => {
+        const projection = INDEX_PROJECTIONS[key];
+        return projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.attributes] } : { ProjectionType: 'KEYS_ONLY' };
+      };
       template.hasResourceProperties('AWS::DynamoDB::Table', {
-        GlobalSecondaryIndexes: Match.arrayEquals([gsi('pending', 1), gsi('due', 2), gsi('undelivered', 3), gsi('timeline', 4)]),
+        GlobalSecondaryIndexes: Match.arrayEquals([gsi('pending', 1, include('pending')), gsi('due', 2, include('due')), gsi('undelivered', 3, include('undelivered')), gsi('timeline', 4, include('timeline'))]),
       });
     });
 
-    it('has no TTL when no audit retention is configured, and is removed with the dev stack', () => {
+    it('expires items by expiresAt even without an audit retention, and is removed with the dev stack', () => {
       template.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Delete',
-        Properties: Match.objectLike({ TimeToLiveSpecification: Match.absent(), DeletionProtectionEnabled: false }),
+        Properties: Match.objectLike({ TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true }, DeletionProtectionEnabled: false }),
       });
     });
   });
@@ -175,7 +180,16 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(routes.get('POST /approvals/{id}/respond')!.RequestValidatorId).toEqual({ Ref: validatorId });
     });
 
-    it('throttles the stage, traces it and writes JSON access logs to a log group', () => {
+    it('throttles the stage and traces it', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: 'v1',
+        TracingEnabled: true,
+        MethodSettings: Match.arrayWith([Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40, DataTraceEnabled: false })]),
+      });
+    });
+
+    it('writes JSON access logs to a log group when the account role is created', () => {
+      const { stack, template } = synthStack({ apiCloudWatchRole: 'create' });
       template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'v1',
         TracingEnabled: true,
@@ -183,7 +197,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId"') },
       });
       const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
-      expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(logicalIdOf(stack, stack.approvals.api.accessLogs));
+      expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(logicalIdOf(stack, stack.approvals.api.accessLogs!));
     });
 
     it('answers no CORS preflight unless origins are configured', () => {
@@ -266,12 +280,13 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(validates.map((s) => [s.roles, s.resources])).toEqual([[[apiRole], ['*']]]);
     });
 
-    it('lets the gate write requests to the table and invoke the notifier, nothing more', () => {
+    it('lets the gate write requests to the table, invoke the notifier and hand decisions to the approval gate, nothing more', () => {
       const gate = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, stack.approvals.gate)));
       const table = gate.find((s) => s.actions.some((a) => a.startsWith('dynamodb:')))!;
       expect(table.actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
       expect(table.resources).toEqual([getAtt(tableId)]);
-      expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('states:') || a.startsWith('ses:'))).toEqual([]);
+      expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('ses:'))).toEqual([]);
+      expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
     });
 
     it('lets the API and the sweeper read the named indexes and answer task tokens of the approval gate and of every flow', () => {
@@ -310,7 +325,12 @@ describe('HitlApprovals in the repository stack (dev)', () => {
     });
 
     it('lets only the notifier and the send_email tool send email, as the sender identity and From address', () => {
-      const senders = statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('ses:')));
+      const senders = statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('ses:Send')));
+      // Reading the account's sending quota (to pace sends) is the notifier's only other SES action.
+      const quota = statementsOf(template).filter((s) => s.actions.includes('ses:GetSendQuota'));
+      expect(quota.map((s) => [s.roles, s.resources])).toEqual([[[roleOf(stack, stack.approvals.notifications.notifier)], ['*']]]);
+      // CDK merges it with the X-Ray statement on Resource "*".
+      expect(quota[0]!.actions.filter((a) => a !== 'ses:GetSendQuota').every((a) => a.startsWith('xray:'))).toBe(true);
       expect(senders.map((s) => s.roles).sort()).toEqual([[roleOf(stack, stack.approvals.notifications.notifier)], [roleOf(stack, stack.flows.toolFunction)]].sort());
       const actionsOf = (fn: { executionRole: any }) => senders.find((s) => s.roles.includes(roleOf(stack, fn)))!.actions.sort();
       expect(actionsOf(stack.approvals.notifications.notifier)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
@@ -419,7 +439,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       for (const flow of flowFiles) {
         const machine = machineOf(flow.id);
         expect(machine, flow.id).toMatchObject({
-          StateMachineName: `flow-${flow.id}`,
+          StateMachineName: `HitlTest-flow-${flow.id}`,
           StateMachineType: 'STANDARD',
           TracingConfiguration: { Enabled: true },
           LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
@@ -446,8 +466,9 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         const invokes = statementsOf(template).filter((s) => s.roles.includes(role) && s.actions.includes('lambda:InvokeFunction'));
         expect(invokes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort(), flow.id).toEqual(Object.values(fnIds).map((id) => JSON.stringify(getAtt(id))).sort());
       }
-      // The audited flow has no gate: neither gate function is in its definition or its role.
-      expect(Object.keys(machineOf('support-agent-audited').DefinitionSubstitutions).sort()).toEqual(['AgentFunctionArn', 'ToolFunctionArn']);
+      // The audited flow has no gate: the flow gate is not in its definition; the gate-timeout function
+      // is, as every flow's failure recorder.
+      expect(Object.keys(machineOf('support-agent-audited').DefinitionSubstitutions).sort()).toEqual(['AgentFunctionArn', 'GateTimeoutFunctionArn', 'ToolFunctionArn']);
     });
 
     it('pauses the demo flow at a waitForTaskToken gate with a timeout whose Catch records the timeout', () => {
@@ -456,10 +477,10 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         Parameters: Match.objectLike({ FunctionName: '${FlowGateFunctionArn}', Payload: Match.objectLike({ 'taskToken.$': '$$.Task.Token' }) }),
         TimeoutSeconds: Match.anyValue(),
-        Catch: [Match.objectLike({ ErrorEquals: ['States.Timeout'], Next: 'agent.TimedOut' })],
+        Catch: [Match.objectLike({ ErrorEquals: ['States.Timeout'], Next: 'agent.TimedOut' }), Match.objectLike({ ErrorEquals: ['States.ALL'], Next: 'RecordFailure' })],
       });
       template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-        StateMachineName: 'flow-support-agent',
+        StateMachineName: 'HitlTest-flow-support-agent',
         DefinitionString: Match.serializedJson(Match.objectLike({ States: Match.objectLike({ 'agent.Gate': gate }) })),
       });
       for (const flow of flowFiles) {
@@ -497,11 +518,11 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         Object.fromEntries(
           flowFiles.map((flow) => [
             flow.id,
-            { stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:flow-${flow.id}:live`, revision: flow.revision, channel: flow.channel, digest: deployedFlowDigest(flow) },
+            { stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:HitlTest-flow-${flow.id}:live`, revision: flow.revision, channel: flow.channel, digest: deployedFlowDigest(flow) },
           ]),
         ),
       );
-      expect(deployed['support-agent']).toMatchObject({ stateMachineArn: expect.stringMatching(/:stateMachine:flow-support-agent:live$/), revision: 1, channel: 'async' });
+      expect(deployed['support-agent']).toMatchObject({ stateMachineArn: expect.stringMatching(/:stateMachine:HitlTest-flow-support-agent:live$/), revision: 1, channel: 'async' });
       // The flow files bundled with the API function are what CloudFormation deployed, so it seeds them all.
       for (const flow of flowFiles) expect(deployedFlowDigest(flow), flow.id).toBe(deployed[flow.id]?.digest);
       // Pointed at the alias resource itself, so the API function is created after the alias exists.
@@ -558,7 +579,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       const describes = api.filter((s) => s.actions.includes('states:DescribeExecution'));
       expect(describes.flatMap((s) => s.actions)).toEqual(['states:DescribeExecution']);
       expect(describes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
-        flowFiles.map((flow) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${flow.id}:*`]] })).sort(),
+        flowFiles.map((flow) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:HitlTest-flow-${flow.id}:*`]] })).sort(),
       );
       const stepFunctionsActions = new Set(api.flatMap((s) => s.actions).filter((a) => a.startsWith('states:')));
       expect([...stepFunctionsActions].sort()).toEqual([
@@ -586,7 +607,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       // The audited flow has no gate today; a revision deployed from the editor may add one.
       expect(stack.flows.workflows.get('support-agent-audited')!.waitsForTaskTokens).toBe(false);
       expect(tokens.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
-        flowFiles.map((flow) => flow.id).map((id) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:flow-${id}:*`]] })).sort(),
+        flowFiles.map((flow) => flow.id).map((id) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:HitlTest-flow-${id}:*`]] })).sort(),
       );
     });
 
@@ -603,8 +624,9 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         // An approved call records the arguments it ran with on its request (the `executed` event).
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
       ]);
+      // The audit chain plus marking its execution failed (`RecordFailure`): one statement on EXEC# items.
       expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([
-        audit,
+        { ...audit, actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
         // A voice gate's timeout is counted for GET /stats.
         { actions: ['dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['STATS#*'] },
@@ -705,7 +727,7 @@ describe('HitlApprovals in prod', () => {
     template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
     for (const [id, group] of Object.entries(template.findResources('AWS::Logs::LogGroup') as Resources)) {
       expect(group.DeletionPolicy, id).toBe('Retain');
-      expect(group.Properties.RetentionInDays, id).toBe(180);
+      expect(group.Properties.RetentionInDays, id).toBe(365);
     }
     expect(stack.terminationProtection).toBe(true);
   });
@@ -740,12 +762,12 @@ describe('template checks', () => {
     for (const construct of stack.node.findAll()) {
       for (const entry of construct.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acknowledged.set(id.replace(/\[.*$/, ''), reason);
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) if (id.includes('AwsSolutions-')) acknowledged.set(id.replace(/\[.*$/, ''), reason);
       }
     }
     for (const [id, reason] of acknowledged) expect(reason.length, id).toBeGreaterThan(40);
     expect([...acknowledged.keys()].map((id) => id.replace(/^.*::/, '')).sort()).toEqual(
-      ['AwsSolutions-APIG3', 'AwsSolutions-APIG4', 'AwsSolutions-APIG6', 'AwsSolutions-COG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4'],
+      ['AwsSolutions-APIG1', 'AwsSolutions-APIG3', 'AwsSolutions-APIG4', 'AwsSolutions-APIG6', 'AwsSolutions-COG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4'],
     );
   });
 });

@@ -25,7 +25,7 @@ describe('flow compiler', () => {
   it('compiles disabled and audit nodes without any gate state', () => {
     for (const mode of ['disabled', 'audit']) {
       const definition = compileFlow(oneNode({ mode }));
-      expect(Object.keys(definition.States)).toEqual(['agent.Agent', 'agent.Route', 'agent.Tool', 'Done']);
+      expect(Object.keys(definition.States)).toEqual(['agent.Agent', 'agent.Route', 'agent.Tool', 'Done', 'RecordFailure', 'Failed']);
       expect(gateStatesOf(definition)).toEqual([]);
     }
   });
@@ -50,7 +50,7 @@ describe('flow compiler', () => {
       // Each level at its timeout plus its longest extension (by default its timeout again), then the margin.
       TimeoutSeconds: 2 * 600 + 2 * 900 + 300,
       ResultPath: '$.decision',
-      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'agent.TimedOut' }],
+      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'agent.TimedOut' }, { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordFailure' }],
       Next: 'agent.Apply',
     });
     expect(gate.Parameters.Payload.hold).toBeUndefined();
@@ -102,7 +102,7 @@ describe('flow compiler', () => {
     const definition = substitute(compileFlow(FlowSchema.parse(shippedFlows().find((flow) => flow.id === 'answer-and-forward'))), ARNS);
     const resumed = resumeDefinition(definition, 'forward.Gate');
     expect(resumed.StartAt).toBe('forward.Gate');
-    expect(Object.keys(resumed.States).sort()).toEqual(['Done', 'forward.Apply', 'forward.Gate', 'forward.Route', 'forward.TimedOut']);
+    expect(Object.keys(resumed.States).sort()).toEqual(['Done', 'Failed', 'RecordFailure', 'forward.Apply', 'forward.Gate', 'forward.Route', 'forward.TimedOut']);
     expect(aslValidator(structuredClone(resumed)).isValid).toBe(true);
     expect(() => resumeDefinition(definition, 'nope')).toThrow('no state "nope"');
   });

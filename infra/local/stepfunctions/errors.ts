@@ -43,3 +43,30 @@ export function lambdaFunctionError(thrown: unknown): TaskFailure {
   const trace = (error.stack ?? '').split('\n').slice(1).map((line) => line.trim());
   return new TaskFailure(errorType, JSON.stringify({ errorType, errorMessage: error.message, trace }));
 }
+
+/** Step Functions carries at most 256 KB (UTF-8 JSON) into and out of every state. */
+export const STATE_DATA_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * A state's input or output above the 256 KB limit. On AWS this is `States.DataLimitExceeded`, a
+ * terminal error that neither Retry nor a `States.ALL` catcher handles: the execution fails.
+ */
+export class DataLimitExceeded extends Error {
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+  constructor(stateName: string, what: 'input' | 'output', bytes: number) {
+    super(`The state/task '${stateName}' ${what} is ${bytes} bytes, above the ${STATE_DATA_LIMIT_BYTES} bytes (256 KB) Step Functions carries between states.`);
+    this.name = 'States.DataLimitExceeded';
+  }
+}
+
+/** Bytes of `value` as Step Functions measures it (UTF-8 JSON). */
+export function stateDataBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
+
+/** Throws DataLimitExceeded when `value` is above the limit. */
+export function assertStateData(stateName: string, what: 'input' | 'output', value: unknown): void {
+  const bytes = stateDataBytes(value);
+  if (bytes > STATE_DATA_LIMIT_BYTES) throw new DataLimitExceeded(stateName, what, bytes);
+}

@@ -1,5 +1,5 @@
 import type { RunOptions } from 'aws-local-stepfunctions';
-import { ExecutionClosed, TaskFailure } from './errors.ts';
+import { assertStateData, ExecutionClosed, TaskFailure } from './errors.ts';
 import type { FunctionDirectory } from './functions.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.ts';
 import { clampSeconds, INPUT_FIELD, TIMEOUT_FIELD, type TaskPlan } from './prepare-definition.ts';
@@ -40,7 +40,12 @@ export function buildTaskHandlers(tasks: readonly TaskPlan[], execution: Executi
     handlers[task.stateName] = (input) => {
       let result: Promise<JsonValue>;
       try {
-        result = runTask(task, input as JsonValue, execution);
+        // Like AWS, a task whose input or result is above 256 KB fails with States.DataLimitExceeded.
+        assertStateData(task.stateName, 'input', input);
+        result = runTask(task, input as JsonValue, execution).then((output) => {
+          assertStateData(task.stateName, 'output', output);
+          return output;
+        });
       } catch (error) {
         result = Promise.reject(error);
       }

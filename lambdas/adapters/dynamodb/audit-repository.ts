@@ -16,7 +16,8 @@ export const auditKeys = {
   timeline: (entry: AuditEntry) => ({ gsi4pk: 'AUDIT', gsi4sk: `${entry.at}#${entry.executionId}#${entry.seq}` }),
 };
 
-const ENTRY_FIELDS = ['executionId', 'workflowId', 'nodeId', 'requestId', 'kind', 'actor', 'detail', 'eventId', 'seq', 'at', 'prevHash', 'hash'] as const;
+/** The attributes of an audit entry item. */
+export const ENTRY_FIELDS = ['executionId', 'workflowId', 'nodeId', 'requestId', 'kind', 'actor', 'detail', 'eventId', 'seq', 'at', 'prevHash', 'hash'] as const;
 
 function toEntry(item: Record<string, unknown>): AuditEntry {
   const entry: Record<string, unknown> = {};

@@ -125,7 +125,7 @@ export class ExecutionRepository implements ExecutionStore {
   }
 
   async listRunning(limit: number): Promise<ExecutionRecord[]> {
-    const records: ExecutionRecord[] = [];
+    const ids: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const result = await this.db.send(
@@ -134,13 +134,15 @@ export class ExecutionRepository implements ExecutionStore {
           IndexName: INDEXES.timeline.name,
           KeyConditionExpression: 'gsi4pk = :pk',
           ExpressionAttributeValues: { ':pk': 'RUNNING_EXECUTIONS' },
-          Limit: limit - records.length,
+          Limit: limit - ids.length,
           ExclusiveStartKey: startKey,
         }),
       );
-      records.push(...(result.Items ?? []).map(toRecord));
+      ids.push(...(result.Items ?? []).map((item) => String(item.pk).slice(executionKeys.pk('').length)));
       startKey = result.LastEvaluatedKey;
-    } while (startKey && records.length < limit);
-    return records;
+    } while (startKey && ids.length < limit);
+    // The timeline index leaves execution inputs and results out (index-projections.ts): read each record.
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter((record): record is ExecutionRecord => record !== undefined);
   }
 }

@@ -28,9 +28,13 @@ const conditions = {
   exists: 'attribute_exists(pk)',
   /** A head moves forward only: a first revision creates it, later ones must be newer. */
   isNewFlowOrOlderThan: 'attribute_not_exists(pk) OR currentRevision < :revision',
+  /** A deploy records itself only over the deployment it started from. */
+  isDeployedAt: 'deployed.revision = :expected',
+  isUndeployed: 'attribute_not_exists(deployed)',
 };
 
-const HEAD_FIELDS = ['flowId', 'name', 'channel', 'currentRevision', 'updatedAt', 'updatedBy', 'deployed', 'shippedDigest'] as const;
+/** The attributes of a flow head item. */
+export const HEAD_FIELDS = ['flowId', 'name', 'channel', 'currentRevision', 'updatedAt', 'updatedBy', 'deployed', 'shippedDigest'] as const;
 const REVISION_FIELDS = ['flowId', 'revision', 'flow', 'source', 'savedBy', 'savedAt', 'basedOn', 'diff'] as const;
 
 function pick<T>(item: Record<string, unknown>, fields: readonly string[]): T {
@@ -187,8 +191,26 @@ export class FlowRepository implements FlowStore {
     return typeof text === 'string' ? (JSON.parse(text) as AslDefinition) : undefined;
   }
 
-  async markDeployed(flowId: string, deployment: FlowDeployment): Promise<FlowHead> {
-    return this.updateHead(flowId, 'SET deployed = :deployment', { ':deployment': deployment });
+  async markDeployed(flowId: string, deployment: FlowDeployment, expectedRevision?: number | null): Promise<FlowHead> {
+    if (expectedRevision === undefined) return this.updateHead(flowId, 'SET deployed = :deployment', { ':deployment': deployment });
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: flowKeys.pk(flowId), sk: flowKeys.head },
+          UpdateExpression: 'SET deployed = :deployment',
+          ConditionExpression: expectedRevision === null ? `${conditions.exists} AND ${conditions.isUndeployed}` : `${conditions.exists} AND ${conditions.isDeployedAt}`,
+          ExpressionAttributeValues: { ':deployment': deployment, ...(expectedRevision === null ? {} : { ':expected': expectedRevision }) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toHead(result.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new ConcurrentUpdateError(`flow ${flowId} was deployed by someone else meanwhile (expected revision ${expectedRevision ?? 'none'} to be deployed)`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async setShippedDigest(flowId: string, digest: string): Promise<void> {

@@ -49,7 +49,8 @@ const conditions = {
   isBelowLimit: '(attribute_not_exists(#counter) OR #counter < :limit)',
 };
 
-const DOMAIN_FIELDS = [
+/** The attributes of a request item that make up the domain request. */
+export const REQUEST_FIELDS = [
   'id', 'executionId', 'workflowId', 'nodeId', 'step', 'mode', 'channel', 'action', 'context', 'hitl', 'policy',
   'requestedBy', 'createdBy', 'gateId', 'idempotency', 'callback', 'deliveryAttempts', 'checkpoint', 'status', 'level', 'createdAt', 'dueAt', 'votes', 'decision', 'delivery', 'events',
 ] as const;
@@ -57,7 +58,7 @@ const DOMAIN_FIELDS = [
 /** The stored item minus keys, indexes and the task token: what may leave the store. */
 function toDomain(item: Record<string, unknown>): ApprovalRequest {
   const request: Record<string, unknown> = {};
-  for (const field of DOMAIN_FIELDS) if (item[field] !== undefined) request[field] = item[field];
+  for (const field of REQUEST_FIELDS) if (item[field] !== undefined) request[field] = item[field];
   return request as ApprovalRequest;
 }
 
@@ -469,12 +470,12 @@ export class RequestRepository implements ApprovalStore {
         IndexName: INDEXES.undelivered.name,
         KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
         ExpressionAttributeValues: { ':pk': requestKeys.owed('', '').gsi3pk, ':before': `${owedBefore.toISOString()}~` },
-        ProjectionExpression: 'pk, sk, gsi3pk, gsi3sk, id',
         Limit: limit,
         ...(after ? { ExclusiveStartKey: after } : {}),
       }),
     );
-    const ids = (result.Items ?? []).map((item) => String(item.id));
+    // The index holds keys only: the id is the request's partition key without its prefix.
+    const ids = (result.Items ?? []).map((item) => String(item.pk).slice(requestKeys.pk('').length));
     return { ids, ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
   }
 
@@ -545,7 +546,7 @@ export class RequestRepository implements ApprovalStore {
         Limit: limit,
       }),
     );
-    return (result.Items ?? []).map(toDomain);
+    return this.getAll(result.Items ?? []);
   }
 
   async listUndelivered(limit: number, now?: Date): Promise<ApprovalRequest[]> {
@@ -558,7 +559,16 @@ export class RequestRepository implements ApprovalStore {
         Limit: limit,
       }),
     );
-    return (result.Items ?? []).map(toDomain);
+    return this.getAll(result.Items ?? []);
+  }
+
+  /**
+   * The due and undelivered indexes hold keys only (see index-projections.ts): the sweeper reads each
+   * request it acts on from the table, consistently. One that is gone meanwhile is skipped.
+   */
+  private async getAll(keys: readonly Record<string, unknown>[]): Promise<ApprovalRequest[]> {
+    const requests = await Promise.all(keys.map((key) => this.get(String(key.pk).slice(requestKeys.pk('').length))));
+    return requests.filter((request): request is ApprovalRequest => request !== undefined);
   }
 
   async listDecided(query: HistoryQuery): Promise<Page<ApprovalRequest>> {

@@ -13,32 +13,3 @@ export const INDEXES = {
 } as const;
 
 export const TTL_ATTRIBUTE = 'expiresAt';
-
-/** Attribute definitions and GSIs for CreateTable (local mode and tests); CDK declares the same shape. */
-export function tableDefinition(tableName: string) {
-  const indexes = Object.values(INDEXES);
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [
-      { AttributeName: TABLE_KEYS.partition, AttributeType: 'S' as const },
-      { AttributeName: TABLE_KEYS.sort, AttributeType: 'S' as const },
-      ...indexes.flatMap((index) => [
-        { AttributeName: index.pk, AttributeType: 'S' as const },
-        { AttributeName: index.sk, AttributeType: 'S' as const },
-      ]),
-    ],
-    KeySchema: [
-      { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' as const },
-      { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' as const },
-    ],
-    GlobalSecondaryIndexes: indexes.map((index) => ({
-      IndexName: index.name,
-      KeySchema: [
-        { AttributeName: index.pk, KeyType: 'HASH' as const },
-        { AttributeName: index.sk, KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: 'ALL' as const },
-    })),
-  };
-}

@@ -1,4 +1,4 @@
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { GetSendQuotaCommand, SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import type { MailSender, OutgoingMail } from './mail-sender.ts';
 import { buildMimeMessage } from './mime.ts';
 
@@ -26,5 +26,11 @@ export class SesMailSender implements MailSender {
       new SendRawEmailCommand({ Source: this.from, Destinations: [mail.to], RawMessage: { Data: Buffer.from(raw, 'utf8') } }),
     );
     return { messageId: result.MessageId ?? '' };
+  }
+
+  /** The account's sending rate in this region (emails a second): 1 in the SES sandbox. */
+  async maxSendRate(): Promise<number> {
+    const quota = await this.ses.send(new GetSendQuotaCommand({}));
+    return quota.MaxSendRate ?? 1;
   }
 }

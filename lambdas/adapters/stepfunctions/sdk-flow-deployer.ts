@@ -86,8 +86,19 @@ export class SdkFlowDeployer implements FlowDeployer {
     )) as { stateMachineVersionArn?: string };
     const versionArn = updated.stateMachineVersionArn;
     if (!versionArn) throw new Error(`UpdateStateMachine published no version of ${stateMachineArn}`);
+    const aliasArn = await this.routeAlias(stateMachineArn, versionArn, release.revision);
+    return { stateMachineArn: versionArn, versionArn, aliasArn };
+  }
+
+  async route(flowId: string, versionArn: string, revision: number): Promise<void> {
+    const deployedAs = this.options.stateMachineArnOf(flowId);
+    if (!deployedAs) throw new NeedsStackDeployError(`flow ${flowId} has no state machine in this deployment: add its file to statemachines/flows and run cdk deploy`);
+    await this.routeAlias(unqualifiedStateMachineArn(deployedAs), versionArn, revision);
+  }
+
+  private async routeAlias(stateMachineArn: string, versionArn: string, revision: number): Promise<string> {
     const routingConfiguration = [{ stateMachineVersionArn: versionArn, weight: 100 }];
-    const description = `revision ${release.revision}`;
+    const description = `revision ${revision}`;
     const aliasArn = `${stateMachineArn}:${this.aliasName}`;
     try {
       await this.client.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: aliasArn, routingConfiguration, description }));
@@ -95,7 +106,7 @@ export class SdkFlowDeployer implements FlowDeployer {
       if ((error as { name?: string } | null)?.name !== 'ResourceNotFound') throw error;
       await this.client.send(new CreateStateMachineAliasCommand({ name: this.aliasName, routingConfiguration, description }));
     }
-    return { stateMachineArn: versionArn, versionArn, aliasArn };
+    return aliasArn;
   }
 
   private substituted(definition: AslDefinition): AslDefinition {

@@ -1,19 +1,30 @@
 import type { ApprovalRequest } from '#core/request';
 import type { Notifier, NotifyReason, NotifyReport } from '#ports';
-import type { MailSender } from '#adapters/mail/mail-sender';
+import type { MailSender, OutgoingMail } from '#adapters/mail/mail-sender';
 import { recipientsOf, type Directory } from '../directory.ts';
 import { summarize } from '../request-summary.ts';
 import { messageOf, withRetry, type RetryOptions } from '../retry.ts';
 import { dashboardUrl, issueDecisionLinks, type LinkIssuerDeps } from './link-issuer.ts';
 import { renderApprovalEmail } from './email-template.ts';
+import { isThrottle, type SendPacer } from './send-pacer.ts';
 
 export interface EmailNotifierDeps extends LinkIssuerDeps {
   readonly directory: Directory;
   readonly mail: MailSender;
   readonly retry?: RetryOptions;
+  /** Keeps sends at the account's rate. @default - no pacing */
+  readonly pacer?: SendPacer;
+  /**
+   * How a throttled send is retried: longer than other faults, since the notifier runs on its own
+   * (the gate invokes it asynchronously) and a throttle passes within seconds.
+   * @default { attempts: 6, baseDelayMs: 1000, maxDelayMs: 8000 } (about 23 s of waiting at most)
+   */
+  readonly throttleRetry?: RetryOptions;
 }
 
-/** Mails go out a few at a time: SES accounts start at 14 messages a second. */
+const THROTTLE_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 8_000 };
+
+/** Mails go out a few at a time; the pacer keeps them at the account's sending rate. */
 const CONCURRENCY = 4;
 /** A group larger than this is a misconfiguration, not an audience; the rest are reported, not mailed. */
 const MAX_RECIPIENTS = 100;
@@ -56,7 +67,7 @@ export class EmailNotifier implements Notifier {
             links,
             dashboardUrl: dashboardUrl(this.deps.baseUrl(), request.id),
           });
-          await withRetry(() => this.deps.mail.send({ to, ...email, headers: { 'X-Hitl-Request-Id': request.id } }), this.deps.retry);
+          await this.send({ to, ...email, headers: { 'X-Hitl-Request-Id': request.id } });
           sent.push(to);
         } catch (error) {
           failed.push({ to, error: messageOf(error) });
@@ -76,5 +87,32 @@ export class EmailNotifier implements Notifier {
       });
     }
     return reports;
+  }
+
+  /**
+   * One mail, paced; other faults get the short retry, throttles the long one. A send that still
+   * fails throws a message saying how hard it tried, which the report carries into the history.
+   */
+  private async send(mail: OutgoingMail): Promise<void> {
+    let throttled = 0;
+    const attempt = async () => {
+      await this.deps.pacer?.take();
+      try {
+        await this.deps.mail.send(mail);
+      } catch (error) {
+        if (isThrottle(error)) throttled += 1;
+        throw error;
+      }
+    };
+    try {
+      await withRetry(attempt, { ...this.deps.retry, retryIf: (error) => !isThrottle(error) });
+    } catch (error) {
+      if (!isThrottle(error)) throw error;
+      try {
+        await withRetry(attempt, { ...THROTTLE_RETRY, ...this.deps.throttleRetry, sleep: this.deps.throttleRetry?.sleep ?? this.deps.retry?.sleep, retryIf: isThrottle });
+      } catch (last) {
+        throw new Error(`gave up after ${throttled} throttled attempt(s): ${messageOf(last)}`);
+      }
+    }
   }
 }

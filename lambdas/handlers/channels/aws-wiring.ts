@@ -6,6 +6,7 @@ import type { DashboardAuth } from '../../channels/dashboard/dashboard-page.ts';
 import { lambdaSlackFollowUps } from '../../channels/dispatch/lambda-slack-follow-ups.ts';
 import { DynamoLinkNonces } from '../../channels/email/dynamodb-link-nonces.ts';
 import { EmailNotifier } from '../../channels/email/email-notifier.ts';
+import { SendPacer } from '../../channels/email/send-pacer.ts';
 import { secretsManagerSecret } from '../../channels/secrets/secrets-manager.ts';
 import { fetchSlackPost, SLACK_RESPONSE_URL_PREFIXES } from '../../channels/slack/slack-http.ts';
 import { SlackNotifier } from '../../channels/slack/slack-notifier.ts';
@@ -36,10 +37,14 @@ export function awsChannelNotifier(config: LambdaConfig, deps: Pick<AppDeps, 'cl
   const settings = requireSettings(config, ['SENDER_EMAIL', 'PUBLIC_BASE_URL', 'LINK_SECRET_ARN', 'USER_POOL_ID'], 'the notifier function');
   const directory = new CognitoDirectory(settings.USER_POOL_ID);
   const baseUrl = () => settings.PUBLIC_BASE_URL;
+  const mail = new SesMailSender(settings.SENDER_EMAIL);
+  const configuredRate = config.SES_MAX_SEND_RATE;
   const channels: Notifier[] = [
     new EmailNotifier({
       directory,
-      mail: new SesMailSender(settings.SENDER_EMAIL),
+      mail,
+      // One pacer per instance; the rate comes from configuration or, once, from SES.
+      pacer: new SendPacer(async () => configuredRate ?? (await mail.maxSendRate())),
       secret: secretsManagerSecret(settings.LINK_SECRET_ARN),
       baseUrl,
       clock: deps.clock,

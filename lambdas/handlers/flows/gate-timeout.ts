@@ -3,16 +3,26 @@ import type { FlowState } from '#core/flow-state';
 import { ValidationError } from '#core/errors';
 import { parseOrThrow } from '#core/validation';
 import { expireGate } from '#usecases/expire-gate';
-import type { AppDeps } from '../deps.ts';
+import { recordCaughtFailure, type CaughtFailure } from '#usecases/record-execution-end';
 import { logger } from '../logger.ts';
-import { GateTimeoutPayloadSchema } from './payloads.ts';
+import type { FlowDeps } from './deps.ts';
+import { ExecutionFailurePayloadSchema, GateTimeoutPayloadSchema } from './payloads.ts';
 
 /**
- * The gate-timeout function, invoked by `.TimedOut` when a gate task hits its TimeoutSeconds. It
- * records the request as timed out (or keeps a decision made just before) and hands the decision on.
+ * The gate-timeout function records what ends a wait or an execution:
+ * - invoked by `.TimedOut` when a gate task hits its TimeoutSeconds, it records the request as timed
+ *   out (or keeps a decision made just before) and hands the decision on;
+ * - invoked by `RecordFailure` (`op: 'fail'`) when a step failed for good, it writes the error and
+ *   cause to the execution record, and the execution then fails with them.
  */
-export function createGateTimeoutHandler(deps: Pick<AppDeps, 'store' | 'audit' | 'clock' | 'stats'>) {
-  return middy<unknown, FlowState>().handler(async (event) => {
+export function createGateTimeoutHandler(deps: Pick<FlowDeps, 'store' | 'audit' | 'clock' | 'executions' | 'stats'>) {
+  return middy<unknown, FlowState | { recorded: CaughtFailure }>().handler(async (event) => {
+    if ((event as { op?: unknown } | null)?.op === 'fail') {
+      const failure = parseOrThrow(ExecutionFailurePayloadSchema, event, 'execution failure payload');
+      const end = await recordCaughtFailure(deps, failure.executionId, failure.failure);
+      logger.warn('execution failed', { executionId: failure.executionId, flowId: failure.flowId, error: end.status === 'FAILED' ? end.error : undefined });
+      return { recorded: failure.failure };
+    }
     const input = parseOrThrow(GateTimeoutPayloadSchema, event, 'gate timeout payload');
     const gate = input.state.gate;
     if (!gate) throw new ValidationError('no gate to time out', [{ path: 'state.gate', message: 'the state holds no gate' }]);

@@ -24,6 +24,14 @@ export const ToolFunctionPayloadSchema = z.discriminatedUnion('op', [
 
 export const GateTimeoutPayloadSchema = z.object({ ...step, node: FlowNodeSchema });
 
+/** The `RecordFailure` state's payload: what a step's Catch caught (Step Functions' error output). */
+export const ExecutionFailurePayloadSchema = z.object({
+  op: z.literal('fail'),
+  executionId: z.string().min(1).max(80),
+  flowId: FlowIdSchema,
+  failure: z.object({ Error: z.string().max(256), Cause: z.string().max(32_768).optional() }),
+});
+
 /** A flow gate's payload: the approval gate's, plus a voice flow's hold notice. */
 export const FlowGatePayloadSchema = GateInputSchema.extend({
   hold: z
