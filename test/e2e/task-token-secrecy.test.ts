@@ -86,6 +86,8 @@ describe('task tokens stay on the server', () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const enc = encodeURIComponent;
+    // A delegation to read back, so GET /delegations/{userId} answers with one
+    expect((await call(app.url, 'PUT', '/delegations/root', { body: { delegate: 'bob', from, until: to }, as: ADMIN_APPROVER })).status).toBe(200);
     const reads = (id: string, executionId: string): Record<string, string[]> => ({
       '/': ['/'],
       '/openapi.json': ['/openapi.json'],
@@ -96,6 +98,7 @@ describe('task tokens stay on the server', () => {
       '/gates': ['/gates'],
       '/gates/{gateId}': ['/gates/refund-approval'],
       '/gates/{gateId}/revisions': ['/gates/refund-approval/revisions'],
+      '/delegations/{userId}': ['/delegations/root'],
       '/history': ['/history?limit=100'],
       '/audit': [`/audit?execution=${enc(executionId)}`, '/audit?limit=100'],
       '/audit/verify': [`/audit/verify?execution=${enc(executionId)}`],

@@ -46,15 +46,16 @@ describe('ApprovalGate in a state machine of another stack', () => {
           hitl: { mode: 'confirm_tools', approvers: { groups: ['finance'] } }, 'action.$': '$.action', 'context.$': '$.context', 'requestedBy.$': '$.requestedBy',
         },
       },
-      // 3600 s, escalated for 7200 s more, plus the 300 s margin above the sweeper's deadline.
-      TimeoutSeconds: 11_100,
+      // 3600 s, escalated for 7200 s more, each level extensible by its own timeout (cancel/extend),
+      // plus the 300 s margin above the sweeper's deadline.
+      TimeoutSeconds: 21_900,
       ResultPath: '$.approval',
       Retry: [expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']), MaxAttempts: 3 })],
       Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.approval', Next: 'HardCapReached' }],
       Next: 'Approved?',
     });
     expect(definition.States.HardCapReached).toMatchObject({ Type: 'Pass', Result: { outcome: 'timed_out' }, ResultPath: '$.approval', Next: 'Approved?' });
-    expect(refunds.gate.hardCapSeconds).toBe(11_100);
+    expect(refunds.gate.hardCapSeconds).toBe(21_900);
   });
 
   it('lets the API, the sweeper and the gate answer task tokens of that state machine by name, with no reference back', () => {

@@ -27,9 +27,9 @@ describe('a flow file added to the flows folder, at cdk synth', () => {
     const template = Template.fromStack(stack);
 
     // Assess
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'flow-team-support' });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'HitlFlowFiles-flow-team-support' });
     template.hasResourceProperties('AWS::StepFunctions::StateMachineAlias', { Name: 'live', RoutingConfiguration: Match.anyValue() });
-    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: Match.stringLikeRegexp('^flow-') } }))).toHaveLength(flows.length);
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: Match.stringLikeRegexp('^HitlFlowFiles-flow-') } }))).toHaveLength(flows.length);
     const env = environmentOf(template.toJSON().Resources, logicalIdOf(stack, stack.approvals.apiFunction));
     expect(Object.keys(loadFlowConfig(env).FLOW_STATE_MACHINES!).sort()).toEqual(flows.map((flow) => flow.id).sort());
     const machine = { Ref: logicalIdOf(stack, stack.flows.workflows.get('team-support')!.stateMachine) };

@@ -20,7 +20,9 @@ export const delegationKeys = {
   }),
 };
 
-const FIELDS = ['userId', 'delegate', 'from', 'until', 'setBy', 'setAt'] as const;
+/** The attributes of a delegation item (found by delegate through the timeline index). */
+export const DELEGATION_FIELDS = ['userId', 'delegate', 'from', 'until', 'setBy', 'setAt'] as const;
+const FIELDS = DELEGATION_FIELDS;
 
 function toDomain(item: Record<string, unknown>): Delegation {
   const delegation: Record<string, unknown> = {};

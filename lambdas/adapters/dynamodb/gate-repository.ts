@@ -18,7 +18,9 @@ export const gateKeys = {
 };
 
 const conditions = { doesNotExist: 'attribute_not_exists(pk)' };
-const FIELDS = ['gateId', 'revision', 'gate', 'source', 'savedBy', 'savedAt', 'fileDigest'] as const;
+/** The attributes of a gate revision item (listed through the timeline index). */
+export const GATE_REVISION_FIELDS = ['gateId', 'revision', 'gate', 'source', 'savedBy', 'savedAt', 'fileDigest'] as const;
+const FIELDS = GATE_REVISION_FIELDS;
 
 function toRevision(item: Record<string, unknown>): GateRevision {
   const picked: Record<string, unknown> = {};

@@ -1,5 +1,7 @@
 import { ENTRY_FIELDS } from './audit-repository.ts';
+import { DELEGATION_FIELDS } from './delegation-repository.ts';
 import { HEAD_FIELDS } from './flow-repository.ts';
+import { GATE_REVISION_FIELDS } from './gate-repository.ts';
 import { REQUEST_FIELDS } from './request-repository.ts';
 import { INDEXES, TABLE_KEYS } from './table.ts';
 
@@ -15,14 +17,15 @@ const LISTED_REQUEST_FIELDS = REQUEST_FIELDS.filter((field) => field !== 'checkp
  * What each index copies from the table, sized to what its readers need:
  * - `pending`: the pending list's requests (GET /approvals), without their checkpoints.
  * - `due`, `undelivered`: keys only; the sweeper reads each request it acts on from the table.
- * - `timeline`: decided requests (GET /history, without checkpoints), audit entries and flow heads;
+ * - `timeline`: decided requests (GET /history, without checkpoints), audit entries, flow heads,
+ *   gate revisions and delegations (found by delegate);
  *   running executions are read from the table by key (their inputs and results stay out).
  */
 export const INDEX_PROJECTIONS: Readonly<Record<keyof typeof INDEXES, IndexProjection>> = {
   pending: { type: 'INCLUDE', attributes: LISTED_REQUEST_FIELDS },
   due: { type: 'KEYS_ONLY' },
   undelivered: { type: 'KEYS_ONLY' },
-  timeline: { type: 'INCLUDE', attributes: [...new Set([...LISTED_REQUEST_FIELDS, ...ENTRY_FIELDS, ...HEAD_FIELDS])] },
+  timeline: { type: 'INCLUDE', attributes: [...new Set([...LISTED_REQUEST_FIELDS, ...ENTRY_FIELDS, ...HEAD_FIELDS, ...GATE_REVISION_FIELDS, ...DELEGATION_FIELDS])] },
 };
 
 /** Attribute definitions and GSIs for CreateTable (local mode and tests); CDK declares the same shape. */
