@@ -7,7 +7,7 @@ import { mayDecideNow } from './read-access.ts';
 import { DeliverySchema, OutcomeSchema, RequestStatusSchema } from './request.ts';
 
 /** How much of a request's arguments a summary shows: a glance, not the data. */
-export const PREVIEW_LIMITS = { keys: 4, keyChars: 40, valueChars: 80, textChars: 160, whyChars: 160 } as const;
+export const PREVIEW_LIMITS = { keys: 4, keyChars: 24, valueChars: 40, textChars: 100, reasonChars: 64, whyChars: 64 } as const;
 
 /**
  * A request as a listing shows it: what is asked, by whom, where it stands and whether the caller may
@@ -33,7 +33,7 @@ export const ApprovalSummarySchema = z.object({
     z.object({
       kind: z.literal('tool_call'),
       tool: z.string(),
-      argsPreview: z.record(z.string(), z.string()).describe(`up to ${PREVIEW_LIMITS.keys} top-level arguments, each as JSON cut to ${PREVIEW_LIMITS.valueChars} characters`),
+      argsPreview: z.record(z.string(), z.string()).describe(`up to ${PREVIEW_LIMITS.keys} top-level arguments, strings as they are and other values as JSON, each cut to ${PREVIEW_LIMITS.valueChars} characters`),
       argCount: z.number().int().min(0).describe('how many top-level arguments the call has'),
     }),
     z.object({ kind: z.literal('message'), textPreview: z.string() }),
@@ -45,7 +45,7 @@ export const ApprovalSummarySchema = z.object({
     .describe('votes so far, on requests that need more than one answer'),
   canDecide: z.boolean().describe('whether the caller may approve or reject it now (pending, an approver of its current level, not its requester, no vote yet)'),
   decision: z
-    .object({ outcome: OutcomeSchema, approver: z.string(), decidedAt: z.string(), channel: z.string(), reason: z.string().optional().describe(`cut to ${PREVIEW_LIMITS.textChars} characters`) })
+    .object({ outcome: OutcomeSchema, approver: z.string(), decidedAt: z.string(), channel: z.string(), reason: z.string().optional().describe(`cut to ${PREVIEW_LIMITS.reasonChars} characters`) })
     .optional(),
   delivery: DeliverySchema.optional(),
 });
@@ -56,9 +56,9 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** JSON of `value` cut to `max` characters, without serialising more of it than that needs. */
+/** A string as it is, anything else as JSON; cut to `max` characters without serialising more than that needs. */
 function previewOf(value: unknown, max: number): string {
-  if (typeof value === 'string') return truncate(JSON.stringify(value.slice(0, max + 1)), max);
+  if (typeof value === 'string') return truncate(value, max);
   if (value === null || typeof value !== 'object') return truncate(String(JSON.stringify(value)), max);
   // Only a bounded number of entries are serialised, so a huge array or object costs no more than a small one.
   const entries = Array.isArray(value) ? value.slice(0, max) : Object.entries(value).slice(0, max);
@@ -87,7 +87,7 @@ function quorumOf(request: ListedRequest): ApprovalSummary['quorum'] {
 
 function decisionOf(decision: NonNullable<ListedRequest['decision']>): NonNullable<ApprovalSummary['decision']> {
   const { outcome, approver, decidedAt, channel, reason } = decision;
-  return { outcome, approver, decidedAt, channel, ...(reason !== undefined ? { reason: truncate(reason, PREVIEW_LIMITS.textChars) } : {}) };
+  return { outcome, approver, decidedAt, channel, ...(reason !== undefined ? { reason: truncate(reason, PREVIEW_LIMITS.reasonChars) } : {}) };
 }
 
 /** The summary of `request` as `identity` sees it in a listing. */
