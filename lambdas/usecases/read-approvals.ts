@@ -33,9 +33,9 @@ export async function readApprovalView(deps: ReadApprovalsDeps, identity: Identi
 
 /**
  * Pending requests the caller may read, newest first, as summaries (`readApprovalView` has the whole
- * request). Each store page is asked for no more than the
- * room left on this page, so every request up to the returned cursor has been looked at and none is
- * skipped; after MAX_LIST_ROUNDS the page may be short, and its cursor reads on.
+ * request). Each store page is asked for no more than the room left on this page, so every request up
+ * to the returned cursor has been looked at and none is skipped; after MAX_LIST_ROUNDS the page may be
+ * short, and its cursor reads on.
  */
 export async function listReadablePending(deps: ReadApprovalsDeps, identity: Identity, query: ListPendingQuery): Promise<Page<ApprovalSummary>> {
   const items: ApprovalSummary[] = [];

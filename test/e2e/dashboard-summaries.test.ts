@@ -55,7 +55,7 @@ describe.skipIf(skipBrowserTests)('the dashboard list of summaries', () => {
     expect(detailBefore ?? '').not.toContain('CONVERSATION-ONLY-IN-DETAIL');
     expect(detail).toContain('CONVERSATION-ONLY-IN-DETAIL');
     expect(JSON.parse(args)).toEqual({ to: MARKUP, subject: 'Our refund policy', body: 'x'.repeat(5000) });
-    expect(await page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __owned?: number }).__owned)).toBeUndefined();
     expect(await page.locator('#pending-list img').count()).toBe(0);
     expect(finished.status).toBe('SUCCEEDED');
     expect(problems).toEqual([]);
