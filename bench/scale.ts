@@ -10,6 +10,8 @@ export interface ListSize {
   readonly pending: number;
   readonly latency: Summary;
   readonly loadSeconds: number;
+  /** Bytes of one page's response body. */
+  readonly pageBytes?: number;
 }
 
 export interface SweepSize {
@@ -102,16 +104,18 @@ export async function benchScale(options: { sizes?: number[]; samples?: number }
       await batchWrite(bench.db, bench.tableName, items, 4);
       stored = size;
       const loadSeconds = (performance.now() - loadStart) / 1000;
+      let pageBytes = 0;
       const list = async () => {
         const res = await client.send('GET', '/approvals?limit=50', APPROVER_HEADERS);
         if (res.status !== 200) throw new Error(`GET /approvals answered ${res.status}: ${res.text.slice(0, 200)}`);
         const count = (JSON.parse(res.text) as { items: unknown[] }).items.length;
         if (count !== Math.min(50, pending)) throw new Error(`GET /approvals returned ${count} items, expected ${Math.min(50, pending)}`);
+        pageBytes = Buffer.byteLength(res.text);
       };
       await timeEach(100, list);
       const latency = summarize(await timeEach(samples, list));
-      listSizes.push({ stored, pending, latency, loadSeconds });
-      log(`  list pending: ${stored} stored (${pending} pending), loaded in ${loadSeconds.toFixed(1)} s: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms`);
+      listSizes.push({ stored, pending, latency, loadSeconds, pageBytes });
+      log(`  list pending: ${stored} stored (${pending} pending), loaded in ${loadSeconds.toFixed(1)} s: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, page ${(pageBytes / 1024).toFixed(1)} KB`);
     }
     const large = await sweepSize(bench, stored);
     sweepSizes.push(large);

@@ -3,6 +3,7 @@ import type { StatsRow, StatsSample } from '#core/decision-stats';
 import type { OwedFollowUp } from '#core/follow-up';
 import type { Gate, GateRevision } from '#core/gate';
 import type { Delegation } from '#core/delegation';
+import type { ListedRequest } from '#core/listed-request';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -102,12 +103,14 @@ export interface ApprovalStore {
   scheduleRetry(id: string, attempts: number, nextAttemptAt: Date, event: ApprovalRequest['events'][number]): Promise<boolean>;
   /** Appends a history event that is not a state change (notifications, failed delivery attempts). */
   appendEvent(id: string, event: ApprovalRequest['events'][number]): Promise<void>;
-  listPending(query: ListPendingQuery): Promise<Page<ApprovalRequest>>;
+  /** Pending requests, newest first, with only the attributes a listing reads (no conversation, checkpoint or history). */
+  listPending(query: ListPendingQuery): Promise<Page<ListedRequest>>;
   /** Pending requests whose due time is at or before `now`, oldest first. */
   listDue(now: Date, limit: number): Promise<ApprovalRequest[]>;
   /** Decided requests whose decision has not reached the workflow yet; with `now`, only those due for an attempt. */
   listUndelivered(limit: number, now?: Date): Promise<ApprovalRequest[]>;
-  listDecided(query: HistoryQuery): Promise<Page<ApprovalRequest>>;
+  /** Decided requests, newest first, with only the attributes a listing reads. */
+  listDecided(query: HistoryQuery): Promise<Page<ListedRequest>>;
 }
 
 /** How an append with an event id finds out whether an earlier attempt of it already landed. */

@@ -14,7 +14,7 @@ export function isListed(identity: Identity, approvers: Approvers): boolean {
  * the node wants distinct approvers per level; the user who started the execution may not, unless
  * the node allows self-approval.
  */
-export function assertMayDecide(identity: Identity, request: ApprovalRequest): void {
+export function assertMayDecide(identity: Identity, request: Pick<ApprovalRequest, 'requestedBy' | 'hitl' | 'level' | 'nodeId' | 'workflowId'>): void {
   if (isBarredRequester(identity.userId, request)) {
     throw new ForbiddenError('you started this execution, so you cannot approve its requests (separation of duties)');
   }

@@ -108,7 +108,7 @@ export function assertRoomForVote(request: ApprovalRequest, vote: Vote): void {
 const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 
 /** With distinctApproversPerLevel, a voter of an earlier level cannot vote again after escalation. */
-export function assertMayVoteAtLevel(request: ApprovalRequest, approver: string): void {
+export function assertMayVoteAtLevel(request: Pick<ApprovalRequest, 'hitl' | 'votes' | 'level'>, approver: string): void {
   if (!request.hitl.distinctApproversPerLevel) return;
   const earlier = (request.votes ?? []).find((v) => voterOf(v) === approver && v.level < request.level);
   if (earlier) throw new ForbiddenError(`you voted at level ${earlier.level}; this level needs a different approver`);
@@ -120,6 +120,6 @@ export function voterOf(vote: Pick<Vote, 'approver' | 'onBehalfOf'>): string {
 }
 
 /** The vote that uses `voter`'s right, cast by them or by their delegate. */
-export function voteOf(request: ApprovalRequest, voter: string): Vote | undefined {
+export function voteOf(request: Pick<ApprovalRequest, 'votes'>, voter: string): Vote | undefined {
   return request.votes?.find((v) => voterOf(v) === voter);
 }

@@ -4,7 +4,7 @@ import { ForbiddenError } from './errors.ts';
 import { approversAtLevel } from './hitl-config.ts';
 import type { Identity } from './identity.ts';
 import { assertMayVoteAtLevel, voteOf } from './quorum.ts';
-import type { ApprovalRequest } from './request.ts';
+import type { ListedRequest } from './listed-request.ts';
 import { parseConfig } from './validation.ts';
 
 /**
@@ -60,7 +60,7 @@ export function isAuditor(identity: Identity, access: ReadAccess): boolean {
 }
 
 /** True when `request`'s approvers name the caller at any of its levels, reached or not. */
-export function isApproverOf(identity: Identity, request: ApprovalRequest): boolean {
+export function isApproverOf(identity: Identity, request: Pick<ListedRequest, 'hitl'>): boolean {
   for (let level = 0; level <= request.hitl.escalation.length; level++) {
     if (isListed(identity, approversAtLevel(request.hitl, level))) return true;
   }
@@ -68,13 +68,13 @@ export function isApproverOf(identity: Identity, request: ApprovalRequest): bool
 }
 
 /** Admins, the request's approvers at any level, the person it was made for, and the agent that created it. */
-export function mayReadRequest(identity: Identity, request: ApprovalRequest, access: ReadAccess): boolean {
+export function mayReadRequest(identity: Identity, request: Pick<ListedRequest, 'hitl' | 'requestedBy' | 'createdBy'>, access: ReadAccess): boolean {
   const isOwn = [request.requestedBy, request.createdBy].some((owner) => owner !== undefined && owner === identity.userId);
   return isOwn || isAdmin(identity, access) || isApproverOf(identity, request);
 }
 
 /** An execution is readable by admins, by whoever started it, and by whoever may read one of its requests. */
-export function mayReadExecution(identity: Identity, execution: { readonly startedBy: string }, requests: readonly ApprovalRequest[], access: ReadAccess): boolean {
+export function mayReadExecution(identity: Identity, execution: { readonly startedBy: string }, requests: readonly ListedRequest[], access: ReadAccess): boolean {
   return isAdmin(identity, access) || execution.startedBy === identity.userId || requests.some((request) => mayReadRequest(identity, request, access));
 }
 
@@ -82,7 +82,7 @@ export function mayReadExecution(identity: Identity, execution: { readonly start
  * Whether the caller could decide `request` now: what `respond` would accept as a first answer. It
  * tells the dashboard where to offer Approve and Reject; `respond` still checks for itself.
  */
-export function mayDecideNow(identity: Identity, request: ApprovalRequest): boolean {
+export function mayDecideNow(identity: Identity, request: ListedRequest): boolean {
   if (request.status !== 'pending' || voteOf(request, identity.userId)) return false;
   try {
     assertMayDecide(identity, request);

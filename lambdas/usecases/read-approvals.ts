@@ -1,3 +1,4 @@
+import { summarize, type ApprovalSummary } from '#core/approval-summary';
 import { viewFor, type ApprovalView } from '#core/approval-view';
 import { isBarredRequester } from '#core/authorization';
 import { NotFoundError } from '#core/errors';
@@ -5,7 +6,8 @@ import type { Identity } from '#core/identity';
 import { inboxActionsFor } from '#core/inbox-view';
 import { isAdmin, isApproverOf, mayDecideNow, mayReadRequest, type ReadAccess } from '#core/read-access';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, Clock, Delegations, ListPendingQuery, Page } from '#ports';
+import type { ListedRequest } from '#core/listed-request';
+import type { ApprovalStore, Clock, Delegations, HistoryQuery, ListPendingQuery, Page } from '#ports';
 import type { Directory } from '../channels/directory.ts';
 
 export interface ReadApprovalsDeps {
@@ -31,7 +33,7 @@ async function standInsOf(deps: ReadApprovalsDeps, identity: Identity): Promise<
   return standIns;
 }
 
-function mayReadAsStandIn(standIns: readonly Identity[], request: ApprovalRequest): boolean {
+function mayReadAsStandIn(standIns: readonly Identity[], request: ListedRequest): boolean {
   return standIns.some((delegator) => isApproverOf(delegator, request));
 }
 
@@ -40,6 +42,13 @@ function viewWithActions(deps: ReadApprovalsDeps, identity: Identity, request: A
   const view = viewFor(identity, request);
   const asDelegate = !view.canDecide && !isBarredRequester(identity.userId, request) && standIns.some((delegator) => mayDecideNow(delegator, request));
   return { ...view, canDecide: view.canDecide || asDelegate, ...inboxActionsFor(identity, request, isAdmin(identity, deps.access)) };
+}
+
+/** A list item: the request's summary, with what the caller may decide also as a delegate. */
+function summaryFor(identity: Identity, request: ListedRequest, standIns: readonly Identity[]): ApprovalSummary {
+  const summary = summarize(identity, request);
+  const asDelegate = !summary.canDecide && !isBarredRequester(identity.userId, request) && standIns.some((delegator) => mayDecideNow(delegator, request));
+  return { ...summary, canDecide: summary.canDecide || asDelegate };
 }
 
 /** Store pages a listing reads at most per call before it hands back a short page and a cursor. */
@@ -71,12 +80,13 @@ export async function readApprovalView(deps: ReadApprovalsDeps, identity: Identi
 }
 
 /**
- * Pending requests the caller may read, newest first. Each store page is asked for no more than the
- * room left on this page, so every request up to the returned cursor has been looked at and none is
- * skipped; after MAX_LIST_ROUNDS the page may be short, and its cursor reads on.
+ * Pending requests the caller may read, newest first, as summaries (`readApprovalView` has the whole
+ * request). Each store page is asked for no more than the room left on this page, so every request up
+ * to the returned cursor has been looked at and none is skipped; after MAX_LIST_ROUNDS the page may be
+ * short, and its cursor reads on.
  */
-export async function listReadablePending(deps: ReadApprovalsDeps, identity: Identity, query: ListPendingQuery): Promise<Page<ApprovalView>> {
-  const items: ApprovalView[] = [];
+export async function listReadablePending(deps: ReadApprovalsDeps, identity: Identity, query: ListPendingQuery): Promise<Page<ApprovalSummary>> {
+  const items: ApprovalSummary[] = [];
   let cursor = query.cursor;
   const everything = isAdmin(identity, deps.access);
   const standIns = everything ? [] : await standInsOf(deps, identity);
@@ -84,11 +94,18 @@ export async function listReadablePending(deps: ReadApprovalsDeps, identity: Ide
     const page = await deps.store.listPending({ ...query, limit: query.limit - items.length, cursor });
     for (const request of page.items) {
       if (everything || mayReadRequest(identity, request, deps.access) || mayReadAsStandIn(standIns, request)) {
-        items.push(viewWithActions(deps, identity, request, standIns));
+        items.push(summaryFor(identity, request, standIns));
       }
     }
     cursor = page.nextCursor;
     if (!cursor) break;
   }
   return cursor ? { items, nextCursor: cursor } : { items };
+}
+
+/** Decided requests, newest first, as summaries; the route lets only admins and auditors ask. */
+export async function listDecidedSummaries(deps: { readonly store: Pick<ApprovalStore, 'listDecided'> }, identity: Identity, query: HistoryQuery): Promise<Page<ApprovalSummary>> {
+  const page = await deps.store.listDecided(query);
+  const items = page.items.map((request) => summarize(identity, request));
+  return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
 }

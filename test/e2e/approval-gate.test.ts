@@ -30,7 +30,9 @@ async function pausedExecution(overrides: Record<string, unknown> = {}) {
   const approval = await eventually(async () => {
     const page = await call(app.url, 'GET', `/approvals?workflow=${workflowId}`);
     const listed = page.body.items?.[0];
-    return listed?.events.some((e: { type: string }) => e.type === 'notified') ? listed : undefined;
+    if (!listed) return undefined;
+    const whole = (await call(app.url, 'GET', `/approvals/${listed.id}`)).body;
+    return whole.events.some((e: { type: string }) => e.type === 'notified') ? whole : undefined;
   }, 5_000, 'the request to be listed and notified');
   return { executionArn, approval, workflowId };
 }

@@ -73,7 +73,8 @@ describe('task tokens stay on the server', () => {
     });
     const pending = await eventually(async () => {
       const page = await call(app.url, 'GET', '/approvals?limit=100', { as: ADMIN_APPROVER });
-      const items = (page.body.items ?? []) as { id: string; executionId: string; events: { type: string }[] }[];
+      const listed = (page.body.items ?? []) as { id: string }[];
+      const items = await Promise.all(listed.map(async (item) => (await call(app.url, 'GET', `/approvals/${item.id}`, { as: ADMIN_APPROVER })).body as { id: string; executionId: string; events: { type: string }[] }));
       const settled = items.filter((item) => item.events.some((e) => e.type === 'notified'));
       return settled.length === 2 ? settled : undefined;
     }, 20_000, 'both gates to pause and notify');

@@ -24,8 +24,13 @@ interface Listed {
 async function pending(url: string, count: number): Promise<Listed[]> {
   return eventually(async () => {
     const page = await call(url, 'GET', '/approvals?limit=100&workflow=support-agent', { as: ADMIN });
-    return page.body.items?.length === count ? page.body.items : undefined;
+    return page.body.items?.length === count ? wholeRequests(url, page.body.items) : undefined;
   }, 30_000, `${count} pending approvals`);
+}
+
+/** The listed requests in whole (a listing shows summaries, without their history). */
+async function wholeRequests(url: string, listed: { id: string }[]): Promise<Listed[]> {
+  return Promise.all(listed.map(async (item) => (await call(url, 'GET', `/approvals/${item.id}`, { as: ADMIN })).body as Listed));
 }
 
 async function auditOf(url: string, executionId: string): Promise<{ kind: string; requestId?: string }[]> {
@@ -72,7 +77,7 @@ describe('a gate killed between its request write and its follow-ups', () => {
     // Assess: the resumed gates (retries) finished what the first attempts owed, once each
     const settled = await eventually(async () => {
       const page = await call(second.url, 'GET', '/approvals?limit=100&workflow=support-agent', { as: ADMIN });
-      const items: Listed[] = page.body.items ?? [];
+      const items = page.body.items?.length === FLOWS ? await wholeRequests(second.url, page.body.items) : [];
       return items.length === FLOWS && items.every((r) => r.events.some((e) => e.type === 'notified')) ? items : undefined;
     }, 30_000, 'every request notified');
     expect(settled.map((r) => r.id).sort()).toEqual(stalled.map((r) => r.id).sort());

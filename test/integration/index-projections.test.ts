@@ -80,6 +80,6 @@ describe('index projections on dynalite', () => {
     const decided = await table.store.listDecided({ limit: 10 });
     expect(pending.items.length).toBeGreaterThan(0);
     expect(decided.items.length).toBeGreaterThan(0);
-    for (const request of [...pending.items, ...decided.items]) expect(request.checkpoint).toBeUndefined();
+    for (const request of [...pending.items, ...decided.items]) expect((request as Record<string, unknown>).checkpoint).toBeUndefined();
   });
 });

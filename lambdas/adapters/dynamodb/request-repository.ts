@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
 import type { OwedFollowUp } from '#core/follow-up';
+import { LISTED_FIELDS, type ListedRequest } from '#core/listed-request';
 import { PROPOSED_BALLOT, voterOf } from '#core/quorum';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
 import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, OwedCursor, Page } from '#ports';
@@ -60,6 +61,24 @@ function toDomain(item: Record<string, unknown>): ApprovalRequest {
   const request: Record<string, unknown> = {};
   for (const field of REQUEST_FIELDS) if (item[field] !== undefined) request[field] = item[field];
   return request as ApprovalRequest;
+}
+
+/**
+ * Listings read only the listed attributes (never the task token): a page of requests with large
+ * checkpoints or conversations stays small between the table and the function. DynamoDB still counts
+ * the items' whole size against read capacity and its 1 MB page.
+ */
+function listedProjection(names: Record<string, string> = {}) {
+  return {
+    ProjectionExpression: LISTED_FIELDS.map((_, i) => `#p${i}`).join(', '),
+    ExpressionAttributeNames: { ...names, ...Object.fromEntries(LISTED_FIELDS.map((field, i) => [`#p${i}`, field])) },
+  };
+}
+
+function toListed(item: Record<string, unknown>): ListedRequest {
+  const request: Record<string, unknown> = {};
+  for (const field of LISTED_FIELDS) if (item[field] !== undefined) request[field] = item[field];
+  return request as ListedRequest;
 }
 
 const PENDING_CURSOR: CursorShape = { keys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition: { attribute: 'gsi1pk', value: 'PENDING' } };
@@ -514,7 +533,7 @@ export class RequestRepository implements ApprovalStore {
     );
   }
 
-  async listPending(query: ListPendingQuery): Promise<Page<ApprovalRequest>> {
+  async listPending(query: ListPendingQuery): Promise<Page<ListedRequest>> {
     const filters: string[] = [];
     const values: Record<string, unknown> = { ':pk': 'PENDING' };
     if (query.workflowId) {
@@ -531,8 +550,9 @@ export class RequestRepository implements ApprovalStore {
       KeyConditionExpression: 'gsi1pk = :pk',
       ScanIndexForward: false,
       ExpressionAttributeValues: values,
+      ...listedProjection(),
       ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-    }, query, PENDING_CURSOR, toDomain);
+    }, query, PENDING_CURSOR, toListed);
   }
 
   async listDue(now: Date, limit: number): Promise<ApprovalRequest[]> {
@@ -571,7 +591,7 @@ export class RequestRepository implements ApprovalStore {
     return requests.filter((request): request is ApprovalRequest => request !== undefined);
   }
 
-  async listDecided(query: HistoryQuery): Promise<Page<ApprovalRequest>> {
+  async listDecided(query: HistoryQuery): Promise<Page<ListedRequest>> {
     const values: Record<string, unknown> = {
       ':pk': 'DECIDED',
       ':from': query.from ?? '0000',
@@ -594,9 +614,9 @@ export class RequestRepository implements ApprovalStore {
       KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
       ScanIndexForward: false,
       ExpressionAttributeValues: values,
-      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ...listedProjection(names),
       ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-    }, query, HISTORY_CURSOR, toDomain);
+    }, query, HISTORY_CURSOR, toListed);
   }
 }
 

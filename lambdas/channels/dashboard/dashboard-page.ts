@@ -14,7 +14,7 @@ main{background:#fff;border-top:1px solid #d0d7de;padding:16px;min-height:70vh}
 .columns{display:grid;grid-template-columns:minmax(240px,1fr) 2.2fr;gap:16px}
 #pending-list{list-style:none;padding:0;margin:0}
 .item{display:flex;flex-direction:column;gap:2px;width:100%;text-align:left;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px;margin-bottom:6px;cursor:pointer}
-.item:hover{border-color:#0969da}.item small{color:#57606a}
+.item:hover{border-color:#0969da}.item small{color:#57606a}.item .preview{overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;width:100%;font-size:14px}th,td{border-bottom:1px solid #eaeef2;padding:4px 8px;text-align:left;vertical-align:top}
 td{white-space:nowrap}td.last{white-space:normal;word-break:break-all;width:100%}tbody th{color:#57606a;font-weight:normal;white-space:nowrap}
 textarea{width:100%;font-family:ui-monospace,monospace;font-size:13px}pre{white-space:pre-wrap;background:#f6f8fa;padding:8px;border-radius:6px}

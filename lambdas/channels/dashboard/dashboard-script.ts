@@ -140,8 +140,18 @@ export const DASHBOARD_SCRIPT = String.raw`
     box.appendChild(form);
   }
 
+  // A listing's summary names the tool; the whole request (GET approvals/{id}) has the call itself.
   function whatOf(approval) {
-    return approval.action.kind === 'tool_call' ? 'tool ' + approval.action.toolCall.name : 'message';
+    var action = approval.action;
+    if (action.kind !== 'tool_call') return 'message';
+    return 'tool ' + (action.toolCall ? action.toolCall.name : action.tool);
+  }
+  function previewOf(summary) {
+    var preview = summary.action.argsPreview;
+    if (!preview) return summary.action.textPreview || '';
+    var shown = Object.keys(preview).map(function (k) { return k + ': ' + preview[k]; });
+    var hidden = summary.action.argCount - shown.length;
+    return shown.join(', ') + (hidden > 0 ? ' (+' + hidden + ' more)' : '');
   }
   // columns null: a key/value table without a header row. The last column may hold long JSON, so it breaks anywhere.
   function table(columns, rows) {
@@ -165,6 +175,7 @@ export const DASHBOARD_SCRIPT = String.raw`
         var item = el('li', {}, [el('button', { type: 'button', className: 'item', 'data-id': approval.id, onclick: function () { select(approval.id); } }, [
           el('strong', { text: whatOf(approval) }),
           el('span', { text: approval.workflowId + ' / ' + approval.nodeId }),
+          el('small', { className: 'preview', text: previewOf(approval) }),
           el('small', { text: 'asked ' + when(approval.createdAt) + ' · due ' + when(approval.dueAt) + (approval.level ? ' · escalated' : '') })
         ])]);
         list.appendChild(item);

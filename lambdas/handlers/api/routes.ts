@@ -6,12 +6,13 @@ import { AuditQuerySchema, HistoryQuerySchema, ListApprovalsQuerySchema, toSorta
 import { NotFoundError } from '#core/errors';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
 import { RespondBodySchema } from '#core/respond-input';
+import { ApprovalSummarySchema } from '#core/approval-summary';
 import { ApprovalViewSchema } from '#core/approval-view';
 import { AuditEntrySchema } from '#core/audit-entry';
 import { assertAuditor } from '#core/read-access';
 import { ApprovalRequestSchema, HistoryEventSchema } from '#core/request';
 import { parseOrThrow } from '#core/validation';
-import { listReadablePending, readApproval, readApprovalView } from '#usecases/read-approvals';
+import { listDecidedSummaries, listReadablePending, readApproval, readApprovalView } from '#usecases/read-approvals';
 import { respond } from '#usecases/respond';
 import type { AppDeps } from '../deps.ts';
 import { bodyLimit } from '../http/body-limit.ts';
@@ -87,10 +88,10 @@ export function approvalRoutes(deps: AppDeps): Route[] {
       method: 'GET',
       path: '/approvals',
       doc: {
-        summary: 'List the pending approval requests the caller may read, newest first (a page may be short; follow nextCursor)',
+        summary: 'List the pending approval requests the caller may read, newest first, as summaries (GET /approvals/{id} has the whole request; a page may be short; follow nextCursor)',
         tags: ['approvals'],
         query: ListApprovalsQuerySchema,
-        response: page(ApprovalViewSchema),
+        response: page(ApprovalSummarySchema),
       },
       handler: async (event) => {
         const identity = identityOf(event);
@@ -129,11 +130,12 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/history',
-      doc: { summary: 'Decided requests, newest first (admins and auditors)', tags: ['history'], query: HistoryQuerySchema, response: page(ApprovalRequestSchema) },
+      doc: { summary: 'Decided requests, newest first, as summaries (admins and auditors)', tags: ['history'], query: HistoryQuerySchema, response: page(ApprovalSummarySchema) },
       handler: async (event) => {
-        assertAuditor(identityOf(event), deps.access, 'the decision history');
+        const identity = identityOf(event);
+        assertAuditor(identity, deps.access, 'the decision history');
         const q = parseOrThrow(HistoryQuerySchema, query(event), 'query');
-        const page = await deps.store.listDecided({
+        const page = await listDecidedSummaries(deps, identity, {
           limit: q.limit,
           cursor: q.cursor,
           from: toSortableTime(q.from),
