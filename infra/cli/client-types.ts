@@ -19,6 +19,7 @@ export function documentText(document: unknown): string {
 
 /** The TypeScript types of a document, as openapi-typescript prints them. */
 export async function schemaTypesOf(document: unknown): Promise<string> {
-  const ast = await openapiTS(JSON.parse(JSON.stringify(document)), { alphabetize: true, silent: true });
+  // A field with a default may be left out by callers (the server fills it in).
+  const ast = await openapiTS(JSON.parse(JSON.stringify(document)), { alphabetize: true, silent: true, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }

@@ -3876,7 +3876,7 @@ export interface components {
                 kind: "tool_call";
                 toolCall: {
                     /** @default {} */
-                    args: {
+                    args?: {
                         [key: string]: unknown;
                     };
                     id: string;
@@ -3895,16 +3895,16 @@ export interface components {
              *       "facts": {}
              *     }
              */
-            context: {
+            context?: {
                 /** @default [] */
-                conversation: {
+                conversation?: {
                     content: string;
                     /** @enum {string} */
                     role: "user" | "assistant" | "tool" | "system";
                     toolCallId?: string;
                     toolCalls?: {
                         /** @default {} */
-                        args: {
+                        args?: {
                             [key: string]: unknown;
                         };
                         id: string;
@@ -3913,7 +3913,7 @@ export interface components {
                     toolName?: string;
                 }[];
                 /** @default {} */
-                facts: {
+                facts?: {
                     [key: string]: unknown;
                 };
             };
@@ -4451,7 +4451,7 @@ export interface components {
              * @default once
              * @enum {string}
              */
-            scope: "once" | "execution";
+            scope?: "once" | "execution";
         };
     };
     responses: never;
