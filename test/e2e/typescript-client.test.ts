@@ -37,10 +37,12 @@ describe('requestApproval with wait', () => {
 
     // Act
     const id = await pendingRequestFor(31);
-    const decided = await call(app.url, 'POST', `/approvals/${id}/respond`, { as: APPROVER, body: { decision: 'approve', reason: 'looks right' } });
+    const approver = createHitlClient({ baseUrl: app.url, headers: APPROVER });
+    const decided = await approver.POST('/approvals/{id}/respond', { params: { path: { id } }, body: { decision: 'approve', reason: 'looks right' } });
 
     // Assess
-    expect(decided.status).toBe(200);
+    expect(decided.response.status).toBe(200);
+    expect(decided.data?.approval.status).toBe('approved');
     await expect(asked).resolves.toEqual({ status: 'approved', requestId: id, decision: { outcome: 'approved', approver: 'bob', reason: 'looks right' } });
   });
 

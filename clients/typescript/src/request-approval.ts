@@ -85,12 +85,14 @@ export async function waitForDecision(client: HitlClient, requestId: string, tim
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
     const left = Math.floor((deadline - Date.now()) / 1000);
-    const polled = await client.GET('/approvals/{id}/decision', {
-      params: { path: { id: requestId }, query: { waitSeconds: Math.max(0, Math.min(MAX_WAIT_SECONDS, left)) } },
-    });
+    const waitSeconds = Math.max(0, Math.min(MAX_WAIT_SECONDS, left));
+    const started = Date.now();
+    const polled = await client.GET('/approvals/{id}/decision', { params: { path: { id: requestId }, query: { waitSeconds } } });
     if (!polled.data) throw new HitlApiError(polled.response.status, polled.error as ErrorBody | undefined);
     const { status, decision } = polled.data;
     if (status !== 'pending' && decision) return { status, requestId, decision };
     if (left <= 0) return { status: 'pending', requestId };
+    // A proxy that cuts long polls short must not turn this loop into a busy one.
+    if (Date.now() - started < 1000) await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
