@@ -98,7 +98,8 @@ export class IdempotencyConflictError extends HitlError {
   override readonly code = 'IdempotencyConflict';
 }
 
-const STATUS_BY_CODE: Record<string, number> = {
+/** The HTTP status of each error code; the OpenAPI document derives each route's error statuses from it. */
+export const STATUS_BY_CODE = {
   ValidationError: 400,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
@@ -113,9 +114,12 @@ const STATUS_BY_CODE: Record<string, number> = {
   IdempotencyConflict: 409,
   NeedsStackDeploy: 409,
   WorkflowGone: 410,
-};
+} as const satisfies Record<string, number>;
+
+/** A code `httpStatusOf` maps to a status of its own. */
+export type ErrorCode = keyof typeof STATUS_BY_CODE;
 
 /** HTTP status for an error; anything that is not a HitlError is a 500. */
 export function httpStatusOf(error: unknown): number {
-  return error instanceof HitlError ? (STATUS_BY_CODE[error.code] ?? 500) : 500;
+  return error instanceof HitlError ? ((STATUS_BY_CODE as Record<string, number>)[error.code] ?? 500) : 500;
 }

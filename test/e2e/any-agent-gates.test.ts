@@ -304,7 +304,8 @@ describe('the OpenAPI document', () => {
     const create = doc.paths['/gates/{gateId}/requests'].post;
     expect(create.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]));
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '404', '409']));
-    expect(JSON.stringify(create.requestBody)).toContain('tool_call');
+    expect(create.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/AgentRequestBody');
+    expect(JSON.stringify(doc.components.schemas.AgentRequestBody)).toContain('tool_call');
     const wait = doc.paths['/approvals/{id}/decision'].get;
     expect(wait.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'waitSeconds', in: 'query' })]));
     expect(doc.paths['/gates'].get).toBeDefined();

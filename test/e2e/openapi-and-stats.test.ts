@@ -29,7 +29,10 @@ describe('OpenAPI contract', () => {
 
   it('describes the respond body from the schema the handler parses with', async () => {
     const doc = (await call(app.url, 'GET', '/openapi.json')).body;
-    const schema = doc.paths['/approvals/{id}/respond'].post.requestBody.content['application/json'].schema;
+    // The body is a shared schema, published once under components.
+    const ref: string = doc.paths['/approvals/{id}/respond'].post.requestBody.content['application/json'].schema.$ref;
+    expect(ref).toBe('#/components/schemas/RespondBody');
+    const schema = doc.components.schemas.RespondBody;
     expect(schema.properties.decision.enum).toEqual(['approve', 'reject']);
     expect(schema.additionalProperties).toBe(false);
     const list = doc.paths['/approvals'].get.parameters.map((p: { name: string }) => p.name);

@@ -57,7 +57,7 @@ export function gateRoutes(deps: GateRouteDeps): Route[] {
         {
           method: 'PUT',
           path: '/gates/{gateId}',
-          doc: { summary: "Save a gate's settings as its next revision (admins); the next request at the gate applies them", tags: ['gates'], body: GateSchema, response: GateRevisionSchema },
+          doc: { summary: "Save a gate's settings as its next revision (admins); the next request at the gate applies them", tags: ['gates'], body: GateSchema, response: GateRevisionSchema, errors: ['Forbidden', 'ConcurrentUpdate'] },
           handler: withJsonBody(async (event) => {
             const identity = identityOf(event);
             const gateId = gateIdOf(event);
@@ -112,7 +112,12 @@ export function gateRoutes(deps: GateRouteDeps): Route[] {
         headers: z.object({ 'Idempotency-Key': IdempotencyKeySchema }),
         body: AgentRequestBodySchema,
         response: GateAnswerSchema,
-        statuses: { '201': 'The request was created and waits for a person', '409': 'The Idempotency-Key was used before with a different body (IdempotencyConflict)' },
+        agent: true,
+        statuses: {
+          '201': 'The request was created and waits for a person',
+          '409': 'The Idempotency-Key was used before with a different body',
+        },
+        errors: ['Forbidden', 'IdempotencyConflict', 'AuditAppend'],
       },
       handler: withJsonBody(async (event) => {
         const caller = callerIdentityOf(event);
@@ -131,6 +136,7 @@ export function gateRoutes(deps: GateRouteDeps): Route[] {
       doc: {
         summary: `The decision on a request, or {status: "pending"}; waitSeconds (0-${MAX_WAIT_SECONDS}) holds the call until it is decided (long poll). 404 for anyone who may not read the request.`,
         tags: ['gates'],
+        agent: true,
         query: WaitQuerySchema,
         response: DecisionViewSchema,
       },

@@ -19,7 +19,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
     {
       method: 'POST',
       path: '/approvals/batch-respond',
-      doc: { summary: 'Decide several pending requests in one call', tags: ['approvals'], body: BatchRespondBodySchema },
+      doc: { summary: 'Decide several pending requests in one call (each result says how its request fared)', tags: ['approvals'], body: BatchRespondBodySchema, errors: ['AuditAppend'] },
       handler: withJsonBody(async (event) => {
         const identity = identityOf(event);
         const body = parseOrThrow(BatchRespondBodySchema, event.body, 'body');
@@ -30,7 +30,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/audit/verify',
-      doc: { summary: "Verify an execution's audit hash chain (admins and auditors)", tags: ['audit'], query: AuditVerifyQuerySchema },
+      doc: { summary: "Verify an execution's audit hash chain (admins and auditors)", tags: ['audit'], query: AuditVerifyQuerySchema, errors: ['Forbidden'] },
       handler: async (event) => {
         assertAuditor(identityOf(event), deps.access, 'the audit log');
         const q = parseOrThrow(AuditVerifyQuerySchema, query(event), 'query');
@@ -45,6 +45,7 @@ export function governanceRoutes(deps: AppDeps): Route[] {
         tags: ['audit'],
         query: AuditExportQuerySchema,
         responseType: 'application/x-ndjson',
+        errors: ['Forbidden'],
       },
       handler: async (event) => {
         assertAuditor(identityOf(event), deps.access, 'the audit log');

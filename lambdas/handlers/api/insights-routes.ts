@@ -17,7 +17,7 @@ export function insightsRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/stats',
-      doc: { summary: 'Decision counts and time-to-decision percentiles per flow, node and tool (admins and auditors)', tags: ['insights'], query: StatsQuerySchema },
+      doc: { summary: 'Decision counts and time-to-decision percentiles per flow, node and tool (admins and auditors)', tags: ['insights'], query: StatsQuerySchema, errors: ['Forbidden'] },
       handler: async (event) => {
         assertAuditor(identityOf(event), deps.access, 'decision statistics');
         const q = parseOrThrow(StatsQuerySchema, query(event), 'query');

@@ -3,7 +3,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { AuditQuerySchema, HistoryQuerySchema, ListApprovalsQuerySchema, toSortableTime } from '#core/api-queries';
-import { NotFoundError } from '#core/errors';
+import { NotFoundError, type ErrorCode } from '#core/errors';
 import { REQUEST_ID_PATTERN } from '#core/request-id';
 import { RespondBodySchema } from '#core/respond-input';
 import { ApprovalSummarySchema } from '#core/approval-summary';
@@ -37,8 +37,16 @@ export interface RouteDoc {
   readonly public?: boolean;
   /** Request headers the route reads, as a zod object (e.g. Idempotency-Key). */
   readonly headers?: z.ZodType;
-  /** Statuses besides 200 and the usual errors, with what each means (a 2xx carries `response`). */
+  /** Statuses besides 200 and the errors, with what each means (a 2xx carries `response`). */
   readonly statuses?: Readonly<Record<string, string>>;
+  /**
+   * Domain errors the route can answer besides those its inputs and identity bring (bad input,
+   * unauthenticated, unknown path id, body too large or not JSON); their statuses come from the
+   * one error map, so the document says what the handler does.
+   */
+  readonly errors?: readonly ErrorCode[];
+  /** An agent-facing route: IAM-signed (SigV4) machine principals call it on AWS, not Cognito users. */
+  readonly agent?: boolean;
 }
 
 export interface Route {
@@ -118,7 +126,17 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'POST',
       path: '/approvals/{id}/respond',
-      doc: { summary: 'Approve or reject a pending request (header x-hitl-channel: api or dashboard, recorded as the decision channel)', tags: ['approvals'], body: RespondBodySchema, response: RespondResultSchema },
+      doc: {
+        summary: 'Approve or reject a pending request (header x-hitl-channel: api or dashboard, recorded as the decision channel)',
+        tags: ['approvals'],
+        body: RespondBodySchema,
+        response: RespondResultSchema,
+        statuses: {
+          '200': 'Decided, and the workflow has the decision (or the same decision was sent again)',
+          '202': 'Recorded; the workflow gets the decision shortly (delivery pending), or the request awaits more votes',
+        },
+        errors: ['Forbidden', 'PolicyRefused', 'AlreadyDecided', 'IllegalTransition', 'ConcurrentUpdate', 'WorkflowGone', 'AuditAppend'],
+      },
       handler: withJsonBody(async (event) => {
         const identity = identityOf(event);
         const id = approvalId(event);
@@ -130,7 +148,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/history',
-      doc: { summary: 'Decided requests, newest first, as summaries (admins and auditors)', tags: ['history'], query: HistoryQuerySchema, response: page(ApprovalSummarySchema) },
+      doc: { summary: 'Decided requests, newest first, as summaries (admins and auditors)', tags: ['history'], query: HistoryQuerySchema, response: page(ApprovalSummarySchema), errors: ['Forbidden'] },
       handler: async (event) => {
         const identity = identityOf(event);
         assertAuditor(identity, deps.access, 'the decision history');
@@ -149,7 +167,7 @@ export function approvalRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/audit',
-      doc: { summary: 'Audit entries (admins and auditors)', tags: ['audit'], query: AuditQuerySchema, response: page(AuditEntrySchema) },
+      doc: { summary: 'Audit entries (admins and auditors)', tags: ['audit'], query: AuditQuerySchema, response: page(AuditEntrySchema), errors: ['Forbidden'] },
       handler: async (event) => {
         assertAuditor(identityOf(event), deps.access, 'the audit log');
         const q = parseOrThrow(AuditQuerySchema, query(event), 'query');

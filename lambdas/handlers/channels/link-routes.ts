@@ -65,6 +65,13 @@ export function linkRoutes(deps: DecisionLinkDeps): Route[] {
         bodyType: 'application/x-www-form-urlencoded',
         responseType: 'text/html',
         public: true,
+        statuses: {
+          '400': 'The link or the form is incomplete or malformed',
+          '403': 'The link was changed, or its approver may no longer decide',
+          '405': 'Only GET, HEAD and POST are served',
+          '410': 'The link expired or was used, or the request is decided or its workflow gone',
+        },
+        errors: ['ConcurrentUpdate', 'AuditAppend'],
       },
     },
   ];

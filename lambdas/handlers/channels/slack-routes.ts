@@ -61,6 +61,7 @@ export function slackRoutes(deps: SlackRouteDeps): Route[] {
         bodyType: 'application/x-www-form-urlencoded',
         response: z.object({ ok: z.boolean(), result: z.enum(['ignored', 'decided', 'refused']).optional(), ignored: z.boolean().optional() }),
         public: true,
+        statuses: { '401': "Slack's signature is missing, wrong or older than five minutes" },
       },
       handler: async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
         try {

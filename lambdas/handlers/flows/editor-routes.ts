@@ -91,6 +91,8 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
         query: SaveFlowQuerySchema,
         body: FlowEditBodySchema,
         response: z.union([SaveFlowResultSchema, ValidateFlowResultSchema]),
+        statuses: { '201': 'Saved as a new revision', '409': 'The revision in the body is not the current one: someone saved since' },
+        errors: ['Forbidden', 'ConcurrentUpdate'],
       },
       handler: jsonBody(async (event) => {
         const identity = identityOf(event);
@@ -127,6 +129,7 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
         tags: ['flow editor'],
         body: DeployFlowBodySchema,
         response: DeployFlowResultSchema,
+        errors: ['Forbidden'],
       },
       handler: jsonBody(async (event) => {
         const identity = identityOf(event);
@@ -143,6 +146,7 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
         tags: ['flow editor'],
         query: FlowListQuerySchema,
         response: page(FlowRevisionSchema),
+        errors: ['Forbidden'],
       },
       handler: async (event) => {
         const identity = identityOf(event);

@@ -50,7 +50,7 @@ export function executionRoutes(deps: Pick<FlowDeps, 'catalog' | 'executions' | 
     {
       method: 'POST',
       path: '/flows/{flowId}/executions',
-      doc: { summary: 'Start a flow for the caller, who becomes the requester at its gates', tags: ['flows'], body: StartExecutionBodySchema, response: StartExecutionResultSchema },
+      doc: { summary: 'Start a flow for the caller, who becomes the requester at its gates', tags: ['flows'], body: StartExecutionBodySchema, response: StartExecutionResultSchema, statuses: { '201': 'Started' } },
       handler: withJsonBody(async (event) => {
         const identity = identityOf(event);
         const flowId = flowIdOf(event);
