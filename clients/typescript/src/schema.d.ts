@@ -56,7 +56,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the pending approval requests the caller may read, newest first (a page may be short; follow nextCursor) */
+        /** List the pending approval requests the caller may read, newest first, as summaries (GET /approvals/{id} has the whole request; a page may be short; follow nextCursor) */
         get: {
             parameters: {
                 query?: {
@@ -79,7 +79,57 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["ApprovalSummary"][];
+                            items: {
+                                action: {
+                                    argCount: number;
+                                    argsPreview: {
+                                        [key: string]: string;
+                                    };
+                                    /** @constant */
+                                    kind: "tool_call";
+                                    tool: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "message";
+                                    textPreview: string;
+                                };
+                                canDecide: boolean;
+                                createdAt: string;
+                                createdBy?: string;
+                                decision?: {
+                                    approver: string;
+                                    channel: string;
+                                    decidedAt: string;
+                                    /** @enum {string} */
+                                    outcome: "approved" | "rejected" | "timed_out" | "cancelled";
+                                    reason?: string;
+                                };
+                                /** @enum {string} */
+                                delivery?: "pending" | "delivered" | "workflow_gone" | "gave_up";
+                                dueAt: string;
+                                executionId: string;
+                                gateId?: string;
+                                id: string;
+                                level: number;
+                                /** @enum {string} */
+                                mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                nodeId: string;
+                                policy?: {
+                                    id: string;
+                                    why: string;
+                                };
+                                quorum?: {
+                                    approvals: number;
+                                    approvalsNeeded: number;
+                                    rejections: number;
+                                    rejectionsNeeded: number;
+                                };
+                                requestedBy?: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
+                                step: string;
+                                workflowId: string;
+                            }[];
                             nextCursor?: string;
                         };
                     };
@@ -189,6 +239,108 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a pending request (its requester or an admin); the workflow receives a cancelled decision with the reason. 409 once decided */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approval: components["schemas"]["ApprovalRequest"];
+                            /** @enum {string} */
+                            delivery: "delivered" | "pending" | "workflow_gone";
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: PayloadTooLarge */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: UnsupportedMediaType */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -341,6 +493,111 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a pending request's deadline later (an approver at its level), within the node's maxExtensionSeconds per level (400 beyond it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        bySeconds: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dueAt: string;
+                            extendedSeconds: number;
+                            id: string;
+                            level: number;
+                            maxExtensionSeconds: number;
+                            previousDueAt: string;
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: PayloadTooLarge */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: UnsupportedMediaType */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -843,6 +1100,245 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/delegations/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's delegation (that user or an admin); 404 when none */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delegate: string;
+                            from: string;
+                            setAt: string;
+                            setBy: string;
+                            until: string;
+                            userId: string;
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Name a user's delegate for a time window (that user or an admin); the delegate must be a known user. During the window the delegate may decide what the user may, recorded as onBehalfOf */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        delegate: string;
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        until: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delegate: string;
+                            from: string;
+                            setAt: string;
+                            setBy: string;
+                            until: string;
+                            userId: string;
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: PayloadTooLarge */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: UnsupportedMediaType */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** End a user's delegation now (that user or an admin); 404 when none */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delegate: string;
+                            from: string;
+                            setAt: string;
+                            setBy: string;
+                            until: string;
+                            userId: string;
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/executions/{id}": {
         parameters: {
             query?: never;
@@ -873,7 +1369,7 @@ export interface paths {
                                 id: string;
                                 nodeId: string;
                                 /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "timed_out";
+                                status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
                                 step: string;
                             }[];
                             cause?: string;
@@ -1035,345 +1531,12 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/flows/{flowId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A flow: its current revision in full and the deployed one */
-        get: {
+        /** Create a flow (admins): its revision 1, stored with the revisions (deploy it separately); 409 when the id is taken */
+        post: {
             parameters: {
                 query?: never;
                 header?: never;
-                path: {
-                    flowId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            channel: "async" | "voice";
-                            current: {
-                                basedOn?: number;
-                                diff: {
-                                    after?: unknown;
-                                    before?: unknown;
-                                    /** @enum {string} */
-                                    op: "added" | "removed" | "changed";
-                                    path: string;
-                                }[];
-                                flow: {
-                                    /**
-                                     * @default async
-                                     * @enum {string}
-                                     */
-                                    channel: "async" | "voice";
-                                    description?: string;
-                                    /** @default [] */
-                                    edges: {
-                                        from: string;
-                                        to: string;
-                                    }[];
-                                    id: string;
-                                    name: string;
-                                    nodes: ({
-                                        hitl: {
-                                            /** @default false */
-                                            allowSelfApproval: boolean;
-                                            /** @default [] */
-                                            approvedTools: string[];
-                                            /**
-                                             * @default {
-                                             *       "users": [],
-                                             *       "groups": []
-                                             *     }
-                                             */
-                                            approvers: {
-                                                /** @default [] */
-                                                groups: string[];
-                                                /** @default [] */
-                                                users: string[];
-                                            };
-                                            /** @default [] */
-                                            blockedTools: string[];
-                                            /** @default false */
-                                            distinctApproversPerLevel: boolean;
-                                            /** @default [] */
-                                            escalation: {
-                                                approvers: {
-                                                    /** @default [] */
-                                                    groups: string[];
-                                                    /** @default [] */
-                                                    users: string[];
-                                                };
-                                                timeoutSeconds: number;
-                                            }[];
-                                            /** @enum {string} */
-                                            mode: "disabled" | "blocking" | "confirm_tools" | "audit";
-                                            /**
-                                             * @default reject
-                                             * @enum {string}
-                                             */
-                                            onTimeout: "reject" | "escalate";
-                                            /** @default [] */
-                                            policies: {
-                                                approvers?: {
-                                                    /** @default [] */
-                                                    groups: string[];
-                                                    /** @default [] */
-                                                    users: string[];
-                                                };
-                                                description?: string;
-                                                /** @enum {string} */
-                                                effect: "allow" | "deny" | "require_approval";
-                                                id: string;
-                                                quorum?: {
-                                                    approvals: number;
-                                                    /** @default 1 */
-                                                    rejections: number;
-                                                };
-                                                reason?: string;
-                                                timeoutSeconds?: number;
-                                                /** @default [] */
-                                                tools: string[];
-                                                when: string;
-                                            }[];
-                                            /**
-                                             * @default {
-                                             *       "approvals": 1,
-                                             *       "rejections": 1
-                                             *     }
-                                             */
-                                            quorum: {
-                                                approvals: number;
-                                                /** @default 1 */
-                                                rejections: number;
-                                            };
-                                            timeoutSeconds?: number;
-                                        };
-                                        id: string;
-                                        /** @default 8 */
-                                        maxTurns: number;
-                                        /**
-                                         * @default {
-                                         *       "provider": "scripted"
-                                         *     }
-                                         */
-                                        model: {
-                                            /** @constant */
-                                            provider: "scripted";
-                                        } | {
-                                            /** @default 1024 */
-                                            maxTokens: number;
-                                            modelId: string;
-                                            /** @constant */
-                                            provider: "bedrock";
-                                            temperature?: number;
-                                        };
-                                        name?: string;
-                                        system?: string;
-                                        /** @default [] */
-                                        tools: string[];
-                                        /** @constant */
-                                        type: "agent";
-                                    } | {
-                                        /** @default {} */
-                                        argPaths: {
-                                            [key: string]: string;
-                                        };
-                                        /** @default {} */
-                                        args: {
-                                            [key: string]: unknown;
-                                        };
-                                        hitl: {
-                                            /** @default false */
-                                            allowSelfApproval: boolean;
-                                            /** @default [] */
-                                            approvedTools: string[];
-                                            /**
-                                             * @default {
-                                             *       "users": [],
-                                             *       "groups": []
-                                             *     }
-                                             */
-                                            approvers: {
-                                                /** @default [] */
-                                                groups: string[];
-                                                /** @default [] */
-                                                users: string[];
-                                            };
-                                            /** @default [] */
-                                            blockedTools: string[];
-                                            /** @default false */
-                                            distinctApproversPerLevel: boolean;
-                                            /** @default [] */
-                                            escalation: {
-                                                approvers: {
-                                                    /** @default [] */
-                                                    groups: string[];
-                                                    /** @default [] */
-                                                    users: string[];
-                                                };
-                                                timeoutSeconds: number;
-                                            }[];
-                                            /** @enum {string} */
-                                            mode: "disabled" | "blocking" | "confirm_tools" | "audit";
-                                            /**
-                                             * @default reject
-                                             * @enum {string}
-                                             */
-                                            onTimeout: "reject" | "escalate";
-                                            /** @default [] */
-                                            policies: {
-                                                approvers?: {
-                                                    /** @default [] */
-                                                    groups: string[];
-                                                    /** @default [] */
-                                                    users: string[];
-                                                };
-                                                description?: string;
-                                                /** @enum {string} */
-                                                effect: "allow" | "deny" | "require_approval";
-                                                id: string;
-                                                quorum?: {
-                                                    approvals: number;
-                                                    /** @default 1 */
-                                                    rejections: number;
-                                                };
-                                                reason?: string;
-                                                timeoutSeconds?: number;
-                                                /** @default [] */
-                                                tools: string[];
-                                                when: string;
-                                            }[];
-                                            /**
-                                             * @default {
-                                             *       "approvals": 1,
-                                             *       "rejections": 1
-                                             *     }
-                                             */
-                                            quorum: {
-                                                approvals: number;
-                                                /** @default 1 */
-                                                rejections: number;
-                                            };
-                                            timeoutSeconds?: number;
-                                        };
-                                        id: string;
-                                        name?: string;
-                                        tool: string;
-                                        /** @constant */
-                                        type: "tool";
-                                    })[];
-                                    /** @default 1 */
-                                    revision: number;
-                                    startAt?: string;
-                                    /**
-                                     * @default {
-                                     *       "holdMessage": "I need to verify this with my team. One moment please."
-                                     *     }
-                                     */
-                                    voice: {
-                                        /** @default I need to verify this with my team. One moment please. */
-                                        holdMessage: string;
-                                        /** Format: uri */
-                                        holdMusicUrl?: string;
-                                    };
-                                };
-                                flowId: string;
-                                revision: number;
-                                savedAt: string;
-                                savedBy: string;
-                                /** @enum {string} */
-                                source: "shipped" | "editor";
-                            };
-                            currentRevision: number;
-                            deployedAt?: string;
-                            deployedBy?: string;
-                            deployedRevision: number | null;
-                            deployment: {
-                                aliasArn?: string;
-                                /** @enum {string} */
-                                channel: "async" | "voice";
-                                deployedAt: string;
-                                deployedBy: string;
-                                revision: number;
-                                stateMachineArn: string;
-                                versionArn?: string;
-                            } | null;
-                            flowId: string;
-                            knownTools: string[];
-                            name: string;
-                            updatedAt: string;
-                            updatedBy: string;
-                        };
-                    };
-                };
-                /** @description error.code: ValidationError */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description error.code: Unauthenticated */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description error.code: NotFound */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description error.code: InternalError */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        /** Save a new revision of a flow (admins; deploy it separately). With ?dryRun=true, only check it and show the diff */
-        put: {
-            parameters: {
-                query?: {
-                    dryRun?: "true" | "false";
-                };
-                header?: never;
-                path: {
-                    flowId: string;
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody: {
@@ -1424,6 +1587,7 @@ export interface paths {
                                     };
                                     timeoutSeconds: number;
                                 }[];
+                                maxExtensionSeconds?: number;
                                 /** @enum {string} */
                                 mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                                 /**
@@ -1532,6 +1696,7 @@ export interface paths {
                                     };
                                     timeoutSeconds: number;
                                 }[];
+                                maxExtensionSeconds?: number;
                                 /** @enum {string} */
                                 mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                                 /**
@@ -1663,6 +1828,7 @@ export interface paths {
                                                 };
                                                 timeoutSeconds: number;
                                             }[];
+                                            maxExtensionSeconds?: number;
                                             /** @enum {string} */
                                             mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                                             /**
@@ -1771,6 +1937,869 @@ export interface paths {
                                                 };
                                                 timeoutSeconds: number;
                                             }[];
+                                            maxExtensionSeconds?: number;
+                                            /** @enum {string} */
+                                            mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                            /**
+                                             * @default reject
+                                             * @enum {string}
+                                             */
+                                            onTimeout: "reject" | "escalate";
+                                            /** @default [] */
+                                            policies: {
+                                                approvers?: {
+                                                    /** @default [] */
+                                                    groups: string[];
+                                                    /** @default [] */
+                                                    users: string[];
+                                                };
+                                                description?: string;
+                                                /** @enum {string} */
+                                                effect: "allow" | "deny" | "require_approval";
+                                                id: string;
+                                                quorum?: {
+                                                    approvals: number;
+                                                    /** @default 1 */
+                                                    rejections: number;
+                                                };
+                                                reason?: string;
+                                                timeoutSeconds?: number;
+                                                /** @default [] */
+                                                tools: string[];
+                                                when: string;
+                                            }[];
+                                            /**
+                                             * @default {
+                                             *       "approvals": 1,
+                                             *       "rejections": 1
+                                             *     }
+                                             */
+                                            quorum: {
+                                                approvals: number;
+                                                /** @default 1 */
+                                                rejections: number;
+                                            };
+                                            timeoutSeconds?: number;
+                                        };
+                                        id: string;
+                                        name?: string;
+                                        tool: string;
+                                        /** @constant */
+                                        type: "tool";
+                                    })[];
+                                    /** @default 1 */
+                                    revision: number;
+                                    startAt?: string;
+                                    /**
+                                     * @default {
+                                     *       "holdMessage": "I need to verify this with my team. One moment please."
+                                     *     }
+                                     */
+                                    voice: {
+                                        /** @default I need to verify this with my team. One moment please. */
+                                        holdMessage: string;
+                                        /** Format: uri */
+                                        holdMusicUrl?: string;
+                                    };
+                                };
+                                flowId: string;
+                                revision: number;
+                                savedAt: string;
+                                savedBy: string;
+                                /** @enum {string} */
+                                source: "shipped" | "editor";
+                            };
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: PayloadTooLarge */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: UnsupportedMediaType */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/flows/{flowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow: its current revision in full and the deployed one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            channel: "async" | "voice";
+                            current: {
+                                basedOn?: number;
+                                diff: {
+                                    after?: unknown;
+                                    before?: unknown;
+                                    /** @enum {string} */
+                                    op: "added" | "removed" | "changed";
+                                    path: string;
+                                }[];
+                                flow: {
+                                    /**
+                                     * @default async
+                                     * @enum {string}
+                                     */
+                                    channel: "async" | "voice";
+                                    description?: string;
+                                    /** @default [] */
+                                    edges: {
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                    id: string;
+                                    name: string;
+                                    nodes: ({
+                                        hitl: {
+                                            /** @default false */
+                                            allowSelfApproval: boolean;
+                                            /** @default [] */
+                                            approvedTools: string[];
+                                            /**
+                                             * @default {
+                                             *       "users": [],
+                                             *       "groups": []
+                                             *     }
+                                             */
+                                            approvers: {
+                                                /** @default [] */
+                                                groups: string[];
+                                                /** @default [] */
+                                                users: string[];
+                                            };
+                                            /** @default [] */
+                                            blockedTools: string[];
+                                            /** @default false */
+                                            distinctApproversPerLevel: boolean;
+                                            /** @default [] */
+                                            escalation: {
+                                                approvers: {
+                                                    /** @default [] */
+                                                    groups: string[];
+                                                    /** @default [] */
+                                                    users: string[];
+                                                };
+                                                timeoutSeconds: number;
+                                            }[];
+                                            maxExtensionSeconds?: number;
+                                            /** @enum {string} */
+                                            mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                            /**
+                                             * @default reject
+                                             * @enum {string}
+                                             */
+                                            onTimeout: "reject" | "escalate";
+                                            /** @default [] */
+                                            policies: {
+                                                approvers?: {
+                                                    /** @default [] */
+                                                    groups: string[];
+                                                    /** @default [] */
+                                                    users: string[];
+                                                };
+                                                description?: string;
+                                                /** @enum {string} */
+                                                effect: "allow" | "deny" | "require_approval";
+                                                id: string;
+                                                quorum?: {
+                                                    approvals: number;
+                                                    /** @default 1 */
+                                                    rejections: number;
+                                                };
+                                                reason?: string;
+                                                timeoutSeconds?: number;
+                                                /** @default [] */
+                                                tools: string[];
+                                                when: string;
+                                            }[];
+                                            /**
+                                             * @default {
+                                             *       "approvals": 1,
+                                             *       "rejections": 1
+                                             *     }
+                                             */
+                                            quorum: {
+                                                approvals: number;
+                                                /** @default 1 */
+                                                rejections: number;
+                                            };
+                                            timeoutSeconds?: number;
+                                        };
+                                        id: string;
+                                        /** @default 8 */
+                                        maxTurns: number;
+                                        /**
+                                         * @default {
+                                         *       "provider": "scripted"
+                                         *     }
+                                         */
+                                        model: {
+                                            /** @constant */
+                                            provider: "scripted";
+                                        } | {
+                                            /** @default 1024 */
+                                            maxTokens: number;
+                                            modelId: string;
+                                            /** @constant */
+                                            provider: "bedrock";
+                                            temperature?: number;
+                                        };
+                                        name?: string;
+                                        system?: string;
+                                        /** @default [] */
+                                        tools: string[];
+                                        /** @constant */
+                                        type: "agent";
+                                    } | {
+                                        /** @default {} */
+                                        argPaths: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        args: {
+                                            [key: string]: unknown;
+                                        };
+                                        hitl: {
+                                            /** @default false */
+                                            allowSelfApproval: boolean;
+                                            /** @default [] */
+                                            approvedTools: string[];
+                                            /**
+                                             * @default {
+                                             *       "users": [],
+                                             *       "groups": []
+                                             *     }
+                                             */
+                                            approvers: {
+                                                /** @default [] */
+                                                groups: string[];
+                                                /** @default [] */
+                                                users: string[];
+                                            };
+                                            /** @default [] */
+                                            blockedTools: string[];
+                                            /** @default false */
+                                            distinctApproversPerLevel: boolean;
+                                            /** @default [] */
+                                            escalation: {
+                                                approvers: {
+                                                    /** @default [] */
+                                                    groups: string[];
+                                                    /** @default [] */
+                                                    users: string[];
+                                                };
+                                                timeoutSeconds: number;
+                                            }[];
+                                            maxExtensionSeconds?: number;
+                                            /** @enum {string} */
+                                            mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                            /**
+                                             * @default reject
+                                             * @enum {string}
+                                             */
+                                            onTimeout: "reject" | "escalate";
+                                            /** @default [] */
+                                            policies: {
+                                                approvers?: {
+                                                    /** @default [] */
+                                                    groups: string[];
+                                                    /** @default [] */
+                                                    users: string[];
+                                                };
+                                                description?: string;
+                                                /** @enum {string} */
+                                                effect: "allow" | "deny" | "require_approval";
+                                                id: string;
+                                                quorum?: {
+                                                    approvals: number;
+                                                    /** @default 1 */
+                                                    rejections: number;
+                                                };
+                                                reason?: string;
+                                                timeoutSeconds?: number;
+                                                /** @default [] */
+                                                tools: string[];
+                                                when: string;
+                                            }[];
+                                            /**
+                                             * @default {
+                                             *       "approvals": 1,
+                                             *       "rejections": 1
+                                             *     }
+                                             */
+                                            quorum: {
+                                                approvals: number;
+                                                /** @default 1 */
+                                                rejections: number;
+                                            };
+                                            timeoutSeconds?: number;
+                                        };
+                                        id: string;
+                                        name?: string;
+                                        tool: string;
+                                        /** @constant */
+                                        type: "tool";
+                                    })[];
+                                    /** @default 1 */
+                                    revision: number;
+                                    startAt?: string;
+                                    /**
+                                     * @default {
+                                     *       "holdMessage": "I need to verify this with my team. One moment please."
+                                     *     }
+                                     */
+                                    voice: {
+                                        /** @default I need to verify this with my team. One moment please. */
+                                        holdMessage: string;
+                                        /** Format: uri */
+                                        holdMusicUrl?: string;
+                                    };
+                                };
+                                flowId: string;
+                                revision: number;
+                                savedAt: string;
+                                savedBy: string;
+                                /** @enum {string} */
+                                source: "shipped" | "editor";
+                            };
+                            currentRevision: number;
+                            deployedAt?: string;
+                            deployedBy?: string;
+                            deployedRevision: number | null;
+                            deployment: {
+                                aliasArn?: string;
+                                /** @enum {string} */
+                                channel: "async" | "voice";
+                                deployedAt: string;
+                                deployedBy: string;
+                                revision: number;
+                                stateMachineArn: string;
+                                versionArn?: string;
+                            } | null;
+                            flowId: string;
+                            knownTools: string[];
+                            name: string;
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Save a new revision of a flow, or create a flow at revision 1 (admins; deploy it separately). With ?dryRun=true, only check it and show the diff */
+        put: {
+            parameters: {
+                query?: {
+                    dryRun?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default async
+                         * @enum {string}
+                         */
+                        channel?: "async" | "voice";
+                        description?: string;
+                        /** @default [] */
+                        edges?: {
+                            from: string;
+                            to: string;
+                        }[];
+                        id: string;
+                        name: string;
+                        nodes: ({
+                            hitl: {
+                                /** @default false */
+                                allowSelfApproval?: boolean;
+                                /** @default [] */
+                                approvedTools?: string[];
+                                /**
+                                 * @default {
+                                 *       "users": [],
+                                 *       "groups": []
+                                 *     }
+                                 */
+                                approvers?: {
+                                    /** @default [] */
+                                    groups?: string[];
+                                    /** @default [] */
+                                    users?: string[];
+                                };
+                                /** @default [] */
+                                blockedTools?: string[];
+                                /** @default false */
+                                distinctApproversPerLevel?: boolean;
+                                /** @default [] */
+                                escalation?: {
+                                    approvers: {
+                                        /** @default [] */
+                                        groups?: string[];
+                                        /** @default [] */
+                                        users?: string[];
+                                    };
+                                    timeoutSeconds: number;
+                                }[];
+                                maxExtensionSeconds?: number;
+                                /** @enum {string} */
+                                mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                /**
+                                 * @default reject
+                                 * @enum {string}
+                                 */
+                                onTimeout?: "reject" | "escalate";
+                                /** @default [] */
+                                policies?: {
+                                    approvers?: {
+                                        /** @default [] */
+                                        groups?: string[];
+                                        /** @default [] */
+                                        users?: string[];
+                                    };
+                                    description?: string;
+                                    /** @enum {string} */
+                                    effect: "allow" | "deny" | "require_approval";
+                                    id: string;
+                                    quorum?: {
+                                        approvals: number;
+                                        /** @default 1 */
+                                        rejections?: number;
+                                    };
+                                    reason?: string;
+                                    timeoutSeconds?: number;
+                                    /** @default [] */
+                                    tools?: string[];
+                                    when: string;
+                                }[];
+                                /**
+                                 * @default {
+                                 *       "approvals": 1,
+                                 *       "rejections": 1
+                                 *     }
+                                 */
+                                quorum?: {
+                                    approvals: number;
+                                    /** @default 1 */
+                                    rejections?: number;
+                                };
+                                timeoutSeconds?: number;
+                            };
+                            id: string;
+                            /** @default 8 */
+                            maxTurns?: number;
+                            /**
+                             * @default {
+                             *       "provider": "scripted"
+                             *     }
+                             */
+                            model?: {
+                                /** @constant */
+                                provider: "scripted";
+                            } | {
+                                /** @default 1024 */
+                                maxTokens?: number;
+                                modelId: string;
+                                /** @constant */
+                                provider: "bedrock";
+                                temperature?: number;
+                            };
+                            name?: string;
+                            system?: string;
+                            /** @default [] */
+                            tools?: string[];
+                            /** @constant */
+                            type: "agent";
+                        } | {
+                            /** @default {} */
+                            argPaths?: {
+                                [key: string]: string;
+                            };
+                            /** @default {} */
+                            args?: {
+                                [key: string]: unknown;
+                            };
+                            hitl: {
+                                /** @default false */
+                                allowSelfApproval?: boolean;
+                                /** @default [] */
+                                approvedTools?: string[];
+                                /**
+                                 * @default {
+                                 *       "users": [],
+                                 *       "groups": []
+                                 *     }
+                                 */
+                                approvers?: {
+                                    /** @default [] */
+                                    groups?: string[];
+                                    /** @default [] */
+                                    users?: string[];
+                                };
+                                /** @default [] */
+                                blockedTools?: string[];
+                                /** @default false */
+                                distinctApproversPerLevel?: boolean;
+                                /** @default [] */
+                                escalation?: {
+                                    approvers: {
+                                        /** @default [] */
+                                        groups?: string[];
+                                        /** @default [] */
+                                        users?: string[];
+                                    };
+                                    timeoutSeconds: number;
+                                }[];
+                                maxExtensionSeconds?: number;
+                                /** @enum {string} */
+                                mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                /**
+                                 * @default reject
+                                 * @enum {string}
+                                 */
+                                onTimeout?: "reject" | "escalate";
+                                /** @default [] */
+                                policies?: {
+                                    approvers?: {
+                                        /** @default [] */
+                                        groups?: string[];
+                                        /** @default [] */
+                                        users?: string[];
+                                    };
+                                    description?: string;
+                                    /** @enum {string} */
+                                    effect: "allow" | "deny" | "require_approval";
+                                    id: string;
+                                    quorum?: {
+                                        approvals: number;
+                                        /** @default 1 */
+                                        rejections?: number;
+                                    };
+                                    reason?: string;
+                                    timeoutSeconds?: number;
+                                    /** @default [] */
+                                    tools?: string[];
+                                    when: string;
+                                }[];
+                                /**
+                                 * @default {
+                                 *       "approvals": 1,
+                                 *       "rejections": 1
+                                 *     }
+                                 */
+                                quorum?: {
+                                    approvals: number;
+                                    /** @default 1 */
+                                    rejections?: number;
+                                };
+                                timeoutSeconds?: number;
+                            };
+                            id: string;
+                            name?: string;
+                            tool: string;
+                            /** @constant */
+                            type: "tool";
+                        })[];
+                        /** @default 1 */
+                        revision?: number;
+                        startAt?: string;
+                        /**
+                         * @default {
+                         *       "holdMessage": "I need to verify this with my team. One moment please."
+                         *     }
+                         */
+                        voice?: {
+                            /** @default I need to verify this with my team. One moment please. */
+                            holdMessage?: string;
+                            /** Format: uri */
+                            holdMusicUrl?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: boolean;
+                            flowId: string;
+                            revision: {
+                                basedOn?: number;
+                                diff: {
+                                    after?: unknown;
+                                    before?: unknown;
+                                    /** @enum {string} */
+                                    op: "added" | "removed" | "changed";
+                                    path: string;
+                                }[];
+                                flow: {
+                                    /**
+                                     * @default async
+                                     * @enum {string}
+                                     */
+                                    channel: "async" | "voice";
+                                    description?: string;
+                                    /** @default [] */
+                                    edges: {
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                    id: string;
+                                    name: string;
+                                    nodes: ({
+                                        hitl: {
+                                            /** @default false */
+                                            allowSelfApproval: boolean;
+                                            /** @default [] */
+                                            approvedTools: string[];
+                                            /**
+                                             * @default {
+                                             *       "users": [],
+                                             *       "groups": []
+                                             *     }
+                                             */
+                                            approvers: {
+                                                /** @default [] */
+                                                groups: string[];
+                                                /** @default [] */
+                                                users: string[];
+                                            };
+                                            /** @default [] */
+                                            blockedTools: string[];
+                                            /** @default false */
+                                            distinctApproversPerLevel: boolean;
+                                            /** @default [] */
+                                            escalation: {
+                                                approvers: {
+                                                    /** @default [] */
+                                                    groups: string[];
+                                                    /** @default [] */
+                                                    users: string[];
+                                                };
+                                                timeoutSeconds: number;
+                                            }[];
+                                            maxExtensionSeconds?: number;
+                                            /** @enum {string} */
+                                            mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                            /**
+                                             * @default reject
+                                             * @enum {string}
+                                             */
+                                            onTimeout: "reject" | "escalate";
+                                            /** @default [] */
+                                            policies: {
+                                                approvers?: {
+                                                    /** @default [] */
+                                                    groups: string[];
+                                                    /** @default [] */
+                                                    users: string[];
+                                                };
+                                                description?: string;
+                                                /** @enum {string} */
+                                                effect: "allow" | "deny" | "require_approval";
+                                                id: string;
+                                                quorum?: {
+                                                    approvals: number;
+                                                    /** @default 1 */
+                                                    rejections: number;
+                                                };
+                                                reason?: string;
+                                                timeoutSeconds?: number;
+                                                /** @default [] */
+                                                tools: string[];
+                                                when: string;
+                                            }[];
+                                            /**
+                                             * @default {
+                                             *       "approvals": 1,
+                                             *       "rejections": 1
+                                             *     }
+                                             */
+                                            quorum: {
+                                                approvals: number;
+                                                /** @default 1 */
+                                                rejections: number;
+                                            };
+                                            timeoutSeconds?: number;
+                                        };
+                                        id: string;
+                                        /** @default 8 */
+                                        maxTurns: number;
+                                        /**
+                                         * @default {
+                                         *       "provider": "scripted"
+                                         *     }
+                                         */
+                                        model: {
+                                            /** @constant */
+                                            provider: "scripted";
+                                        } | {
+                                            /** @default 1024 */
+                                            maxTokens: number;
+                                            modelId: string;
+                                            /** @constant */
+                                            provider: "bedrock";
+                                            temperature?: number;
+                                        };
+                                        name?: string;
+                                        system?: string;
+                                        /** @default [] */
+                                        tools: string[];
+                                        /** @constant */
+                                        type: "agent";
+                                    } | {
+                                        /** @default {} */
+                                        argPaths: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        args: {
+                                            [key: string]: unknown;
+                                        };
+                                        hitl: {
+                                            /** @default false */
+                                            allowSelfApproval: boolean;
+                                            /** @default [] */
+                                            approvedTools: string[];
+                                            /**
+                                             * @default {
+                                             *       "users": [],
+                                             *       "groups": []
+                                             *     }
+                                             */
+                                            approvers: {
+                                                /** @default [] */
+                                                groups: string[];
+                                                /** @default [] */
+                                                users: string[];
+                                            };
+                                            /** @default [] */
+                                            blockedTools: string[];
+                                            /** @default false */
+                                            distinctApproversPerLevel: boolean;
+                                            /** @default [] */
+                                            escalation: {
+                                                approvers: {
+                                                    /** @default [] */
+                                                    groups: string[];
+                                                    /** @default [] */
+                                                    users: string[];
+                                                };
+                                                timeoutSeconds: number;
+                                            }[];
+                                            maxExtensionSeconds?: number;
                                             /** @enum {string} */
                                             mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                                             /**
@@ -1920,6 +2949,7 @@ export interface paths {
                                                 };
                                                 timeoutSeconds: number;
                                             }[];
+                                            maxExtensionSeconds?: number;
                                             /** @enum {string} */
                                             mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                                             /**
@@ -2028,6 +3058,7 @@ export interface paths {
                                                 };
                                                 timeoutSeconds: number;
                                             }[];
+                                            maxExtensionSeconds?: number;
                                             /** @enum {string} */
                                             mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                                             /**
@@ -2518,6 +3549,7 @@ export interface paths {
                                                 };
                                                 timeoutSeconds: number;
                                             }[];
+                                            maxExtensionSeconds?: number;
                                             /** @enum {string} */
                                             mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                                             /**
@@ -2626,6 +3658,7 @@ export interface paths {
                                                 };
                                                 timeoutSeconds: number;
                                             }[];
+                                            maxExtensionSeconds?: number;
                                             /** @enum {string} */
                                             mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                                             /**
@@ -2926,6 +3959,7 @@ export interface paths {
                                 };
                                 timeoutSeconds: number;
                             }[];
+                            maxExtensionSeconds?: number;
                             /** @enum {string} */
                             mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                             /**
@@ -3310,7 +4344,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Decided requests, newest first (admins and auditors) */
+        /** Decided requests, newest first, as summaries (admins and auditors) */
         get: {
             parameters: {
                 query?: {
@@ -3334,7 +4368,57 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["ApprovalRequest"][];
+                            items: {
+                                action: {
+                                    argCount: number;
+                                    argsPreview: {
+                                        [key: string]: string;
+                                    };
+                                    /** @constant */
+                                    kind: "tool_call";
+                                    tool: string;
+                                } | {
+                                    /** @constant */
+                                    kind: "message";
+                                    textPreview: string;
+                                };
+                                canDecide: boolean;
+                                createdAt: string;
+                                createdBy?: string;
+                                decision?: {
+                                    approver: string;
+                                    channel: string;
+                                    decidedAt: string;
+                                    /** @enum {string} */
+                                    outcome: "approved" | "rejected" | "timed_out" | "cancelled";
+                                    reason?: string;
+                                };
+                                /** @enum {string} */
+                                delivery?: "pending" | "delivered" | "workflow_gone" | "gave_up";
+                                dueAt: string;
+                                executionId: string;
+                                gateId?: string;
+                                id: string;
+                                level: number;
+                                /** @enum {string} */
+                                mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                nodeId: string;
+                                policy?: {
+                                    id: string;
+                                    why: string;
+                                };
+                                quorum?: {
+                                    approvals: number;
+                                    approvalsNeeded: number;
+                                    rejections: number;
+                                    rejectionsNeeded: number;
+                                };
+                                requestedBy?: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
+                                step: string;
+                                workflowId: string;
+                            }[];
                             nextCursor?: string;
                         };
                     };
@@ -3626,6 +4710,98 @@ export interface paths {
                 };
                 /** @description error.code: AuditAppend */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3987,8 +5163,9 @@ export interface components {
                 editedArgs?: {
                     [key: string]: unknown;
                 };
+                onBehalfOf?: string;
                 /** @enum {string} */
-                outcome: "approved" | "rejected" | "timed_out";
+                outcome: "approved" | "rejected" | "timed_out" | "cancelled";
                 reason?: string;
                 /**
                  * @default once
@@ -4034,6 +5211,7 @@ export interface components {
                     };
                     timeoutSeconds: number;
                 }[];
+                maxExtensionSeconds?: number;
                 /** @enum {string} */
                 mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                 /**
@@ -4092,7 +5270,7 @@ export interface components {
             };
             requestedBy?: string;
             /** @enum {string} */
-            status: "pending" | "approved" | "rejected" | "timed_out";
+            status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
             step: string;
             votes?: {
                 approver: string;
@@ -4102,6 +5280,7 @@ export interface components {
                     [key: string]: unknown;
                 };
                 level: number;
+                onBehalfOf?: string;
                 reason?: string;
                 /**
                  * @default once
@@ -4142,7 +5321,9 @@ export interface components {
                 /** @constant */
                 type: "none";
             };
+            canCancel?: boolean;
             canDecide: boolean;
+            canExtend?: boolean;
             /** @enum {string} */
             channel: "async" | "voice";
             checkpoint?: {
@@ -4182,8 +5363,9 @@ export interface components {
                 editedArgs?: {
                     [key: string]: unknown;
                 };
+                onBehalfOf?: string;
                 /** @enum {string} */
-                outcome: "approved" | "rejected" | "timed_out";
+                outcome: "approved" | "rejected" | "timed_out" | "cancelled";
                 reason?: string;
                 /**
                  * @default once
@@ -4229,6 +5411,7 @@ export interface components {
                     };
                     timeoutSeconds: number;
                 }[];
+                maxExtensionSeconds?: number;
                 /** @enum {string} */
                 mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                 /**
@@ -4287,7 +5470,7 @@ export interface components {
             };
             requestedBy?: string;
             /** @enum {string} */
-            status: "pending" | "approved" | "rejected" | "timed_out";
+            status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
             step: string;
             votes?: {
                 approver: string;
@@ -4297,6 +5480,7 @@ export interface components {
                     [key: string]: unknown;
                 };
                 level: number;
+                onBehalfOf?: string;
                 reason?: string;
                 /**
                  * @default once
@@ -4319,7 +5503,7 @@ export interface components {
             executionId: string;
             hash: string;
             /** @enum {string} */
-            kind: "gate_paused" | "gate_passed" | "gate_denied" | "message" | "tool_call" | "tool_result" | "hold" | "vote" | "decision" | "escalation" | "timeout" | "flow_saved" | "flow_deployed" | "flow_rolled_back" | "gate_saved";
+            kind: "gate_paused" | "gate_passed" | "gate_denied" | "message" | "tool_call" | "tool_result" | "hold" | "vote" | "decision" | "escalation" | "timeout" | "flow_saved" | "flow_deployed" | "flow_rolled_back" | "gate_saved" | "cancel" | "extend" | "delegation_set" | "delegation_ended";
             nodeId?: string;
             prevHash: string;
             requestId?: string;
@@ -4385,6 +5569,7 @@ export interface components {
                     };
                     timeoutSeconds: number;
                 }[];
+                maxExtensionSeconds?: number;
                 /** @enum {string} */
                 mode: "disabled" | "blocking" | "confirm_tools" | "audit";
                 /**
@@ -4438,7 +5623,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            type: "created" | "gate_retried" | "notified" | "notify_failed" | "escalated" | "voted" | "decided" | "delivered" | "delivery_failed" | "workflow_gone" | "delivery_gave_up" | "executed";
+            type: "created" | "gate_retried" | "notified" | "notify_failed" | "escalated" | "voted" | "decided" | "delivered" | "delivery_failed" | "workflow_gone" | "delivery_gave_up" | "executed" | "cancelled" | "extended";
         };
         RespondBody: {
             /** @enum {string} */
