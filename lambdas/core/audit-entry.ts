@@ -19,6 +19,8 @@ export const AuditKindSchema = z.enum([
   'flow_rolled_back',
   /** A gate's settings saved as a new revision; under the pseudo-execution `gate:<id>`. */
   'gate_saved',
+  /** A tool spec saved by an admin; under the pseudo-execution `tool:<name>`. */
+  'tool_saved',
 ]);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
 
