@@ -22,6 +22,9 @@ export interface HitlStackProps extends StackProps {
   readonly flows?: readonly Flow[];
   /** Where the Lambda handlers come from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;
+  /** Lambda functions and Secrets Manager secrets the tools call and read (see HitlFlowsProps). @default none */
+  readonly toolFunctionArns?: readonly string[];
+  readonly toolSecretArns?: readonly string[];
 }
 
 /** The repository's own deployment: the approvals system, the approval-gate workflow and the flows. */
@@ -56,6 +59,8 @@ export class HitlStack extends Stack {
       approvals: this.approvals,
       flows: props.flows ?? loadFlowFiles(DEMO_TOOL_NAMES),
       handlers: props.handlers,
+      ...(props.toolFunctionArns ? { toolFunctionArns: props.toolFunctionArns } : {}),
+      ...(props.toolSecretArns ? { toolSecretArns: props.toolSecretArns } : {}),
     });
 
     const { api, approvers, table, gate, notifications, slack } = this.approvals;
