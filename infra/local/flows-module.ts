@@ -29,6 +29,7 @@ import { toolRoutes } from '../../lambdas/handlers/tools/tool-routes.ts';
 import { toolFromSpec } from '../../lambdas/tools/data-tool.ts';
 import { createDemoTools, toolDeps } from '../../lambdas/tools/demo-tools.ts';
 import { shippedToolSpecs } from '../../lambdas/tools/tool-files.ts';
+import { describeMcpTool, SdkMcpCaller } from '../../lambdas/tools/mcp-tool.ts';
 import { StaticToolSecrets, type ToolSecrets } from '../../lambdas/tools/tool-secrets.ts';
 import type { RefundLedger } from '../../lambdas/tools/refund.ts';
 import { compileFlow, type FlowSubstitutions } from '../../statemachines/compiler.ts';
@@ -83,7 +84,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       const mail = withMailFaults(options.mail ?? mailSenderFor(ctx, options.outboxDir), localFaultsFrom(options.env ?? process.env));
       const toolStore = new ToolRepository(ctx.db, ctx.tableName);
       const secrets = options.toolSecrets ?? (ctx.dataDir ? StaticToolSecrets.fromFile(join(ctx.dataDir, 'tool-secrets.json')) : new StaticToolSecrets());
-      const toolsDeps = { mail, secrets, ...(options.refunds ? { refunds: options.refunds } : {}) };
+      const toolsDeps = { mail, secrets, mcp: new SdkMcpCaller(), ...(options.refunds ? { refunds: options.refunds } : {}) };
       const tools = createDemoTools({ ...toolsDeps, saved: (await toolStore.list()).map((stored) => stored.spec) });
       const shippedSpecs = shippedToolSpecs();
       const runnable = toolDeps(toolsDeps);
@@ -120,6 +121,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
         toolStore,
         registry: tools,
         build: (spec) => toolFromSpec(runnable, spec),
+        describeMcp: describeMcpTool,
         shipped: shippedSpecs.map((spec) => spec.name),
         shippedSpecs,
         audit: ctx.deps.audit,

@@ -16,6 +16,7 @@ import { flowEditorRoutes } from '../handlers/flows/editor-routes.ts';
 import { executionRoutes } from '../handlers/flows/routes.ts';
 import { toolRoutes } from '../handlers/tools/tool-routes.ts';
 import type { Route } from '../handlers/api/routes.ts';
+import { describeMcpTool } from '../tools/mcp-tool.ts';
 import { toolArgsValidator } from '../tools/registry.ts';
 import { shippedToolSpecs } from '../tools/tool-files.ts';
 import { awsDeps } from './aws-deps.ts';
@@ -56,6 +57,7 @@ const toolApi = toolRoutes({
   toolStore: tools.store,
   registry: tools.registry,
   build: tools.build,
+  describeMcp: describeMcpTool,
   shipped: shippedSpecs.map((spec) => spec.name),
   shippedSpecs,
   audit: deps.audit,

@@ -6,6 +6,7 @@ import { SdkLambdaInvoker, SecretsManagerToolSecrets } from '../tools/aws-tool-a
 import { toolFromSpec } from '../tools/data-tool.ts';
 import { createDemoTools, toolDeps } from '../tools/demo-tools.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
+import { SdkMcpCaller } from '../tools/mcp-tool.ts';
 import { savedToolsSync } from '../tools/saved-tools.ts';
 import type { ToolSpecData } from '../tools/tool-spec.ts';
 import { loadFlowConfig } from './flow-config.ts';
@@ -22,7 +23,7 @@ export interface AwsTools {
 
 export function awsTools(mail: MailSender): AwsTools {
   const allowed = loadFlowConfig().TOOL_FUNCTION_ARNS;
-  const deps = { mail, secrets: new SecretsManagerToolSecrets(), lambda: new SdkLambdaInvoker() };
+  const deps = { mail, secrets: new SecretsManagerToolSecrets(), lambda: new SdkLambdaInvoker(), mcp: new SdkMcpCaller() };
   const registry = createDemoTools(deps);
   const store = new ToolRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
   const runnable = toolDeps(deps);

@@ -98,9 +98,9 @@ export type ToolSpecInput = z.input<typeof ToolSpecSchema>;
 
 /** The body of `PUT /tools/{name}`: a tool spec whose name comes from the path. */
 export const ToolBodySchema = ToolSpecFields.omit({ name: true })
-  .extend({ name: z.string().optional() })
+  .extend({ name: z.string().optional(), description: z.string().min(1).max(1024).optional(), argsSchema: ArgsJsonSchema.optional() })
   .strict()
-  .describe('A tool: description, argsSchema (JSON Schema), delivery, and exactly one of lambda, http or mcp. Secrets are named with {"secretRef": "..."}, never given inline.');
+  .describe('A tool: description, argsSchema (JSON Schema), delivery, and exactly one of lambda, http or mcp. Secrets are named with {"secretRef": "..."}, never given inline. An MCP tool\'s description and argsSchema are read from its server.');
 
 /** Which way a tool runs. */
 export function kindOf(spec: ToolSpecData): 'lambda' | 'http' | 'mcp' {

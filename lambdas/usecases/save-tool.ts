@@ -2,7 +2,7 @@ import { ValidationError } from '#core/errors';
 import type { Identity } from '#core/identity';
 import type { AuditLog, Clock } from '#ports';
 import type { ToolDefinition } from '../tools/tool.ts';
-import { ToolSpecSchema, type StoredTool, type ToolSpecData } from '../tools/tool-spec.ts';
+import { McpToolSchema, ToolSpecSchema, type McpTool, type StoredTool, type ToolSpecData } from '../tools/tool-spec.ts';
 
 /** Where admin-saved tools are kept (a table item each). */
 export interface ToolStore {
@@ -17,8 +17,8 @@ export interface SaveToolDeps {
   readonly registry: { put(tool: ToolDefinition<any>): void; get(name: string): ToolDefinition<any> | undefined };
   /** Turns a spec into a runnable tool; throws on a spec that cannot run (an unknown handler, an unreadable schema). */
   readonly build: (spec: ToolSpecData) => ToolDefinition<any>;
-  /** Completes a spec from its source before it is stored (an MCP tool's schema and description). */
-  readonly complete?: (spec: ToolSpecData) => Promise<ToolSpecData>;
+  /** Reads an MCP tool's description and argument schema from its server (`tools/list`) when it is saved. */
+  readonly describeMcp?: (server: McpTool) => Promise<{ description: string | undefined; inputSchema: Record<string, unknown> }>;
   /** Names of the shipped tools (files); they are changed in the repository, not through the API. */
   readonly shipped: readonly string[];
   readonly audit: Pick<AuditLog, 'append'>;
@@ -43,7 +43,7 @@ export async function saveTool(deps: SaveToolDeps, input: { name: string; body: 
   if (body.name !== undefined && body.name !== input.name) {
     throw new ValidationError(`invalid tool: name "${String(body.name)}" does not match the path`, [{ path: 'name', message: `must be "${input.name}" or left out` }]);
   }
-  const parsed = ToolSpecSchema.safeParse({ ...body, name: input.name });
+  const parsed = ToolSpecSchema.safeParse({ ...(await withMcpListing(deps, body)), name: input.name });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || 'body', message: issue.message }));
     throw new ValidationError(`invalid tool: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
@@ -53,7 +53,7 @@ export async function saveTool(deps: SaveToolDeps, input: { name: string; body: 
       { path: 'name', message: 'names a shipped tool; save the tool under another name' },
     ]);
   }
-  const spec = deps.complete ? await deps.complete(parsed.data) : parsed.data;
+  const spec = parsed.data;
   let tool: ToolDefinition<any>;
   try {
     tool = deps.build(spec);
@@ -66,6 +66,22 @@ export async function saveTool(deps: SaveToolDeps, input: { name: string; body: 
   deps.registry.put(tool);
   await deps.audit.append({ executionId: toolAuditExecutionId(input.name), workflowId: input.name, kind: 'tool_saved', actor: input.identity.userId, detail: { created, spec } });
   return { tool: stored, created };
+}
+
+/**
+ * An MCP tool's body with the description and argument schema its server lists (the server's schema
+ * wins over one sent along, so approvers' edits are checked against what the server accepts).
+ */
+async function withMcpListing(deps: Pick<SaveToolDeps, 'describeMcp'>, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const server = body.mcp === undefined ? undefined : McpToolSchema.safeParse(body.mcp);
+  if (!server?.success || !deps.describeMcp) return body;
+  let listed: Awaited<ReturnType<NonNullable<SaveToolDeps['describeMcp']>>>;
+  try {
+    listed = await deps.describeMcp(server.data);
+  } catch (error) {
+    throw new ValidationError(`invalid tool: ${(error as Error).message}`, [{ path: 'mcp.url', message: (error as Error).message }]);
+  }
+  return { ...body, description: body.description ?? listed.description ?? server.data.tool, argsSchema: listed.inputSchema };
 }
 
 /** The shipped tools, then the saved ones, by name. */
