@@ -86,6 +86,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       const secrets = options.toolSecrets ?? (ctx.dataDir ? StaticToolSecrets.fromFile(join(ctx.dataDir, 'tool-secrets.json')) : new StaticToolSecrets());
       const toolsDeps = { mail, secrets, mcp: new SdkMcpCaller(), ...(options.refunds ? { refunds: options.refunds } : {}) };
       const tools = createDemoTools({ ...toolsDeps, saved: (await toolStore.list()).map((stored) => stored.spec) });
+      ctx.toolSchemas.use(tools);
       const shippedSpecs = shippedToolSpecs();
       const runnable = toolDeps(toolsDeps);
       const executions = new ExecutionRepository(ctx.db, ctx.tableName);

@@ -55,7 +55,12 @@ export const DEMO_TOOL_ARGS: Readonly<Record<(typeof DEMO_TOOL_NAMES)[number], z
   refund: RefundArgsSchema,
 };
 
+/** The demo tool's argument schema, or undefined for another name. */
+export function demoToolSchema(name: string): z.ZodType | undefined {
+  return Object.hasOwn(DEMO_TOOL_ARGS, name) ? DEMO_TOOL_ARGS[name as keyof typeof DEMO_TOOL_ARGS] : undefined;
+}
+
 /** What the API checks an approver's edited arguments against (RespondDeps.toolArgs). */
 export function demoToolArgs(): ToolArgsValidator {
-  return toolArgsValidator((name) => (Object.hasOwn(DEMO_TOOL_ARGS, name) ? DEMO_TOOL_ARGS[name as keyof typeof DEMO_TOOL_ARGS] : undefined));
+  return toolArgsValidator(demoToolSchema);
 }

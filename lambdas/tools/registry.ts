@@ -63,3 +63,22 @@ export function toolArgsValidator(schemaOf: (toolName: string) => z.ZodType | un
     },
   };
 }
+
+/**
+ * The argument schemas of a registry that is built after the API's validator (local mode: the flows
+ * module builds the tools once the approval API exists); until one is given, `fallback` answers.
+ */
+export class ToolSchemaSlot {
+  private lookup: ((toolName: string) => z.ZodType | undefined) | undefined;
+
+  constructor(private readonly fallback: (toolName: string) => z.ZodType | undefined) {}
+
+  /** From now on, schemas come from `registry` (which tools admins save keep up to date). */
+  use(registry: { get(name: string): { input: z.ZodType } | undefined }): void {
+    this.lookup = (name) => registry.get(name)?.input;
+  }
+
+  schemaOf(toolName: string): z.ZodType | undefined {
+    return (this.lookup ?? this.fallback)(toolName);
+  }
+}

@@ -133,6 +133,22 @@ describe('HTTP tools saved through the API', () => {
     expect(results[0].detail.outcome).toEqual({ status: 'error', error: expect.stringContaining('could not be reached') });
   });
 
+  it("refuses an approver's edited arguments that fail the tool's JSON Schema, and runs nothing", async () => {
+    // Prepare
+    await deployToolFlow('open_ticket', { title: 'Printer on fire' });
+    const executionId = await startFlow(stack.app, 'policy-review', 'open a ticket');
+    const waiting = await executionIn(stack.app, executionId, 'waiting_for_approval', 20_000);
+
+    // Act
+    const edited = await decide(stack.app, waiting.pendingApprovalIds[0], { decision: 'approve', editedArgs: { title: 'x'.repeat(81) } });
+
+    // Assess
+    expect(edited.status, edited.text).toBe(400);
+    expect(edited.text).toContain('editedArgs.title');
+    expect(received).toHaveLength(0);
+    await decide(stack.app, waiting.pendingApprovalIds[0], { decision: 'reject', reason: 'test over' });
+  });
+
   it('refuses arguments that fail the tool schema before any approval is asked', async () => {
     // Prepare
     await deployToolFlow('open_ticket', { title: 'x'.repeat(81) });
