@@ -149,6 +149,27 @@ describe('HTTP tools saved through the API', () => {
     await decide(stack.app, waiting.pendingApprovalIds[0], { decision: 'reject', reason: 'test over' });
   });
 
+  it('gives up on an endpoint that never answers after the tool timeout, and the execution finishes', async () => {
+    // Prepare: an endpoint that accepts the request and never answers.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/tickets`;
+    const saved = await call(stack.app.url, 'PUT', '/tools/open_ticket_slow', { body: ticketTool(url, { http: { method: 'POST', url, timeoutMs: 300 } }), as: ADMIN });
+    expect(saved.status, saved.text).toBe(201);
+    await deployToolFlow('open_ticket_slow', { title: 'Printer on fire' });
+
+    // Act
+    const executionId = await startFlow(stack.app, 'policy-review', 'open a ticket');
+    const waiting = await executionIn(stack.app, executionId, 'waiting_for_approval', 20_000);
+    await decide(stack.app, waiting.pendingApprovalIds[0], { decision: 'approve' });
+    const done = await executionIn(stack.app, executionId, 'succeeded', 20_000);
+    silent.closeAllConnections();
+    silent.close();
+
+    // Assess
+    expect(JSON.stringify(done.conversation)).toContain('open_ticket_slow did not answer within 300 ms');
+  });
+
   it('refuses arguments that fail the tool schema before any approval is asked', async () => {
     // Prepare
     await deployToolFlow('open_ticket', { title: 'x'.repeat(81) });
