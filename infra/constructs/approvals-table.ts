@@ -172,11 +172,13 @@ export class ApprovalsTable extends Construct {
    * from the repositories' own key builders, so the grant and the code cannot drift apart.
    */
   /**
-   * For the flow functions: sets `TABLE_NAME` and lets `fn` list the tools admins saved (a Query of
-   * the `TOOLS` partition of the timeline index), and nothing else of that index.
+   * For the flow functions: sets `TABLE_NAME` and lets `fn` list the tools admins saved
+   * (a Query of the `TOOLS` partition of the timeline index, nothing else of it, then the `TOOL#`
+   * items themselves).
    */
   bindToolReader(fn: LambdaFunction): void {
     this.bindTableName(fn);
+    this.grantOnItems(fn, ['dynamodb:GetItem'], 'TOOL#');
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],

@@ -595,13 +595,15 @@ describe('HitlApprovals in the repository stack (dev)', () => {
           .map((s) => ({ actions: s.actions.sort(), resources: s.resources, prefixes: (s.condition as any)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] }));
       const audit = { actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [getAtt(tableId)], prefixes: ['EXEC#*'] };
       // Both list the tools admins saved: the `TOOLS` partition of the timeline index, nothing else of it.
+      const savedToolItems = { actions: ['dynamodb:GetItem'], resources: [getAtt(tableId)], prefixes: ['TOOL#*'] };
       const savedTools = { actions: ['dynamodb:Query'], resources: [expect.anything()], prefixes: ['TOOLS'] };
-      expect(itemsOf(stack.flows.agentFunction)).toEqual([audit, savedTools]);
+      expect(itemsOf(stack.flows.agentFunction)).toEqual([audit, savedToolItems, savedTools]);
       expect(itemsOf(stack.flows.toolFunction)).toEqual([
         audit,
         { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['TOOLRUN#*'] },
         // An approved call records the arguments it ran with on its request (the `executed` event).
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
+        savedToolItems,
         savedTools,
       ]);
       expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([

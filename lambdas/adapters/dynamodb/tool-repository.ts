@@ -5,7 +5,8 @@ import { INDEXES } from './table.ts';
 
 /**
  * Key builders for admin-saved tools: one item per tool (`TOOL#<name>` / `SPEC`), saved again in
- * place; every tool is also in the `TOOLS` partition of the timeline index, so the tools are one Query away.
+ * place; every tool is also in the `TOOLS` partition of the timeline index, so the tools are one Query
+ * away. The index is read for keys only (whatever it projects), and the specs from the table.
  */
 export const toolKeys = {
   pk: (name: string) => `TOOL#${name}`,
@@ -30,7 +31,7 @@ export class ToolRepository implements ToolStore {
   }
 
   async list(): Promise<StoredTool[]> {
-    const tools: StoredTool[] = [];
+    const keys: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const result = await this.db.send(
@@ -39,13 +40,16 @@ export class ToolRepository implements ToolStore {
           IndexName: INDEXES.timeline.name,
           KeyConditionExpression: 'gsi4pk = :pk',
           ExpressionAttributeValues: { ':pk': 'TOOLS' },
+          ProjectionExpression: 'pk, sk',
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      tools.push(...(result.Items ?? []).map(toStored));
+      keys.push(...(result.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk })));
       start = result.LastEvaluatedKey;
     } while (start);
-    return tools;
+    // Tens of tools at most: one consistent GetItem each, which the API and the flow functions may do.
+    const tools = await Promise.all(keys.map((key) => this.get(String(key.pk).slice(toolKeys.pk('').length))));
+    return tools.filter((tool): tool is StoredTool => tool !== undefined).sort((a, b) => a.spec.name.localeCompare(b.spec.name));
   }
 
   async put(tool: StoredTool): Promise<void> {
