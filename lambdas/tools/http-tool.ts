@@ -62,13 +62,13 @@ async function attemptOnce(fetchFn: typeof fetch, toolName: string, http: HttpTo
     throw new ToolCallError(
       timedOut ? `${toolName} did not answer within ${http.timeoutMs} ms` : `${toolName} could not be reached (${hostOf(url)})`,
       true,
-      { cause: error },
+      { cause: error, mayHaveHappened: timedOut || !neverSent(error) },
     );
   }
   const body = await readLimited(response, http.maxResponseBytes, toolName);
   if (!response.ok) {
     const transient = response.status >= 500 || response.status === 429;
-    throw new ToolCallError(`${toolName} answered HTTP ${response.status}`, transient);
+    throw new ToolCallError(`${toolName} answered HTTP ${response.status}`, transient, { mayHaveHappened: response.status >= 500 });
   }
   if (!body) return { status: response.status };
   try {
@@ -102,6 +102,14 @@ export function fillTemplate(template: string, args: Record<string, unknown>): s
     const value = args[name];
     return value === undefined || value === null ? '' : encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value));
   });
+}
+
+/** Errors that mean the request never left (no connection, no such host): nothing can have happened. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+
+function neverSent(error: unknown): boolean {
+  const code = ((error as { cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code) as string | undefined;
+  return code !== undefined && NOT_SENT_CODES.has(code);
 }
 
 function hostOf(url: string): string {

@@ -50,7 +50,11 @@ export class SdkMcpCaller implements McpCaller {
         result = await client.callTool({ name: server.tool, arguments: args }, undefined, { timeout: server.timeoutMs });
       } catch (error) {
         const timedOut = /timed? ?out|abort/i.test((error as Error)?.message ?? '');
-        throw new ToolCallError(timedOut ? `${server.tool} did not answer within ${server.timeoutMs} ms` : `${server.tool} failed on the MCP server`, true, { cause: error });
+        // The call reached the server: whatever it did may have happened.
+        throw new ToolCallError(timedOut ? `${server.tool} did not answer within ${server.timeoutMs} ms` : `${server.tool} failed on the MCP server`, true, {
+          cause: error,
+          mayHaveHappened: true,
+        });
       }
       if (result.isError) throw new ToolCallError(`${server.tool} failed: ${textOf(result.content).slice(0, 500) || 'the MCP server reported an error'}`, false);
       return result.structuredContent ?? { content: result.content };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StaticToolSecrets } from '../../lambdas/tools/tool-secrets.ts';
 import { decide, executionIn, startFlow, startFlowsApp, type FlowsApp } from '../support/flows.ts';
-import { ADMIN, APPROVER, call } from '../support/http.ts';
+import { ADMIN, APPROVER, call, eventually } from '../support/http.ts';
 
 interface Received {
   readonly method: string;
@@ -149,7 +149,7 @@ describe('HTTP tools saved through the API', () => {
     await decide(stack.app, waiting.pendingApprovalIds[0], { decision: 'reject', reason: 'test over' });
   });
 
-  it('gives up on an endpoint that never answers after the tool timeout, and the execution finishes', async () => {
+  it('asks a person about an at_most_once call whose endpoint never answered, instead of calling it again or calling it failed', async () => {
     // Prepare: an endpoint that accepts the request and never answers.
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -162,12 +162,20 @@ describe('HTTP tools saved through the API', () => {
     const executionId = await startFlow(stack.app, 'policy-review', 'open a ticket');
     const waiting = await executionIn(stack.app, executionId, 'waiting_for_approval', 20_000);
     await decide(stack.app, waiting.pendingApprovalIds[0], { decision: 'approve' });
+    const question = await eventually(async () => {
+      const view = (await call(stack.app.url, 'GET', `/executions/${executionId}`, { as: ADMIN })).body;
+      return view.pendingApprovalIds?.find((id: string) => id !== waiting.pendingApprovalIds[0]);
+    }, 20_000, 'a question about the lost answer');
+    const asked = await call(stack.app.url, 'GET', `/approvals/${question}`, { as: APPROVER });
+    await decide(stack.app, question, { decision: 'reject', reason: 'checked the ticket system: no ticket' });
     const done = await executionIn(stack.app, executionId, 'succeeded', 20_000);
     silent.closeAllConnections();
     silent.close();
 
     // Assess
-    expect(JSON.stringify(done.conversation)).toContain('open_ticket_slow did not answer within 300 ms');
+    expect(JSON.stringify(asked.body)).toContain('open_ticket_slow did not answer within 300 ms');
+    expect(JSON.stringify(asked.body)).toContain('may or may not have happened');
+    expect(JSON.stringify(done.conversation)).toContain('may or may not have happened');
   });
 
   it('refuses arguments that fail the tool schema before any approval is asked', async () => {

@@ -50,6 +50,7 @@ describe('HTTP tools', () => {
     expect(requests).toHaveLength(1);
     expect(failure).toBeInstanceOf(ToolCallError);
     expect((failure as Error).message).toBe('refund_order answered HTTP 503');
+    expect((failure as ToolCallError).mayHaveHappened).toBe(true);
   });
 
   it('does not retry a 4xx answer', async () => {
