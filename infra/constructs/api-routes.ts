@@ -134,6 +134,12 @@ export const FLOW_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/flows/{flowId}/revisions' },
 ];
 
+/** The tools flows may call: listing them, and saving one (admins). */
+export const TOOL_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', path: '/tools' },
+  { method: 'PUT', path: '/tools/{name}' },
+];
+
 const SEGMENT = /^([A-Za-z0-9._-]+|\{[A-Za-z][A-Za-z0-9_]*\+?\})$/;
 const MODEL_NAME = /^[A-Za-z0-9]+$/;
 

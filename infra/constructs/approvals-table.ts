@@ -220,6 +220,23 @@ export class ApprovalsTable extends Construct {
    * `actions` on the table's items whose partition key starts with `prefix` only. The prefixes come
    * from the repositories' own key builders, so the grant and the code cannot drift apart.
    */
+  /**
+   * For the flow functions: sets `TABLE_NAME` and lets `fn` list the tools admins saved
+   * (a Query of the `TOOLS` partition of the timeline index, nothing else of it, then the `TOOL#`
+   * items themselves).
+   */
+  bindToolReader(fn: LambdaFunction): void {
+    this.bindTableName(fn);
+    this.grantOnItems(fn, ['dynamodb:GetItem'], 'TOOL#');
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${INDEXES.timeline.name}`],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOOLS'] } },
+      }),
+    );
+  }
+
   private grantOnItems(fn: LambdaFunction, actions: string[], prefix: string): void {
     fn.addToRolePolicy(
       new PolicyStatement({

@@ -6,7 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GATE_ROUTES, GOVERNANCE_ROUTES, INBOX_ROUTES, type ApiRoute } from './api-routes.ts';
+import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GATE_ROUTES, GOVERNANCE_ROUTES, INBOX_ROUTES, TOOL_ROUTES, type ApiRoute } from './api-routes.ts';
 import { ApprovalsApi, type ApiCloudWatchRole, type ApiThrottle } from './approvals-api.ts';
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
@@ -193,7 +193,7 @@ export class HitlApprovals extends Construct {
     this.api = new ApprovalsApi(this, 'Api', {
       handler: this.apiFunction,
       userPool: this.approvers.userPool,
-      routes: [...APPROVAL_ROUTES, ...INBOX_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...FLOW_ROUTES, ...GATE_ROUTES, ...(props.additionalRoutes ?? [])],
+      routes: [...APPROVAL_ROUTES, ...INBOX_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...FLOW_ROUTES, ...GATE_ROUTES, ...TOOL_ROUTES, ...(props.additionalRoutes ?? [])],
       corsOrigins: props.corsOrigins,
       throttle: props.apiThrottle,
       logRetention: this.logRetention,

@@ -30,6 +30,16 @@ export interface HitlFlowsProps {
   readonly toolMailFrom?: string;
   /** Tools the tool function registers; a flow naming another is refused. @default DEMO_TOOL_NAMES */
   readonly knownTools?: readonly string[];
+  /**
+   * Function ARNs of Lambda tools: the tool function may invoke exactly these. Tools admins save later
+   * may name only these functions. @default []
+   */
+  readonly toolFunctionArns?: readonly string[];
+  /**
+   * Secrets Manager ARNs that HTTP tools name by reference (`{"secretRef": "<arn>"}`): the tool
+   * function may read exactly these. @default []
+   */
+  readonly toolSecretArns?: readonly string[];
   /** Where the Lambda handlers come from. @default REPO_HANDLERS */
   readonly handlers?: HandlerSource;
   /** `LOG_LEVEL` of the flow functions. @default 'INFO' */
@@ -123,6 +133,11 @@ export class HitlFlows extends Construct {
     this.toolFunction = fn('flow-tools', 'hitl-approvals flow tools: runs approved tool calls once and applies decisions', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-tools']));
     approvals.table.bindToolRunner(this.toolFunction);
     this.bindToolMail(this.toolFunction, this.toolMailIdentity());
+    this.bindToolTargets(this.toolFunction, props.toolFunctionArns ?? [], props.toolSecretArns ?? []);
+    // The API refuses a saved Lambda tool whose function the tool function may not invoke.
+    approvals.apiFunction.addEnvironment('TOOL_FUNCTION_ARNS', (props.toolFunctionArns ?? []).join(','));
+    approvals.table.bindToolReader(this.toolFunction);
+    approvals.table.bindToolReader(this.agentFunction);
 
     this.gateFunction = fn('flow-gate', 'hitl-approvals flow gate: stores a flow gate request and its task token', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-gate']));
     approvals.table.bindRequestWriter(this.gateFunction);
@@ -317,6 +332,16 @@ export class HitlFlows extends Construct {
   }
 
   /** Sets `TOOL_MAIL_FROM` and lets `fn` send raw email as that identity, From that address only. */
+  /**
+   * Lets the tool function invoke exactly the listed tool functions and read exactly the listed tool
+   * secrets; `TOOL_FUNCTION_ARNS` tells it which ARNs a saved tool may name.
+   */
+  private bindToolTargets(fn: LambdaFunction, functionArns: readonly string[], secretArns: readonly string[]): void {
+    fn.addEnvironment('TOOL_FUNCTION_ARNS', functionArns.join(','));
+    if (functionArns.length > 0) fn.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...functionArns] }));
+    if (secretArns.length > 0) fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [...secretArns] }));
+  }
+
   private bindToolMail(fn: LambdaFunction, identity: IEmailIdentity): void {
     fn.addEnvironment('TOOL_MAIL_FROM', this.toolMailFrom);
     fn.addToRolePolicy(

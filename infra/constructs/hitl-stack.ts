@@ -27,6 +27,9 @@ export interface HitlStackProps extends StackProps {
   readonly handlers?: HandlerSource;
   /** Run every function in a VPC (see `HitlApprovalsProps.network`). @default - outside any VPC */
   readonly network?: FunctionNetwork;
+  /** Lambda functions and Secrets Manager secrets the tools call and read (see HitlFlowsProps). @default none */
+  readonly toolFunctionArns?: readonly string[];
+  readonly toolSecretArns?: readonly string[];
 }
 
 /** The repository's own deployment: the approvals system, the approval-gate workflow and the flows. */
@@ -65,6 +68,8 @@ export class HitlStack extends Stack {
       approvals: this.approvals,
       flows: props.flows ?? loadFlowFiles(DEMO_TOOL_NAMES),
       handlers: props.handlers,
+      ...(props.toolFunctionArns ? { toolFunctionArns: props.toolFunctionArns } : {}),
+      ...(props.toolSecretArns ? { toolSecretArns: props.toolSecretArns } : {}),
     });
 
     const { api, approvers, table, gate, notifications, slack } = this.approvals;

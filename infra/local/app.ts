@@ -19,7 +19,8 @@ import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import type { Directory } from '../../lambdas/channels/directory.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import { localSecret } from '../../lambdas/channels/secrets/local-secret.ts';
-import { demoToolArgs } from '../../lambdas/tools/demo-tools.ts';
+import { demoToolSchema } from '../../lambdas/tools/demo-tools.ts';
+import { toolArgsValidator, ToolSchemaSlot } from '../../lambdas/tools/registry.ts';
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 import { localAuditKey } from './audit-key.ts';
@@ -100,6 +101,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     },
   });
   const channels = new CompositeNotifier([recordOnlyNotifier]);
+  // The flows module builds the tools (shipped and saved); until it does, the demo tools' schemas answer.
+  const toolSchemas = new ToolSchemaSlot(demoToolSchema);
   const deps: AppDeps = {
     store: new RequestRepository(db, LOCAL_TABLE_NAME),
     audit: new AuditRepository(db, LOCAL_TABLE_NAME, {
@@ -110,7 +113,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     notifier: options.notifier ?? channels,
     clock,
     stats: new StatsRepository(db, LOCAL_TABLE_NAME),
-    toolArgs: demoToolArgs(),
+    toolArgs: toolArgsValidator((name) => toolSchemas.schemaOf(name)),
     access: options.access ?? readAccessFrom(process.env),
     // Decisions on agents' requests are signed with a key kept in the data folder (one per process in memory mode).
     webhooks: { sender: fetchWebhookSender, signingSecret: localSecret(options.dataDir ? join(options.dataDir, 'webhook-secret') : undefined) },
@@ -130,6 +133,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
 
   let serverUrl = '';
   const context: LocalContext = {
+    toolSchemas,
     deps,
     engine,
     functions,

@@ -24,7 +24,13 @@ import { flowEditorRoutes, type FlowEditorDeps } from '../../lambdas/handlers/fl
 import { createGateTimeoutHandler } from '../../lambdas/handlers/flows/gate-timeout.ts';
 import { executionRoutes } from '../../lambdas/handlers/flows/routes.ts';
 import { createToolStepHandler } from '../../lambdas/handlers/flows/tool-step.ts';
-import { createDemoTools } from '../../lambdas/tools/demo-tools.ts';
+import { ToolRepository } from '#adapters/dynamodb/tool-repository';
+import { toolRoutes } from '../../lambdas/handlers/tools/tool-routes.ts';
+import { toolFromSpec } from '../../lambdas/tools/data-tool.ts';
+import { createDemoTools, toolDeps } from '../../lambdas/tools/demo-tools.ts';
+import { shippedToolSpecs } from '../../lambdas/tools/tool-files.ts';
+import { describeMcpTool, SdkMcpCaller } from '../../lambdas/tools/mcp-tool.ts';
+import { StaticToolSecrets, type ToolSecrets } from '../../lambdas/tools/tool-secrets.ts';
 import type { RefundLedger } from '../../lambdas/tools/refund.ts';
 import { compileFlow, type FlowSubstitutions } from '../../statemachines/compiler.ts';
 import { LocalFlowCatalog } from '../../statemachines/flow-catalog.ts';
@@ -60,6 +66,8 @@ export interface FlowsModuleOptions {
   readonly mail?: MailSender;
   /** Where the refund tool writes refunds; in memory by default. */
   readonly refunds?: RefundLedger;
+  /** The secrets tools name by reference: `<dataDir>/tool-secrets.json` (`{"<name>": "<value>"}`) by default. */
+  readonly toolSecrets?: ToolSecrets;
   readonly models?: AgentModels;
   /** How long start-up waits for resumed executions to reach their gates again. */
   readonly resumeWaitMs?: number;
@@ -82,7 +90,13 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
     name: 'flows',
     async start(ctx) {
       const mail = withMailFaults(options.mail ?? mailSenderFor(ctx, options.outboxDir), localFaultsFrom(options.env ?? process.env));
-      const tools = createDemoTools({ mail, ...(options.refunds ? { refunds: options.refunds } : {}) });
+      const toolStore = new ToolRepository(ctx.db, ctx.tableName);
+      const secrets = options.toolSecrets ?? (ctx.dataDir ? StaticToolSecrets.fromFile(join(ctx.dataDir, 'tool-secrets.json')) : new StaticToolSecrets());
+      const toolsDeps = { mail, secrets, mcp: new SdkMcpCaller(), ...(options.refunds ? { refunds: options.refunds } : {}) };
+      const tools = createDemoTools({ ...toolsDeps, saved: (await toolStore.list()).map((stored) => stored.spec) });
+      ctx.toolSchemas.use(tools);
+      const shippedSpecs = shippedToolSpecs();
+      const runnable = toolDeps(toolsDeps);
       const executions = new ExecutionRepository(ctx.db, ctx.tableName);
       const catalog = new LocalFlowCatalog((name, definition) => ctx.engine.registerStateMachine(name, definition), LOCAL_FLOW_FUNCTIONS, {
         validate: aslProblems,
@@ -113,9 +127,20 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       await deployStoredFlows(editor, catalog, flows);
 
       await resumeRunning({ ctx, deps, catalog, flowStore: editor.flows, knownTools: tools.names, watcher, gates, waitMs: options.resumeWaitMs ?? 10_000 });
+      const toolApi = toolRoutes({
+        toolStore,
+        registry: tools,
+        build: (spec) => toolFromSpec(runnable, spec),
+        describeMcp: describeMcpTool,
+        shipped: shippedSpecs.map((spec) => spec.name),
+        shippedSpecs,
+        audit: ctx.deps.audit,
+        clock: ctx.deps.clock,
+        adminGroups: editor.adminGroups,
+      });
       const files = (options.watchFlows ?? !options.flows) ? watchFlowFiles(flowsDir, (path) => reloadFlowFile(editor, catalog, path)) : undefined;
       return {
-        routes: [...executionRoutes(deps), ...flowEditorRoutes(editor)],
+        routes: [...executionRoutes(deps), ...flowEditorRoutes(editor), ...toolApi],
         stop: async () => {
           files?.close();
           await watcher.stop();

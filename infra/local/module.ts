@@ -3,6 +3,7 @@ import type { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
 import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import type { LocalStepFunctions } from './stepfunctions-engine.ts';
+import type { ToolSchemaSlot } from '../../lambdas/tools/registry.ts';
 
 /** What the local app hands each feature module when it starts. */
 export interface LocalContext {
@@ -14,6 +15,8 @@ export interface LocalContext {
   readonly notifier: CompositeNotifier;
   readonly db: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** The module that builds the tool registry hands it here, so approvers' edits are checked against every tool's schema. */
+  readonly toolSchemas: ToolSchemaSlot;
   /** The local data folder; undefined when running in memory (tests). */
   readonly dataDir?: string;
   /** The server's own base URL (known once it listens; read it lazily). */

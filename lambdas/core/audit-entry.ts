@@ -26,6 +26,8 @@ export const AuditKindSchema = z.enum([
   /** A delegation set or ended; under the pseudo-execution `delegation:<userId>`. */
   'delegation_set',
   'delegation_ended',
+  /** A tool spec saved by an admin; under the pseudo-execution `tool:<name>`. */
+  'tool_saved',
 ]);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
 

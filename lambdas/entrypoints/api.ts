@@ -16,18 +16,29 @@ import { once, seedGateFiles, storedGateCatalog } from '#usecases/gate-revisions
 import { shippedGates } from '../gates/gate-files.ts';
 import { flowEditorRoutes } from '../handlers/flows/editor-routes.ts';
 import { executionRoutes } from '../handlers/flows/routes.ts';
-import { DEMO_TOOL_NAMES, demoToolArgs } from '../tools/demo-tools.ts';
+import { toolRoutes } from '../handlers/tools/tool-routes.ts';
+import type { Route } from '../handlers/api/routes.ts';
+import { describeMcpTool } from '../tools/mcp-tool.ts';
+import { toolArgsValidator } from '../tools/registry.ts';
+import { shippedToolSpecs } from '../tools/tool-files.ts';
 import { awsDeps } from './aws-deps.ts';
+import { awsTools } from './aws-tools.ts';
 import { flowApiDeps } from './flow-api-deps.ts';
 import { loadFlowConfig } from './flow-config.ts';
 import { seedBundledFlows } from './flow-seeding.ts';
 
+// The API describes and checks tools but never runs them.
+const tools = awsTools({
+  send: async () => {
+    throw new Error('the API function does not send tool mail; the tool function does');
+  },
+});
 // The flows' tool schemas, so an approver's edited arguments are checked before they are stored.
 // Delegations need the user pool: a delegate must be a known user, and a delegator's groups come from it.
 const userPoolId = loadLambdaConfig().USER_POOL_ID;
 const deps = {
   ...awsDeps(),
-  toolArgs: demoToolArgs(),
+  toolArgs: toolArgsValidator((name) => tools.registry.get(name)?.input),
   ...(userPoolId ? { delegations: new DelegationRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME), directory: new CognitoDirectory(userPoolId) } : {}),
 };
 // Flow editor: revisions in the table, where the first flow route an instance serves records the
@@ -42,16 +53,36 @@ const editor = {
   ...deps,
   flows,
   deployer: sdkFlowDeployerFromEnv((flowId) => (Object.hasOwn(machines, flowId) ? machines[flowId].stateMachineArn : undefined)),
-  knownTools: DEMO_TOOL_NAMES,
+  // The registry's live list of names: the tools admins saved are registered before each route below runs.
+  knownTools: tools.registry.names,
   adminGroups: adminGroupsFrom(process.env),
 };
 // Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.
 const gateStore = new GateRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
 const gates = storedGateCatalog(gateStore, once(() => seedGateFiles({ ...deps, gateStore }, shippedGates())));
+const shippedSpecs = shippedToolSpecs();
+const toolApi = toolRoutes({
+  toolStore: tools.store,
+  registry: tools.registry,
+  build: tools.build,
+  describeMcp: describeMcpTool,
+  shipped: shippedSpecs.map((spec) => spec.name),
+  shippedSpecs,
+  audit: deps.audit,
+  clock: deps.clock,
+  adminGroups: editor.adminGroups,
+});
+
+/** The route, run after the tools admins saved are registered (flows and decisions name them). */
+function withSavedTools(route: Route): Route {
+  return { ...route, handler: async (event) => (await tools.sync(), route.handler(event)) };
+}
+
 export const handler = createApiHandler(deps, [
   ...awsChannelRoutes(deps, loadLambdaConfig()),
   ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog) }),
-  ...flowEditorRoutes(editor),
+  ...flowEditorRoutes(editor).map(withSavedTools),
+  ...toolApi.map(withSavedTools),
   // Named gates for any agent: the bundled gate files; webhooks must be https.
   ...gateRoutes({ ...deps, gates, gateStore, agentGroups: agentGroupsFrom(process.env), adminGroups: editor.adminGroups, webhookRule: 'https' }),
 ]);

@@ -2,8 +2,8 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { MailSender } from '#adapters/mail/mail-sender';
 import { bedrockModels } from '../agents/models.ts';
 import { createAgentStepHandler } from '../handlers/flows/agent-step.ts';
-import { createDemoTools } from '../tools/demo-tools.ts';
 import { awsDeps } from './aws-deps.ts';
+import { awsTools } from './aws-tools.ts';
 
 /** The agent function describes tools to the model but never runs them. */
 const noMail: MailSender = {
@@ -15,8 +15,14 @@ const noMail: MailSender = {
 const bedrock = new BedrockRuntimeClient({ maxAttempts: 3 });
 
 /** `${AgentFunctionArn}`: one model turn at an agent node (Bedrock Converse, or the scripted model). */
-export const handler = createAgentStepHandler({
+const tools = awsTools(noMail);
+const step = createAgentStepHandler({
   models: bedrockModels((command) => bedrock.send(command)),
-  tools: createDemoTools({ mail: noMail }),
+  tools: tools.registry,
   audit: awsDeps().audit,
+});
+
+/** The tools admins saved are registered before each turn, so the model is told about them. */
+export const handler = step.before(async () => {
+  await tools.sync();
 });

@@ -35,6 +35,11 @@ const FlowEnvSchema = z.object({
    * Unset means no flows are deployed next to this API: starting one answers 404.
    */
   FLOW_STATE_MACHINES: json.pipe(DeployedFlowsSchema).optional(),
+  /** Tool and API functions: the Lambda tool functions a tool may name (comma-separated ARNs; the tool function may invoke exactly these). */
+  TOOL_FUNCTION_ARNS: z
+    .string()
+    .optional()
+    .transform((list) => (list ?? '').split(',').map((arn) => arn.trim()).filter(Boolean)),
 });
 export type FlowConfig = z.infer<typeof FlowEnvSchema>;
 

@@ -9,12 +9,12 @@ import { parseToolContract, specOf } from './tool.ts';
  */
 export class ToolRegistry {
   private readonly byName = new Map<string, ToolDefinition<any>>();
+  private readonly liveNames: string[] = [];
 
   constructor(tools: readonly ToolDefinition<any>[]) {
     for (const tool of tools) {
-      parseToolContract(tool);
       if (this.byName.has(tool.name)) throw new Error(`tool "${tool.name}" is registered twice`);
-      this.byName.set(tool.name, tool);
+      this.put(tool);
     }
   }
 
@@ -22,8 +22,19 @@ export class ToolRegistry {
     return this.byName.get(name);
   }
 
-  get names(): string[] {
-    return [...this.byName.keys()];
+  /**
+   * The registered names. The same array is kept up to date as tools are saved, so flow checks that
+   * were handed it (the editor's `knownTools`) see a tool saved after they were built.
+   */
+  get names(): readonly string[] {
+    return this.liveNames;
+  }
+
+  /** Adds a tool, or replaces the one of that name (an admin saved a new version of it). */
+  put(tool: ToolDefinition<any>): void {
+    parseToolContract(tool);
+    if (!this.byName.has(tool.name)) this.liveNames.push(tool.name);
+    this.byName.set(tool.name, tool);
   }
 
   /** Specs of the named tools, for the model; unknown names are skipped (flows are checked on load). */
@@ -51,4 +62,23 @@ export function toolArgsValidator(schemaOf: (toolName: string) => z.ZodType | un
       return result?.success && result.data !== null && typeof result.data === 'object' ? (result.data as Record<string, unknown>) : args;
     },
   };
+}
+
+/**
+ * The argument schemas of a registry that is built after the API's validator (local mode: the flows
+ * module builds the tools once the approval API exists); until one is given, `fallback` answers.
+ */
+export class ToolSchemaSlot {
+  private lookup: ((toolName: string) => z.ZodType | undefined) | undefined;
+
+  constructor(private readonly fallback: (toolName: string) => z.ZodType | undefined) {}
+
+  /** From now on, schemas come from `registry` (which tools admins save keep up to date). */
+  use(registry: { get(name: string): { input: z.ZodType } | undefined }): void {
+    this.lookup = (name) => registry.get(name)?.input;
+  }
+
+  schemaOf(toolName: string): z.ZodType | undefined {
+    return (this.lookup ?? this.fallback)(toolName);
+  }
 }

@@ -5,7 +5,7 @@ import type { WorkflowDecision } from '#core/request';
 import { notRepeatedReason, type UnknownOutcomeEvidence } from '#core/unknown-outcome';
 import { routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
 import { runToolOnce } from './run-tool-once.ts';
-import type { ToolStepDeps } from './tool-step.ts';
+import { auditToolFailure, type ToolStepDeps } from './tool-step.ts';
 import { askWhetherToRunAgain } from './unknown-outcome-gate.ts';
 
 const DEFAULT_REASON: Record<Exclude<WorkflowDecision['outcome'], 'approved'>, string> = {
@@ -88,6 +88,7 @@ async function outcomeOf(
     return { status: 'error', error: `the approved arguments for ${call.name} are invalid: ${args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` };
   }
   const outcome = await runToolOnce(deps, { tool, args: args.data, key: decision.requestId, executionId: input.executionId, attempt: input.attempt });
+  await auditToolFailure(deps, input, call, outcome);
   if (outcome.status !== 'ok') return outcome;
   await recordExecuted(deps, decision.requestId, call.name, args.data);
   const changes = decision.editedArgs ? diffArgs(call.args, decision.editedArgs) : [];

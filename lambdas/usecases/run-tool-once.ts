@@ -4,6 +4,7 @@ import type { ToolOutcome } from '#core/flow-state';
 import type { UnknownOutcomeEvidence } from '#core/unknown-outcome';
 import type { Clock } from '#ports';
 import type { ToolDefinition } from '../tools/tool.ts';
+import { ToolCallError } from '../tools/tool-errors.ts';
 import type { ToolRun, ToolRunStore } from './flow-ports.ts';
 
 export interface RunToolDeps {
@@ -66,11 +67,34 @@ async function runClaimed(deps: RunToolDeps, input: RunToolInput, attempt: strin
   try {
     outcome = { status: 'ok', result: await input.tool.run(input.args, { idempotencyKey: input.key, executionId: input.executionId }) };
   } catch (error) {
+    if (input.tool.delivery === 'at_most_once' && error instanceof ToolCallError && error.mayHaveHappened) {
+      // The call reached the service and its answer was lost: record that, never run it again on its own.
+      const lost = lostAnswer(input, error, attempt, deps.clock.now());
+      await deps.toolRuns.complete(input.key, attempt, lost, deps.clock.now());
+      return lost;
+    }
     await deps.toolRuns.release(input.key, attempt);
     return { status: 'error', error: `${input.tool.name} failed: ${(error as Error)?.message ?? String(error)}` };
   }
   await deps.toolRuns.complete(input.key, attempt, outcome, deps.clock.now());
   return outcome;
+}
+
+function lostAnswer(input: RunToolInput, error: ToolCallError, attempt: string, now: Date): Extract<ToolOutcome, { status: 'unknown' }> {
+  const evidence: UnknownOutcomeEvidence = {
+    tool: input.tool.name,
+    idempotencyKey: input.key,
+    startedAt: now.toISOString(),
+    attempt,
+    detectedAt: now.toISOString(),
+    detectedBy: attempt,
+    note: `${error.message}. The call reached ${input.tool.name}, so it may or may not have happened. ${input.tool.name} is at_most_once, so it was not run again.`.slice(0, 500),
+  };
+  return {
+    status: 'unknown',
+    reason: `${error.message}, so it may or may not have happened. It was not run again.`,
+    evidence,
+  };
 }
 
 function unknownOutcome(input: RunToolInput, interrupted: ToolRun, attempt: string, now: Date): Extract<ToolOutcome, { status: 'unknown' }> {

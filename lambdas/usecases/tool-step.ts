@@ -80,9 +80,20 @@ export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promis
       if (node.hitl.mode === 'confirm_tools') {
         await auditStep(deps.audit, input, 'gate_passed', { toolCall: call, policyId: verdict.policyId, why: verdict.why }, 'system:policy');
       }
-      return finishOrAsk(await runDirectly());
+      const outcome = await runDirectly();
+      await auditToolFailure(deps, input, call, outcome);
+      return finishOrAsk(outcome);
     }
   }
+}
+
+/**
+ * Records a tool call that failed (endpoint down, timed out, answered an error) in the audit log: the
+ * agent reads the error in the conversation, and an auditor finds it in the execution's chain.
+ */
+export async function auditToolFailure(deps: Pick<ToolStepDeps, 'audit'>, input: FlowStepInput, call: { id: string; name: string }, outcome: ToolOutcome): Promise<void> {
+  if (outcome.status !== 'error') return;
+  await auditStep(deps.audit, input, 'tool_result', { toolCallId: call.id, name: call.name, outcome }, `tool:${call.name}`);
 }
 
 function isOffered(node: FlowNode, name: string): boolean {

@@ -12,7 +12,7 @@ import { APPROVAL_GATE_ASL, HitlStack } from '#infra/constructs/hitl-stack';
 export const FEATURE_FLAGS = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 
 /** Same shape as statemachines/approval-gate.asl.json, used only while that file does not exist. */
-const FALLBACK_GATE_DEFINITION = {
+export const FALLBACK_GATE_DEFINITION = {
   StartAt: 'WaitForApproval',
   States: {
     WaitForApproval: {

@@ -84,6 +84,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         'POST /flows/{flowId}/executions', 'GET /executions/{id}',
         'GET /flows', 'POST /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
         'GET /gates', 'GET /gates/{gateId}', 'PUT /gates/{gateId}', 'GET /gates/{gateId}/revisions',
+        'GET /tools', 'PUT /tools/{name}',
       ];
       for (const key of authorized) {
         expect(routes.get(key), key).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizerId } });
@@ -617,12 +618,17 @@ describe('HitlApprovals in the repository stack (dev)', () => {
           .filter((s) => s.roles.includes(roleOf(stack, fn)) && s.actions.some((a) => a.startsWith('dynamodb:')))
           .map((s) => ({ actions: s.actions.sort(), resources: s.resources, prefixes: (s.condition as any)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] }));
       const audit = { actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [getAtt(tableId)], prefixes: ['EXEC#*'] };
-      expect(itemsOf(stack.flows.agentFunction)).toEqual([audit]);
+      // Both list the tools admins saved: the `TOOLS` partition of the timeline index, nothing else of it.
+      const savedToolItems = { actions: ['dynamodb:GetItem'], resources: [getAtt(tableId)], prefixes: ['TOOL#*'] };
+      const savedTools = { actions: ['dynamodb:Query'], resources: [expect.anything()], prefixes: ['TOOLS'] };
+      expect(itemsOf(stack.flows.agentFunction)).toEqual([audit, savedToolItems, savedTools]);
       expect(itemsOf(stack.flows.toolFunction)).toEqual([
         audit,
         { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['TOOLRUN#*'] },
         // An approved call records the arguments it ran with on its request (the `executed` event).
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
+        savedToolItems,
+        savedTools,
       ]);
       // The audit chain plus marking its execution failed (`RecordFailure`): one statement on EXEC# items.
       expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([
