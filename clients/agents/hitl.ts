@@ -25,6 +25,8 @@ export interface GateAsk {
   readonly idempotencyKey: string;
   /** On whose behalf; that person may not approve it. */
   readonly requestedBy?: string;
+  /** Where the decision is POSTed once made (see "Learn the decision"). */
+  readonly callback?: { readonly type: 'webhook'; readonly url: string };
 }
 
 /** The outcome an adapter hands to its SDK. `approved` is the only thing that lets the action run. */
@@ -91,6 +93,25 @@ const FALLBACK_REASONS: Record<string, string> = {
   cancelled: 'The request was cancelled.',
 };
 
+/**
+ * The verdict in a decision answer (`GET /approvals/{id}/decision`) or a decision webhook's body
+ * (`{id, status, decision}`), or undefined while it is pending. Throws naming the field when the body
+ * is neither.
+ */
+export function verdictOf(requestId: string, body: unknown): HitlVerdict | undefined {
+  const answer = decisionSchema.parse(body);
+  if (answer.status === 'pending') return undefined;
+  const decision = answer.decision ?? {};
+  return {
+    approved: answer.status === 'approved',
+    status: answer.status,
+    requestId,
+    approver: decision.approver,
+    reason: decision.reason ?? FALLBACK_REASONS[answer.status],
+    editedArgs: decision.editedArgs,
+  };
+}
+
 /** A client for the hitl-approvals API, speaking as one agent. */
 export function hitlClient(options: HitlClientOptions): HitlClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -110,23 +131,18 @@ export function hitlClient(options: HitlClientOptions): HitlClient {
 
   async function poll(requestId: string, waitSeconds = defaultWait, signal?: AbortSignal): Promise<HitlVerdict | undefined> {
     const path = `/approvals/${encodeURIComponent(requestId)}/decision?waitSeconds=${waitSeconds}`;
-    const answer = decisionSchema.parse(await send('GET', path, 'GET decision', { signal }));
-    if (answer.status === 'pending') return undefined;
-    const decision = answer.decision ?? {};
-    return {
-      approved: answer.status === 'approved',
-      status: answer.status,
-      requestId,
-      approver: decision.approver,
-      reason: decision.reason ?? FALLBACK_REASONS[answer.status],
-      editedArgs: decision.editedArgs,
-    };
+    return verdictOf(requestId, await send('GET', path, 'GET decision', { signal }));
   }
 
   return {
     baseUrl,
     async ask(input) {
-      const body = { action: input.action, context: input.context ?? {}, ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}) };
+      const body = {
+        action: input.action,
+        context: input.context ?? {},
+        ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+        ...(input.callback ? { callback: input.callback } : {}),
+      };
       const path = `/gates/${encodeURIComponent(input.gateId)}/requests`;
       const answer = await send('POST', path, `POST ${path}`, { body, headers: { 'Idempotency-Key': input.idempotencyKey } });
       const request = requestSchema.safeParse(answer);
