@@ -5038,6 +5038,341 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tool flows may call: the shipped tool files and the tools admins saved */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                savedAt?: string;
+                                savedBy?: string;
+                                /** @enum {string} */
+                                source: "file" | "saved";
+                                spec: {
+                                    argsSchema: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @enum {string} */
+                                    delivery: "idempotent" | "at_most_once";
+                                    description: string;
+                                    http?: {
+                                        /** @default {} */
+                                        headers: {
+                                            [key: string]: string | {
+                                                secretRef: string;
+                                            };
+                                        };
+                                        /** @default 256000 */
+                                        maxResponseBytes: number;
+                                        /** @enum {string} */
+                                        method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        /** @default 2 */
+                                        retries: number;
+                                        /** @default 10000 */
+                                        timeoutMs: number;
+                                        url: string;
+                                    };
+                                    lambda?: {
+                                        handler: string;
+                                    } | {
+                                        functionArn: string;
+                                        localUrl?: string;
+                                    };
+                                    mcp?: {
+                                        /** @default 10000 */
+                                        timeoutMs: number;
+                                        tool: string;
+                                        url: string;
+                                    };
+                                    name: string;
+                                    /** @default false */
+                                    readOnly: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tools/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Save a tool (admins): an HTTP endpoint, a Lambda function or an MCP server tool, with the JSON Schema of its arguments */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        argsSchema?: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        delivery: "idempotent" | "at_most_once";
+                        description?: string;
+                        http?: {
+                            /** @default {} */
+                            headers?: {
+                                [key: string]: string | {
+                                    secretRef: string;
+                                };
+                            };
+                            /** @default 256000 */
+                            maxResponseBytes?: number;
+                            /** @enum {string} */
+                            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                            /** @default 2 */
+                            retries?: number;
+                            /** @default 10000 */
+                            timeoutMs?: number;
+                            url: string;
+                        };
+                        lambda?: {
+                            handler: string;
+                        } | {
+                            functionArn: string;
+                            localUrl?: string;
+                        };
+                        mcp?: {
+                            /** @default 10000 */
+                            timeoutMs?: number;
+                            tool: string;
+                            url: string;
+                        };
+                        name?: string;
+                        /** @default false */
+                        readOnly?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            savedAt?: string;
+                            savedBy?: string;
+                            /** @enum {string} */
+                            source: "file" | "saved";
+                            spec: {
+                                argsSchema: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                delivery: "idempotent" | "at_most_once";
+                                description: string;
+                                http?: {
+                                    /** @default {} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            secretRef: string;
+                                        };
+                                    };
+                                    /** @default 256000 */
+                                    maxResponseBytes: number;
+                                    /** @enum {string} */
+                                    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @default 2 */
+                                    retries: number;
+                                    /** @default 10000 */
+                                    timeoutMs: number;
+                                    url: string;
+                                };
+                                lambda?: {
+                                    handler: string;
+                                } | {
+                                    functionArn: string;
+                                    localUrl?: string;
+                                };
+                                mcp?: {
+                                    /** @default 10000 */
+                                    timeoutMs: number;
+                                    tool: string;
+                                    url: string;
+                                };
+                                name: string;
+                                /** @default false */
+                                readOnly: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description The tool was created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            savedAt?: string;
+                            savedBy?: string;
+                            /** @enum {string} */
+                            source: "file" | "saved";
+                            spec: {
+                                argsSchema: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                delivery: "idempotent" | "at_most_once";
+                                description: string;
+                                http?: {
+                                    /** @default {} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            secretRef: string;
+                                        };
+                                    };
+                                    /** @default 256000 */
+                                    maxResponseBytes: number;
+                                    /** @enum {string} */
+                                    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @default 2 */
+                                    retries: number;
+                                    /** @default 10000 */
+                                    timeoutMs: number;
+                                    url: string;
+                                };
+                                lambda?: {
+                                    handler: string;
+                                } | {
+                                    functionArn: string;
+                                    localUrl?: string;
+                                };
+                                mcp?: {
+                                    /** @default 10000 */
+                                    timeoutMs: number;
+                                    tool: string;
+                                    url: string;
+                                };
+                                name: string;
+                                /** @default false */
+                                readOnly: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: PayloadTooLarge */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: UnsupportedMediaType */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5503,7 +5838,7 @@ export interface components {
             executionId: string;
             hash: string;
             /** @enum {string} */
-            kind: "gate_paused" | "gate_passed" | "gate_denied" | "message" | "tool_call" | "tool_result" | "hold" | "vote" | "decision" | "escalation" | "timeout" | "flow_saved" | "flow_deployed" | "flow_rolled_back" | "gate_saved" | "cancel" | "extend" | "delegation_set" | "delegation_ended";
+            kind: "gate_paused" | "gate_passed" | "gate_denied" | "message" | "tool_call" | "tool_result" | "hold" | "vote" | "decision" | "escalation" | "timeout" | "flow_saved" | "flow_deployed" | "flow_rolled_back" | "gate_saved" | "cancel" | "extend" | "delegation_set" | "delegation_ended" | "tool_saved";
             nodeId?: string;
             prevHash: string;
             requestId?: string;
