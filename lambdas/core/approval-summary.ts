@@ -44,6 +44,10 @@ export const ApprovalSummarySchema = z.object({
     .optional()
     .describe('votes so far, on requests that need more than one answer'),
   canDecide: z.boolean().describe('whether the caller may approve or reject it now (pending, an approver of its current level, not its requester, no vote yet)'),
+  canCancel: z
+    .boolean()
+    .optional()
+    .describe('on pending listings: whether the caller may cancel it now (its requester or an admin). Whether it may be extended needs its history: GET /approvals/{id} has canExtend'),
   decision: z
     .object({ outcome: OutcomeSchema, approver: z.string(), decidedAt: z.string(), channel: z.string(), reason: z.string().optional().describe(`cut to ${PREVIEW_LIMITS.reasonChars} characters`) })
     .optional(),

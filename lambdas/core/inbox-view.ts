@@ -21,15 +21,20 @@ const allows = (check: () => void): boolean => {
   }
 };
 
+/** Cancel: pending, and the caller is its requester or an admin; a listing's fields are enough to tell. */
+export function mayCancelNow(identity: Identity, request: Pick<ApprovalRequest, 'status' | 'requestedBy'>, isAdmin: boolean): boolean {
+  return request.status === 'pending' && allows(() => assertMayCancel(identity, request, isAdmin));
+}
+
 /**
- * Cancel: pending, and the caller is its requester or an admin. Extend: pending, the caller may
+ * Cancel: see `mayCancelNow`. Extend: pending, the caller may
  * decide it in their own right, and its level has extension left.
  */
 export function inboxActionsFor(identity: Identity, request: ApprovalRequest, isAdmin: boolean): InboxActions {
   if (request.status !== 'pending') return { canCancel: false, canExtend: false };
   const left = maxExtensionAtLevel(request.hitl, request.level, request.channel) - extendedSecondsAtLevel(request);
   return {
-    canCancel: allows(() => assertMayCancel(identity, request, isAdmin)),
+    canCancel: mayCancelNow(identity, request, isAdmin),
     canExtend: left > 0 && allows(() => assertMayDecide(identity, request)),
   };
 }

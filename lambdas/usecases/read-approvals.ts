@@ -3,7 +3,7 @@ import { viewFor, type ApprovalView } from '#core/approval-view';
 import { isBarredRequester } from '#core/authorization';
 import { NotFoundError } from '#core/errors';
 import type { Identity } from '#core/identity';
-import { inboxActionsFor } from '#core/inbox-view';
+import { inboxActionsFor, mayCancelNow } from '#core/inbox-view';
 import { isAdmin, isApproverOf, mayDecideNow, mayReadRequest, type ReadAccess } from '#core/read-access';
 import type { ApprovalRequest } from '#core/request';
 import type { ListedRequest } from '#core/listed-request';
@@ -44,11 +44,11 @@ function viewWithActions(deps: ReadApprovalsDeps, identity: Identity, request: A
   return { ...view, canDecide: view.canDecide || asDelegate, ...inboxActionsFor(identity, request, isAdmin(identity, deps.access)) };
 }
 
-/** A list item: the request's summary, with what the caller may decide also as a delegate. */
-function summaryFor(identity: Identity, request: ListedRequest, standIns: readonly Identity[]): ApprovalSummary {
+/** A list item: the request's summary, with what the caller may decide also as a delegate, and whether they may cancel it. */
+function summaryFor(identity: Identity, request: ListedRequest, standIns: readonly Identity[], callerIsAdmin: boolean): ApprovalSummary {
   const summary = summarize(identity, request);
   const asDelegate = !summary.canDecide && !isBarredRequester(identity.userId, request) && standIns.some((delegator) => mayDecideNow(delegator, request));
-  return { ...summary, canDecide: summary.canDecide || asDelegate };
+  return { ...summary, canDecide: summary.canDecide || asDelegate, canCancel: mayCancelNow(identity, request, callerIsAdmin) };
 }
 
 /** Store pages a listing reads at most per call before it hands back a short page and a cursor. */
@@ -94,7 +94,7 @@ export async function listReadablePending(deps: ReadApprovalsDeps, identity: Ide
     const page = await deps.store.listPending({ ...query, limit: query.limit - items.length, cursor });
     for (const request of page.items) {
       if (everything || mayReadRequest(identity, request, deps.access) || mayReadAsStandIn(standIns, request)) {
-        items.push(summaryFor(identity, request, standIns));
+        items.push(summaryFor(identity, request, standIns, everything));
       }
     }
     cursor = page.nextCursor;

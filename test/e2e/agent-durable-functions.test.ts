@@ -68,8 +68,11 @@ async function pausedFunction() {
   const callback = runner.getOperation('refund-approval');
   await callback.waitForData(WaitingOperationStatus.SUBMITTED);
   const requestId = await eventually(async () => {
+    // A listing shows summaries, without the tool call's id: read the listed requests in whole.
     const pending = await call(app.url, 'GET', '/approvals?workflow=gate:refund-approval', { as: BOB });
-    return (pending.body.items as { id: string; action: { toolCall: { id: string } } }[]).find((r) => r.action.toolCall.id === `refund-${orderId}`)?.id;
+    const listed = (pending.body.items ?? []) as { id: string }[];
+    const requests = await Promise.all(listed.map(async (item) => (await call(app.url, 'GET', `/approvals/${item.id}`, { as: BOB })).body as { id: string; action: { toolCall?: { id: string } } }));
+    return requests.find((r) => r.action.toolCall?.id === `refund-${orderId}`)?.id;
   }, 20_000, 'the gate request');
   /** Relays the decision webhook for this request to the waiting function, as the receiver would on AWS. */
   const relay = async () => {

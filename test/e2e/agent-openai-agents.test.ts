@@ -48,12 +48,18 @@ const repeatsToolOutput = modelResponder(({ request }) => {
   return [assistantMessage(`Tool said: ${text}`)];
 });
 
+/** The gate's pending requests in whole: a listing shows summaries, without the tool call's id. */
+async function pendingRefunds(): Promise<{ id: string; action: { toolCall?: { id: string } } }[]> {
+  const pending = await call(app.url, 'GET', '/approvals?workflow=gate:refund-approval', { as: BOB });
+  const listed = (pending.body.items ?? []) as { id: string }[];
+  return Promise.all(listed.map(async (item) => (await call(app.url, 'GET', `/approvals/${item.id}`, { as: BOB })).body));
+}
+
 async function pausedRun() {
   const callId = `call-${Date.now()}-${calls++}`;
   const first = refundAgent([asksForRefund(callId)]);
   const result = await runner.run(first.agent, 'Refund order A-1, it arrived broken.');
-  const pending = await call(app.url, 'GET', '/approvals?workflow=gate:refund-approval', { as: BOB });
-  const request = (pending.body.items as { id: string; action: { toolCall: { id: string } } }[]).find((r) => r.action.toolCall.id === callId);
+  const request = (await pendingRefunds()).find((r) => r.action.toolCall?.id === callId);
   return { first, result, requestId: request?.id, saved: result.state.toString() };
 }
 

@@ -32,7 +32,10 @@ async function paused(config = hitl(), extra: Record<string, unknown> = {}) {
   const approval = await eventually(async () => {
     const page = await call(app.url, 'GET', `/approvals?workflow=${workflowId}`, { as: ADMIN });
     const listed = page.body.items?.[0];
-    return listed?.events.some((e: { type: string }) => e.type === 'notified') ? listed : undefined;
+    if (!listed) return undefined;
+    // A listing is a summary; the request's history is on its own page.
+    const request = (await call(app.url, 'GET', `/approvals/${listed.id}`, { as: ADMIN })).body;
+    return request?.events?.some((e: { type: string }) => e.type === 'notified') ? request : undefined;
   }, 5_000, 'the request to be listed and notified');
   return { executionArn, id: approval.id as string };
 }

@@ -22,28 +22,40 @@ afterAll(async () => app.close());
 async function pendingRequestFor(amount: number): Promise<string> {
   return eventually(async () => {
     const page = await call(app.url, 'GET', '/approvals?workflow=gate:refund-approval', { as: APPROVER });
-    return page.body.items.find((r: { action: { toolCall?: { args: { amount: number } } } }) => r.action.toolCall?.args.amount === amount)?.id as string | undefined;
+    // A listing shows a preview of the arguments, each value as text.
+    return page.body.items.find((r: { action: { argsPreview?: Record<string, string> } }) => r.action.argsPreview?.amount === String(amount))?.id as string | undefined;
   }, 20_000, `the pending refund of ${amount}`);
 }
 
 describe('requestApproval with wait', () => {
   it('resolves with the decision an approver takes while it waits', async () => {
-    // Prepare
-    const asked = requestApproval(agent, 'refund-approval', refund(31), {
+    // Prepare: an agent whose long poll can be cut, so a failing test does not leave it running past the server
+    const stop = new AbortController();
+    const waiting = createHitlClient({ baseUrl: app.url, headers: AGENT, fetch: (request) => fetch(request, { signal: stop.signal }) });
+    const asked = requestApproval(waiting, 'refund-approval', refund(31), {
       idempotencyKey: newKey(),
       context: { conversation: [{ role: 'user', content: 'refund A-1' }], facts: {} },
       wait: { timeoutSeconds: 60 },
     });
+    const outcome = asked.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
 
-    // Act
-    const id = await pendingRequestFor(31);
-    const approver = createHitlClient({ baseUrl: app.url, headers: APPROVER });
-    const decided = await approver.POST('/approvals/{id}/respond', { params: { path: { id } }, body: { decision: 'approve', reason: 'looks right' } });
+    try {
+      // Act
+      const id = await pendingRequestFor(31);
+      const approver = createHitlClient({ baseUrl: app.url, headers: APPROVER });
+      const decided = await approver.POST('/approvals/{id}/respond', { params: { path: { id } }, body: { decision: 'approve', reason: 'looks right' } });
 
-    // Assess
-    expect(decided.response.status).toBe(200);
-    expect(decided.data?.approval.status).toBe('approved');
-    await expect(asked).resolves.toEqual({ status: 'approved', requestId: id, decision: { outcome: 'approved', approver: 'bob', reason: 'looks right' } });
+      // Assess
+      expect(decided.response.status).toBe(200);
+      expect(decided.data?.approval.status).toBe('approved');
+      expect(await outcome).toEqual({ value: { status: 'approved', requestId: id, decision: { outcome: 'approved', approver: 'bob', reason: 'looks right' } } });
+    } finally {
+      stop.abort();
+      await outcome;
+    }
   });
 
   it('resolves pending when its own time runs out first', async () => {

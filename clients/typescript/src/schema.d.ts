@@ -79,57 +79,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: {
-                                action: {
-                                    argCount: number;
-                                    argsPreview: {
-                                        [key: string]: string;
-                                    };
-                                    /** @constant */
-                                    kind: "tool_call";
-                                    tool: string;
-                                } | {
-                                    /** @constant */
-                                    kind: "message";
-                                    textPreview: string;
-                                };
-                                canDecide: boolean;
-                                createdAt: string;
-                                createdBy?: string;
-                                decision?: {
-                                    approver: string;
-                                    channel: string;
-                                    decidedAt: string;
-                                    /** @enum {string} */
-                                    outcome: "approved" | "rejected" | "timed_out" | "cancelled";
-                                    reason?: string;
-                                };
-                                /** @enum {string} */
-                                delivery?: "pending" | "delivered" | "workflow_gone" | "gave_up";
-                                dueAt: string;
-                                executionId: string;
-                                gateId?: string;
-                                id: string;
-                                level: number;
-                                /** @enum {string} */
-                                mode: "disabled" | "blocking" | "confirm_tools" | "audit";
-                                nodeId: string;
-                                policy?: {
-                                    id: string;
-                                    why: string;
-                                };
-                                quorum?: {
-                                    approvals: number;
-                                    approvalsNeeded: number;
-                                    rejections: number;
-                                    rejectionsNeeded: number;
-                                };
-                                requestedBy?: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
-                                step: string;
-                                workflowId: string;
-                            }[];
+                            items: components["schemas"]["ApprovalSummary"][];
                             nextCursor?: string;
                         };
                     };
@@ -196,7 +146,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ApprovalSummary"];
+                        "application/json": components["schemas"]["ApprovalView"];
                     };
                 };
                 /** @description error.code: ValidationError */
@@ -4368,57 +4318,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: {
-                                action: {
-                                    argCount: number;
-                                    argsPreview: {
-                                        [key: string]: string;
-                                    };
-                                    /** @constant */
-                                    kind: "tool_call";
-                                    tool: string;
-                                } | {
-                                    /** @constant */
-                                    kind: "message";
-                                    textPreview: string;
-                                };
-                                canDecide: boolean;
-                                createdAt: string;
-                                createdBy?: string;
-                                decision?: {
-                                    approver: string;
-                                    channel: string;
-                                    decidedAt: string;
-                                    /** @enum {string} */
-                                    outcome: "approved" | "rejected" | "timed_out" | "cancelled";
-                                    reason?: string;
-                                };
-                                /** @enum {string} */
-                                delivery?: "pending" | "delivered" | "workflow_gone" | "gave_up";
-                                dueAt: string;
-                                executionId: string;
-                                gateId?: string;
-                                id: string;
-                                level: number;
-                                /** @enum {string} */
-                                mode: "disabled" | "blocking" | "confirm_tools" | "audit";
-                                nodeId: string;
-                                policy?: {
-                                    id: string;
-                                    why: string;
-                                };
-                                quorum?: {
-                                    approvals: number;
-                                    approvalsNeeded: number;
-                                    rejections: number;
-                                    rejectionsNeeded: number;
-                                };
-                                requestedBy?: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
-                                step: string;
-                                workflowId: string;
-                            }[];
+                            items: components["schemas"]["ApprovalSummary"][];
                             nextCursor?: string;
                         };
                     };
@@ -4751,6 +4651,24 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
+                /** @description Not JSON, not a JSON-RPC message, or a batch too long */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                data?: unknown;
+                                message: string;
+                            };
+                            id: null;
+                            /** @constant */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
                 /** @description error.code: Unauthenticated */
                 401: {
                     headers: {
@@ -4758,6 +4676,69 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Any method but POST: the server is stateless, so there is no stream to open or session to end */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                data?: unknown;
+                                message: string;
+                            };
+                            id: null;
+                            /** @constant */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
+                /** @description Accept does not list both application/json and text/event-stream */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                data?: unknown;
+                                message: string;
+                            };
+                            id: null;
+                            /** @constant */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
+                /** @description error.code: PayloadTooLarge */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Content-Type is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                data?: unknown;
+                                message: string;
+                            };
+                            id: null;
+                            /** @constant */
+                            jsonrpc: "2.0";
+                        };
                     };
                 };
                 /** @description error.code: InternalError */
@@ -4791,6 +4772,24 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
+                /** @description Not JSON, not a JSON-RPC message, or a batch too long */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                data?: unknown;
+                                message: string;
+                            };
+                            id: null;
+                            /** @constant */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
                 /** @description error.code: Unauthenticated */
                 401: {
                     headers: {
@@ -4798,6 +4797,69 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Any method but POST: the server is stateless, so there is no stream to open or session to end */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                data?: unknown;
+                                message: string;
+                            };
+                            id: null;
+                            /** @constant */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
+                /** @description Accept does not list both application/json and text/event-stream */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                data?: unknown;
+                                message: string;
+                            };
+                            id: null;
+                            /** @constant */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
+                /** @description error.code: PayloadTooLarge */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Content-Type is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                data?: unknown;
+                                message: string;
+                            };
+                            id: null;
+                            /** @constant */
+                            jsonrpc: "2.0";
+                        };
                     };
                 };
                 /** @description error.code: InternalError */
@@ -5628,6 +5690,58 @@ export interface components {
             workflowId: string;
         };
         ApprovalSummary: {
+            action: {
+                argCount: number;
+                argsPreview: {
+                    [key: string]: string;
+                };
+                /** @constant */
+                kind: "tool_call";
+                tool: string;
+            } | {
+                /** @constant */
+                kind: "message";
+                textPreview: string;
+            };
+            canCancel?: boolean;
+            canDecide: boolean;
+            createdAt: string;
+            createdBy?: string;
+            decision?: {
+                approver: string;
+                channel: string;
+                decidedAt: string;
+                /** @enum {string} */
+                outcome: "approved" | "rejected" | "timed_out" | "cancelled";
+                reason?: string;
+            };
+            /** @enum {string} */
+            delivery?: "pending" | "delivered" | "workflow_gone" | "gave_up";
+            dueAt: string;
+            executionId: string;
+            gateId?: string;
+            id: string;
+            level: number;
+            /** @enum {string} */
+            mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+            nodeId: string;
+            policy?: {
+                id: string;
+                why: string;
+            };
+            quorum?: {
+                approvals: number;
+                approvalsNeeded: number;
+                rejections: number;
+                rejectionsNeeded: number;
+            };
+            requestedBy?: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
+            step: string;
+            workflowId: string;
+        };
+        ApprovalView: {
             action: {
                 /** @constant */
                 kind: "message";

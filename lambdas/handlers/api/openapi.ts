@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgentRequestBodySchema } from '#core/agent-request';
+import { ApprovalSummarySchema } from '#core/approval-summary';
 import { ApprovalViewSchema } from '#core/approval-view';
 import { AuditEntrySchema } from '#core/audit-entry';
 import { DecisionViewSchema } from '#core/decision-view';
@@ -34,7 +35,8 @@ const SHARED = {
   output: [
     [ErrorBodySchema, 'ErrorBody'],
     [ApprovalRequestSchema, 'ApprovalRequest'],
-    [ApprovalViewSchema, 'ApprovalSummary'],
+    [ApprovalViewSchema, 'ApprovalView'],
+    [ApprovalSummarySchema, 'ApprovalSummary'],
     [DecisionViewSchema, 'DecisionView'],
     [HistoryEventSchema, 'HistoryEvent'],
     [AuditEntrySchema, 'AuditEntry'],
@@ -137,7 +139,9 @@ function responsesOf(components: Components, route: Route) {
     }
     const codes = codesByStatus.get(status) ?? (status === 500 ? ['InternalError'] : []);
     const description = [said, codes.length ? `error.code: ${codes.join(', ')}` : undefined].filter(Boolean).join('. ');
-    responses[String(status)] = { description: description || 'Problem', content: PROBLEM_CONTENT };
+    const ownBody = doc.problemBodies?.[String(status)];
+    const content = ownBody ? { 'application/json': { schema: components.schema(ownBody, 'output') } } : PROBLEM_CONTENT;
+    responses[String(status)] = { description: description || 'Problem', content };
   }
   return responses;
 }

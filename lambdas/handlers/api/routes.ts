@@ -39,6 +39,8 @@ export interface RouteDoc {
   readonly headers?: z.ZodType;
   /** Statuses besides 200 and the errors, with what each means (a 2xx carries `response`). */
   readonly statuses?: Readonly<Record<string, string>>;
+  /** Problem statuses the route answers in a body of its own rather than the ErrorBody (e.g. JSON-RPC errors). */
+  readonly problemBodies?: Readonly<Record<string, z.ZodType>>;
   /**
    * Domain errors the route can answer besides those its inputs and identity bring (bad input,
    * unauthenticated, unknown path id, body too large or not JSON); their statuses come from the

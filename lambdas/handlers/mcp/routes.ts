@@ -1,6 +1,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import * as z from 'zod';
 import { MAX_JSON_BODY_BYTES, type Route } from '../api/routes.ts';
 import type { AppDeps } from '../deps.ts';
 import { bodyLimit } from '../http/body-limit.ts';
@@ -16,6 +17,21 @@ export const MCP_PATH = '/mcp';
  * behind API Gateway can serve. The caller is the REST routes' caller: the authorizer's claims on
  * AWS, `x-user` / `x-groups` locally; without one the request is refused with 401 before MCP runs.
  */
+/** What the transport (and the 405 below) answer a message it cannot take: a JSON-RPC error, not the API's ErrorBody. */
+const JsonRpcErrorSchema = z.object({
+  jsonrpc: z.literal('2.0'),
+  error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }),
+  id: z.null(),
+});
+
+/** The statuses MCP itself answers, before any tool runs; each with a JSON-RPC error body. */
+const TRANSPORT_STATUSES = {
+  '400': 'Not JSON, not a JSON-RPC message, or a batch too long',
+  '405': 'Any method but POST: the server is stateless, so there is no stream to open or session to end',
+  '406': 'Accept does not list both application/json and text/event-stream',
+  '415': 'Content-Type is not application/json',
+} as const;
+
 export function mcpRoutes(deps: AppDeps): Route[] {
   const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const identity = identityOf(event);
@@ -41,7 +57,14 @@ export function mcpRoutes(deps: AppDeps): Route[] {
     {
       method: 'ANY',
       path: MCP_PATH,
-      doc: { summary: 'MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval', tags: ['mcp'] },
+      doc: {
+        summary: 'MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval',
+        tags: ['mcp'],
+        // The body limit refuses a larger message before MCP reads it, with the API's ErrorBody.
+        errors: ['PayloadTooLarge'],
+        statuses: TRANSPORT_STATUSES,
+        problemBodies: Object.fromEntries(Object.keys(TRANSPORT_STATUSES).map((status) => [status, JsonRpcErrorSchema])),
+      },
       handler: middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(bodyLimit(MAX_JSON_BODY_BYTES)).handler(handler) as unknown as Route['handler'],
     },
   ];
