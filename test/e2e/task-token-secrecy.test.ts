@@ -100,6 +100,7 @@ describe('task tokens stay on the server', () => {
       '/gates/{gateId}': ['/gates/refund-approval'],
       '/gates/{gateId}/revisions': ['/gates/refund-approval/revisions'],
       '/delegations/{userId}': ['/delegations/root'],
+      '/tools': ['/tools'],
       '/history': ['/history?limit=100'],
       '/audit': [`/audit?execution=${enc(executionId)}`, '/audit?limit=100'],
       '/audit/verify': [`/audit/verify?execution=${enc(executionId)}`],
