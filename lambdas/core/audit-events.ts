@@ -18,7 +18,7 @@ export interface ExpectedAuditEvent {
   readonly eventId: string;
   readonly requestId: string;
   /** The history event that owes the entry. */
-  readonly event: 'created' | 'voted' | 'decided' | 'escalated';
+  readonly event: 'created' | 'voted' | 'decided' | 'cancelled' | 'escalated';
   readonly at: string;
 }
 
@@ -30,7 +30,7 @@ export function expectedAuditEvents(request: ApprovalRequest): ExpectedAuditEven
     const eventId =
       event.type === 'created' ? auditEventId.gatePaused(request.id)
       : event.type === 'voted' ? auditEventId.vote(request.id, event.actor, level)
-      : event.type === 'decided' ? auditEventId.decision(request.id)
+      : event.type === 'decided' || event.type === 'cancelled' ? auditEventId.decision(request.id)
       : event.type === 'escalated' ? auditEventId.escalation(request.id, level)
       : undefined;
     if (eventId) expected.push({ eventId, requestId: request.id, event: event.type as ExpectedAuditEvent['event'], at: event.at });
@@ -53,6 +53,7 @@ export function eventIdOf(entry: AuditEntry): string | undefined {
       return auditEventId.vote(entry.requestId, entry.actor, level);
     case 'decision':
     case 'timeout':
+    case 'cancel':
       return auditEventId.decision(entry.requestId);
     case 'escalation':
       return auditEventId.escalation(entry.requestId, level);

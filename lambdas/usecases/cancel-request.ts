@@ -1,11 +1,14 @@
+import { auditEventId } from '#core/audit-events';
 import { assertMayCancel } from '#core/authorization';
 import { AlreadyDecidedError, ConcurrentUpdateError, WorkflowGoneError } from '#core/errors';
+import { followUp } from '#core/follow-up';
 import type { Identity } from '#core/identity';
 import { cancel } from '#core/lifecycle';
 import { isAdmin, type ReadAccess } from '#core/read-access';
 import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
+import { owe, performFollowUps } from './perform-follow-ups.ts';
 import { readApproval } from './read-approvals.ts';
 
 export interface CancelDeps {
@@ -46,26 +49,27 @@ export async function cancelRequest(deps: CancelDeps, input: CancelInput): Promi
     if (request.status !== 'pending') throw new AlreadyDecidedError(request.id, request.status);
     const now = deps.clock.now();
     const cancelled = cancel(request, input.identity.userId, input.reason, now, input.channel);
+    // The cancellation's audit entry is owed by the write that cancels, like a decision's: a crash
+    // after the write leaves it for the sweeper, never lost. Cancels are not counted in the stats.
+    const owed = owe([followUp.audit({
+      executionId: cancelled.executionId,
+      workflowId: cancelled.workflowId,
+      nodeId: cancelled.nodeId,
+      requestId: cancelled.id,
+      kind: 'cancel',
+      actor: input.identity.userId,
+      detail: { reason: input.reason, level: request.level, channel: input.channel },
+      eventId: auditEventId.decision(cancelled.id),
+    })], now.toISOString());
     let taskToken: string | undefined;
     try {
-      ({ taskToken } = await deps.store.transition(request, cancelled, new Date(now.getTime() + DELIVERY_LEASE_MS)));
+      ({ taskToken } = await deps.store.transition(request, cancelled, new Date(now.getTime() + DELIVERY_LEASE_MS), owed));
     } catch (error) {
       // Decided, escalated or extended meanwhile: look again (a decided request is then a 409).
       if (error instanceof ConcurrentUpdateError && attempt < CONCURRENT_RETRIES) continue;
       throw error;
     }
-    const [, delivered] = await Promise.all([
-      deps.audit.append({
-        executionId: cancelled.executionId,
-        workflowId: cancelled.workflowId,
-        nodeId: cancelled.nodeId,
-        requestId: cancelled.id,
-        kind: 'cancel',
-        actor: input.identity.userId,
-        detail: { reason: input.reason, level: request.level, channel: input.channel },
-      }),
-      deliverDecision(deps, cancelled, taskToken),
-    ]);
+    const [, delivered] = await Promise.all([performFollowUps(deps, cancelled.id, { held: owed }), deliverDecision(deps, cancelled, taskToken)]);
     if (delivered.result === 'workflow_gone') {
       throw new WorkflowGoneError(`the cancellation of ${cancelled.id} is recorded, but its workflow is no longer waiting (it timed out or was stopped)`);
     }

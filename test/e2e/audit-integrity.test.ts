@@ -86,6 +86,30 @@ describe('the audit log drops nothing', () => {
     expect((await verify(executionArn)).body).toMatchObject({ ok: true, owed: 0, missing: [] });
   });
 
+  it('keeps a cancellation\'s entry owed when the chain refuses it, and the sweeper writes it once', async () => {
+    // Prepare: a pending request, and a chain that refuses the cancel entry as a contended one would
+    const { executionArn, id } = await paused();
+    const restore = interpose(app.deps.audit, 'append', async (original, record, once) => {
+      if (record.kind === 'cancel') throw new ConcurrentUpdateError(`could not append to the audit chain of ${record.executionId}`);
+      return original(record, once);
+    });
+    try {
+      // Act
+      const cancelled = await call(app.url, 'POST', `/approvals/${id}/cancel`, { body: { reason: 'no longer needed' }, as: ADMIN });
+      // Assess: the request is cancelled, its entry is owed, not lost
+      expect(cancelled.status).toBe(200);
+      expect((await verify(executionArn)).body).toMatchObject({ ok: true, owed: 1, missing: [] });
+    } finally {
+      restore();
+    }
+    const report = await sweepExpired(app.deps, { followUpGraceMs: 0 });
+    expect(report.repaired).toBe(1);
+    await sweepExpired(app.deps, { followUpGraceMs: 0 });
+    const chain = await app.deps.audit.chain(executionArn);
+    expect(chain.filter((e) => e.kind === 'cancel')).toHaveLength(1);
+    expect((await verify(executionArn)).body).toMatchObject({ ok: true, owed: 0, missing: [] });
+  });
+
   it('reports a deleted last entry as a state change with no entry, and a deleted middle entry as a broken chain', async () => {
     // Prepare: two decided requests' worth of entries: gate_paused, decision
     const { executionArn, id } = await paused();
