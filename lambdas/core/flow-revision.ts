@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ForbiddenError } from './errors.ts';
 import { FlowIdSchema, FlowSchema, type Flow } from './flow.ts';
+import { groupListEnv } from './group-list.ts';
 import { FlowChannelSchema } from './hitl-config.ts';
 import type { Identity } from './identity.ts';
 import { JsonChangeSchema } from './json-diff.ts';
@@ -146,11 +147,7 @@ export function flowAuditExecutionId(flowId: string): string {
 }
 
 const AdminEnvSchema = z.object({
-  HITL_ADMIN_GROUPS: z
-    .string()
-    .default('admins')
-    .transform((text) => text.split(',').map((group) => group.trim()).filter(Boolean))
-    .pipe(z.array(z.string().max(128)).min(1, 'name at least one admin group')),
+  HITL_ADMIN_GROUPS: groupListEnv('admins', 'admin'),
 });
 
 /** Who may save and deploy flows: HITL_ADMIN_GROUPS (comma-separated), `admins` when unset. Throws naming a bad value. */

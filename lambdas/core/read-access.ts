@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { assertMayDecide, isListed } from './authorization.ts';
 import { ForbiddenError } from './errors.ts';
+import { groupListEnv } from './group-list.ts';
 import { approversAtLevel } from './hitl-config.ts';
 import type { Identity } from './identity.ts';
 import { assertMayVoteAtLevel, voteOf } from './quorum.ts';
@@ -24,17 +25,10 @@ export interface ReadAccess {
 
 export const DEFAULT_READ_ACCESS: ReadAccess = { adminGroups: ['admins'], auditorGroups: ['auditors'] };
 
-const groupList = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text) => text.split(',').map((group) => group.trim()).filter(Boolean))
-    .pipe(z.array(z.string().max(128).regex(/^[^\s,]+$/, 'group names have no spaces')).min(1, 'name at least one group'));
-
 /** The environment variables that set the groups, for a function's own configuration schema to include. */
 export const READ_ACCESS_ENV = {
-  HITL_ADMIN_GROUPS: groupList('admins'),
-  HITL_AUDITOR_GROUPS: groupList('auditors'),
+  HITL_ADMIN_GROUPS: groupListEnv('admins', 'admin'),
+  HITL_AUDITOR_GROUPS: groupListEnv('auditors', 'auditor'),
 };
 const ReadAccessEnvSchema = z.object(READ_ACCESS_ENV);
 
