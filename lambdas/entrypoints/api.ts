@@ -78,11 +78,13 @@ function withSavedTools(route: Route): Route {
   return { ...route, handler: async (event) => (await tools.sync(), route.handler(event)) };
 }
 
-export const handler = createApiHandler(deps, [
+// Named gates for any agent (REST and MCP's request_approval): the bundled gate files; webhooks must be https.
+const agentGates = { gates, agentGroups: agentGroupsFrom(process.env), webhookRule: 'https' } as const;
+
+export const handler = createApiHandler({ ...deps, agentGates }, [
   ...awsChannelRoutes(deps, loadLambdaConfig()),
   ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog) }),
   ...flowEditorRoutes(editor).map(withSavedTools),
   ...toolApi.map(withSavedTools),
-  // Named gates for any agent: the bundled gate files; webhooks must be https.
-  ...gateRoutes({ ...deps, gates, gateStore, agentGroups: agentGroupsFrom(process.env), adminGroups: editor.adminGroups, webhookRule: 'https' }),
+  ...gateRoutes({ ...deps, ...agentGates, gateStore, adminGroups: editor.adminGroups }),
 ]);

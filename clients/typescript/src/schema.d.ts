@@ -4632,7 +4632,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval */
+        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval, and request_approval for agents */
         get: {
             parameters: {
                 query?: never;
@@ -4753,7 +4753,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval */
+        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval, and request_approval for agents */
         post: {
             parameters: {
                 query?: never;
