@@ -19,6 +19,7 @@ import { executionRoutes } from '../handlers/flows/routes.ts';
 import { toolRoutes } from '../handlers/tools/tool-routes.ts';
 import type { Route } from '../handlers/api/routes.ts';
 import { describeMcpTool } from '../tools/mcp-tool.ts';
+import { mcpToolReader } from '../tools/mcp-tool-reader.ts';
 import { toolArgsValidator } from '../tools/registry.ts';
 import { shippedToolSpecs } from '../tools/tool-files.ts';
 import { awsDeps } from './aws-deps.ts';
@@ -49,9 +50,12 @@ const machines = loadFlowConfig().FLOW_STATE_MACHINES ?? {};
 const repository = new FlowRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
 const flows = seededOnFirstUse(repository, () => seedBundledFlows({ flows: repository, clock: deps.clock }, machines));
 const executions = flowApiDeps(deps);
+const shippedSpecs = shippedToolSpecs();
 const editor = {
   ...deps,
   flows,
+  // An MCP tool's listing is read when a flow naming it is saved, and again when it is deployed.
+  mcpTools: mcpToolReader({ specOf: async (name) => (await tools.store.get(name))?.spec ?? shippedSpecs.find((spec) => spec.name === name) }),
   deployer: sdkFlowDeployerFromEnv((flowId) => (Object.hasOwn(machines, flowId) ? machines[flowId].stateMachineArn : undefined)),
   // The registry's live list of names: the tools admins saved are registered before each route below runs.
   knownTools: tools.registry.names,
@@ -60,7 +64,6 @@ const editor = {
 // Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.
 const gateStore = new GateRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
 const gates = storedGateCatalog(gateStore, once(() => seedGateFiles({ ...deps, gateStore }, shippedGates())));
-const shippedSpecs = shippedToolSpecs();
 const toolApi = toolRoutes({
   toolStore: tools.store,
   registry: tools.registry,

@@ -1953,6 +1953,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -2000,6 +2010,15 @@ export interface paths {
                 };
                 /** @description error.code: InternalError */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: ToolServerUnreachable */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2273,6 +2292,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -2815,6 +2844,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -2835,7 +2874,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Saved as a new revision */
+                /** @description Saved as a new revision (with what the servers of its MCP tools list for them) */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3074,6 +3113,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -3166,6 +3215,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description error.code: ToolServerUnreachable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         post?: never;
@@ -3184,7 +3242,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deploy a revision (admins): a new state machine version behind the alias; an older revision rolls back */
+        /** Deploy a revision (admins): a new state machine version behind the alias; an older revision rolls back. Its MCP tools are read from their servers again: 409 when one changed its schema or is gone, 503 when a server does not answer */
         post: {
             parameters: {
                 query?: never;
@@ -3261,6 +3319,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description error.code: ToolSchemaChanged */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description error.code: PayloadTooLarge */
                 413: {
                     headers: {
@@ -3281,6 +3348,15 @@ export interface paths {
                 };
                 /** @description error.code: InternalError */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: ToolServerUnreachable */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3674,6 +3750,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
