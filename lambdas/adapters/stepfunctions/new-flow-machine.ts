@@ -14,9 +14,9 @@ export const NewFlowMachinesSchema = z
     /** `arn:<partition>:states:<region>:<account>:stateMachine:` */
     stateMachineArnPrefix: z.string().regex(/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:$/),
     /** The role the flows created in the editor run as (it may invoke the four flow functions). */
-    roleArn: z.string().regex(/^arn:[a-z-]+:iam::\d{12}:role\/.+$/),
+    roleArn: z.string().regex(/^arn:[a-z-]+:iam:[^:]*:\d{12}:role\/.+$/, 'must be an IAM role ARN'),
     /** Their log group (`arn:...:log-group:<name>:*`). */
-    logGroupArn: z.string().regex(/^arn:[a-z-]+:logs:[a-z0-9-]+:\d{12}:log-group:.+$/),
+    logGroupArn: z.string().regex(/^arn:[a-z-]+:logs:[a-z0-9-]+:\d{12}:.+$/, 'must be a CloudWatch Logs log group ARN'),
   })
   .strict();
 export type NewFlowMachines = z.infer<typeof NewFlowMachinesSchema>;
