@@ -28,7 +28,7 @@ export interface SweepOptions {
    * several overlaps their round trips. @default DEFAULT_SWEEP_CONCURRENCY
    */
   readonly concurrency?: number;
-  /** Wall time after which no new expiry starts in this run; the rest stay due for the next. @default 30 s */
+  /** Wall time after which no new expiry starts in this run; the rest stay due for the next. @default 35 s */
   readonly expiryBudgetMs?: number;
   /**
    * Follow-ups owed for longer than this are repaired by the sweeper; younger ones are most likely
@@ -64,7 +64,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
   const batchSize = options.batchSize ?? 100;
   const maxBatches = options.maxBatches ?? 200;
   const concurrency = options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY;
-  const expiryBudgetMs = options.expiryBudgetMs ?? 30_000;
+  const expiryBudgetMs = options.expiryBudgetMs ?? 35_000;
   const deliveryBudgetMs = options.deliveryBudgetMs ?? 40_000;
   const startedAt = Date.now();
   const report: SweepReport = { timedOut: 0, escalated: 0, delivered: 0, workflowGone: 0, skipped: 0, failed: 0, repaired: 0 };
