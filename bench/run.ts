@@ -14,6 +14,7 @@ import { benchBundles } from './lib/bundles.ts';
 import { costPer1000 } from './lib/cost.ts';
 import { approvalGateTransitions, flowTransitions } from './lib/transitions.ts';
 import { benchMemory } from './memory.ts';
+import { benchSweeperAndShards } from './sweeper-and-shards.ts';
 import type { LatencyResult } from './latency.ts';
 import { buildRows, printTable, renderMarkdown, type BenchResults } from './lib/report.ts';
 import type { ScaleResult } from './scale.ts';
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     bundles,
     memory,
     cost,
+    ...(await benchSweeperAndShards(quick, log)),
     rows: [],
   };
   results.rows = buildRows(results);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_INDEX_SHARDS, MAX_INDEX_SHARDS } from '#adapters/dynamodb/shards';
 
 /**
  * Deployment configuration of the repository's CDK app, read once when the app starts from CDK
@@ -21,6 +22,12 @@ export const DeploymentConfigSchema = z
     customerManagedKey: z.boolean({ message: 'must be true or false' }).optional(),
     /** Absent means `none`: a fresh account has no API Gateway CloudWatch role, and taking over the account setting is opt-in. */
     apiCloudWatchRole: z.enum(['create', 'existing', 'none'], { message: 'must be create, existing or none' }).optional(),
+    /** Shards of each busy index partition, about 1,000 writes/s each (README, "Table design"). Absent: 4. */
+    indexShards: z.number().int().min(1).max(MAX_INDEX_SHARDS).optional(),
+    /** Shards readers look in, at least indexShards; keep it at the old count after lowering indexShards. */
+    indexReadShards: z.number().int().min(1).max(MAX_INDEX_SHARDS).optional(),
+    /** Expiries the sweeper runs at once. Absent: 16. */
+    sweepConcurrency: z.number().int().min(1).max(64).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -33,6 +40,10 @@ export const DeploymentConfigSchema = z
     const sharedByAuditors = config.auditorGroups.filter((group) => other.includes(group));
     if (sharedByAuditors.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['auditorGroups'], message: `shares ${sharedByAuditors.join(', ')} with approverGroups or adminGroups` });
+    }
+    const writeShards = config.indexShards ?? DEFAULT_INDEX_SHARDS.count;
+    if (config.indexReadShards !== undefined && config.indexReadShards < writeShards) {
+      ctx.addIssue({ code: 'custom', path: ['indexReadShards'], message: `must be at least indexShards (${writeShards}), or entries in the higher shards are never read` });
     }
   });
 
@@ -52,6 +63,9 @@ export const ENV_VARS: Readonly<Record<Key, string>> = {
   apiCloudWatchRole: 'HITL_API_CLOUDWATCH_ROLE',
   reuseSenderIdentity: 'HITL_REUSE_SENDER_IDENTITY',
   customerManagedKey: 'HITL_CUSTOMER_MANAGED_KEY',
+  indexShards: 'HITL_INDEX_SHARDS',
+  indexReadShards: 'HITL_INDEX_READ_SHARDS',
+  sweepConcurrency: 'HITL_SWEEP_CONCURRENCY',
 };
 
 /** Used in dev only when no sender is given, so `cdk synth` works out of the box; never in prod. */
@@ -66,6 +80,7 @@ const DEFAULTS = {
   callbackUrls: ['http://localhost:8080/callback'],
 } as const;
 
+const NUMBER_KEYS: readonly Key[] = ['auditRetentionDays', 'indexShards', 'indexReadShards', 'sweepConcurrency'];
 const LIST_KEYS: readonly Key[] = ['approverGroups', 'adminGroups', 'auditorGroups', 'corsOrigins', 'callbackUrls'];
 
 export interface ConfigSources {
@@ -124,7 +139,7 @@ function emptyToUndefined(value: string | undefined): string | undefined {
 function normalize(key: Key, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (LIST_KEYS.includes(key)) return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
-  if (key === 'auditRetentionDays') return /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (NUMBER_KEYS.includes(key)) return /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if ((key === 'reuseSenderIdentity' || key === 'customerManagedKey') && /^\s*(true|false)\s*$/i.test(value)) return value.trim().toLowerCase() === 'true';
   return value.trim();
 }

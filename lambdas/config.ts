@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { READ_ACCESS_ENV, readAccessOf, type ReadAccess } from '#core/read-access';
 import { parseConfig } from '#core/validation';
+import { MAX_INDEX_SHARDS, type IndexShards } from '#adapters/dynamodb/shards';
 
 const EnvSchema = z.object({
   TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the approvals table'),
@@ -26,11 +27,21 @@ const EnvSchema = z.object({
   ...READ_ACCESS_ENV,
   /** The key that signs decisions POSTed to agents' webhooks (API and sweeper). */
   WEBHOOK_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** Shards of each busy index partition, the same for every function (README, "Table design"). */
+  INDEX_SHARDS: z.coerce.number().int().min(1).max(MAX_INDEX_SHARDS).optional(),
+  /** Shards readers look in, at least INDEX_SHARDS: kept at the old count after lowering it. */
+  INDEX_READ_SHARDS: z.coerce.number().int().min(1).max(MAX_INDEX_SHARDS).optional(),
+  /** Expiries the sweeper runs at once. */
+  SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+}).refine((env) => env.INDEX_READ_SHARDS === undefined || env.INDEX_READ_SHARDS >= (env.INDEX_SHARDS ?? 1), {
+  path: ['INDEX_READ_SHARDS'],
+  message: 'INDEX_READ_SHARDS must be at least INDEX_SHARDS, or entries in the higher shards are never read',
 });
-export type LambdaConfig = z.infer<typeof EnvSchema> & { readonly access: ReadAccess };
+export type LambdaConfig = z.infer<typeof EnvSchema> & { readonly access: ReadAccess; readonly shards?: IndexShards };
 
 /** Reads the Lambda environment once, naming every missing or bad variable in one message. */
 export function loadLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
   const parsed = parseConfig(EnvSchema, env, 'Lambda configuration');
-  return { ...parsed, access: readAccessOf(parsed) };
+  const shards = parsed.INDEX_SHARDS !== undefined ? { count: parsed.INDEX_SHARDS, ...(parsed.INDEX_READ_SHARDS !== undefined ? { readCount: parsed.INDEX_READ_SHARDS } : {}) } : undefined;
+  return { ...parsed, access: readAccessOf(parsed), ...(shards ? { shards } : {}) };
 }

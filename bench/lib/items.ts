@@ -1,6 +1,7 @@
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isDeepStrictEqual } from 'node:util';
 import { requestKeys, RequestRepository } from '#adapters/dynamodb/request-repository';
+import { ShardLayout } from '#adapters/dynamodb/shards';
 import { HitlConfigSchema } from '#core/hitl-config';
 import { decide } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
@@ -58,13 +59,13 @@ const taskTokenOf = (request: ApprovalRequest) => `bench-token-${request.id}`;
  * index attributes its state carries (pending: pending + due; decided and delivered: the history
  * index only), and the execution pointer. `checkItemFormat` proves they match what the store writes.
  */
-export function storedItems(request: ApprovalRequest, taskToken = taskTokenOf(request)): Record<string, unknown>[] {
+export function storedItems(request: ApprovalRequest, taskToken = taskTokenOf(request), shards = new ShardLayout()): Record<string, unknown>[] {
   const indexes =
     request.status === 'pending'
-      ? { ...requestKeys.pending(request), ...requestKeys.due(request) }
+      ? { ...requestKeys.pending(request, shards), ...requestKeys.due(request, shards) }
       : request.delivery === 'delivered' || request.delivery === 'workflow_gone'
-        ? requestKeys.decided(request.decision!.decidedAt, request.id)
-        : { ...requestKeys.decided(request.decision!.decidedAt, request.id), ...requestKeys.undelivered(request.decision!.decidedAt, request.id) };
+        ? requestKeys.decided(request.decision!.decidedAt, request.id, shards)
+        : { ...requestKeys.decided(request.decision!.decidedAt, request.id, shards), ...requestKeys.undelivered(request.decision!.decidedAt, request.id, shards) };
   return [
     { pk: requestKeys.pk(request.id), sk: requestKeys.sk, entity: 'request', ...request, taskToken, ...indexes },
     { ...requestKeys.executionPointer(request.executionId, request.id), entity: 'request-pointer', requestId: request.id, createdAt: request.createdAt },

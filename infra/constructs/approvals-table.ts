@@ -9,6 +9,7 @@ import { executionKeys } from '#adapters/dynamodb/execution-repository';
 import { requestKeys } from '#adapters/dynamodb/request-repository';
 import { statsKeys } from '#adapters/dynamodb/stats-repository';
 import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
+import { DEFAULT_INDEX_SHARDS, MAX_INDEX_SHARDS } from '#adapters/dynamodb/shards';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
 import { toolRunKeys } from '#adapters/dynamodb/tool-run-repository';
 import { acknowledgeControl } from './control-tower.ts';
@@ -31,6 +32,19 @@ export interface ApprovalsTableProps {
    * it. @default - the AWS owned key DynamoDB encrypts every table with
    */
   readonly encryptionKey?: IKey;
+  /**
+   * Shards of each busy index partition (`PENDING`, `DUE`, `UNDELIVERED`, `OWED`, `DECIDED`,
+   * `AUDIT`): each takes about 1,000 writes/s. Every function bound to the table gets the same
+   * `INDEX_SHARDS`. Raising it is safe at any time; see `indexReadShards` before lowering it.
+   * @default 4
+   */
+  readonly indexShards?: number;
+  /**
+   * Shards readers look in, at least `indexShards`. After lowering `indexShards`, keep this at the
+   * old count, or the entries written to the higher shards are no longer listed or swept.
+   * @default indexShards
+   */
+  readonly indexReadShards?: number;
 }
 
 /**
@@ -50,10 +64,22 @@ export class ApprovalsTable extends Construct {
   public readonly auditKey: Secret;
   /** The customer-managed key of the table, when one is given. */
   public readonly encryptionKey?: IKey;
+  /** Shards of each busy index partition, and the shards readers look in. */
+  public readonly indexShards: number;
+  public readonly indexReadShards: number;
 
   constructor(scope: Construct, id: string, props: ApprovalsTableProps = {}) {
     super(scope, id);
-    assertNoProblems(this, integerProblems('auditRetentionDays', props.auditRetentionDays, 1, 36_500));
+    assertNoProblems(this, [
+      ...integerProblems('auditRetentionDays', props.auditRetentionDays, 1, 36_500),
+      ...integerProblems('indexShards', props.indexShards, 1, MAX_INDEX_SHARDS),
+      ...integerProblems('indexReadShards', props.indexReadShards, 1, MAX_INDEX_SHARDS),
+      ...(props.indexReadShards !== undefined && props.indexReadShards < (props.indexShards ?? DEFAULT_INDEX_SHARDS.count)
+        ? [`indexReadShards (${props.indexReadShards}) must be at least indexShards (${props.indexShards ?? DEFAULT_INDEX_SHARDS.count}), or entries in the higher shards are never read`]
+        : []),
+    ]);
+    this.indexShards = props.indexShards ?? DEFAULT_INDEX_SHARDS.count;
+    this.indexReadShards = props.indexReadShards ?? this.indexShards;
     const stage = props.stage ?? 'prod';
     this.auditRetentionDays = props.auditRetentionDays;
     this.encryptionKey = props.encryptionKey;
@@ -256,5 +282,8 @@ export class ApprovalsTable extends Construct {
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
     this.encryptionKey?.grantEncryptDecrypt(fn);
     if (this.auditRetentionDays !== undefined) fn.addEnvironment('AUDIT_RETENTION_DAYS', String(this.auditRetentionDays));
+    // Every function writes index entries to the same shards and reads the same ones.
+    fn.addEnvironment('INDEX_SHARDS', String(this.indexShards));
+    if (this.indexReadShards !== this.indexShards) fn.addEnvironment('INDEX_READ_SHARDS', String(this.indexReadShards));
   }
 }

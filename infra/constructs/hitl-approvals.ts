@@ -40,6 +40,12 @@ export interface HitlApprovalsProps {
   readonly auditorGroups?: readonly string[];
   /** Days audit entries are kept (DynamoDB TTL on `expiresAt`). @default - kept until deleted */
   readonly auditRetentionDays?: number;
+  /** Shards of each busy index partition; see `ApprovalsTableProps.indexShards`. @default 4 */
+  readonly indexShards?: number;
+  /** Shards readers look in; see `ApprovalsTableProps.indexReadShards`. @default indexShards */
+  readonly indexReadShards?: number;
+  /** Expiries the sweeper runs at once; see `SweeperProps.concurrency`. @default 16 */
+  readonly sweepConcurrency?: number;
   /** Browser origins allowed to call the API. @default - no CORS */
   readonly corsOrigins?: readonly string[];
   /** Where the hosted UI returns approvers after sign-in. @default ['http://localhost:8080/callback'] */
@@ -125,6 +131,7 @@ export class HitlApprovals extends Construct {
       ...emailProblems('senderEmail', props.senderEmail),
       ...integerProblems('auditRetentionDays', props.auditRetentionDays, 1, 36_500),
       ...(props.table && props.auditRetentionDays !== undefined ? ['auditRetentionDays belongs on the ApprovalsTable you pass as table'] : []),
+      ...(props.table && (props.indexShards !== undefined || props.indexReadShards !== undefined) ? ['indexShards and indexReadShards belong on the ApprovalsTable you pass as table'] : []),
     ]);
     const removalPolicy = removalPolicyFor(this.stage);
     this.logRetention = props.logRetention ?? logRetentionFor(this.stage);
@@ -141,7 +148,15 @@ export class HitlApprovals extends Construct {
     };
 
     // Stateful.
-    this.table = props.table ?? new ApprovalsTable(this, 'Table', { stage: this.stage, auditRetentionDays: props.auditRetentionDays, encryptionKey: props.encryptionKey });
+    this.table =
+      props.table ??
+      new ApprovalsTable(this, 'Table', {
+        stage: this.stage,
+        auditRetentionDays: props.auditRetentionDays,
+        encryptionKey: props.encryptionKey,
+        indexShards: props.indexShards,
+        indexReadShards: props.indexReadShards,
+      });
     this.approvers = new ApproverPool(this, 'Approvers', {
       stage: this.stage,
       approverGroups: props.approverGroups,
@@ -210,7 +225,7 @@ export class HitlApprovals extends Construct {
     // code with PKCE) and returns there, after sign-in and after sign-out.
     this.approvers.allowCallbackUrl(`${this.api.publicBaseUrl}/`);
 
-    this.sweeper = new Sweeper(this, 'Sweeper', { ...functionDefaults, table: this.table });
+    this.sweeper = new Sweeper(this, 'Sweeper', { ...functionDefaults, table: this.table, concurrency: props.sweepConcurrency });
     this.notifications.bindNotifier(this.sweeper.function);
     this.sweeper.bindSlackFollowUps(this.apiFunction);
     this.webhookSigning = new WebhookSigning(this, 'WebhookSigning', { secretRemovalPolicy: removalPolicy });

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { ApprovalsTable } from './approvals-table.ts';
 import { entryOf, HitlFunction, type HandlerSource, type HitlFunctionProps } from './hitl-function.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
+import { assertNoProblems, integerProblems } from './prop-checks.ts';
 
 export interface SweeperProps extends Pick<HitlFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logLevel' | 'logEncryptionKey' | 'network'> {
   readonly table: ApprovalsTable;
@@ -14,6 +15,11 @@ export interface SweeperProps extends Pick<HitlFunctionProps, 'logRetention' | '
   readonly handlers?: HandlerSource;
   /** How often the sweep runs. @default Schedule.rate(Duration.minutes(1)) */
   readonly schedule?: Schedule;
+  /**
+   * Expiries the sweeper runs at once (`SWEEP_CONCURRENCY`); each is still one conditional write
+   * and its own delivery. @default 16 (DEFAULT_SWEEP_CONCURRENCY)
+   */
+  readonly concurrency?: number;
 }
 
 /**
@@ -27,6 +33,7 @@ export class Sweeper extends Construct {
 
   constructor(scope: Construct, id: string, props: SweeperProps) {
     super(scope, id);
+    assertNoProblems(this, integerProblems('concurrency', props.concurrency, 1, 64));
     this.function = new HitlFunction(this, 'Function', {
       ...entryOf(props.handlers, 'sweeper'),
       description: 'hitl-approvals sweeper: times out, escalates and redelivers decisions',
@@ -40,6 +47,7 @@ export class Sweeper extends Construct {
       network: props.network,
     });
     props.table.bindDecisionMaker(this.function);
+    if (props.concurrency !== undefined) this.function.addEnvironment('SWEEP_CONCURRENCY', String(props.concurrency));
 
     this.rule = new Rule(this, 'Schedule', {
       description: 'Runs the hitl-approvals sweeper',

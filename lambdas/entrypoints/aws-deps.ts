@@ -11,18 +11,19 @@ import { fetchWebhookSender } from '#adapters/webhook/fetch-webhook-sender';
 import { systemClock } from '#ports';
 import { secretsManagerSecret } from '../channels/secrets/secrets-manager.ts';
 import { LambdaDispatchNotifier } from '../channels/dispatch/lambda-dispatch-notifier.ts';
-import { loadLambdaConfig } from '../config.ts';
+import { loadLambdaConfig, type LambdaConfig } from '../config.ts';
 import type { AppDeps } from '../handlers/deps.ts';
 
 /** Wires the AWS adapters from the Lambda environment; called once at module load. */
-export function awsDeps(): AppDeps {
-  const config = loadLambdaConfig();
+export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps {
   const db = createDocumentClient();
+  const shards = config.shards ? { shards: config.shards } : {};
   return {
-    store: new RequestRepository(db, config.TABLE_NAME),
+    store: new RequestRepository(db, config.TABLE_NAME, shards),
     // The key is read on the first append or verification, once per container; the notifier, which
     // does neither, has no AUDIT_KEY_SECRET_ARN and no access to the secret.
     audit: new AuditRepository(db, config.TABLE_NAME, {
+      ...shards,
       retentionDays: config.AUDIT_RETENTION_DAYS,
       ...(config.AUDIT_KEY_SECRET_ARN ? { key: secretsManagerSecret(config.AUDIT_KEY_SECRET_ARN) } : {}),
     }),

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { sweepExpired, type SweepReport } from '#usecases/sweep-expired';
+import { sweepExpired, type SweepOptions, type SweepReport } from '#usecases/sweep-expired';
 import { finishSlackAction, SlackFollowUpSchema, type SlackFollowUpDeps, type SlackFollowUpReport } from '../channels/slack/slack-follow-up.ts';
 import type { AppDeps } from './deps.ts';
 import { logger } from './logger.ts';
@@ -12,7 +12,7 @@ export type SlackFollowUpOptions = Pick<SlackFollowUpDeps, 'post' | 'responseUrl
  * function also invokes it, asynchronously, with a Slack click's follow-up (`kind: slack_follow_up`):
  * deliver the decision the click stored and update the Slack message, after Slack has its answer.
  */
-export function createSweeperHandler(deps: AppDeps, slack?: SlackFollowUpOptions) {
+export function createSweeperHandler(deps: AppDeps, slack?: SlackFollowUpOptions, sweep: SweepOptions = {}) {
   return middy<unknown, SweepReport | SlackFollowUpReport>().handler(async (event) => {
     const followUp = SlackFollowUpSchema.safeParse(event);
     if (followUp.success && slack) {
@@ -20,7 +20,7 @@ export function createSweeperHandler(deps: AppDeps, slack?: SlackFollowUpOptions
       if (report.error) logger.warn('slack follow-up incomplete', { ...report });
       return report;
     }
-    const report = await sweepExpired(deps);
+    const report = await sweepExpired(deps, sweep);
     logger.info('sweep done', { ...report });
     return report;
   });

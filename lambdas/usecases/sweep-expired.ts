@@ -5,6 +5,7 @@ import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
+import { forEachConcurrently } from './bounded-concurrency.ts';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 
@@ -20,14 +21,21 @@ export interface SweepDeps {
 
 export interface SweepOptions {
   readonly batchSize?: number;
-  /** Upper bound on batches per run, so one run ends even with a huge backlog; the next run goes on. */
+  /** Upper bound on batches per run, so one run ends even with a huge backlog; the next run goes on. @default 200 */
   readonly maxBatches?: number;
+  /**
+   * Expiries under way at once. Each is still one conditional write and its own delivery; running
+   * several overlaps their round trips. @default DEFAULT_SWEEP_CONCURRENCY
+   */
+  readonly concurrency?: number;
+  /** Wall time after which no new expiry starts in this run; the rest stay due for the next. @default 35 s */
+  readonly expiryBudgetMs?: number;
   /**
    * Follow-ups owed for longer than this are repaired by the sweeper; younger ones are most likely
    * being done by the write's own caller right now. @default 30 s
    */
   readonly followUpGraceMs?: number;
-  /** Wall time after which no new delivery starts in this run. @default 30 s (the sweeper function has 50) */
+  /** Wall time after which no new delivery starts in this run. @default 40 s (the sweeper function has 50) */
   readonly deliveryBudgetMs?: number;
 }
 
@@ -42,22 +50,30 @@ export interface SweepReport {
   repaired: number;
 }
 
+/** Expiries under way at once, by default: see the README's sweeper arithmetic. */
+export const DEFAULT_SWEEP_CONCURRENCY = 16;
+
 /**
- * The timeout sweeper: reads only expired pending requests (the due index) and undelivered decisions
- * (the undelivered index), so its cost grows with what is due, not with the table. Each request is
- * one conditional write: a crash half way leaves the rest due, and the next run finishes the job.
+ * The timeout sweeper: reads only expired pending requests (the due index, its shards side by side)
+ * and undelivered decisions (the undelivered index), so its cost grows with what is due, not with
+ * the table. Each request is one conditional write, and its follow-ups and delivery are owed by that
+ * write: a crash half way, however many expiries were under way, leaves the rest due, and the next
+ * run finishes the job.
  */
 export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const batchSize = options.batchSize ?? 100;
-  const maxBatches = options.maxBatches ?? 50;
-  const deliveryBudgetMs = options.deliveryBudgetMs ?? 30_000;
+  const maxBatches = options.maxBatches ?? 200;
+  const concurrency = options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY;
+  const expiryBudgetMs = options.expiryBudgetMs ?? 35_000;
+  const deliveryBudgetMs = options.deliveryBudgetMs ?? 40_000;
   const startedAt = Date.now();
   const report: SweepReport = { timedOut: 0, escalated: 0, delivered: 0, workflowGone: 0, skipped: 0, failed: 0, repaired: 0 };
 
-  for (let batch = 0; batch < maxBatches; batch++) {
+  for (let batch = 0; batch < maxBatches && Date.now() - startedAt < expiryBudgetMs; batch++) {
     const now = deps.clock.now();
     const due = await deps.store.listDue(now, batchSize);
-    for (const request of due) {
+    await forEachConcurrently(due, concurrency, async (request) => {
+      if (Date.now() - startedAt >= expiryBudgetMs) return;
       try {
         const next = expire(request, now);
         const owed = owe(followUpsOfExpiry(request, next, now), now.toISOString());
@@ -76,7 +92,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
         if (error instanceof ConcurrentUpdateError) report.skipped++;
         else report.failed++;
       }
-    }
+    });
     if (due.length < batchSize) break;
   }
 

@@ -76,7 +76,8 @@ describe('the sweeper crashes half way through a batch', () => {
     const paused = await expiredExecutions(10);
     // Act: the first run dies right after its fifth timeout lands (before its audit entry and delivery)
     const dying = storeThatDies(app.deps.store, 'transition', 5, 'after');
-    void sweepExpired({ ...app.deps, store: dying.store });
+    // One expiry at a time, so the point of death is exact (sweeper-kill-concurrent.test.ts kills a run with many under way).
+    void sweepExpired({ ...app.deps, store: dying.store }, { concurrency: 1 });
     await dying.crashed;
     const next = await app.sweep();
     clock.advance(31_000); // the dead run's delivery lease on the fifth request runs out
@@ -102,7 +103,7 @@ describe('the sweeper crashes half way through a batch', () => {
     const paused = await expiredExecutions(6);
     // The first run dies after its third SendTaskSuccess went through, before it recorded the delivery
     const dying = storeThatDies(app.deps.store, 'markDelivery', 3, 'before');
-    void sweepExpired({ ...app.deps, store: dying.store });
+    void sweepExpired({ ...app.deps, store: dying.store }, { concurrency: 1 });
     await dying.crashed;
     await app.sweep();
     clock.advance(31_000);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
 import { requestIdFor } from '#core/request-id';
+import { ShardLayout, type ShardedPartition } from '#adapters/dynamodb/shards';
 import { INDEXES } from '#adapters/dynamodb/table';
 import { startLocalTable, type LocalTable } from '../support/local-table.ts';
 import { gateInput, hitl } from '../support/fixtures.ts';
@@ -27,12 +28,15 @@ function requestDue(createdAt: string): ApprovalRequest {
   };
 }
 
-async function indexItems(index: keyof typeof INDEXES, partition: string): Promise<Record<string, unknown>[]> {
+/** The items of every shard of `partition` in `index`. */
+async function indexItems(index: keyof typeof INDEXES, partition: ShardedPartition): Promise<Record<string, unknown>[]> {
   const { name, pk } = INDEXES[index];
-  const result = await table.db.send(
-    new QueryCommand({ TableName: table.tableName, IndexName: name, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': pk }, ExpressionAttributeValues: { ':pk': partition } }),
+  const shards = await Promise.all(
+    new ShardLayout().partitions(partition).map((value) =>
+      table.db.send(new QueryCommand({ TableName: table.tableName, IndexName: name, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': pk }, ExpressionAttributeValues: { ':pk': value } })),
+    ),
   );
-  return result.Items ?? [];
+  return shards.flatMap((result) => result.Items ?? []);
 }
 
 describe('index projections on dynalite', () => {

@@ -5,7 +5,7 @@
  * nothing after that write runs: no audit entry, no delivery, no clean-up.
  *
  * Env: HITL_DYNAMO_ENDPOINT, HITL_TABLE, HITL_NOW (ISO time the sweeper's clock stands at),
- * HITL_DIE_AFTER_TRANSITIONS.
+ * HITL_DIE_AFTER_TRANSITIONS, HITL_SWEEP_CONCURRENCY (expiries under way at once).
  */
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
@@ -64,5 +64,8 @@ const store = new Proxy(real, {
   },
 }) as ApprovalStore;
 
-await sweepExpired({ store, audit: new AuditRepository(db, table, { clock }), workflows, notifier: recordOnlyNotifier, clock });
+await sweepExpired(
+  { store, audit: new AuditRepository(db, table, { clock }), workflows, notifier: recordOnlyNotifier, clock },
+  { concurrency: Number(env('HITL_SWEEP_CONCURRENCY')) },
+);
 process.exit(0);

@@ -7,13 +7,17 @@ import { systemClock } from '#ports';
 import type { SecretSource } from '../../channels/secrets/secret-source.ts';
 import { isConditionFailure } from './client.ts';
 import type { CursorShape } from './cursor.ts';
+import { positionCursor } from './position-cursor.ts';
 import { queryPage } from './query-page.ts';
+import { queryShards } from './sharded-query.ts';
+import { ShardLayout, type IndexShards } from './shards.ts';
 import { INDEXES, TTL_ATTRIBUTE } from './table.ts';
 
 export const auditKeys = {
   pk: (executionId: string) => `EXEC#${executionId}`,
   sk: (seq: number) => `AUD#${String(seq).padStart(10, '0')}`,
-  timeline: (entry: AuditEntry) => ({ gsi4pk: 'AUDIT', gsi4sk: `${entry.at}#${entry.executionId}#${entry.seq}` }),
+  /** Sharded by execution: one execution's entries share a shard, and executions spread over them. */
+  timeline: (entry: AuditEntry, shards: ShardLayout) => ({ gsi4pk: shards.partitionOf('AUDIT', entry.executionId), gsi4sk: `${entry.at}#${entry.executionId}#${entry.seq}` }),
 };
 
 /** The attributes of an audit entry item. */
@@ -25,7 +29,7 @@ function toEntry(item: Record<string, unknown>): AuditEntry {
   return entry as AuditEntry;
 }
 
-const TIMELINE_CURSOR: CursorShape = { keys: ['pk', 'sk', 'gsi4pk', 'gsi4sk'], partition: { attribute: 'gsi4pk', value: 'AUDIT' } };
+const TIMELINE_LIST = 'audit';
 const EXECUTION_CURSOR: CursorShape = { keys: ['pk', 'sk'] };
 /** Enough for 50 writers on one chain at once; beyond, the entry stays owed and is written later. */
 const APPEND_ATTEMPTS = 60;
@@ -43,6 +47,8 @@ export interface AuditRepositoryOptions {
    * Read on the first append or verification only, so a function that does neither needs no access.
    */
   readonly key?: SecretSource;
+  /** How the busy index partitions are sharded. @default DEFAULT_INDEX_SHARDS */
+  readonly shards?: IndexShards;
 }
 
 /**
@@ -52,6 +58,7 @@ export interface AuditRepositoryOptions {
  */
 export class AuditRepository implements AuditLog {
   private readonly clock: Clock;
+  private readonly shards: ShardLayout;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -59,6 +66,7 @@ export class AuditRepository implements AuditLog {
     private readonly options: AuditRepositoryOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.shards = new ShardLayout(options.shards);
   }
 
   key(): Promise<string> {
@@ -88,7 +96,7 @@ export class AuditRepository implements AuditLog {
               sk: auditKeys.sk(entry.seq),
               entity: 'audit',
               ...entry,
-              ...auditKeys.timeline(entry),
+              ...auditKeys.timeline(entry, this.shards),
               ...(this.options.retentionDays
                 ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(entry.at) / 1000) + this.options.retentionDays * 86_400 }
                 : {}),
@@ -138,29 +146,36 @@ export class AuditRepository implements AuditLog {
       filters.push('workflowId = :workflowId');
       values[':workflowId'] = query.workflowId;
     }
-    let input: ConstructorParameters<typeof QueryCommand>[0];
-    let shape: CursorShape;
     if (query.executionId) {
       // One execution's chain, in order, filtered to the time range.
       filters.push('#at BETWEEN :from AND :to');
-      input = {
+      return queryPage(this.db, {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: filters.join(' AND '),
         ExpressionAttributeNames: { '#at': 'at' },
         ExpressionAttributeValues: { ...values, ':pk': auditKeys.pk(query.executionId), ':prefix': 'AUD#', ':from': from, ':to': to },
-      };
-      shape = EXECUTION_CURSOR;
-    } else {
-      input = {
-        TableName: this.tableName,
-        IndexName: INDEXES.timeline.name,
-        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ...values, ':pk': 'AUDIT', ':from': from, ':to': to },
-      };
-      shape = TIMELINE_CURSOR;
+      }, query, EXECUTION_CURSOR, toEntry);
     }
-    if (filters.length) input.FilterExpression = filters.join(' AND ');
-    return queryPage(this.db, input, query, shape, toEntry);
+    // Every execution's entries, oldest first, merged across the shards of the timeline.
+    const after = positionCursor.decode(query.cursor, TIMELINE_LIST);
+    const page = await queryShards(
+      this.db,
+      {
+        tableName: this.tableName,
+        indexName: INDEXES.timeline.name,
+        partitionAttribute: INDEXES.timeline.pk,
+        sortAttribute: INDEXES.timeline.sk,
+        partitions: this.shards.partitions('AUDIT'),
+        order: 'ascending',
+        range: { from, to },
+        ...(filters.length ? { filter: { expression: filters.join(' AND '), values } } : {}),
+      },
+      { limit: query.limit, ...(after !== undefined ? { after } : {}) },
+    );
+    const nextCursor = positionCursor.encode(TIMELINE_LIST, page.after);
+    const items = page.items.map(toEntry);
+    return nextCursor ? { items, nextCursor } : { items };
   }
 
   /**

@@ -6,8 +6,9 @@ import { PROPOSED_BALLOT, voterOf } from '#core/quorum';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
 import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, OwedCursor, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
-import type { CursorShape } from './cursor.ts';
-import { queryPage } from './query-page.ts';
+import { positionCursor } from './position-cursor.ts';
+import { queryShards, type ShardedQuery } from './sharded-query.ts';
+import { ShardLayout, type IndexShards } from './shards.ts';
 import { INDEXES } from './table.ts';
 
 /** Key builders for request items. */
@@ -16,10 +17,12 @@ export const requestKeys = {
   sk: 'META',
   /** A pointer under the execution's partition, so an execution's requests are one Query away. */
   executionPointer: (executionId: string, id: string) => ({ pk: `EXEC#${executionId}`, sk: `REQ#${id}` }),
-  pending: (request: Pick<ApprovalRequest, 'createdAt' | 'id'>) => ({ gsi1pk: 'PENDING', gsi1sk: `${request.createdAt}#${request.id}` }),
-  due: (request: Pick<ApprovalRequest, 'dueAt' | 'id'>) => ({ gsi2pk: 'DUE', gsi2sk: `${request.dueAt}#${request.id}` }),
-  undelivered: (decidedAt: string, id: string) => ({ gsi3pk: 'UNDELIVERED', gsi3sk: `${decidedAt}#${id}` }),
-  decided: (decidedAt: string, id: string) => ({ gsi4pk: 'DECIDED', gsi4sk: `${decidedAt}#${id}` }),
+  // The busy index partitions are sharded by the request's id (see shards.ts): its shard is the
+  // same in every state, so each move between indexes knows where the entry is.
+  pending: (request: Pick<ApprovalRequest, 'createdAt' | 'id'>, shards: ShardLayout) => ({ gsi1pk: shards.partitionOf('PENDING', request.id), gsi1sk: `${request.createdAt}#${request.id}` }),
+  due: (request: Pick<ApprovalRequest, 'dueAt' | 'id'>, shards: ShardLayout) => ({ gsi2pk: shards.partitionOf('DUE', request.id), gsi2sk: `${request.dueAt}#${request.id}` }),
+  undelivered: (decidedAt: string, id: string, shards: ShardLayout) => ({ gsi3pk: shards.partitionOf('UNDELIVERED', id), gsi3sk: `${decidedAt}#${id}` }),
+  decided: (decidedAt: string, id: string, shards: ShardLayout) => ({ gsi4pk: shards.partitionOf('DECIDED', id), gsi4sk: `${decidedAt}#${id}` }),
   /** The count a vote adds to: rejections, or approvals of one ballot (one set of arguments). */
   voteCounter: (vote: Vote['vote'], ballot: string) => (vote === 'reject' ? 'rejectCount' : ballot === PROPOSED_BALLOT ? 'approveCount' : `approveCount#${ballot}`),
   /**
@@ -27,7 +30,7 @@ export const requestKeys = {
    * request is never undelivered, and a decision that owes some is found as undelivered until it is
    * delivered, then moves here.
    */
-  owed: (since: string, id: string) => ({ gsi3pk: 'OWED', gsi3sk: `${since}#${id}` }),
+  owed: (since: string, id: string, shards: ShardLayout) => ({ gsi3pk: shards.partitionOf('OWED', id), gsi3sk: `${since}#${id}` }),
   /** The attribute holding one owed follow-up; `owedCount` counts them. */
   followUp: (followUpId: string) => `owed:${followUpId}`,
 };
@@ -63,33 +66,31 @@ function toDomain(item: Record<string, unknown>): ApprovalRequest {
   return request as ApprovalRequest;
 }
 
-/**
- * Listings read only the listed attributes (never the task token): a page of requests with large
- * checkpoints or conversations stays small between the table and the function. DynamoDB still counts
- * the items' whole size against read capacity and its 1 MB page.
- */
-function listedProjection(names: Record<string, string> = {}) {
-  return {
-    ProjectionExpression: LISTED_FIELDS.map((_, i) => `#p${i}`).join(', '),
-    ExpressionAttributeNames: { ...names, ...Object.fromEntries(LISTED_FIELDS.map((field, i) => [`#p${i}`, field])) },
-  };
-}
-
 function toListed(item: Record<string, unknown>): ListedRequest {
   const request: Record<string, unknown> = {};
   for (const field of LISTED_FIELDS) if (item[field] !== undefined) request[field] = item[field];
   return request as ListedRequest;
 }
 
-const PENDING_CURSOR: CursorShape = { keys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition: { attribute: 'gsi1pk', value: 'PENDING' } };
-const HISTORY_CURSOR: CursorShape = { keys: ['pk', 'sk', 'gsi4pk', 'gsi4sk'], partition: { attribute: 'gsi4pk', value: 'DECIDED' } };
+/** Whatever the shard, an owed entry's partition starts with this. */
+const OWED_PREFIX = 'OWED';
+
+export interface RequestRepositoryOptions {
+  /** How the busy index partitions are sharded. @default DEFAULT_INDEX_SHARDS */
+  readonly shards?: IndexShards;
+}
 
 /** DynamoDB implementation of ApprovalStore: one item per request, every change one conditional write. */
 export class RequestRepository implements ApprovalStore {
+  private readonly shards: ShardLayout;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: RequestRepositoryOptions = {},
+  ) {
+    this.shards = new ShardLayout(options.shards);
+  }
 
   async create(request: ApprovalRequest, taskToken?: string, followUps: readonly OwedFollowUp[] = []): Promise<CreateResult> {
     try {
@@ -102,13 +103,13 @@ export class RequestRepository implements ApprovalStore {
             entity: 'request',
             ...request,
             ...(taskToken !== undefined ? { taskToken } : {}),
-            ...requestKeys.pending(request),
-            ...requestKeys.due(request),
+            ...requestKeys.pending(request, this.shards),
+            ...requestKeys.due(request, this.shards),
             ...(followUps.length > 0
               ? {
                   ...Object.fromEntries(followUps.map((f) => [requestKeys.followUp(f.id), f])),
                   owedCount: followUps.length,
-                  ...requestKeys.owed(request.createdAt, request.id),
+                  ...requestKeys.owed(request.createdAt, request.id, this.shards),
                 }
               : {}),
           },
@@ -173,7 +174,7 @@ export class RequestRepository implements ApprovalStore {
           ':token': taskToken,
           ':event': [event],
           ...(redeliver
-            ? { ':pendingDelivery': 'pending', ':g3pk': 'UNDELIVERED', ':g3sk': `${current.decision!.decidedAt}#${id}` }
+            ? { ':pendingDelivery': 'pending', ...prefixed(requestKeys.undelivered(current.decision!.decidedAt, id, this.shards), { gsi3pk: ':g3pk', gsi3sk: ':g3sk' }) }
             : {}),
         },
         ReturnValues: 'ALL_NEW',
@@ -215,7 +216,7 @@ export class RequestRepository implements ApprovalStore {
     const set = ['#status = :newStatus', '#level = :newLevel', '#dueAt = :dueAt', '#events = list_append(#events, :newEvents)'];
     const remove: string[] = [];
     if (next.status === 'pending') {
-      const due = requestKeys.due(next);
+      const due = requestKeys.due(next, this.shards);
       set.push('gsi2sk = :gsi2sk');
       values[':gsi2sk'] = due.gsi2sk;
     } else {
@@ -225,8 +226,8 @@ export class RequestRepository implements ApprovalStore {
       set.push('#decision = :decision', '#delivery = :delivery', 'gsi3pk = :g3pk', 'gsi3sk = :g3sk', 'gsi4pk = :g4pk', 'gsi4sk = :g4sk');
       values[':decision'] = decision;
       values[':delivery'] = 'pending';
-      const undelivered = requestKeys.undelivered(decision.decidedAt, next.id);
-      const decided = requestKeys.decided(decision.decidedAt, next.id);
+      const undelivered = requestKeys.undelivered(decision.decidedAt, next.id, this.shards);
+      const decided = requestKeys.decided(decision.decidedAt, next.id, this.shards);
       values[':g3pk'] = undelivered.gsi3pk;
       values[':g3sk'] = undelivered.gsi3sk;
       values[':g4pk'] = decided.gsi4pk;
@@ -238,7 +239,7 @@ export class RequestRepository implements ApprovalStore {
       }
       remove.push('gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk');
     }
-    const add = oweFollowUps(followUps, next, lastEventAt(next), { set, names, values });
+    const add = oweFollowUps(followUps, next, lastEventAt(next), { set, names, values }, this.shards);
     try {
       const result = await this.db.send(
         new UpdateCommand({
@@ -291,7 +292,7 @@ export class RequestRepository implements ApprovalStore {
       ':one': 1,
       ':limit': limit,
     };
-    const add = ['#voters :voter', '#counter :one', ...oweFollowUps(followUps, request, vote.at, { set, names, values })];
+    const add = ['#voters :voter', '#counter :one', ...oweFollowUps(followUps, request, vote.at, { set, names, values }, this.shards)];
     try {
       const result = await this.db.send(
         new UpdateCommand({
@@ -355,7 +356,7 @@ export class RequestRepository implements ApprovalStore {
                 : 'SET #delivery = :outcome, #events = list_append(#events, :event) REMOVE gsi3pk, gsi3sk, #lease',
               ConditionExpression: `${conditions.isUndelivered} AND ${owes ? '#owedCount > :zero' : conditions.owesNothing}`,
               ExpressionAttributeNames: names,
-              ExpressionAttributeValues: owes ? { ...values, ':owedPk': requestKeys.owed('', id).gsi3pk } : values,
+              ExpressionAttributeValues: owes ? { ...values, ':owedPk': requestKeys.owed('', id, this.shards).gsi3pk } : values,
               ReturnValues: 'ALL_NEW',
             }),
           );
@@ -472,9 +473,10 @@ export class RequestRepository implements ApprovalStore {
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
           UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
-          ConditionExpression: `${conditions.owesNothing} AND gsi3pk = :owedPk`,
+          // Any shard of OWED: the entry may have been written while the shard count was another.
+          ConditionExpression: `${conditions.owesNothing} AND begins_with(gsi3pk, :owedPrefix)`,
           ExpressionAttributeNames: { '#owedCount': 'owedCount' },
-          ExpressionAttributeValues: { ':zero': 0, ':owedPk': requestKeys.owed('', id).gsi3pk },
+          ExpressionAttributeValues: { ':zero': 0, ':owedPrefix': OWED_PREFIX },
         }),
       );
     } catch (error) {
@@ -483,25 +485,30 @@ export class RequestRepository implements ApprovalStore {
   }
 
   async listOwed(owedBefore: Date, limit: number, after?: OwedCursor): Promise<{ ids: string[]; next?: OwedCursor }> {
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEXES.undelivered.name,
-        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
-        ExpressionAttributeValues: { ':pk': requestKeys.owed('', '').gsi3pk, ':before': `${owedBefore.toISOString()}~` },
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: after } : {}),
-      }),
-    );
-    // The index holds keys only: the id is the request's partition key without its prefix.
-    const ids = (result.Items ?? []).map((item) => String(item.pk).slice(requestKeys.pk('').length));
-    return { ids, ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+    const page = await queryShards(this.db, this.keysOnly('OWED', INDEXES.undelivered, `${owedBefore.toISOString()}~`), {
+      limit,
+      ...(typeof after?.after === 'string' ? { after: after.after } : {}),
+    });
+    return { ids: page.items.map(idOfKey), ...(page.after !== undefined ? { next: { after: page.after } } : {}) };
+  }
+
+  /** Oldest first, up to `upTo`, across the shards of a keys-only partition. */
+  private keysOnly(partition: 'OWED' | 'DUE' | 'UNDELIVERED', index: { readonly name: string; readonly pk: string; readonly sk: string }, upTo?: string): ShardedQuery {
+    return {
+      tableName: this.tableName,
+      indexName: index.name,
+      partitionAttribute: index.pk,
+      sortAttribute: index.sk,
+      partitions: this.shards.partitions(partition),
+      order: 'ascending',
+      ...(upTo !== undefined ? { range: { to: upTo } } : {}),
+    };
   }
 
   async scheduleRetry(id: string, attempts: number, nextAttemptAt: Date, event: HistoryEvent): Promise<boolean> {
     // The lease doubles as the time of the next attempt, and the undelivered index is sorted by it,
     // so the sweeper reads only deliveries that are due, however many wait for a later retry.
-    const undelivered = requestKeys.undelivered(nextAttemptAt.toISOString(), id);
+    const undelivered = requestKeys.undelivered(nextAttemptAt.toISOString(), id, this.shards);
     try {
       await this.db.send(
         new UpdateCommand({
@@ -535,7 +542,7 @@ export class RequestRepository implements ApprovalStore {
 
   async listPending(query: ListPendingQuery): Promise<Page<ListedRequest>> {
     const filters: string[] = [];
-    const values: Record<string, unknown> = { ':pk': 'PENDING' };
+    const values: Record<string, unknown> = {};
     if (query.workflowId) {
       filters.push('workflowId = :workflowId');
       values[':workflowId'] = query.workflowId;
@@ -544,42 +551,27 @@ export class RequestRepository implements ApprovalStore {
       filters.push('nodeId = :nodeId');
       values[':nodeId'] = query.nodeId;
     }
-    return queryPage(this.db, {
-      TableName: this.tableName,
-      IndexName: INDEXES.pending.name,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ScanIndexForward: false,
-      ExpressionAttributeValues: values,
-      ...listedProjection(),
-      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-    }, query, PENDING_CURSOR, toListed);
+    return this.listedPage('pending', {
+      tableName: this.tableName,
+      indexName: INDEXES.pending.name,
+      partitionAttribute: INDEXES.pending.pk,
+      sortAttribute: INDEXES.pending.sk,
+      partitions: this.shards.partitions('PENDING'),
+      order: 'descending',
+      projection: LISTED_FIELDS,
+      ...(filters.length ? { filter: { expression: filters.join(' AND '), values } } : {}),
+    }, query);
   }
 
   async listDue(now: Date, limit: number): Promise<ApprovalRequest[]> {
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEXES.due.name,
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
-        // '~' sorts after every id character, so requests due exactly now are included.
-        ExpressionAttributeValues: { ':pk': 'DUE', ':now': `${now.toISOString()}~` },
-        Limit: limit,
-      }),
-    );
-    return this.getAll(result.Items ?? []);
+    // '~' sorts after every id character, so requests due exactly now are included.
+    const page = await queryShards(this.db, this.keysOnly('DUE', INDEXES.due, `${now.toISOString()}~`), { limit });
+    return this.getAll(page.items);
   }
 
   async listUndelivered(limit: number, now?: Date): Promise<ApprovalRequest[]> {
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEXES.undelivered.name,
-        KeyConditionExpression: now ? 'gsi3pk = :pk AND gsi3sk <= :now' : 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'UNDELIVERED', ...(now ? { ':now': `${now.toISOString()}~` } : {}) },
-        Limit: limit,
-      }),
-    );
-    return this.getAll(result.Items ?? []);
+    const page = await queryShards(this.db, this.keysOnly('UNDELIVERED', INDEXES.undelivered, now ? `${now.toISOString()}~` : undefined), { limit });
+    return this.getAll(page.items);
   }
 
   /**
@@ -587,18 +579,14 @@ export class RequestRepository implements ApprovalStore {
    * request it acts on from the table, consistently. One that is gone meanwhile is skipped.
    */
   private async getAll(keys: readonly Record<string, unknown>[]): Promise<ApprovalRequest[]> {
-    const requests = await Promise.all(keys.map((key) => this.get(String(key.pk).slice(requestKeys.pk('').length))));
+    const requests = await Promise.all(keys.map((key) => this.get(idOfKey(key))));
     return requests.filter((request): request is ApprovalRequest => request !== undefined);
   }
 
   async listDecided(query: HistoryQuery): Promise<Page<ListedRequest>> {
-    const values: Record<string, unknown> = {
-      ':pk': 'DECIDED',
-      ':from': query.from ?? '0000',
-      ':to': `${query.to ?? '9999'}~`,
-    };
     const filters: string[] = [];
     const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
     if (query.workflowId) {
       filters.push('workflowId = :workflowId');
       values[':workflowId'] = query.workflowId;
@@ -608,16 +596,42 @@ export class RequestRepository implements ApprovalStore {
       names['#decision'] = 'decision';
       values[':approver'] = query.approver;
     }
-    return queryPage(this.db, {
-      TableName: this.tableName,
-      IndexName: INDEXES.timeline.name,
-      KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
-      ScanIndexForward: false,
-      ExpressionAttributeValues: values,
-      ...listedProjection(names),
-      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-    }, query, HISTORY_CURSOR, toListed);
+    return this.listedPage('history', {
+      tableName: this.tableName,
+      indexName: INDEXES.timeline.name,
+      partitionAttribute: INDEXES.timeline.pk,
+      sortAttribute: INDEXES.timeline.sk,
+      partitions: this.shards.partitions('DECIDED'),
+      order: 'descending',
+      range: { from: query.from ?? '0000', to: `${query.to ?? '9999'}~` },
+      projection: LISTED_FIELDS,
+      ...(filters.length ? { filter: { expression: filters.join(' AND '), names, values } } : {}),
+    }, query);
   }
+
+  /**
+   * A page of a listing, newest first across the shards. Listings read only the listed attributes
+   * (never the task token): a page of requests with large checkpoints or conversations stays small
+   * between the table and the function. DynamoDB still counts the items' whole size against read
+   * capacity and its 1 MB page.
+   */
+  private async listedPage(list: string, query: ShardedQuery, page: { readonly limit: number; readonly cursor?: string }): Promise<Page<ListedRequest>> {
+    const after = positionCursor.decode(page.cursor, list);
+    const merged = await queryShards(this.db, query, { limit: page.limit, ...(after !== undefined ? { after } : {}) });
+    const nextCursor = positionCursor.encode(list, merged.after);
+    const items = merged.items.map(toListed);
+    return nextCursor ? { items, nextCursor } : { items };
+  }
+}
+
+/** Index entries hold the request's key: its id is the partition key without its prefix. */
+function idOfKey(key: Record<string, unknown>): string {
+  return String(key.pk).slice(requestKeys.pk('').length);
+}
+
+/** Renames the attributes of `keys` to expression values, as `names` says. */
+function prefixed(keys: Record<string, string>, names: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(keys).map(([attribute, value]) => [names[attribute]!, value]));
 }
 
 /** The follow-ups stored on a request item. */
@@ -642,6 +656,7 @@ function oweFollowUps(
   request: ApprovalRequest,
   at: string,
   update: { set: string[]; names: Record<string, string>; values: Record<string, unknown> },
+  shards: ShardLayout,
 ): string[] {
   if (followUps.length === 0) return [];
   followUps.forEach((f, i) => {
@@ -650,7 +665,7 @@ function oweFollowUps(
     update.set.push(`#owed${i} = :owed${i}`);
   });
   if (request.status === 'pending') {
-    const owed = requestKeys.owed(at, request.id);
+    const owed = requestKeys.owed(at, request.id, shards);
     update.set.push('gsi3pk = :owedPk', 'gsi3sk = if_not_exists(gsi3sk, :owedSk)');
     update.values[':owedPk'] = owed.gsi3pk;
     update.values[':owedSk'] = owed.gsi3sk;

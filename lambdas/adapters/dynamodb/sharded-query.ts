@@ -1,0 +1,128 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** One sparse-index partition split into shards, read as one list ordered by its sort key. */
+export interface ShardedQuery {
+  readonly tableName: string;
+  readonly indexName: string;
+  readonly partitionAttribute: string;
+  readonly sortAttribute: string;
+  /** The partition value of every shard to read. */
+  readonly partitions: readonly string[];
+  /** `descending`: newest first (sort keys start with a time). */
+  readonly order: 'ascending' | 'descending';
+  /** Inclusive bounds on the sort key. */
+  readonly range?: { readonly from?: string; readonly to?: string };
+  readonly filter?: { readonly expression: string; readonly names?: Record<string, string>; readonly values?: Record<string, unknown> };
+  /** Attributes to read; the sort key is added. @default everything the index holds */
+  readonly projection?: readonly string[];
+}
+
+export interface MergedPage {
+  /** In the list's order, each with its sort key attribute. */
+  readonly items: Record<string, unknown>[];
+  /** The sort key the next page starts after; absent when the list is done. */
+  readonly after?: string;
+}
+
+/**
+ * A DynamoDB page stopped short of its Limit only by the 1 MB cap or a filter; this bounds the
+ * Queries one list page may take before it hands back a short page and a position.
+ */
+const MAX_ROUNDS = 10;
+
+interface Shard {
+  readonly partition: string;
+  readonly items: Record<string, unknown>[];
+  startKey?: Record<string, unknown>;
+  /** Sort key up to which this shard has been read; undefined once it is read to its end. */
+  frontier?: string;
+  done: boolean;
+}
+
+/**
+ * Reads one page of a sharded list: a k-way merge of the shards' Queries, run side by side. Each
+ * shard is read up to a frontier; only items before the earliest frontier of an unfinished shard
+ * are handed out, so no item of another shard can fall between two of them. The position of the
+ * next page is a single sort key (sort keys end in an id, so they are unique across shards): every
+ * shard resumes after it, whatever the shard count, with no repeats and no gaps.
+ */
+export async function queryShards(db: DynamoDBDocumentClient, query: ShardedQuery, page: { readonly limit: number; readonly after?: string }): Promise<MergedPage> {
+  const descending = query.order === 'descending';
+  const sortOf = (item: Record<string, unknown>) => String(item[query.sortAttribute]);
+  /** True when sort key a comes before b in the list's order. */
+  const before = (a: string, b: string) => (descending ? a > b : a < b);
+  const bounds = boundsOf(query, page.after, descending);
+  // Ids spread evenly over the shards: one round usually fills the page with a small margin read.
+  const perShard = Math.min(page.limit, Math.ceil((page.limit * 1.5) / query.partitions.length) + 2);
+  const shards: Shard[] = query.partitions.map((partition) => ({ partition, items: [], done: bounds === 'empty' }));
+
+  const read = async (shard: Shard) => {
+    const result = await db.send(new QueryCommand({ ...request(query, shard.partition, bounds === 'empty' ? {} : bounds, descending), Limit: perShard, ExclusiveStartKey: shard.startKey }));
+    // The item the position names was on the previous page (bounds are inclusive).
+    shard.items.push(...(result.Items ?? []).filter((item) => sortOf(item) !== page.after));
+    shard.startKey = result.LastEvaluatedKey;
+    shard.done = !shard.startKey;
+    shard.frontier = shard.startKey ? String(shard.startKey[query.sortAttribute]) : undefined;
+  };
+  const cutoff = () =>
+    shards.filter((s) => !s.done).reduce<string | undefined>((earliest, s) => (earliest === undefined || before(s.frontier!, earliest) ? s.frontier : earliest), undefined);
+  const eligible = () => {
+    const limit = cutoff();
+    return shards.flatMap((s) => s.items).filter((item) => limit === undefined || !before(limit, sortOf(item)));
+  };
+
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const open = shards.filter((s) => !s.done);
+    if (open.length === 0 || (round > 0 && eligible().length >= page.limit)) break;
+    await Promise.all(open.map(read));
+  }
+
+  const merged = eligible().sort((a, b) => (before(sortOf(a), sortOf(b)) ? -1 : 1));
+  const items = merged.slice(0, page.limit);
+  const open = cutoff();
+  if (items.length === page.limit && (merged.length > page.limit || open !== undefined)) return { items, after: sortOf(items.at(-1)!) };
+  // A short page: the shards are read to their end, or to where the rounds stopped.
+  return open !== undefined ? { items, after: open } : { items };
+}
+
+type Bounds = { readonly low?: string; readonly high?: string };
+
+/** The inclusive sort-key bounds of a page: the query's range, narrowed to what follows `after`. */
+function boundsOf(query: ShardedQuery, after: string | undefined, descending: boolean): Bounds | 'empty' {
+  let low = query.range?.from;
+  let high = query.range?.to;
+  if (after !== undefined) {
+    if (descending) high = high === undefined || after < high ? after : high;
+    else low = low === undefined || after > low ? after : low;
+  }
+  if (low !== undefined && high !== undefined && low > high) return 'empty';
+  return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}) };
+}
+
+function request(query: ShardedQuery, partition: string, bounds: Bounds, descending: boolean) {
+  const names: Record<string, string> = { '#shardPk': query.partitionAttribute, ...query.filter?.names };
+  const values: Record<string, unknown> = { ':shardPk': partition, ...query.filter?.values };
+  let range = '';
+  if (bounds.low !== undefined && bounds.high !== undefined) range = ' AND #shardSk BETWEEN :low AND :high';
+  else if (bounds.low !== undefined) range = ' AND #shardSk >= :low';
+  else if (bounds.high !== undefined) range = ' AND #shardSk <= :high';
+  if (bounds.low !== undefined) values[':low'] = bounds.low;
+  if (bounds.high !== undefined) values[':high'] = bounds.high;
+  if (range) names['#shardSk'] = query.sortAttribute;
+  let projection: string | undefined;
+  if (query.projection) {
+    const fields = [...new Set([...query.projection, query.sortAttribute])];
+    fields.forEach((field, i) => (names[`#sp${i}`] = field));
+    projection = fields.map((_, i) => `#sp${i}`).join(', ');
+  }
+  return {
+    TableName: query.tableName,
+    IndexName: query.indexName,
+    KeyConditionExpression: `#shardPk = :shardPk${range}`,
+    ScanIndexForward: !descending,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
+    ...(projection ? { ProjectionExpression: projection } : {}),
+  };
+}
