@@ -48,3 +48,7 @@ export interface StatsRow {
   readonly escalated: number;
   readonly secondsToDecision?: { readonly p50?: number | null; readonly p90?: number | null; readonly p99?: number | null };
 }
+/** `PUT /flows/{flowId}`: the saved revision. */
+export type SaveFlowResult = Extract<Ok<'/flows/{flowId}', 'put'>, { created: boolean }>;
+/** `PUT /flows/{flowId}?dryRun=true`: what saving would change. */
+export type CheckFlowResult = Extract<Ok<'/flows/{flowId}', 'put'>, { valid: true }>;
