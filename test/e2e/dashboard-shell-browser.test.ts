@@ -43,7 +43,11 @@ async function signIn(user: string, groups: string, width = 1280): Promise<{ pag
 }
 
 /** How far the page runs past the right edge of the window, in CSS pixels (0: no horizontal scroll). */
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+const overflow = (page: Page) =>
+  page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
 
 describe.skipIf(skipBrowserTests)('the dashboard shell in a real browser', () => {
   it('asks before rejecting, and a cancelled question leaves the request pending', async () => {

@@ -4,10 +4,11 @@ import type { CheckFlowResult, DeployResult, FlowDetail, FlowRevision, FlowRevis
 import { useApp } from '../../app-context.ts';
 import { plural, when } from '../../format.ts';
 import { html } from '../../html.ts';
-import { FieldIssues } from './field.ts';
+import { FieldIssues } from '../../components/field.ts';
 import { FlowGraph } from './flow-graph.ts';
-import { copy, fieldPaths, MODES, nodesWithIssues, ordered, placeIssues, type FieldIssue, type Flow } from './flow-model.ts';
-import { NodeForm, type DraftEditing } from './node-form.ts';
+import { copy, MODES, placeIssues, type DraftEditing, type FieldIssue } from '../hitl/hitl-model.ts';
+import { fieldPaths, nodesWithIssues, ordered, type Flow } from './flow-model.ts';
+import { NodeForm } from './node-form.ts';
 import { RevisionsTable } from './revisions-table.ts';
 
 interface Loaded {

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext, useState } from 'preact/hooks';
-import { html } from '../../html.ts';
+import { html } from '../html.ts';
 
 /** The messages to show next to each field, by the field's API path. */
 export const FieldIssues = createContext<ReadonlyMap<string, readonly string[]>>(new Map());

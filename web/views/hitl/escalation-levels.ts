@@ -1,17 +1,16 @@
 import { html } from '../../html.ts';
-import { Field, TextInput } from './field.ts';
-import { hitlPath, listOf, parseSeconds, type Hitl } from './flow-model.ts';
-import type { DraftEditing } from './node-form.ts';
+import { Field, TextInput } from '../../components/field.ts';
+import { listOf, parseSeconds, type DraftEditing, type Hitl } from './hitl-model.ts';
 
 const text = (list: readonly string[]) => list.join(', ');
 
 /** The escalation levels of a node: who decides next when a level's time runs out. */
-export function EscalationLevels(props: { hitl: Hitl; index: number; editing: DraftEditing }) {
-  const { hitl: h, index } = props;
+export function EscalationLevels(props: { hitl: Hitl; base: string; editing: DraftEditing }) {
+  const { hitl: h, base: hitlBase } = props;
   const { edit, localIssue } = props.editing;
-  return html`<${Field} path=${hitlPath(index, 'escalation')} label='Escalation levels (used in order when on timeout is "escalate")' group=${true} class="escalation">
+  return html`<${Field} path=${`${hitlBase}.escalation`} label='Escalation levels (used in order when on timeout is "escalate")' group=${true} class="escalation">
     ${h.escalation.map((level, k) => {
-      const base = hitlPath(index, `escalation.${k}`);
+      const base = `${hitlBase}.escalation.${k}`;
       return html`<${Field} key=${`${k}:${h.escalation.length}`} path=${base} label=${`Level ${k + 1}`} group=${true} class="level">
         <${Field} path=${`${base}.approvers.groups`} label="Groups" for=${`escalation-${k}-groups`}>
           <${TextInput} id=${`escalation-${k}-groups`} initial=${text(level.approvers.groups)} onText=${(v: string) => edit(() => (level.approvers.groups = listOf(v)))} />
