@@ -2,13 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { segment } from '../../api/client.ts';
 import type { ApprovalView } from '../../api/types.ts';
 import { useApp } from '../../app-context.ts';
-import { DataTable, FactTable } from '../../components/data-table.ts';
+import { FactTable } from '../../components/data-table.ts';
 import { KeyValueView } from '../../components/key-value-view.ts';
-import { textOf, when } from '../../format.ts';
+import { when } from '../../format.ts';
 import { html } from '../../html.ts';
 import { Conversation } from './conversation.ts';
 import { DecisionForm } from './decision-form.ts';
 import { gaveUp, whatOf } from './describe.ts';
+import { EventTable } from './event-table.ts';
 import { InboxActions } from './inbox-actions.ts';
 
 /** Loads one request (`GET /approvals/{id}`) and shows it; a request the caller may not read is "not found". */
@@ -60,11 +61,7 @@ function ApprovalDetail(props: { approval: ApprovalView; onChanged: () => void }
       : html`<${ReadOnlyAction} approval=${approval} />`}
     <${InboxActions} approval=${approval} onChanged=${props.onChanged} />
     <h3>History</h3>
-    <${DataTable}
-      label="request history"
-      columns=${['When', 'Event', 'By', 'Detail']}
-      rows=${approval.events.map((event) => [when(event.at), event.type, event.actor, textOf(event.detail)])}
-    />
+    <${EventTable} events=${approval.events} />
   </article>`;
 }
 
