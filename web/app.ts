@@ -39,17 +39,17 @@ export function App(props: { config: AuthConfig; initialStatus?: Status }) {
   const identityNow = useRef(identity);
   identityNow.current = identity;
 
-  const services = useMemo<AppServices>(() => {
+  // Made once: the client reads the identity on each call, so signing in needs no new client.
+  const services = useMemo<Omit<AppServices, 'identity'>>(() => {
     const show = (message: string, isError = false) => setStatus({ message, isError });
     return {
       api: createApi(() => identityNow.current),
-      identity: null,
       show,
       fail: (error: unknown) => show(error instanceof Error ? error.message : String(error), true),
       confirm: (request) => new Promise<boolean>((answer) => setQuestion({ request, answer })),
     };
   }, []);
-  const context = useMemo(() => ({ ...services, identity }), [services, identity]);
+  const context = useMemo<AppServices>(() => ({ ...services, identity }), [services, identity]);
 
   const changeIdentity = (next: Identity | null) => {
     if (next) rememberLocalIdentity(next);
