@@ -17,14 +17,16 @@ const OPTIONS = {
   target: ['es2020'],
   charset: 'utf8',
   legalComments: 'none',
-  // Inline in the page: esbuild escapes "</script" and "</style" in what it emits.
-  supported: { 'inline-script': false, 'inline-style': false },
   outdir: 'out',
   write: false,
   logLevel: 'silent',
 } satisfies BuildOptions;
 
-/** Builds the dashboard's script and style from `web/` in memory (one esbuild call, a few hundred ms). */
+/**
+ * Builds the dashboard's script and style from `web/` in memory (one esbuild call, about 50 ms).
+ * They go inline into the page, which esbuild's defaults allow: it writes "</script" in strings as
+ * "<\/script" and escapes "</style" in CSS.
+ */
 export async function buildDashboardAssets(): Promise<DashboardAssets> {
   const result = await build(OPTIONS);
   const text = (suffix: string) => {

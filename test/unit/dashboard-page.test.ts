@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { localDashboardAssets } from '#infra/web/dashboard-build';
+import { dashboardHtml } from '../../lambdas/channels/dashboard/dashboard-page.ts';
 import { dashboardRoutes } from '../../lambdas/handlers/channels/dashboard-routes.ts';
 
 const GZIP_BUDGET = 60 * 1024;
@@ -38,6 +39,11 @@ describe('the dashboard page built from web/', () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:\/\/(?!login\.acme\.test)/);
     expect(body).not.toMatch(/<script[^>]*\ssrc=|<link[^>]*stylesheet/);
     expect(body).toContain('data-client-id="abc&quot;&gt;&lt;script&gt;"');
+  });
+
+  it('refuses to inline code that would close its own element', () => {
+    expect(() => dashboardHtml({ kind: 'headers' }, { script: 'x="</SCRIPT><img src=x>"', style: '' })).toThrow('close their own element');
+    expect(() => dashboardHtml({ kind: 'headers' }, { script: '', style: 'a{}</style><script>' })).toThrow('close their own element');
   });
 
   it('builds the browser code once per process', async () => {
