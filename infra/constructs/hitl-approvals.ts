@@ -185,6 +185,8 @@ export class HitlApprovals extends Construct {
       ...apiEntry,
       // The flow files, read at cold start to record what `cdk deploy` deployed (lambdas/entrypoints/flow-seeding.ts).
       bundledFolders: { flows: join(apiEntry.projectRoot, 'statemachines', 'flows') },
+      // The dashboard page (`GET /`) serves the browser code built from web/ beside the bundle.
+      withDashboard: true,
       description: 'hitl-approvals API: lists, shows and decides approval requests',
       memorySize: 512,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api),

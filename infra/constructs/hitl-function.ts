@@ -86,6 +86,11 @@ export interface HitlFunctionProps {
    * rather than listed in code. A folder that does not exist is skipped. @default {}
    */
   readonly bundledFolders?: Readonly<Record<string, string>>;
+  /**
+   * Build the dashboard's browser code (`web/`, by esbuild) into `web/` beside the bundle, where the
+   * dashboard route reads it (lambdas/channels/dashboard/dashboard-assets.ts). @default false
+   */
+  readonly withDashboard?: boolean;
 }
 
 /**
@@ -151,7 +156,7 @@ export class HitlFunction extends NodejsFunction {
         // The runtime ships the v3 SDK; bundling our own would add megabytes and cold-start time.
         externalModules: ['@aws-sdk/*'],
         tsconfig: existsSync(tsconfig) ? tsconfig : undefined,
-        commandHooks: copyFoldersHook(projectRoot, props.bundledFolders ?? {}),
+        commandHooks: afterBundlingHooks(projectRoot, props.bundledFolders ?? {}, props.withDashboard ?? false),
       },
     });
     this.executionRole = role;
@@ -179,11 +184,15 @@ export class HitlFunction extends NodejsFunction {
   }
 }
 
+/** What builds the dashboard's script and style into a folder (infra/cli/dashboard-build.ts, run by tsx). */
+const DASHBOARD_BUILD = [join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), join(REPO_ROOT, 'infra', 'cli', 'dashboard-build.ts')];
+
 /**
- * Bundling hooks that copy each existing folder's files into `<output>/<name>/` once esbuild is done.
+ * Bundling hooks that run once esbuild is done: copy each existing folder's files into
+ * `<output>/<name>/`, and with `withDashboard` build the dashboard into `<output>/web/`.
  * Paths are taken relative to the project root, which is what bundling sees as its input folder.
  */
-function copyFoldersHook(projectRoot: string, folders: Readonly<Record<string, string>>) {
+function afterBundlingHooks(projectRoot: string, folders: Readonly<Record<string, string>>, withDashboard: boolean) {
   const copies = Object.entries(folders)
     .filter(([, source]) => existsSync(source))
     .map(([name, source]) => ({
@@ -196,10 +205,13 @@ function copyFoldersHook(projectRoot: string, folders: Readonly<Record<string, s
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (inputDir: string, outputDir: string) =>
-      copies.flatMap(({ name, files }) => [
-        `mkdir -p ${quote(join(outputDir, name))}`,
-        ...files.map((file) => `cp ${quote(join(inputDir, file))} ${quote(join(outputDir, name))}/`),
-      ]),
+      [
+        ...copies.flatMap(({ name, files }) => [
+          `mkdir -p ${quote(join(outputDir, name))}`,
+          ...files.map((file) => `cp ${quote(join(inputDir, file))} ${quote(join(outputDir, name))}/`),
+        ]),
+        ...(withDashboard ? [[...DASHBOARD_BUILD, join(outputDir, 'web')].map(quote).join(' ')] : []),
+      ],
   };
 }
 

@@ -16,6 +16,7 @@ import { fetchSlackPost, SLACK_RESPONSE_URL_PREFIXES, type SlackPost } from '../
 import { SlackNotifier } from '../../lambdas/channels/slack/slack-notifier.ts';
 import { parseWebhookMap, type SlackWebhookMap } from '../../lambdas/channels/slack/slack-webhooks.ts';
 import { channelRoutes } from '../../lambdas/handlers/channels/routes.ts';
+import { localDashboardAssets } from '../web/dashboard-build.ts';
 import type { LocalModule } from './module.ts';
 import { InProcessSlackFollowUps } from './slack-follow-ups.ts';
 
@@ -98,7 +99,7 @@ export function channelsModule(options: ChannelsModuleOptions = {}): LocalModule
 
       return {
         routes: channelRoutes({
-          dashboard: { kind: 'headers' },
+          dashboard: { auth: { kind: 'headers' }, assets: localDashboardAssets },
           links: { ...ctx.deps, linkSecret, nonces: new DynamoLinkNonces(ctx.db, ctx.tableName), directory },
           ...(signingSecret
             ? {

@@ -1,6 +1,7 @@
 import './polyfills.ts';
 import { startLocalApp } from './app.ts';
 import { loadLocalConfig } from './config.ts';
+import { localDashboardAssets } from '../web/dashboard-build.ts';
 
 /** `npm start`: the whole system on local engines, with the demo flow, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     ...(config.auditKey ? { auditKey: config.auditKey } : {}),
     ...(config.fault ? { fault: config.fault } : {}),
   });
+  // Build the dashboard now rather than on its first request, so a broken web/ shows at start.
+  await localDashboardAssets().catch((error: Error) => console.error(`the dashboard did not build: ${error.message}`));
   const approver = `-H 'x-user: bob' -H 'x-groups: approvers'`;
   console.log(
     [

@@ -25,7 +25,6 @@ async function openRequest(user: string, groups: string, id: string): Promise<{ 
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
-  page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(`${app.url}/`);
   await page.fill('#user', user);
   await page.fill('#groups', groups);
@@ -60,6 +59,7 @@ describe.skipIf(!hasChromium)('dashboard inbox actions in a real browser', () =>
     const extendOffered = await page.locator('#extend').count();
     await page.fill('#cancel-reason', 'asked by mistake');
     await page.click('#cancel');
+    await page.click('#confirm-ok');
     const finished = await app.engine.waitForExecution(executionArn, 10_000);
     // Assess
     await expect.poll(() => page.textContent('#status')).toContain('cancelled');

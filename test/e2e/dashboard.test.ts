@@ -96,6 +96,7 @@ describe.skipIf(skipBrowserTests)('dashboard in a real browser', () => {
     const injected = await page.locator('#detail img, #detail script').count();
     await page.fill('#reason', 'not today');
     await page.click('#reject');
+    await page.click('#confirm-ok');
     await expect.poll(() => page.textContent('#status')).toContain('rejected');
     await page.close();
     // History, the audit log and statistics are an auditor's views.

@@ -8,6 +8,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ENTRY_NAMES, REPO_HANDLERS, REPO_ROOT } from '#infra/constructs/hitl-function';
 import { APPROVAL_GATE_ASL, HitlStack } from '#infra/constructs/hitl-stack';
 import { FLOWS_DIR } from '#statemachines/flows';
+import { buildDashboardAssets } from '#infra/web/dashboard-build';
+import { DASHBOARD_ASSET_FILES, readDashboardAssets } from '../../lambdas/channels/dashboard/dashboard-assets.ts';
 import { environmentOf } from './template-values.ts';
 
 const ENTRIES = ENTRY_NAMES.map((name) => join(REPO_HANDLERS.entrypointsDir, `${name}.ts`));
@@ -20,6 +22,7 @@ describe('bundling with the local esbuild (no Docker)', () => {
     expect(missing.map((path) => path.replace(`${REPO_ROOT}/`, ''))).toEqual([]);
   });
 
+  // Eight esbuild bundles and the dashboard build: well over the default timeout on a busy machine.
   it('turns every entry point into minified ESM with a require shim and a source map, which loads', async () => {
     // Prepare: node_modules next to the assembly, so the runtime-provided @aws-sdk/* imports resolve.
     const dir = mkdtempSync(join(tmpdir(), 'hitl-bundle-'));
@@ -68,6 +71,14 @@ describe('bundling with the local esbuild (no Docker)', () => {
     expect(readFileSync(join(apiDir, 'index.mjs'), 'utf8')).toMatch(/new URL\(["']\.\/flows\/["'],import\.meta\.url\)/);
     expect(functions.filter((fn) => existsSync(join(assetDirOf(fn), 'flows'))).map((fn) => fn.id)).toEqual([stack.getLogicalId(stack.approvals.apiFunction.node.defaultChild as never)]);
 
+    // The API function also carries the dashboard's browser code, built from web/ after bundling,
+    // and reads it relative to its own module, as the page route does on its first request.
+    const webDir = join(apiDir, 'web');
+    expect(readdirSync(webDir).sort()).toEqual(Object.values(DASHBOARD_ASSET_FILES).sort());
+    expect(await readDashboardAssets(pathToFileURL(`${webDir}/`))).toEqual(await buildDashboardAssets());
+    expect(readFileSync(join(apiDir, 'index.mjs'), 'utf8')).toMatch(/new URL\(["']\.\/web\/["'],import\.meta\.url\)/);
+    expect(functions.filter((fn) => existsSync(join(assetDirOf(fn), 'web'))).map((fn) => fn.id)).toEqual([stack.getLogicalId(stack.approvals.apiFunction.node.defaultChild as never)]);
+
     // Load each bundle in a plain Node process, as the Lambda runtime would (vitest would transform
     // it), with the function's own environment; deploy-time values get stand-ins of the right shape.
     for (const fn of functions) {
@@ -75,5 +86,5 @@ describe('bundling with the local esbuild (no Docker)', () => {
       const probe = `const m = await import(${JSON.stringify(pathToFileURL(join(assetDirOf(fn), 'index.mjs')).href)}); if (typeof m.handler !== 'function') throw new Error('no handler export');`;
       execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...env }, stdio: 'pipe' });
     }
-  });
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { CognitoDirectory } from '#adapters/directory/cognito-directory';
 import { SesMailSender } from '#adapters/mail/ses-mail-sender';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import type { Notifier } from '#ports';
+import { bundledDashboardAssets } from '../../channels/dashboard/dashboard-assets.ts';
 import type { DashboardAuth } from '../../channels/dashboard/dashboard-page.ts';
 import { lambdaSlackFollowUps } from '../../channels/dispatch/lambda-slack-follow-ups.ts';
 import { DynamoLinkNonces } from '../../channels/email/dynamodb-link-nonces.ts';
@@ -80,7 +81,7 @@ export function awsChannelRoutes(deps: AppDeps, config: LambdaConfig): Route[] {
   if (off.length) logger.warn('channel routes off for lack of settings', { off });
 
   return channelRoutes({
-    dashboard,
+    dashboard: { auth: dashboard, assets: bundledDashboardAssets() },
     ...(config.LINK_SECRET_ARN && directory
       ? {
           links: {

@@ -1,13 +1,12 @@
-import type { DashboardAuth } from '../../channels/dashboard/dashboard-page.ts';
 import type { DecisionLinkDeps } from '../../channels/email/decision-link.ts';
 import type { Route } from '../api/routes.ts';
-import { dashboardRoutes } from './dashboard-routes.ts';
+import { dashboardRoutes, type DashboardDeps } from './dashboard-routes.ts';
 import { linkRoutes } from './link-routes.ts';
 import { slackRoutes, type SlackRouteDeps } from './slack-routes.ts';
 
 /** What the channel routes need; a channel left out has no routes (its URLs answer 404). */
 export interface ChannelRouteDeps {
-  readonly dashboard: DashboardAuth;
+  readonly dashboard: DashboardDeps;
   readonly links?: DecisionLinkDeps;
   readonly slack?: SlackRouteDeps;
 }

@@ -1,0 +1,89 @@
+import { useState } from 'preact/hooks';
+import { ApiError, segment } from '../../api/client.ts';
+import type { ApprovalView, RespondBody, RespondResult } from '../../api/types.ts';
+import { useApp } from '../../app-context.ts';
+import { html } from '../../html.ts';
+import { deliveryNote } from './describe.ts';
+
+type Edit = { args: Record<string, unknown> | undefined } | { error: string };
+
+/** The edited arguments, when they parse to an object that differs from the proposed ones. */
+function editedArgs(text: string, proposed: Record<string, unknown>): Edit {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { error: `Arguments are not valid JSON: ${(error as Error).message}` };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'Arguments are not valid JSON: arguments must be a JSON object' };
+  return { args: JSON.stringify(parsed) === JSON.stringify(proposed) ? undefined : (parsed as Record<string, unknown>) };
+}
+
+/**
+ * Approve or reject a pending request the caller may decide: a reason, the scope, and for a tool
+ * call its arguments, editable before approving. A problem with the edit shows under the editor.
+ * Rejecting asks first.
+ */
+export function DecisionForm(props: { approval: ApprovalView; onDecided: () => void }) {
+  const { api, show, confirm } = useApp();
+  const { approval } = props;
+  const action = approval.action;
+  const proposed = action.kind === 'tool_call' ? action.toolCall.args : undefined;
+  const [argsText, setArgsText] = useState(() => (proposed ? JSON.stringify(proposed, null, 2) : ''));
+  const [argsError, setArgsError] = useState('');
+  const [reason, setReason] = useState('');
+  const [scope, setScope] = useState<RespondBody['scope']>('once');
+  const [busy, setBusy] = useState(false);
+
+  const decide = async (decision: 'approve' | 'reject') => {
+    const body: RespondBody = { decision, scope };
+    if (reason.trim()) body.reason = reason.trim();
+    if (proposed && decision === 'approve') {
+      const edit = editedArgs(argsText, proposed);
+      if ('error' in edit) {
+        setArgsError(edit.error);
+        show(edit.error, true);
+        return;
+      }
+      if (edit.args) body.editedArgs = edit.args;
+    }
+    if (decision === 'reject' && !(await confirm({ title: 'Reject this request?', message: reason.trim() ? `The agent reads your reason: ${reason.trim()}` : 'The agent is told it was rejected, without a reason.', confirmLabel: 'Reject' }))) return;
+    setArgsError('');
+    setBusy(true);
+    show('Sending…');
+    try {
+      const result = await api<RespondResult>('POST', `approvals/${segment(approval.id)}/respond`, body);
+      show(`Request ${result.approval.status}${deliveryNote(result.delivery)}`);
+      props.onDecided();
+    } catch (error) {
+      const message = (error as Error).message;
+      // A refused edit (a policy, the tool's schema) belongs next to the arguments.
+      if (body.editedArgs && error instanceof ApiError && error.status < 500) setArgsError(message);
+      show(message, true);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<form class="decision" onSubmit=${(event: Event) => event.preventDefault()}>
+    ${proposed
+      ? html`<div class=${argsError ? 'field has-error' : 'field'}>
+          <label for="args">Arguments (edit before approving if needed)</label>
+          <textarea id="args" rows="8" spellcheck="false" aria-describedby="args-error" aria-invalid=${argsError ? 'true' : 'false'} value=${argsText} onInput=${(e: Event) => {
+            setArgsText((e.currentTarget as HTMLTextAreaElement).value);
+            setArgsError('');
+          }}></textarea>
+          <span id="args-error" class="field-error" role="alert">${argsError}</span>
+        </div>`
+      : action.kind === 'message' && html`<h3>Message</h3><pre>${action.text}</pre>`}
+    <div class="decide">
+      <input id="reason" placeholder="reason (optional)" maxlength="2000" aria-label="reason" value=${reason} onInput=${(e: Event) => setReason((e.currentTarget as HTMLInputElement).value)} />
+      <select id="scope" aria-label="scope" value=${scope} onChange=${(e: Event) => setScope((e.currentTarget as HTMLSelectElement).value as RespondBody['scope'])}>
+        <option value="once">this call only</option>
+        <option value="execution">this tool for the rest of the run</option>
+      </select>
+      <button type="button" id="approve" class="approve" disabled=${busy} onClick=${() => void decide('approve')}>Approve</button>
+      <button type="button" id="reject" class="reject" disabled=${busy} onClick=${() => void decide('reject')}>Reject</button>
+    </div>
+  </form>`;
+}
