@@ -176,6 +176,25 @@ export interface Workflows {
   describeExecution(executionArn: string): Promise<ExecutionDescription>;
 }
 
+/**
+ * One step of an execution's history, as Step Functions records it: a state entered (with its input),
+ * exited (with its output) or failed (with the error). `data` is the state's input or output, parsed.
+ */
+export interface WorkflowStepEvent {
+  readonly kind: 'entered' | 'exited' | 'failed';
+  readonly state: string;
+  readonly at: string;
+  readonly data?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** An execution's state-by-state history (GetExecutionHistory on AWS; the local engine keeps its own). */
+export interface WorkflowHistory {
+  /** Oldest first. Throws ExecutionDoesNotExist for an execution the engine does not know. */
+  executionHistory(executionArn: string): Promise<WorkflowStepEvent[]>;
+}
+
 export type NotifyReason = 'created' | 'escalated';
 
 /** Tells approvers about a request. Must not throw for a channel's failure: it reports per channel. */

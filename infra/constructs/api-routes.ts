@@ -126,6 +126,7 @@ export const CHANNEL_ROUTES: readonly ApiRoute[] = [
 export const FLOW_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/flows/{flowId}/executions', body: { name: 'StartExecutionBody', schema: START_EXECUTION_BODY_SCHEMA } },
   { method: 'GET', path: '/executions/{id}' },
+  { method: 'GET', path: '/executions/{id}/graph' },
   { method: 'GET', path: '/flows' },
   { method: 'POST', path: '/flows' },
   { method: 'GET', path: '/flows/{flowId}' },

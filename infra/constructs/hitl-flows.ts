@@ -279,7 +279,8 @@ export class HitlFlows extends Construct {
     // start on the alias, and on the version an editor deploy published.
     const qualified = `${machine}:*`;
     fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [machine, qualified] }));
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+    // GetExecutionHistory: the execution view's steps (GET /executions/{id}/graph).
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [executions] }));
     if (fn.role) {
       acknowledgeWildcardResource(
         fn.role,

@@ -32,6 +32,7 @@ import { startHttpServer } from './http-server.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 import { localModules } from './modules.ts';
 import { LocalStepFunctions } from './stepfunctions-engine.ts';
+import { FileHistoryLog } from './stepfunctions/execution-history.ts';
 
 export const LOCAL_TABLE_NAME = 'hitl-approvals';
 export const LOCAL_GATE_FUNCTION = 'hitl-gate';
@@ -91,7 +92,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const db = createDocumentClient(dynamo.clientConfig);
   const clock = options.clock ?? systemClock;
 
-  const engine = new LocalStepFunctions({ functions: {} });
+  // With a data folder, execution histories live beside the table and survive a restart.
+  const engine = new LocalStepFunctions({ functions: {}, ...(options.dataDir ? { history: new FileHistoryLog(join(options.dataDir, 'executions')) } : {}) });
   // Modules register functions by assigning to this record; each assignment reaches the engine.
   const functions = new Proxy({} as Record<string, (payload: unknown) => Promise<unknown>>, {
     set(target, name, fn) {

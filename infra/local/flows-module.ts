@@ -140,7 +140,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       });
       const files = (options.watchFlows ?? !options.flows) ? watchFlowFiles(flowsDir, (path) => reloadFlowFile(editor, catalog, path)) : undefined;
       return {
-        routes: [...executionRoutes(deps), ...flowEditorRoutes(editor), ...toolApi],
+        routes: [...executionRoutes({ ...deps, history: ctx.engine, flows: editor.flows }), ...flowEditorRoutes(editor), ...toolApi],
         stop: async () => {
           files?.close();
           await watcher.stop();

@@ -2,7 +2,7 @@
 import './polyfills.ts';
 import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import type { ExecutionDescription, Workflows } from '#ports';
+import type { ExecutionDescription, WorkflowHistory, Workflows, WorkflowStepEvent } from '#ports';
 import {
   assertExecutionArn,
   assertResourceName,
@@ -13,6 +13,7 @@ import {
 } from './stepfunctions/arns.ts';
 import { assertStateData, AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
 import { FunctionDirectory, type LocalFunction, type LocalFunctionOptions } from './stepfunctions/functions.ts';
+import { MemoryHistoryLog, type HistoryLog } from './stepfunctions/execution-history.ts';
 import { toJson, type JsonValue } from './stepfunctions/json.ts';
 import { prepareDefinition, type TaskPlan } from './stepfunctions/prepare-definition.ts';
 import { buildTaskHandlers, type TaskStartedInfo } from './stepfunctions/task-handlers.ts';
@@ -37,6 +38,8 @@ export interface LocalStepFunctionsOptions {
    * a throttle retried for minutes on AWS is retried at once). Defaults to the definition's own.
    */
   readonly retryIntervalMs?: number;
+  /** Where each execution's state-by-state history goes. Defaults to memory, for the newest 1,000 executions. */
+  readonly history?: HistoryLog;
 }
 
 /** DescribeExecution's answer, with the fields AWS also returns for listing. */
@@ -85,7 +88,7 @@ type LibraryInput = Parameters<StateMachine['run']>[0];
  * and adds what that library lacks: task tokens with SendTaskSuccess/SendTaskFailure, execution
  * bookkeeping and AWS error names. Implements the `Workflows` port like the AWS SDK adapter.
  */
-export class LocalStepFunctions implements Workflows {
+export class LocalStepFunctions implements Workflows, WorkflowHistory {
   private readonly scope: AwsScope;
   private readonly functions: FunctionDirectory;
   private readonly tokens = new TaskTokens();
@@ -96,6 +99,7 @@ export class LocalStepFunctions implements Workflows {
   private readonly maxFinished: number;
   private readonly retryIntervalMs?: number;
   private readonly onTaskStarted?: (info: TaskStartedInfo) => void;
+  private readonly history: HistoryLog;
   private isShutDown = false;
 
   constructor(options: LocalStepFunctionsOptions) {
@@ -104,6 +108,7 @@ export class LocalStepFunctions implements Workflows {
     this.onTaskStarted = options.onTaskStarted;
     this.maxFinished = options.maxFinishedExecutions ?? 10_000;
     this.retryIntervalMs = options.retryIntervalMs;
+    this.history = options.history ?? new MemoryHistoryLog();
   }
 
   /** Adds or replaces a Lambda stand-in, with its Lambda timeout; tasks that start afterwards use it. */
@@ -201,6 +206,14 @@ export class LocalStepFunctions implements Workflows {
     return snapshot(this.record(executionArn));
   }
 
+  /** The states the execution entered, exited and failed, oldest first. Throws like describeExecution for an execution with no kept history. */
+  async executionHistory(executionArn: string): Promise<WorkflowStepEvent[]> {
+    // A kept history outlives the engine's own record (a run from before a restart of the local stack).
+    const kept = this.history.read(executionArn);
+    if (kept.length === 0) this.record(executionArn);
+    return kept;
+  }
+
   /** Resolves with the description once the execution has ended; rejects with WaitTimeout after `timeoutMs`. */
   async waitForExecution(executionArn: string, timeoutMs?: number): Promise<ExecutionInfo> {
     const record = this.record(executionArn);
@@ -283,14 +296,17 @@ export class LocalStepFunctions implements Workflows {
       });
       record.abort = run.abort;
       // Tasks check their own input and result; every other state's output is checked as it exits.
-      drain(run.eventLogs, (stateName, output) => {
-        try {
-          assertStateData(stateName, 'output', output);
-        } catch (error) {
-          const { name, message } = error as Error;
-          run.abort();
-          this.finish(record, { status: 'FAILED', error: name, cause: message });
-        }
+      drain(run.eventLogs, {
+        onStep: (event) => this.history.append(record.executionArn, event),
+        onExit: (stateName, output) => {
+          try {
+            assertStateData(stateName, 'output', output);
+          } catch (error) {
+            const { name, message } = error as Error;
+            run.abort();
+            this.finish(record, { status: 'FAILED', error: name, cause: message });
+          }
+        },
       });
       run.result.then(
         (output) => this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue }),
@@ -365,12 +381,29 @@ function snapshot(record: ExecutionRecord): ExecutionInfo {
 }
 
 // The library queues every event until someone reads them; reading keeps a long execution's memory flat.
-/** Reads the library's event log, handing each exited state's output to `onExit`. */
-function drain(events: AsyncGenerator<unknown>, onExit: (stateName: string, output: unknown) => void): void {
+/**
+ * Reads the library's event log: every state entered, exited or failed goes to `onStep` (the
+ * execution's history), and each exited state's output, tasks aside, to `onExit`.
+ */
+function drain(
+  events: AsyncGenerator<unknown>,
+  sinks: { onStep: (event: WorkflowStepEvent) => void; onExit: (stateName: string, output: unknown) => void },
+): void {
   void (async () => {
     for await (const event of events) {
-      const exited = event as { type?: string; state?: { name: string; type: string; output?: unknown } };
-      if (exited.type === 'StateExited' && exited.state && exited.state.type !== 'Task') onExit(exited.state.name, exited.state.output);
+      const logged = event as { type?: string; timestamp?: number; state?: { name: string; type: string; input?: unknown; output?: unknown }; Error?: string; Cause?: unknown };
+      const state = logged.state;
+      if (!state) continue;
+      const at = new Date(logged.timestamp ?? Date.now()).toISOString();
+      if (logged.type === 'StateEntered') sinks.onStep({ kind: 'entered', state: state.name, at, data: state.input });
+      if (logged.type === 'StateExited') {
+        sinks.onStep({ kind: 'exited', state: state.name, at, data: state.output });
+        if (state.type !== 'Task') sinks.onExit(state.name, state.output);
+      }
+      if (logged.type === 'StateFailed') {
+        const cause = typeof logged.Cause === 'string' ? logged.Cause : logged.Cause === undefined ? undefined : JSON.stringify(logged.Cause);
+        sinks.onStep({ kind: 'failed', state: state.name, at, ...(logged.Error ? { error: logged.Error } : {}), ...(cause ? { cause } : {}) });
+      }
     }
   })().catch(() => undefined);
 }

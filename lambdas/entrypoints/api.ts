@@ -3,6 +3,8 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DelegationRepository } from '#adapters/dynamodb/delegation-repository';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { sdkFlowDeployerFromEnv } from '#adapters/stepfunctions/sdk-flow-deployer';
+import { SdkWorkflows } from '#adapters/stepfunctions/sdk-workflows';
+import { stepFunctionsConsoleUrl } from '#core/execution-graph';
 import { agentGroupsFrom } from '#core/agent-config';
 import { adminGroupsFrom } from '#core/flow-revision';
 import { deployedFlowCatalog } from '#usecases/deployed-flow-catalog';
@@ -80,7 +82,7 @@ function withSavedTools(route: Route): Route {
 
 export const handler = createApiHandler(deps, [
   ...awsChannelRoutes(deps, loadLambdaConfig()),
-  ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog) }),
+  ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog), history: new SdkWorkflows(), flows, consoleUrl: stepFunctionsConsoleUrl }),
   ...flowEditorRoutes(editor).map(withSavedTools),
   ...toolApi.map(withSavedTools),
   // Named gates for any agent: the bundled gate files; webhooks must be https.

@@ -25,16 +25,7 @@ export interface DescribeFlowDeps {
  * execution end).
  */
 export async function describeFlowExecution(deps: DescribeFlowDeps, executionId: string, viewer: Identity): Promise<ExecutionView> {
-  let record = await deps.executions.get(executionId);
-  const requests = record ? (await deps.store.listByExecution(executionId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : [];
-  if (!record || !mayReadExecution(viewer, record, requests, deps.access)) throw new NotFoundError(`execution ${executionId} not found`);
-  if (record.status === 'RUNNING') record = await reconcile(deps, record);
-
-  const pending = requests.filter((request) => request.status === 'pending');
-  const readable = requests.filter((request) => mayReadRequest(viewer, request, deps.access));
-  const status: ExecutionStatus =
-    record.status === 'SUCCEEDED' ? 'succeeded' : record.status === 'FAILED' ? 'failed' : pending.length > 0 ? 'waiting_for_approval' : 'running';
-
+  const { record, readable, status } = await readableExecution(deps, executionId, viewer);
   return {
     executionId: record.executionId,
     flowId: record.flowId,
@@ -43,16 +34,37 @@ export async function describeFlowExecution(deps: DescribeFlowDeps, executionId:
     startedBy: record.startedBy,
     startedAt: record.startedAt,
     ...(record.endedAt ? { endedAt: record.endedAt } : {}),
-    conversation: conversationOf(record, requests),
+    conversation: conversationOf(record, readable.all),
     ...(record.result ? { output: record.result.output } : {}),
     ...(record.error ? { error: record.error, cause: record.cause } : {}),
-    pendingApprovalIds: readable.filter((request) => request.status === 'pending').map((request) => request.id),
-    approvals: readable.map((request) => ({ id: request.id, nodeId: request.nodeId, step: request.step, status: request.status })),
+    pendingApprovalIds: readable.visible.filter((request) => request.status === 'pending').map((request) => request.id),
+    approvals: readable.visible.map((request) => ({ id: request.id, nodeId: request.nodeId, step: request.step, status: request.status })),
     ...(record.channel === 'voice' ? { holdEvents: await holdEventsOf(deps, executionId) } : {}),
   };
 }
 
-async function reconcile(deps: DescribeFlowDeps, record: ExecutionRecord): Promise<ExecutionRecord> {
+/** An execution the viewer may read, reconciled with Step Functions while running, with its requests. */
+export interface ReadableExecution {
+  readonly record: ExecutionRecord;
+  readonly status: ExecutionStatus;
+  /** `all` its requests (oldest first), `visible` the ones the viewer may read. */
+  readonly readable: { readonly all: ApprovalRequest[]; readonly visible: ApprovalRequest[] };
+}
+
+/** Loads execution `executionId` for `viewer`, or throws the NotFoundError of an unknown id. */
+export async function readableExecution(deps: Omit<DescribeFlowDeps, 'audit'>, executionId: string, viewer: Identity): Promise<ReadableExecution> {
+  let record = await deps.executions.get(executionId);
+  const requests = record ? (await deps.store.listByExecution(executionId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : [];
+  if (!record || !mayReadExecution(viewer, record, requests, deps.access)) throw new NotFoundError(`execution ${executionId} not found`);
+  if (record.status === 'RUNNING') record = await reconcile(deps, record);
+
+  const pending = requests.filter((request) => request.status === 'pending');
+  const status: ExecutionStatus =
+    record.status === 'SUCCEEDED' ? 'succeeded' : record.status === 'FAILED' ? 'failed' : pending.length > 0 ? 'waiting_for_approval' : 'running';
+  return { record, status, readable: { all: requests, visible: requests.filter((request) => mayReadRequest(viewer, request, deps.access)) } };
+}
+
+async function reconcile(deps: Omit<DescribeFlowDeps, 'audit'>, record: ExecutionRecord): Promise<ExecutionRecord> {
   let description;
   try {
     description = await deps.workflows.describeExecution(record.runArn);

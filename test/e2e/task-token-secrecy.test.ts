@@ -110,6 +110,7 @@ describe('task tokens stay on the server', () => {
       '/flows/{flowId}': ['/flows/support-agent'],
       '/flows/{flowId}/revisions': ['/flows/support-agent/revisions'],
       '/executions/{id}': [`/executions/${enc(started.body.executionId)}`],
+      '/executions/{id}/graph': [`/executions/${enc(started.body.executionId)}/graph`],
       '/links/{token}': [link],
     });
     const texts: string[] = [];

@@ -81,7 +81,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         'GET /approvals', 'GET /approvals/{id}', 'POST /approvals/{id}/respond', 'GET /approvals/{id}/events', 'GET /history', 'GET /audit', 'ANY /mcp',
         'POST /approvals/{id}/cancel', 'POST /approvals/{id}/extend', 'GET /delegations/{userId}', 'PUT /delegations/{userId}', 'DELETE /delegations/{userId}',
         'POST /approvals/batch-respond', 'GET /audit/verify', 'GET /audit/export', 'GET /stats', 'GET /openapi.json',
-        'POST /flows/{flowId}/executions', 'GET /executions/{id}',
+        'POST /flows/{flowId}/executions', 'GET /executions/{id}', 'GET /executions/{id}/graph',
         'GET /flows', 'POST /flows', 'GET /flows/{flowId}', 'PUT /flows/{flowId}', 'POST /flows/{flowId}/deploy', 'GET /flows/{flowId}/revisions',
         'GET /gates', 'GET /gates/{gateId}', 'PUT /gates/{gateId}', 'GET /gates/{gateId}/revisions',
         'GET /tools', 'PUT /tools/{name}',
@@ -564,7 +564,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(api.flatMap((s) => s.actions).filter((a) => /^states:(Delete|Create(?!StateMachineAlias)|TagResource)/.test(a))).toEqual([]);
     });
 
-    it('lets the API start the flows (state machines, versions and aliases) and describe their executions, and nothing more in Step Functions than the editor needs', () => {
+    it('lets the API start the flows (state machines, versions and aliases), describe their executions and read their histories, and nothing more in Step Functions than the editor needs', () => {
       const api = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, stack.approvals.apiFunction)));
       const starts = api.filter((s) => s.actions.includes('states:StartExecution'));
       expect(starts.flatMap((s) => s.actions)).toEqual(['states:StartExecution']);
@@ -578,7 +578,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
           .sort(),
       );
       const describes = api.filter((s) => s.actions.includes('states:DescribeExecution'));
-      expect(describes.flatMap((s) => s.actions)).toEqual(['states:DescribeExecution']);
+      expect(describes.flatMap((s) => s.actions)).toEqual(['states:DescribeExecution', 'states:GetExecutionHistory']);
       expect(describes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual(
         flowFiles.map((flow) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:execution:HitlTest-flow-${flow.id}:*`]] })).sort(),
       );
@@ -586,6 +586,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect([...stepFunctionsActions].sort()).toEqual([
         'states:CreateStateMachineAlias',
         'states:DescribeExecution',
+        'states:GetExecutionHistory',
         'states:PublishStateMachineVersion',
         'states:SendTaskFailure',
         'states:SendTaskSuccess',

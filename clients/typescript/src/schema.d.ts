@@ -1408,6 +1408,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/executions/{id}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The execution's flow graph: each node's status (waiting where a person decides), the states passed with their input and output, links to the approvals the caller may read and, on AWS, to the Step Functions console (404 for the same callers as GET /executions/{id}) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            consoleUrl?: string;
+                            edges: {
+                                from: string;
+                                to: string;
+                            }[];
+                            executionId: string;
+                            flowId: string;
+                            nodes: {
+                                approvals: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "approved" | "rejected" | "timed_out" | "cancelled";
+                                }[];
+                                id: string;
+                                /** @enum {string} */
+                                mode: "disabled" | "blocking" | "confirm_tools" | "audit";
+                                name: string;
+                                /** @enum {string} */
+                                status: "not_reached" | "running" | "waiting" | "done" | "failed";
+                                /** @enum {string} */
+                                type: "agent" | "tool";
+                            }[];
+                            output?: unknown;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "running" | "waiting_for_approval" | "succeeded" | "failed";
+                            steps: {
+                                cause?: string;
+                                enteredAt: string;
+                                error?: string;
+                                exitedAt?: string;
+                                input?: unknown;
+                                nodeId?: string;
+                                omitted?: {
+                                    bytes: number;
+                                    /** @enum {string} */
+                                    field: "input" | "output";
+                                }[];
+                                output?: unknown;
+                                state: string;
+                                /** @enum {string} */
+                                status: "running" | "succeeded" | "failed";
+                            }[];
+                        };
+                    };
+                };
+                /** @description error.code: ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: Unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: InternalError */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/flows": {
         parameters: {
             query?: never;

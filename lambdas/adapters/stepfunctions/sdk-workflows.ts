@@ -1,12 +1,15 @@
 import {
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   type SFNClientConfig,
 } from '@aws-sdk/client-sfn';
-import type { ExecutionDescription, Workflows } from '#ports';
+import type { ExecutionDescription, WorkflowHistory, Workflows, WorkflowStepEvent } from '#ports';
+import { stepEventsOf } from './history-events.ts';
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -21,7 +24,7 @@ function parseJson(text: string | undefined): unknown {
  * Step Functions through the AWS SDK. Its errors keep the SDK's names (TaskTimedOut, TaskDoesNotExist,
  * InvalidToken, ThrottlingException), which the use cases read.
  */
-export class SdkWorkflows implements Workflows {
+export class SdkWorkflows implements Workflows, WorkflowHistory {
   private readonly client: SFNClient;
 
   constructor(config: SFNClientConfig = {}) {
@@ -51,5 +54,17 @@ export class SdkWorkflows implements Workflows {
       ...(result.error ? { error: result.error } : {}),
       ...(result.cause ? { cause: result.cause } : {}),
     };
+  }
+
+  /** Every page of GetExecutionHistory, with state input and output (each at most 256 KB). */
+  async executionHistory(executionArn: string): Promise<WorkflowStepEvent[]> {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData: true, maxResults: 1000, nextToken }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return stepEventsOf(events);
   }
 }

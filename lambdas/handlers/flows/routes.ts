@@ -4,9 +4,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { NotFoundError } from '#core/errors';
 import { FlowIdSchema } from '#core/flow';
+import { ExecutionGraphSchema } from '#core/execution-graph';
 import { EXECUTION_ID_PATTERN, ExecutionViewSchema } from '#core/flow-execution';
 import { FlowInputSchema } from '#core/flow-state';
 import { parseOrThrow } from '#core/validation';
+import { describeExecutionGraph, type DescribeGraphDeps } from '#usecases/describe-execution-graph';
 import { describeFlowExecution } from '#usecases/describe-flow-execution';
 import { startFlowExecution } from '#usecases/start-flow-execution';
 import type { Route } from '../api/routes.ts';
@@ -45,7 +47,9 @@ function executionIdOf(event: APIGatewayProxyEvent): string {
 }
 
 /** Starting flows and following their executions. */
-export function executionRoutes(deps: Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'>): Route[] {
+export function executionRoutes(
+  deps: Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'> & Pick<DescribeGraphDeps, 'history' | 'flows' | 'consoleUrl'>,
+): Route[] {
   return [
     {
       method: 'POST',
@@ -70,6 +74,20 @@ export function executionRoutes(deps: Pick<FlowDeps, 'catalog' | 'executions' | 
       handler: async (event) => {
         const identity = identityOf(event);
         return json(200, await describeFlowExecution(deps, executionIdOf(event), identity));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/executions/{id}/graph',
+      doc: {
+        summary:
+          "The execution's flow graph: each node's status (waiting where a person decides), the states passed with their input and output, links to the approvals the caller may read and, on AWS, to the Step Functions console (404 for the same callers as GET /executions/{id})",
+        tags: ['flows'],
+        response: ExecutionGraphSchema,
+      },
+      handler: async (event) => {
+        const identity = identityOf(event);
+        return json(200, await describeExecutionGraph(deps, executionIdOf(event), identity));
       },
     },
   ];
