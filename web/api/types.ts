@@ -48,3 +48,8 @@ export interface StatsRow {
   readonly escalated: number;
   readonly secondsToDecision?: { readonly p50?: number | null; readonly p90?: number | null; readonly p99?: number | null };
 }
+
+/** An execution's flow graph with the states it passed (`GET /executions/{id}/graph`). */
+export type ExecutionGraph = Ok<'/executions/{id}/graph', 'get'>;
+export type ExecutionGraphNode = ExecutionGraph['nodes'][number];
+export type ExecutionStep = ExecutionGraph['steps'][number];
