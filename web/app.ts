@@ -67,7 +67,7 @@ export function App(props: { config: AuthConfig; initialStatus?: Status }) {
       <h1>HITL approvals</h1>
       <${IdentityBar} config=${props.config} identity=${identity} onLocalIdentity=${changeIdentity} onSignedOut=${() => changeIdentity(null)} />
     </header>
-    <${Tabs} tabs=${TABS} selected=${tab} onSelect=${(id: TabId) => {
+    <${Tabs} tabs=${TABS} selected=${route ? null : tab} onSelect=${(id: TabId) => {
       setTab(id);
       if (location.hash) location.hash = '';
       setReloadKey((k) => k + 1);

@@ -65,7 +65,6 @@ export function ExecutionGraphView(props: { graph: ExecutionGraph; selected: str
           tabindex="0"
           role="button"
           aria-pressed=${String(isSelected)}
-          aria-label=${`node ${node.name}: ${STATUS_TEXT[node.status]}`}
           transform=${`translate(${p.x},${p.y})`}
           onClick=${() => props.onSelect(node.id)}
           onKeyDown=${(event: KeyboardEvent) => {
@@ -76,9 +75,9 @@ export function ExecutionGraphView(props: { graph: ExecutionGraph; selected: str
           }}
         >
           <rect class="box" width=${W} height=${H} rx="8" />
-          <text x="10" y="22" class="title">${node.name.slice(0, 22)}</text>
-          <text x="10" y="40" class="sub">${node.type} · ${node.mode}</text>
-          <text x="10" y="60" class="state-text">${STATUS_TEXT[node.status]}</text>
+          <text>
+            <tspan x="10" y="22" class="title">${node.name.slice(0, 22)}</tspan>${' '}<tspan x="10" y="40" class="sub">${node.type} · ${node.mode}</tspan>${' '}<tspan x="10" y="60" class="state-text">${STATUS_TEXT[node.status]}</tspan>
+          </text>
         </g>`;
       })}
     </svg>
