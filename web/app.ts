@@ -12,12 +12,13 @@ import { useRoute } from './navigation.ts';
 import { AuditView } from './views/audit/audit-view.ts';
 import { ExecutionView } from './views/executions/execution-view.ts';
 import { FlowsView } from './views/flows/flows-view.ts';
+import { GatesView } from './views/gates/gates-view.ts';
 import { HistoryView } from './views/history/history-view.ts';
 import { InboxView } from './views/inbox/inbox-view.ts';
 import { RequestDetail } from './views/inbox/request-detail.ts';
 import { StatsView } from './views/stats/stats-view.ts';
 
-type TabId = 'pending' | 'history' | 'audit' | 'stats' | 'flows';
+type TabId = 'pending' | 'history' | 'audit' | 'stats' | 'flows' | 'gates';
 
 const TABS: readonly Tab<TabId>[] = [
   { id: 'pending', label: 'Pending' },
@@ -25,9 +26,10 @@ const TABS: readonly Tab<TabId>[] = [
   { id: 'audit', label: 'Audit' },
   { id: 'stats', label: 'Stats' },
   { id: 'flows', label: 'Flows' },
+  { id: 'gates', label: 'Gates' },
 ];
 
-const VIEWS = { pending: InboxView, history: HistoryView, audit: AuditView, stats: StatsView, flows: FlowsView } as const;
+const VIEWS = { pending: InboxView, history: HistoryView, audit: AuditView, stats: StatsView, flows: FlowsView, gates: GatesView } as const;
 
 /** The dashboard: who is signed in, the tabs, the status line and the open view. */
 export function App(props: { config: AuthConfig; initialStatus?: Status }) {

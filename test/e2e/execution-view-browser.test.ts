@@ -7,7 +7,7 @@ import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { startLocalApp, type LocalApp } from '#local/app';
 import { channelsModule } from '#local/channels-module';
 import { createFlowsModule } from '#local/flows-module';
-import { hasChromium, launchChromium, warnIfNoChromium } from '../support/browser.ts';
+import { launchChromium, skipBrowserTests, warnIfNoChromium } from '../support/browser.ts';
 import { decide, executionIn, shippedFlows, startFlow } from '../support/flows.ts';
 
 warnIfNoChromium('execution view browser test');
@@ -16,7 +16,7 @@ let app: LocalApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!hasChromium) return;
+  if (skipBrowserTests) return;
   app = await startLocalApp({
     sweepIntervalMs: 0,
     modules: [
@@ -38,7 +38,7 @@ async function signIn(page: Page, user: string, groups: string, hash = ''): Prom
   await page.click('#identity-form button[type=submit]');
 }
 
-describe.skipIf(!hasChromium)('the execution view in a real browser', () => {
+describe.skipIf(skipBrowserTests)('the execution view in a real browser', () => {
   it('goes from a request to its execution: the waiting node highlighted, each step\'s input and output on click, then the request again', async () => {
     // Prepare: a two-node flow paused at its second node
     const id = await startFlow(app, 'answer-and-forward', 'What is the refund policy?');

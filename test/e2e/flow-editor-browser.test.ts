@@ -77,6 +77,7 @@ describe.skipIf(skipBrowserTests)('flow editor in a real browser', () => {
     await page.click('#flow-save');
     await expect.poll(() => page.textContent('#status')).toContain('Saved revision 2');
     await page.click('#flow-deploy');
+    await page.click('#confirm-ok');
     await expect.poll(() => page.textContent('#status')).toContain('Deployed revision 2');
     await page.locator('#flow-revisions tr[data-revision="2"] strong', { hasText: 'deployed' }).waitFor();
     if (updateDocs) {

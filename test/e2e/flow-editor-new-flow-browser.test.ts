@@ -52,6 +52,7 @@ describe.skipIf(!hasChromium)('creating a flow in the flow editor', () => {
     await page.click('#flow-save');
     await expect.poll(() => page.textContent('#status')).toContain('Saved revision 2');
     await page.click('#flow-deploy');
+    await page.click('#confirm-ok');
     await expect.poll(() => page.textContent('#status')).toContain('Deployed revision 2');
 
     // Assess

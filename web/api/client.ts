@@ -1,10 +1,7 @@
 import { identityHeaders, type Identity } from '../auth/identity.ts';
+import type { Issue } from './types.ts';
 
-/** One problem the API found in a request, by the path of the field it concerns. */
-export interface Issue {
-  readonly path: string;
-  readonly message: string;
-}
+export type { Issue };
 
 /** A non-2xx answer: its status, the API's message, and the field issues of a 400. */
 export class ApiError extends Error {

@@ -2,6 +2,12 @@ import type { components, paths } from '../../clients/typescript/src/schema.d.ts
 
 type Schemas = components['schemas'];
 
+/** One problem the API found in a request, by the path of the field it concerns. */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
 /** The JSON body of a 200 answer to `method` on `path`, as the OpenAPI document describes it. */
 export type Ok<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'delete'> = paths[P][M] extends {
   responses: { 200: { content: { 'application/json': infer T } } };
@@ -48,6 +54,16 @@ export interface StatsRow {
   readonly escalated: number;
   readonly secondsToDecision?: { readonly p50?: number | null; readonly p90?: number | null; readonly p99?: number | null };
 }
+/** `PUT /flows/{flowId}`: the saved revision. */
+export type SaveFlowResult = Extract<Ok<'/flows/{flowId}', 'put'>, { created: boolean }>;
+/** `PUT /flows/{flowId}?dryRun=true`: what saving would change. */
+export type CheckFlowResult = Extract<Ok<'/flows/{flowId}', 'put'>, { valid: true }>;
+
+export type Gate = Schemas['Gate'];
+export type GatePage = Ok<'/gates', 'get'>;
+export type GateDetail = Ok<'/gates/{gateId}', 'get'>;
+export type GateRevision = Ok<'/gates/{gateId}', 'put'>;
+export type GateRevisionPage = Ok<'/gates/{gateId}/revisions', 'get'>;
 
 /** An execution's flow graph with the states it passed (`GET /executions/{id}/graph`). */
 export type ExecutionGraph = Ok<'/executions/{id}/graph', 'get'>;

@@ -1,0 +1,66 @@
+import { html } from '../../html.ts';
+import { ordered, type Flow } from './flow-model.ts';
+
+const W = 170;
+const H = 66;
+const GAP = 56;
+const PER_ROW = 4;
+const PAD = 14;
+
+/**
+ * The flow as an SVG graph, nodes in execution order, each with its HITL mode as a badge; the
+ * selected node is outlined, a node with issues is red. A node is a button (click, Enter or Space).
+ */
+export function FlowGraph(props: { flow: Flow; selected: number; invalid: ReadonlySet<number>; onSelect: (index: number) => void }) {
+  const { flow } = props;
+  const order = ordered(flow);
+  const at = new Map<string, { x: number; y: number }>();
+  order.forEach((index, k) => at.set(flow.nodes[index]!.id, { x: PAD + (k % PER_ROW) * (W + GAP), y: PAD + Math.floor(k / PER_ROW) * (H + GAP) }));
+  const rows = Math.ceil(order.length / PER_ROW);
+  const width = PAD * 2 + Math.min(order.length, PER_ROW) * (W + GAP) - GAP;
+  const height = PAD * 2 + rows * (H + GAP) - GAP;
+  return html`<div id="flow-graph-box" class="graph">
+    <svg id="flow-graph" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="group" aria-label="flow graph">
+      <defs>
+        <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+          <path d="M 0 0 L 10 5 L 0 10 z" fill="#57606a" />
+        </marker>
+      </defs>
+      ${flow.edges.map((edge) => {
+        const a = at.get(edge.from);
+        const b = at.get(edge.to);
+        if (!a || !b) return null;
+        const sameRow = a.y === b.y;
+        const [x1, y1] = sameRow ? [a.x + W, a.y + H / 2] : [a.x + W / 2, a.y + H];
+        const [x2, y2] = sameRow ? [b.x, b.y + H / 2] : [b.x + W / 2, b.y];
+        return html`<path class="edge" d=${`M ${x1} ${y1} L ${x2} ${y2}`} stroke="#57606a" stroke-width="2" fill="none" marker-end="url(#arrow)" data-edge=${`${edge.from}->${edge.to}`} />`;
+      })}
+      ${flow.nodes.map((node, index) => {
+        const p = at.get(node.id)!;
+        const classes = `node mode-${node.hitl.mode}${index === props.selected ? ' selected' : ''}${props.invalid.has(index) ? ' invalid' : ''}`;
+        return html`<g
+          class=${classes}
+          data-node-id=${node.id}
+          tabindex="0"
+          role="button"
+          aria-pressed=${String(index === props.selected)}
+          aria-label=${`node ${node.id}, mode ${node.hitl.mode}`}
+          transform=${`translate(${p.x},${p.y})`}
+          onClick=${() => props.onSelect(index)}
+          onKeyDown=${(event: KeyboardEvent) => {
+            if (event.key === 'Enter' || event.key === ' ') {
+              event.preventDefault();
+              props.onSelect(index);
+            }
+          }}
+        >
+          <rect class="box" width=${W} height=${H} rx="8" />
+          <text x="10" y="22" class="title">${(node.name ?? node.id).slice(0, 22)}</text>
+          <text x="10" y="40" class="sub">${node.type}${node.type === 'tool' ? ` ${node.tool}` : ''} · ${node.id}</text>
+          <rect class="badge-box" x="10" y="47" width=${W - 20} height="14" rx="4" />
+          <text x=${W / 2} y="58" class="badge-text" text-anchor="middle">${node.hitl.mode}</text>
+        </g>`;
+      })}
+    </svg>
+  </div>`;
+}
