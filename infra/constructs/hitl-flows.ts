@@ -9,6 +9,7 @@ import { parseFlow } from '#statemachines/flows';
 import { FLOW_ALIAS, flowStateMachineName } from '#statemachines/flow-state-names';
 import { deployedFlowDigest } from '#usecases/seed-flows';
 import { DEMO_TOOL_NAMES } from '../../lambdas/tools/demo-tools.ts';
+import { EditorFlowMachines } from './editor-flow-machines.ts';
 import type { HitlApprovals } from './hitl-approvals.ts';
 import { entryOf, HitlFunction, type FunctionLogLevel, type HandlerSource } from './hitl-function.ts';
 import { HitlWorkflow, placeholdersOf } from './hitl-workflow.ts';
@@ -95,6 +96,8 @@ export class HitlFlows extends Construct {
   public readonly toolMailFrom: string;
   /** What each flow's state machine name starts with. */
   public readonly namePrefix: string;
+  /** What the state machines of flows created in the editor share (role, logs) and the grants on them. */
+  public readonly editorFlows: EditorFlowMachines;
 
   private readonly approvals: HitlApprovals;
   private readonly knownTools: readonly string[];
@@ -148,6 +151,12 @@ export class HitlFlows extends Construct {
     approvals.table.bindRequestExpirer(this.gateTimeoutFunction);
     approvals.table.bindExecutionEndRecorder(this.gateTimeoutFunction);
 
+    this.editorFlows = new EditorFlowMachines(this, 'EditorFlows', {
+      approvals,
+      namePrefix: this.namePrefix,
+      flowFunctions: [this.agentFunction, this.toolFunction, this.gateFunction, this.gateTimeoutFunction],
+      flowGate: this.gateFunction,
+    });
     this.bindCatalog(approvals.apiFunction);
     this.bindDeployer(approvals.apiFunction);
     this.node.addValidation({ validate: () => this.catalogProblems() });
@@ -218,6 +227,7 @@ export class HitlFlows extends Construct {
     // Lazy: flows added later still land in the variable.
     fn.addEnvironment('FLOW_STATE_MACHINES', Lazy.string({ produce: () => Stack.of(this).toJsonString(this.catalog()) }));
     this.catalogReaders.push(fn);
+    this.editorFlows.bindRunner(fn);
     for (const [flowId, { workflow }] of this.deployed) this.allowExecutions(fn, workflow, executionsArn(this, this.stateMachineNameOf(flowId)));
   }
 
@@ -242,6 +252,7 @@ export class HitlFlows extends Construct {
       'states:ValidateStateMachineDefinition checks a definition it is sent and reads or changes no resource; Step Functions supports no resource-level permission for it, so IAM needs Resource "*".',
     );
     this.deployers.push(fn);
+    this.editorFlows.bindCreator(fn);
     for (const { workflow } of this.deployed.values()) this.allowDeploys(fn, workflow);
   }
 

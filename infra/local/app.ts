@@ -15,7 +15,7 @@ import { systemClock, type Clock, type Notifier } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
-import type { AppDeps } from '../../lambdas/handlers/deps.ts';
+import type { AgentGates, AppDeps } from '../../lambdas/handlers/deps.ts';
 import type { Directory } from '../../lambdas/channels/directory.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import { localSecret } from '../../lambdas/channels/secrets/local-secret.ts';
@@ -147,12 +147,16 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   };
   const extraRoutes: Route[] = [];
   const stops: (() => Promise<void>)[] = [];
+  let agentGates: AgentGates | undefined;
   for (const module of options.modules ?? localModules) {
     const started = await module.start(context);
     extraRoutes.push(...(started.routes ?? []));
     if (started.stop) stops.push(started.stop);
+    agentGates ??= started.agentGates;
   }
-  const api = createApiHandler(deps, extraRoutes);
+  // The API's own routes (MCP's request_approval among them) ask the gates the gates module loaded.
+  const apiDeps: AppDeps = agentGates ? { ...deps, agentGates } : deps;
+  const api = createApiHandler(apiDeps, extraRoutes);
   const { server, url } = await startHttpServer((event, lambdaContext) => api(event, lambdaContext as never), { port: options.port ?? 0 });
   serverUrl = url;
 
@@ -179,7 +183,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     deps,
     engine,
     stateMachines: { approvalGate },
-    routes: apiRoutes(deps, extraRoutes),
+    routes: apiRoutes(apiDeps, extraRoutes),
     sweep,
     close: async () => {
       if (timer) clearInterval(timer);

@@ -29,6 +29,7 @@ import { toolRoutes } from '../../lambdas/handlers/tools/tool-routes.ts';
 import { toolFromSpec } from '../../lambdas/tools/data-tool.ts';
 import { createDemoTools, toolDeps } from '../../lambdas/tools/demo-tools.ts';
 import { shippedToolSpecs } from '../../lambdas/tools/tool-files.ts';
+import { mcpToolReader } from '../../lambdas/tools/mcp-tool-reader.ts';
 import { describeMcpTool, SdkMcpCaller } from '../../lambdas/tools/mcp-tool.ts';
 import { StaticToolSecrets, type ToolSecrets } from '../../lambdas/tools/tool-secrets.ts';
 import type { RefundLedger } from '../../lambdas/tools/refund.ts';
@@ -95,7 +96,6 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       const toolsDeps = { mail, secrets, mcp: new SdkMcpCaller(), ...(options.refunds ? { refunds: options.refunds } : {}) };
       const tools = createDemoTools({ ...toolsDeps, saved: (await toolStore.list()).map((stored) => stored.spec) });
       ctx.toolSchemas.use(tools);
-      const shippedSpecs = shippedToolSpecs();
       const runnable = toolDeps(toolsDeps);
       const executions = new ExecutionRepository(ctx.db, ctx.tableName);
       const catalog = new LocalFlowCatalog((name, definition) => ctx.engine.registerStateMachine(name, definition), LOCAL_FLOW_FUNCTIONS, {
@@ -116,8 +116,10 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
 
       const flowsDir = options.flowsDir ?? FLOWS_DIR;
       const flows = options.flows ? options.flows.map((flow) => parseFlow(flow, tools.names)) : loadFlowFiles(tools.names, flowsDir);
+      const shippedSpecs = shippedToolSpecs();
       const editor: FlowEditorDeps = {
         flows: new FlowRepository(ctx.db, ctx.tableName),
+        mcpTools: mcpToolReader({ specOf: async (name) => (await toolStore.get(name))?.spec ?? shippedSpecs.find((spec) => spec.name === name) }),
         deployer: catalog,
         audit: ctx.deps.audit,
         clock: ctx.deps.clock,

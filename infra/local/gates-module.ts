@@ -27,8 +27,10 @@ export function gatesModule(options: GatesModuleOptions = {}): LocalModule {
       const gateStore = new GateRepository(ctx.db, ctx.tableName);
       await seedGateFiles({ ...ctx.deps, gateStore }, files);
       const gates = storedGateCatalog(gateStore);
+      const agentGates = { gates, agentGroups: agentGroupsFrom(env), webhookRule: 'loopback' } as const;
       return {
-        routes: gateRoutes({ ...ctx.deps, gates, gateStore, agentGroups: agentGroupsFrom(env), adminGroups: adminGroupsFrom(env), webhookRule: 'loopback' }),
+        routes: gateRoutes({ ...ctx.deps, ...agentGates, gateStore, adminGroups: adminGroupsFrom(env) }),
+        agentGates,
       };
     },
   };

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
-import type { AppDeps } from '../../lambdas/handlers/deps.ts';
+import type { AgentGates, AppDeps } from '../../lambdas/handlers/deps.ts';
 import type { LocalStepFunctions } from './stepfunctions-engine.ts';
 import type { ToolSchemaSlot } from '../../lambdas/tools/registry.ts';
 
@@ -26,5 +26,5 @@ export interface LocalContext {
 /** A feature of the local stack (flows, channels, ...): it registers functions, routes and channels. */
 export interface LocalModule {
   readonly name: string;
-  start(context: LocalContext): Promise<{ routes?: Route[]; stop?: () => Promise<void> }>;
+  start(context: LocalContext): Promise<{ routes?: Route[]; stop?: () => Promise<void>; /** The named gates, for the MCP server's request_approval. */ agentGates?: AgentGates }>;
 }

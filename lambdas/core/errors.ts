@@ -98,6 +98,19 @@ export class IdempotencyConflictError extends HitlError {
   override readonly code = 'IdempotencyConflict';
 }
 
+/**
+ * A tool a flow names is no longer what the flow was saved with (an MCP server changed the tool's
+ * argument schema or dropped the tool): 409, naming the tool; saving the flow again takes the new one.
+ */
+export class ToolSchemaChangedError extends HitlError {
+  override readonly code = 'ToolSchemaChanged';
+}
+
+/** A tool's server (an MCP server) did not answer when its listing had to be read: 503, naming the server. */
+export class ToolServerUnreachableError extends HitlError {
+  override readonly code = 'ToolServerUnreachable';
+}
+
 /** The HTTP status of each error code; the OpenAPI document derives each route's error statuses from it. */
 export const STATUS_BY_CODE = {
   ValidationError: 400,
@@ -114,6 +127,8 @@ export const STATUS_BY_CODE = {
   IdempotencyConflict: 409,
   NeedsStackDeploy: 409,
   WorkflowGone: 410,
+  ToolSchemaChanged: 409,
+  ToolServerUnreachable: 503,
 } as const satisfies Record<string, number>;
 
 /** A code `httpStatusOf` maps to a status of its own. */

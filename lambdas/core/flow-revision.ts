@@ -5,6 +5,7 @@ import { groupListEnv } from './group-list.ts';
 import { FlowChannelSchema } from './hitl-config.ts';
 import type { Identity } from './identity.ts';
 import { JsonChangeSchema } from './json-diff.ts';
+import { McpToolListingsSchema } from './mcp-listing.ts';
 import { parseConfig } from './validation.ts';
 
 /**
@@ -40,6 +41,8 @@ export const FlowRevisionSchema = z.object({
   basedOn: RevisionNumberSchema.optional(),
   /** What changed against `basedOn`, path by path. */
   diff: z.array(JsonChangeSchema),
+  /** What the MCP servers of the flow's MCP tools listed for them when it was saved (checked again on deploy). */
+  mcpTools: McpToolListingsSchema.optional(),
 });
 export type FlowRevision = z.infer<typeof FlowRevisionSchema>;
 

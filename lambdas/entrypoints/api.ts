@@ -21,6 +21,7 @@ import { executionRoutes } from '../handlers/flows/routes.ts';
 import { toolRoutes } from '../handlers/tools/tool-routes.ts';
 import type { Route } from '../handlers/api/routes.ts';
 import { describeMcpTool } from '../tools/mcp-tool.ts';
+import { mcpToolReader } from '../tools/mcp-tool-reader.ts';
 import { toolArgsValidator } from '../tools/registry.ts';
 import { shippedToolSpecs } from '../tools/tool-files.ts';
 import { awsDeps } from './aws-deps.ts';
@@ -51,9 +52,12 @@ const machines = loadFlowConfig().FLOW_STATE_MACHINES ?? {};
 const repository = new FlowRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
 const flows = seededOnFirstUse(repository, () => seedBundledFlows({ flows: repository, clock: deps.clock }, machines));
 const executions = flowApiDeps(deps);
+const shippedSpecs = shippedToolSpecs();
 const editor = {
   ...deps,
   flows,
+  // An MCP tool's listing is read when a flow naming it is saved, and again when it is deployed.
+  mcpTools: mcpToolReader({ specOf: async (name) => (await tools.store.get(name))?.spec ?? shippedSpecs.find((spec) => spec.name === name) }),
   deployer: sdkFlowDeployerFromEnv((flowId) => (Object.hasOwn(machines, flowId) ? machines[flowId].stateMachineArn : undefined)),
   // The registry's live list of names: the tools admins saved are registered before each route below runs.
   knownTools: tools.registry.names,
@@ -62,7 +66,6 @@ const editor = {
 // Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.
 const gateStore = new GateRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
 const gates = storedGateCatalog(gateStore, once(() => seedGateFiles({ ...deps, gateStore }, shippedGates())));
-const shippedSpecs = shippedToolSpecs();
 const toolApi = toolRoutes({
   toolStore: tools.store,
   registry: tools.registry,
@@ -80,11 +83,13 @@ function withSavedTools(route: Route): Route {
   return { ...route, handler: async (event) => (await tools.sync(), route.handler(event)) };
 }
 
-export const handler = createApiHandler(deps, [
+// Named gates for any agent (REST and MCP's request_approval): the bundled gate files; webhooks must be https.
+const agentGates = { gates, agentGroups: agentGroupsFrom(process.env), webhookRule: 'https' } as const;
+
+export const handler = createApiHandler({ ...deps, agentGates }, [
   ...awsChannelRoutes(deps, loadLambdaConfig()),
   ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog), history: new SdkWorkflows(), flows, consoleUrl: stepFunctionsConsoleUrl }),
   ...flowEditorRoutes(editor).map(withSavedTools),
   ...toolApi.map(withSavedTools),
-  // Named gates for any agent: the bundled gate files; webhooks must be https.
-  ...gateRoutes({ ...deps, gates, gateStore, agentGroups: agentGroupsFrom(process.env), adminGroups: editor.adminGroups, webhookRule: 'https' }),
+  ...gateRoutes({ ...deps, ...agentGates, gateStore, adminGroups: editor.adminGroups }),
 ]);

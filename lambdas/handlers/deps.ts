@@ -1,5 +1,5 @@
 import type { ReadAccess } from '#core/read-access';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Delegations, Notifier, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Delegations, GateCatalog, Notifier, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
 import type { Directory } from '../channels/directory.ts';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
@@ -21,4 +21,15 @@ export interface AppDeps {
   readonly delegations?: Delegations;
   /** The known users and their groups: a delegate must be one, and a delegator's rights come from it. */
   readonly directory?: Pick<Directory, 'person'>;
+  /** The named gates agents ask; with them the MCP server offers `request_approval`. */
+  readonly agentGates?: AgentGates;
+}
+
+/** What asking a named gate needs besides the approval store: the gates, who may ask, and where webhooks may point. */
+export interface AgentGates {
+  readonly gates: GateCatalog;
+  /** Groups whose members may ask gates (locally `agents`). */
+  readonly agentGroups: readonly string[];
+  /** `https` on AWS, `loopback` locally. */
+  readonly webhookRule: 'https' | 'loopback';
 }

@@ -1,10 +1,11 @@
-import { NotFoundError, ValidationError } from '#core/errors';
+import { NotFoundError, ToolSchemaChangedError, ValidationError } from '#core/errors';
 import { assertFlowAdmin, flowAuditExecutionId, type FlowDeployment } from '#core/flow-revision';
 import type { Identity } from '#core/identity';
+import { flowToolNames, mcpToolDrifts } from '#core/mcp-listing';
 import type { AuditLog, Clock } from '#ports';
 import { compileFlow } from '#statemachines/compiler';
 import { parseFlow } from '#statemachines/flows';
-import type { FlowDeployer, FlowStore } from './flow-editor-ports.ts';
+import type { FlowDeployer, FlowStore, McpToolReader } from './flow-editor-ports.ts';
 
 export interface DeployFlowDeps {
   readonly flows: FlowStore;
@@ -13,6 +14,8 @@ export interface DeployFlowDeps {
   readonly clock: Clock;
   readonly knownTools: readonly string[];
   readonly adminGroups: readonly string[];
+  /** Reads the flow's MCP tools from their servers again, to refuse a deploy against a changed tool. */
+  readonly mcpTools?: McpToolReader;
 }
 
 export interface DeployFlowInput {
@@ -40,6 +43,7 @@ export async function deployFlowRevision(deps: DeployFlowDeps, input: DeployFlow
   assertFlowAdmin(input.identity, deps.adminGroups);
   const head = await deps.flows.head(input.flowId);
   if (!head) throw new NotFoundError(`flow ${input.flowId} not found`);
+  await assertMcpToolsUnchanged(deps, input.flowId, input.revision);
   // Guarded: the record moves only from the deployment this deploy started from, so two admins
   // deploying at once cannot leave the alias on one revision and the record on another.
   const deployment = await publishRevision(deps, {
@@ -125,5 +129,24 @@ async function repairAlias(deps: Pick<DeployFlowDeps, 'flows' | 'deployer'>, flo
     if (recorded?.versionArn) await deps.deployer.route(flowId, recorded.versionArn, recorded.revision);
   } catch {
     // The original error is the one to report.
+  }
+}
+
+/**
+ * Reads the revision's MCP tools from their servers again: a tool whose server dropped it or lists
+ * another argument schema than the one stored with the revision refuses the deploy (409 naming each
+ * tool), since the flow's fixed arguments and approvers' edits were checked against the old one.
+ * A server that does not answer refuses it with 503 naming the server.
+ */
+async function assertMcpToolsUnchanged(deps: Pick<DeployFlowDeps, 'flows' | 'mcpTools'>, flowId: string, revision: number): Promise<void> {
+  if (!deps.mcpTools) return;
+  const stored = await deps.flows.getRevision(flowId, revision);
+  if (!stored) throw new NotFoundError(`flow ${flowId} has no revision ${revision}`);
+  const drifts = mcpToolDrifts(stored.mcpTools, await deps.mcpTools.read(flowToolNames(stored.flow)));
+  if (drifts.length > 0) {
+    throw new ToolSchemaChangedError(
+      `revision ${revision} of flow ${flowId} was not deployed: ${drifts.map((drift) => `tool ${drift.name}: ${drift.problem}`).join('; ')}. ` +
+        'Save the flow again to take what the server lists now (and check its arguments), then deploy the new revision.',
+    );
   }
 }

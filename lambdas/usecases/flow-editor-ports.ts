@@ -1,5 +1,6 @@
 import type { FlowDeployment, FlowHead, FlowRevision } from '#core/flow-revision';
 import type { FlowChannel } from '#core/hitl-config';
+import type { McpToolNow } from '#core/mcp-listing';
 import type { Page } from '#ports';
 import type { AslDefinition } from '#statemachines/definitions';
 
@@ -72,4 +73,13 @@ export interface FlowDeployer {
    * deploy). Absent where there is no alias to move (local mode re-registers per deploy).
    */
   route?(flowId: string, versionArn: string, revision: number): Promise<void>;
+}
+
+/** Reads the MCP tools among a flow's tools from their servers (`tools/list`). */
+export interface McpToolReader {
+  /**
+   * The MCP tools among `toolNames`, by name (other tools are left out), each as its server lists it
+   * now. A server that does not answer: ToolServerUnreachableError naming it.
+   */
+  read(toolNames: readonly string[]): Promise<Record<string, McpToolNow>>;
 }

@@ -3,9 +3,10 @@ import { FlowIdSchema, type Flow } from '#core/flow';
 import { assertFlowAdmin, comparable, flowAuditExecutionId, type FlowHead, type FlowRevision } from '#core/flow-revision';
 import type { Identity } from '#core/identity';
 import { diffJson, type JsonChange } from '#core/json-diff';
+import { flowToolNames, hostOf, listingsOf, sameListings, type McpToolListings } from '#core/mcp-listing';
 import type { AuditLog, Clock } from '#ports';
 import { parseFlow } from '#statemachines/flows';
-import type { FlowStore } from './flow-editor-ports.ts';
+import type { FlowStore, McpToolReader } from './flow-editor-ports.ts';
 
 export interface SaveFlowDeps {
   readonly flows: FlowStore;
@@ -15,6 +16,8 @@ export interface SaveFlowDeps {
   readonly knownTools: readonly string[];
   /** Groups whose members may save and deploy flows. */
   readonly adminGroups: readonly string[];
+  /** Reads the flow's MCP tools from their servers, to store what they list with the revision. */
+  readonly mcpTools?: McpToolReader;
 }
 
 export interface SaveFlowInput {
@@ -74,7 +77,10 @@ export async function checkFlowRevision(deps: Pick<SaveFlowDeps, 'flows' | 'know
 export async function saveFlowRevision(deps: SaveFlowDeps, input: SaveFlowInput): Promise<{ revision: FlowRevision; created: boolean }> {
   assertFlowAdmin(input.identity, deps.adminGroups);
   const checked = await checkFlowRevision(deps, input);
-  if (checked.current && checked.diff.length === 0) return { revision: checked.current, created: false };
+  const mcpTools = await mcpListingsFor(deps, checked.flow);
+  // An unchanged flow whose MCP servers list the same tools is the current revision; a changed
+  // listing is worth a revision of its own (it is what the next deploy is checked against).
+  if (checked.current && checked.diff.length === 0 && sameListings(checked.current.mcpTools, mcpTools)) return { revision: checked.current, created: false };
 
   const revision: FlowRevision = {
     flowId: input.flowId,
@@ -85,6 +91,7 @@ export async function saveFlowRevision(deps: SaveFlowDeps, input: SaveFlowInput)
     savedAt: deps.clock.now().toISOString(),
     ...(checked.current ? { basedOn: checked.current.revision } : {}),
     diff: checked.diff,
+    ...(mcpTools && Object.keys(mcpTools).length > 0 ? { mcpTools } : {}),
   };
   await deps.flows.addRevision(revision);
   await deps.audit.append({
@@ -119,4 +126,19 @@ export async function createFlow(deps: SaveFlowDeps, input: { readonly body: unk
     throw new ConcurrentUpdateError(`flow ${flowId.data} exists already: save a new revision of it with PUT /flows/${flowId.data}`);
   }
   return saveFlowRevision(deps, { flowId: flowId.data, body: input.body, identity: input.identity });
+}
+
+/**
+ * What the servers of the flow's MCP tools list for them now, to store with the revision. A tool its
+ * server no longer lists is refused (400 naming the node's tool); a server that does not answer is a 503.
+ */
+async function mcpListingsFor(deps: Pick<SaveFlowDeps, 'mcpTools'>, flow: Flow): Promise<McpToolListings | undefined> {
+  if (!deps.mcpTools) return undefined;
+  const now = await deps.mcpTools.read(flowToolNames(flow));
+  const gone = Object.entries(now).filter(([, tool]) => !tool.listed);
+  if (gone.length > 0) {
+    const issues = gone.map(([name, tool]) => ({ path: `tools.${name}`, message: `the MCP server ${hostOf(tool.url)} no longer lists the tool "${tool.tool}"` }));
+    throw new ValidationError(`invalid flow: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
+  }
+  return listingsOf(now);
 }

@@ -2071,6 +2071,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -2118,6 +2128,15 @@ export interface paths {
                 };
                 /** @description error.code: InternalError */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: ToolServerUnreachable */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2391,6 +2410,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -2933,6 +2962,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -2953,7 +2992,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Saved as a new revision */
+                /** @description Saved as a new revision (with what the servers of its MCP tools list for them) */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3192,6 +3231,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -3284,6 +3333,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description error.code: ToolServerUnreachable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         post?: never;
@@ -3302,7 +3360,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deploy a revision (admins): a new state machine version behind the alias; an older revision rolls back */
+        /** Deploy a revision (admins): a new state machine version behind the alias; an older revision rolls back. Its MCP tools are read from their servers again: 409 when one changed its schema or is gone, 503 when a server does not answer */
         post: {
             parameters: {
                 query?: never;
@@ -3379,6 +3437,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description error.code: ToolSchemaChanged */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description error.code: PayloadTooLarge */
                 413: {
                     headers: {
@@ -3399,6 +3466,15 @@ export interface paths {
                 };
                 /** @description error.code: InternalError */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description error.code: ToolServerUnreachable */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3792,6 +3868,16 @@ export interface paths {
                                     };
                                 };
                                 flowId: string;
+                                mcpTools?: {
+                                    [key: string]: {
+                                        description?: string;
+                                        inputSchema: {
+                                            [key: string]: unknown;
+                                        };
+                                        tool: string;
+                                        url: string;
+                                    };
+                                };
                                 revision: number;
                                 savedAt: string;
                                 savedBy: string;
@@ -4750,7 +4836,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval */
+        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval, and request_approval for agents */
         get: {
             parameters: {
                 query?: never;
@@ -4871,7 +4957,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval */
+        /** MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval, and request_approval for agents */
         post: {
             parameters: {
                 query?: never;

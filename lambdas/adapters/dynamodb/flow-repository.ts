@@ -35,7 +35,7 @@ const conditions = {
 
 /** The attributes of a flow head item. */
 export const HEAD_FIELDS = ['flowId', 'name', 'channel', 'currentRevision', 'updatedAt', 'updatedBy', 'deployed', 'shippedDigest'] as const;
-const REVISION_FIELDS = ['flowId', 'revision', 'flow', 'source', 'savedBy', 'savedAt', 'basedOn', 'diff'] as const;
+const REVISION_FIELDS = ['flowId', 'revision', 'flow', 'source', 'savedBy', 'savedAt', 'basedOn', 'diff', 'mcpTools'] as const;
 
 function pick<T>(item: Record<string, unknown>, fields: readonly string[]): T {
   const picked: Record<string, unknown> = {};

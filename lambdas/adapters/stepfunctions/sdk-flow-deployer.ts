@@ -1,18 +1,20 @@
 import {
   CreateStateMachineAliasCommand,
+  CreateStateMachineCommand,
   SFNClient,
   UpdateStateMachineAliasCommand,
   UpdateStateMachineCommand,
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { HitlError, NeedsStackDeployError } from '#core/errors';
+import { ConcurrentUpdateError, HitlError, NeedsStackDeployError } from '#core/errors';
 import { unqualifiedStateMachineArn } from '#core/flow-execution';
 import { parseConfig } from '#core/validation';
 import { FLOW_SUBSTITUTION_KEYS, type FlowSubstitutions } from '#statemachines/compiler';
 import { FLOW_ALIAS } from '#statemachines/flow-state-names';
 import { substitute, type AslDefinition } from '#statemachines/definitions';
 import type { DefinitionProblem, FlowDeployer, FlowRelease, PublishedFlow } from '#usecases/flow-editor-ports';
+import { createFlowMachineInput, newFlowMachine, NewFlowMachinesSchema, type NewFlowMachines } from './new-flow-machine.ts';
 
 /** The part of the SFN client the deployer uses (a stub in tests). */
 export interface SfnSender {
@@ -37,12 +39,19 @@ export interface SdkFlowDeployerOptions {
   readonly substitutions?: FlowSubstitutions;
   /** @default 'live' */
   readonly aliasName?: string;
+  /**
+   * How to create the state machine of a flow CDK did not deploy (one created in the editor).
+   * @default - such flows answer NeedsStackDeploy
+   */
+  readonly newMachines?: NewFlowMachines;
 }
 
 /**
  * Publishes flow revisions on AWS: UpdateStateMachine with `publish: true` makes the compiled revision
  * a new, immutable state machine version, and UpdateStateMachineAlias routes 100% of the flow's alias
- * to it (the alias is created on the first deploy). New executions are started on the version's ARN;
+ * to it (the alias is created on the first deploy). A flow created in the editor has no state machine
+ * from CloudFormation: its first deploy creates `<prefix>-flow-<id>` with CreateStateMachine
+ * (`newMachines`), outside the stack. New executions are started on the version's ARN;
  * executions already running finish on the version they started with, which Step Functions keeps.
  * Validation is Step Functions' own (ValidateStateMachineDefinition), on the substituted definition.
  */
@@ -67,33 +76,58 @@ export class SdkFlowDeployer implements FlowDeployer {
   }
 
   async publish(release: FlowRelease): Promise<PublishedFlow> {
-    const deployedAs = this.options.stateMachineArnOf(release.flowId);
-    if (!deployedAs) {
-      // A flow created in the editor has no state machine on AWS: CloudFormation creates one per flow
-      // file, with its role and permissions, and this function may only update those.
-      throw new NeedsStackDeployError(
-        `flow ${release.flowId} has no state machine in this deployment yet: save it as statemachines/flows/${release.flowId}.json (GET /flows/${release.flowId} shows it) and run cdk deploy; after that, deploy its revisions here`,
-      );
+    const machine = this.machineOf(release.flowId);
+    const definition = JSON.stringify(this.substituted(release.definition));
+    const versionDescription = release.description.slice(0, 256);
+    let versionArn: string | undefined;
+    try {
+      const updated = (await this.client.send(new UpdateStateMachineCommand({ stateMachineArn: machine.arn, definition, publish: true, versionDescription }))) as {
+        stateMachineVersionArn?: string;
+      };
+      versionArn = updated.stateMachineVersionArn;
+    } catch (error) {
+      // A flow created in the editor gets its state machine on its first deploy. A crash after the
+      // create finds it here next time and updates it; the alias is created once it is missing.
+      if (!machine.create || errorName(error) !== 'StateMachineDoesNotExist') throw error;
+      versionArn = await this.create(machine.create, definition, versionDescription);
     }
-    const stateMachineArn = unqualifiedStateMachineArn(deployedAs);
-    const updated = (await this.client.send(
-      new UpdateStateMachineCommand({
-        stateMachineArn,
-        definition: JSON.stringify(this.substituted(release.definition)),
-        publish: true,
-        versionDescription: release.description.slice(0, 256),
-      }),
-    )) as { stateMachineVersionArn?: string };
-    const versionArn = updated.stateMachineVersionArn;
-    if (!versionArn) throw new Error(`UpdateStateMachine published no version of ${stateMachineArn}`);
-    const aliasArn = await this.routeAlias(stateMachineArn, versionArn, release.revision);
+    if (!versionArn) throw new Error(`Step Functions published no version of ${machine.arn}`);
+    const aliasArn = await this.routeAlias(machine.arn, versionArn, release.revision);
     return { stateMachineArn: versionArn, versionArn, aliasArn };
   }
 
+  private async create(config: NewFlowMachines & { name: string }, definition: string, versionDescription: string): Promise<string | undefined> {
+    try {
+      const created = (await this.client.send(new CreateStateMachineCommand(createFlowMachineInput(config, { name: config.name, definition, versionDescription })))) as {
+        stateMachineVersionArn?: string;
+      };
+      return created.stateMachineVersionArn;
+    } catch (error) {
+      // Another deploy of the same new flow created it with another definition a moment ago.
+      if (errorName(error) === 'StateMachineAlreadyExists') throw new ConcurrentUpdateError(`the state machine ${config.name} was created by another deploy just now: deploy again`, { cause: error });
+      throw error;
+    }
+  }
+
   async route(flowId: string, versionArn: string, revision: number): Promise<void> {
+    await this.routeAlias(this.machineOf(flowId).arn, versionArn, revision);
+  }
+
+  /**
+   * The state machine a flow deploys to: the one CDK made for its file, else (a flow created in the
+   * editor) `<prefix>-flow-<id>`, created on its first deploy when this deployment may create machines.
+   */
+  private machineOf(flowId: string): { arn: string; create?: NewFlowMachines & { name: string } } {
     const deployedAs = this.options.stateMachineArnOf(flowId);
-    if (!deployedAs) throw new NeedsStackDeployError(`flow ${flowId} has no state machine in this deployment: add its file to statemachines/flows and run cdk deploy`);
-    await this.routeAlias(unqualifiedStateMachineArn(deployedAs), versionArn, revision);
+    if (deployedAs) return { arn: unqualifiedStateMachineArn(deployedAs) };
+    const config = this.options.newMachines;
+    if (!config) {
+      throw new NeedsStackDeployError(
+        `flow ${flowId} has no state machine in this deployment yet: save it as statemachines/flows/${flowId}.json (GET /flows/${flowId} shows it) and run cdk deploy; after that, deploy its revisions here`,
+      );
+    }
+    const { name, arn } = newFlowMachine(config, flowId);
+    return { arn, create: { ...config, name } };
   }
 
   private async routeAlias(stateMachineArn: string, versionArn: string, revision: number): Promise<string> {
@@ -103,7 +137,7 @@ export class SdkFlowDeployer implements FlowDeployer {
     try {
       await this.client.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: aliasArn, routingConfiguration, description }));
     } catch (error) {
-      if ((error as { name?: string } | null)?.name !== 'ResourceNotFound') throw error;
+      if (errorName(error) !== 'ResourceNotFound') throw error;
       await this.client.send(new CreateStateMachineAliasCommand({ name: this.aliasName, routingConfiguration, description }));
     }
     return aliasArn;
@@ -134,6 +168,19 @@ const DeployerEnvSchema = z.object({
     .pipe(FunctionArnsSchema)
     .optional(),
   FLOW_ALIAS_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/).default(DEFAULT_FLOW_ALIAS),
+  /** `{"namePrefix","stateMachineArnPrefix","roleArn","logGroupArn"}`: how to create a flow made in the editor. */
+  FLOW_NEW_MACHINES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(NewFlowMachinesSchema)
+    .optional(),
 });
 
 export type FlowDeployerConfig = z.infer<typeof DeployerEnvSchema>;
@@ -154,5 +201,10 @@ export function sdkFlowDeployerFromEnv(stateMachineArnOf: (flowId: string) => st
     stateMachineArnOf,
     aliasName: config.FLOW_ALIAS_NAME,
     ...(config.FLOW_FUNCTION_ARNS ? { substitutions: config.FLOW_FUNCTION_ARNS } : {}),
+    ...(config.FLOW_NEW_MACHINES ? { newMachines: config.FLOW_NEW_MACHINES } : {}),
   });
+}
+
+function errorName(error: unknown): string | undefined {
+  return (error as { name?: string } | null)?.name;
 }

@@ -91,8 +91,8 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
         query: SaveFlowQuerySchema,
         body: FlowEditBodySchema,
         response: z.union([SaveFlowResultSchema, ValidateFlowResultSchema]),
-        statuses: { '201': 'Saved as a new revision', '409': 'The revision in the body is not the current one: someone saved since' },
-        errors: ['Forbidden', 'ConcurrentUpdate'],
+        statuses: { '201': 'Saved as a new revision (with what the servers of its MCP tools list for them)', '409': 'The revision in the body is not the current one: someone saved since' },
+        errors: ['Forbidden', 'ConcurrentUpdate', 'ToolServerUnreachable'],
       },
       handler: jsonBody(async (event) => {
         const identity = identityOf(event);
@@ -114,6 +114,7 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
         tags: ['flow editor'],
         body: NewFlowBodySchema,
         response: SaveFlowResultSchema,
+        errors: ['ToolServerUnreachable'],
       },
       handler: jsonBody(async (event) => {
         const saved = await createFlow(deps, { body: event.body, identity: identityOf(event) });
@@ -125,11 +126,12 @@ export function flowEditorRoutes(deps: FlowEditorDeps): Route[] {
       method: 'POST',
       path: '/flows/{flowId}/deploy',
       doc: {
-        summary: 'Deploy a revision (admins): a new state machine version behind the alias; an older revision rolls back',
+        summary:
+          "Deploy a revision (admins): a new state machine version behind the alias; an older revision rolls back. Its MCP tools are read from their servers again: 409 when one changed its schema or is gone, 503 when a server does not answer",
         tags: ['flow editor'],
         body: DeployFlowBodySchema,
         response: DeployFlowResultSchema,
-        errors: ['Forbidden'],
+        errors: ['Forbidden', 'ToolSchemaChanged', 'ToolServerUnreachable'],
       },
       handler: jsonBody(async (event) => {
         const identity = identityOf(event);

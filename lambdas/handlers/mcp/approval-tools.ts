@@ -9,6 +9,7 @@ import { parseOrThrow } from '#core/validation';
 import { approvalNotFound, listReadablePending, readApprovalView } from '#usecases/read-approvals';
 import { respond } from '#usecases/respond';
 import type { AppDeps } from '../deps.ts';
+import { registerRequestApproval } from './request-tool.ts';
 
 /** The decision channel MCP decisions are recorded with (history, audit, statistics). */
 export const MCP_DECISION_CHANNEL = 'mcp';
@@ -35,7 +36,9 @@ const DecideInputShape = { id: approvalId, ...RespondBodySchema.shape };
  */
 export function createApprovalsMcpServer(deps: AppDeps, identity: Identity): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, {
-    instructions: 'Human approvals of AI-agent actions: list the pending requests you may read, read one in full, and approve or reject it.',
+    instructions:
+      'Human approvals of AI-agent actions: list the pending requests you may read, read one in full, and approve or reject it.' +
+      (deps.agentGates ? ' Agents ask a named gate for a decision with request_approval.' : ''),
   });
 
   server.registerTool(
@@ -79,6 +82,8 @@ export function createApprovalsMcpServer(deps: AppDeps, identity: Identity): Mcp
       }),
   );
 
+  const agentGates = deps.agentGates;
+  if (agentGates) registerRequestApproval(server, { ...deps, agentGates }, identity, answer);
   return server;
 }
 
@@ -87,6 +92,9 @@ function knownShape(id: string): string {
   if (!REQUEST_ID_PATTERN.test(id)) throw approvalNotFound(id.slice(0, 64));
   return id;
 }
+
+/** Runs a tool's use case and turns its answer, or its HitlError, into the tool's result. */
+export type ToolAnswer = (run: () => Promise<object>) => Promise<CallToolResult>;
 
 /** The use case's answer as JSON text and structured content; a HitlError as a tool error. */
 async function answer(run: () => Promise<object>): Promise<CallToolResult> {

@@ -58,7 +58,7 @@ export function mcpRoutes(deps: AppDeps): Route[] {
       method: 'ANY',
       path: MCP_PATH,
       doc: {
-        summary: 'MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval',
+        summary: 'MCP server (streamable HTTP, stateless, JSON responses; POST only, other methods 405): list_pending_approvals, get_approval, decide_approval, and request_approval for agents',
         tags: ['mcp'],
         // The body limit refuses a larger message before MCP reads it, with the API's ErrorBody.
         errors: ['PayloadTooLarge'],
