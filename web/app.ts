@@ -8,11 +8,14 @@ import { IdentityBar } from './components/identity-bar.ts';
 import { StatusLine, type Status } from './components/status-line.ts';
 import { Tabs, type Tab } from './components/tabs.ts';
 import { html } from './html.ts';
+import { useRoute } from './navigation.ts';
 import { AuditView } from './views/audit/audit-view.ts';
+import { ExecutionView } from './views/executions/execution-view.ts';
 import { FlowsView } from './views/flows/flows-view.ts';
 import { GatesView } from './views/gates/gates-view.ts';
 import { HistoryView } from './views/history/history-view.ts';
 import { InboxView } from './views/inbox/inbox-view.ts';
+import { RequestDetail } from './views/inbox/request-detail.ts';
 import { StatsView } from './views/stats/stats-view.ts';
 
 type TabId = 'pending' | 'history' | 'audit' | 'stats' | 'flows' | 'gates';
@@ -57,6 +60,7 @@ export function App(props: { config: AuthConfig; initialStatus?: Status }) {
     if (next) services.show(`Signed in as ${next.user}`);
     setReloadKey((k) => k + 1);
   };
+  const route = useRoute();
   const View = VIEWS[tab];
   const signInHint = props.config.kind === 'cognito' ? 'Sign in to see approvals.' : 'Enter who you are (user and groups) to see approvals.';
 
@@ -65,15 +69,22 @@ export function App(props: { config: AuthConfig; initialStatus?: Status }) {
       <h1>HITL approvals</h1>
       <${IdentityBar} config=${props.config} identity=${identity} onLocalIdentity=${changeIdentity} onSignedOut=${() => changeIdentity(null)} />
     </header>
-    <${Tabs} tabs=${TABS} selected=${tab} onSelect=${(id: TabId) => {
+    <${Tabs} tabs=${TABS} selected=${route ? null : tab} onSelect=${(id: TabId) => {
       setTab(id);
+      if (location.hash) location.hash = '';
       setReloadKey((k) => k + 1);
     }}>
       <button type="button" id="refresh" onClick=${() => setReloadKey((k) => k + 1)}>Refresh</button>
     <//>
     <main>
       <${StatusLine} status=${identity ? status : { message: status.isError ? status.message : signInHint, isError: status.isError }} />
-      ${identity && html`<${View} key=${`${tab}:${identity.user}`} reloadKey=${reloadKey} />`}
+      ${identity &&
+      (route
+        ? html`<p><a href="#" id="back-to-list">Back to the list</a></p>
+            ${route.kind === 'execution'
+              ? html`<${ExecutionView} key=${`execution:${route.id}:${identity.user}`} id=${route.id} reloadKey=${reloadKey} />`
+              : html`<${RequestDetail} key=${`request:${route.id}:${identity.user}`} id=${route.id} reloadKey=${reloadKey} onChanged=${() => setReloadKey((k) => k + 1)} />`}`
+        : html`<${View} key=${`${tab}:${identity.user}`} reloadKey=${reloadKey} />`)}
     </main>
     <${ConfirmDialog}
       request=${question?.request ?? null}

@@ -64,3 +64,8 @@ export type GatePage = Ok<'/gates', 'get'>;
 export type GateDetail = Ok<'/gates/{gateId}', 'get'>;
 export type GateRevision = Ok<'/gates/{gateId}', 'put'>;
 export type GateRevisionPage = Ok<'/gates/{gateId}/revisions', 'get'>;
+
+/** An execution's flow graph with the states it passed (`GET /executions/{id}/graph`). */
+export type ExecutionGraph = Ok<'/executions/{id}/graph', 'get'>;
+export type ExecutionGraphNode = ExecutionGraph['nodes'][number];
+export type ExecutionStep = ExecutionGraph['steps'][number];

@@ -5,8 +5,8 @@ export interface Tab<Id extends string> {
   readonly label: string;
 }
 
-/** A row of tabs (`#tab-<id>`); the open tab controls `#panel-<id>`, the one panel rendered. */
-export function Tabs<Id extends string>(props: { tabs: readonly Tab<Id>[]; selected: Id; onSelect: (id: Id) => void; children?: unknown }) {
+/** A row of tabs (`#tab-<id>`); the selected one controls the panel `#panel-<id>`. None is selected while a view opened by its address is shown. */
+export function Tabs<Id extends string>(props: { tabs: readonly Tab<Id>[]; selected: Id | null; onSelect: (id: Id) => void; children?: unknown }) {
   return html`<nav>
     <div role="tablist" class="tabs">
       ${props.tabs.map(

@@ -11,6 +11,7 @@ import { DecisionForm } from './decision-form.ts';
 import { gaveUp, whatOf } from './describe.ts';
 import { EventTable } from './event-table.ts';
 import { InboxActions } from './inbox-actions.ts';
+import { hrefOf } from '../../navigation.ts';
 
 /** Loads one request (`GET /approvals/{id}`) and shows it; a request the caller may not read is "not found". */
 export function RequestDetail(props: { id: string; reloadKey: number; onChanged: () => void }) {
@@ -54,6 +55,7 @@ function ApprovalDetail(props: { approval: ApprovalView; onChanged: () => void }
         ['Execution', approval.executionId],
       ]}
     />
+    <p><a href=${hrefOf({ kind: 'execution', id: approval.executionId })} class="execution-link">Open the execution: where it paused and what it did</a></p>
     <${Conversation} turns=${approval.context.conversation} />
     ${Object.keys(facts).length > 0 && html`<h3>Facts</h3><${KeyValueView} value=${facts} label="facts" id="facts" />`}
     ${approval.status === 'pending' && approval.canDecide === true

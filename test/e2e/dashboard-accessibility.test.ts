@@ -1,0 +1,90 @@
+import AxeBuilder from '@axe-core/playwright';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalApp, type LocalApp } from '#local/app';
+import { launchChromium, skipBrowserTests, warnIfNoChromium } from '../support/browser.ts';
+import { executionIn, startFlow } from '../support/flows.ts';
+
+warnIfNoChromium('dashboard accessibility and layout browser test');
+
+let app: LocalApp;
+let browser: Browser;
+let executionId: string;
+let approvalId: string;
+
+beforeAll(async () => {
+  if (skipBrowserTests) return;
+  app = await startLocalApp({ sweepIntervalMs: 0, dataDir: mkdtempSync(join(tmpdir(), 'hitl-a11y-')) });
+  browser = await launchChromium();
+  executionId = await startFlow(app, 'answer-and-forward', 'What is the refund policy?');
+  approvalId = (await executionIn(app, executionId, 'waiting_for_approval')).pendingApprovalIds[0];
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Every view of the page, each opened the way a person would. */
+const VIEWS: Record<string, (page: Page) => Promise<void>> = {
+  'pending, with a request open': async (page) => {
+    await page.click(`button.item[data-id="${approvalId}"]`);
+    await page.locator('h3', { hasText: 'History' }).first().waitFor();
+  },
+  history: async (page) => page.click('#tab-history'),
+  audit: async (page) => page.click('#tab-audit'),
+  stats: async (page) => page.click('#tab-stats'),
+  flows: async (page) => page.click('#tab-flows'),
+  execution: async (page) => {
+    await page.evaluate(`location.hash = '#execution/${encodeURIComponent(executionId)}'`);
+    await page.locator('#execution-graph').waitFor();
+  },
+  'request by address': async (page) => {
+    await page.evaluate(`location.hash = '#request/${encodeURIComponent(approvalId)}'`);
+    await page.locator('h3', { hasText: 'History' }).first().waitFor();
+  },
+};
+
+async function openAs(width: number, view: (page: Page) => Promise<void>): Promise<{ page: Page; problems: string[] }> {
+  // axe reads the page through its own browser context.
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${app.url}/`);
+  await page.fill('#user', 'root');
+  await page.fill('#groups', 'admins,approvers');
+  await page.click('#identity-form button[type=submit]');
+  await page.locator(`button.item[data-id="${approvalId}"]`).waitFor();
+  await view(page);
+  await page.waitForTimeout(300); // let the view's data arrive and render
+  return { page, problems };
+}
+
+describe.skipIf(skipBrowserTests)('the dashboard for everyone, on every screen', () => {
+  for (const [name, view] of Object.entries(VIEWS)) {
+    it(`${name}: axe finds no serious or critical violation at 1440 px`, async () => {
+      const { page, problems } = await openAs(1440, view);
+      const results = await new AxeBuilder({ page }).analyze();
+      const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+      expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    });
+
+    it(`${name}: fits 390 px without scrolling sideways`, async () => {
+      const { page, problems } = await openAs(390, view);
+      // What runs past the right edge, outside the boxes that scroll on their own (graphs, tables).
+      const overflow = await page.evaluate(`(() => {
+        const width = document.documentElement.clientWidth;
+        const wide = [...document.querySelectorAll('body *')].filter((element) => element.getBoundingClientRect().right > width + 1 && !element.closest('.graph, .table-wrap'));
+        return { by: document.documentElement.scrollWidth - width, wide: wide.slice(0, 5).map((element) => element.tagName.toLowerCase() + '.' + element.className) };
+      })()`);
+      expect(overflow).toEqual({ by: 0, wide: [] });
+      expect(problems).toEqual([]);
+      await page.context().close();
+    });
+  }
+});
