@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   ...READ_ACCESS_ENV,
   /** The key that signs decisions POSTed to agents' webhooks (API and sweeper). */
   WEBHOOK_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** `on` where the function may complete Lambda durable functions' callbacks (API and sweeper). */
+  DURABLE_CALLBACKS: z.enum(['on']).optional(),
 });
 export type LambdaConfig = z.infer<typeof EnvSchema> & { readonly access: ReadAccess };
 

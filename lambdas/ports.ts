@@ -4,6 +4,7 @@ import type { OwedFollowUp } from '#core/follow-up';
 import type { Gate, GateRevision } from '#core/gate';
 import type { Delegation } from '#core/delegation';
 import type { ListedRequest } from '#core/listed-request';
+import type { DurableCallbackError } from '#core/durable-completion';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -241,6 +242,21 @@ export interface WebhookDelivery {
   readonly sender: WebhookSender;
   readonly signingSecret: () => Promise<string>;
 }
+
+/**
+ * Completes Lambda durable functions' callbacks (SendDurableExecutionCallbackSuccess / Failure).
+ * Throws the service's error names: `CallbackTimeoutException` when the callback is closed already
+ * (completed before, or timed out), `ResourceNotFoundException` when it never existed or is gone.
+ */
+export interface DurableCallbacks {
+  succeed(callbackId: string, result: string): Promise<void>;
+  fail(callbackId: string, error: DurableCallbackError): Promise<void>;
+}
+
+/** The callback is closed: completed earlier (by this system, before a crash kept it from recording so) or timed out. */
+export const CLOSED_CALLBACK_ERRORS = ['CallbackTimeoutException'] as const;
+/** No such callback (any more): the function's execution is gone. */
+export const GONE_CALLBACK_ERRORS = ['ResourceNotFoundException'] as const;
 
 export interface Clock {
   now(): Date;

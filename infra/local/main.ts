@@ -10,6 +10,7 @@ async function main(): Promise<void> {
     port: config.port,
     sweepIntervalMs: config.sweepIntervalMs,
     access: config.access,
+    durableEndpoint: config.durableEndpoint,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.auditKey ? { auditKey: config.auditKey } : {}),
     ...(config.fault ? { fault: config.fault } : {}),

@@ -1,5 +1,6 @@
 import { toWorkflowDecision, type ApprovalRequest } from '#core/request';
-import { GONE_TOKEN_ERRORS, type ApprovalStore, type Clock, type WebhookDelivery, type Workflows } from '#ports';
+import { GONE_TOKEN_ERRORS, type ApprovalStore, type Clock, type DurableCallbacks, type WebhookDelivery, type Workflows } from '#ports';
+import { deliverDurableCallback } from './deliver-durable-callback.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 
 export type DeliveryResult = 'delivered' | 'workflow_gone' | 'pending' | 'gave_up';
@@ -16,6 +17,8 @@ export interface DeliverDeps {
   readonly clock: Clock;
   /** How decisions reach webhooks; absent where none may be called. */
   readonly webhooks?: WebhookDelivery;
+  /** How decisions complete Lambda durable functions' callbacks; absent where none may be called back. */
+  readonly durableCallbacks?: DurableCallbacks;
 }
 
 /** How long a deliverer holds a decision before the sweeper may try it again. */
@@ -52,6 +55,7 @@ export function withDeliveryDeferred<D extends { readonly workflows: Workflows }
 export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest, taskToken?: string): Promise<DeliveryOutcome> {
   const callback = request.callback ?? { type: 'task_token' };
   if (callback.type === 'webhook') return deliverWebhook(deps, request, callback.url);
+  if (callback.type === 'durable') return deliverDurableCallback(deps, request, callback.callbackId);
   if (callback.type === 'none') {
     // Nobody is called: the caller reads the decision with GET /approvals/{id}/decision.
     const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now(), { callback: 'none' });

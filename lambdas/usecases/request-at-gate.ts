@@ -43,7 +43,7 @@ export async function requestAtGate(deps: GateRequestDeps, input: GateRequestInp
   if (!found) throw new NotFoundError(`gate ${input.gateId} not found`);
   const gate = found.gate;
   const gateRef = { gateId: gate.id, ...(found.revision !== undefined ? { gateRevision: found.revision } : {}) };
-  if (input.body.callback) assertWebhookUrl(input.body.callback.url, input.webhookRule);
+  if (input.body.callback?.type === 'webhook') assertWebhookUrl(input.body.callback.url, input.webhookRule);
 
   const id = agentRequestId(input.caller.userId, gate.id, input.idempotencyKey);
   const bodyHash = bodyHashOf(input.body);
