@@ -5461,6 +5461,10 @@ export interface components {
                 type: "webhook";
                 /** Format: uri */
                 url: string;
+            } | {
+                callbackId: string;
+                /** @constant */
+                type: "durable";
             };
             /**
              * @default {
@@ -5517,6 +5521,10 @@ export interface components {
                 type: "webhook";
                 /** Format: uri */
                 url: string;
+            } | {
+                callbackId: string;
+                /** @constant */
+                type: "durable";
             } | {
                 /** @constant */
                 type: "none";
@@ -5766,6 +5774,10 @@ export interface components {
                 type: "webhook";
                 /** Format: uri */
                 url: string;
+            } | {
+                callbackId: string;
+                /** @constant */
+                type: "durable";
             } | {
                 /** @constant */
                 type: "none";
