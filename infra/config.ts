@@ -21,6 +21,8 @@ export const DeploymentConfigSchema = z
     customerManagedKey: z.boolean({ message: 'must be true or false' }).optional(),
     /** Absent means `none`: a fresh account has no API Gateway CloudWatch role, and taking over the account setting is opt-in. */
     apiCloudWatchRole: z.enum(['create', 'existing', 'none'], { message: 'must be create, existing or none' }).optional(),
+    /** Lambda durable functions (names, this account and region) whose callbacks decisions complete. */
+    durableFunctions: z.array(z.string().regex(/^[\w-]{1,64}$/, 'function names are 1-64 letters, digits, - or _')).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -52,6 +54,7 @@ export const ENV_VARS: Readonly<Record<Key, string>> = {
   apiCloudWatchRole: 'HITL_API_CLOUDWATCH_ROLE',
   reuseSenderIdentity: 'HITL_REUSE_SENDER_IDENTITY',
   customerManagedKey: 'HITL_CUSTOMER_MANAGED_KEY',
+  durableFunctions: 'HITL_DURABLE_FUNCTIONS',
 };
 
 /** Used in dev only when no sender is given, so `cdk synth` works out of the box; never in prod. */
@@ -66,7 +69,7 @@ const DEFAULTS = {
   callbackUrls: ['http://localhost:8080/callback'],
 } as const;
 
-const LIST_KEYS: readonly Key[] = ['approverGroups', 'adminGroups', 'auditorGroups', 'corsOrigins', 'callbackUrls'];
+const LIST_KEYS: readonly Key[] = ['approverGroups', 'adminGroups', 'auditorGroups', 'corsOrigins', 'callbackUrls', 'durableFunctions'];
 
 export interface ConfigSources {
   /** Reads a CDK context value (`app.node.tryGetContext`). */

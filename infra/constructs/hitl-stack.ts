@@ -56,6 +56,7 @@ export class HitlStack extends Stack {
       callbackUrls: config.callbackUrls,
       apiCloudWatchRole: config.apiCloudWatchRole,
       reuseSenderIdentity: config.reuseSenderIdentity,
+      durableFunctions: config.durableFunctions,
       encryptionKey: config.customerManagedKey ? dataKey(this, config.stage) : undefined,
       network: props.network,
       handlers: props.handlers,
