@@ -22,6 +22,8 @@ export const DeploymentConfigSchema = z
     /** Absent means `none`: a fresh account has no API Gateway CloudWatch role, and taking over the account setting is opt-in. */
     apiCloudWatchRole: z.enum(['create', 'existing', 'none'], { message: 'must be create, existing or none' }).optional(),
     /** Lambda durable functions (names, this account and region) whose callbacks decisions complete. */
+    /** How agents authorize on the agent-facing routes: IAM (SigV4) or a Cognito client-credentials access token. */
+    agentAuth: z.enum(['iam', 'cognito'], { message: 'must be iam or cognito' }).optional(),
     durableFunctions: z.array(z.string().regex(/^[\w-]{1,64}$/, 'function names are 1-64 letters, digits, - or _')).optional(),
   })
   .strict()
@@ -55,6 +57,7 @@ export const ENV_VARS: Readonly<Record<Key, string>> = {
   reuseSenderIdentity: 'HITL_REUSE_SENDER_IDENTITY',
   customerManagedKey: 'HITL_CUSTOMER_MANAGED_KEY',
   durableFunctions: 'HITL_DURABLE_FUNCTIONS',
+  agentAuth: 'HITL_AGENT_AUTH',
 };
 
 /** Used in dev only when no sender is given, so `cdk synth` works out of the box; never in prod. */

@@ -8,7 +8,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GATE_ROUTES, GOVERNANCE_ROUTES, INBOX_ROUTES, TOOL_ROUTES, type ApiRoute } from './api-routes.ts';
-import { ApprovalsApi, type ApiCloudWatchRole, type ApiThrottle } from './approvals-api.ts';
+import { ApprovalsApi, type AgentAuth, type ApiCloudWatchRole, type ApiThrottle } from './approvals-api.ts';
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
 import { GateFunction } from './gate-function.ts';
@@ -94,6 +94,14 @@ export interface HitlApprovalsProps {
    * @default - none: a durable callback stays undelivered until a function is named
    */
   readonly durableFunctions?: readonly string[];
+  /**
+   * How agents authorize on the agent-facing routes (`POST /gates/{gateId}/requests`,
+   * `GET /approvals/{id}/decision`): `iam` (SigV4), or `cognito`, an access token with the scope
+   * `hitl/agents` from the client credentials grant; `cognito` adds that scope and an app client for
+   * agents to the user pool (`approvers.agentClient`).
+   * @default 'iam'
+   */
+  readonly agentAuth?: AgentAuth;
 }
 
 /**
@@ -157,6 +165,7 @@ export class HitlApprovals extends Construct {
       callbackUrls: props.callbackUrls,
       domainPrefix: props.domainPrefix,
       threatProtection: props.threatProtection,
+      agentClient: props.agentAuth === 'cognito',
     });
 
     // Stateless.
@@ -209,6 +218,8 @@ export class HitlApprovals extends Construct {
       cloudWatchRole: props.apiCloudWatchRole,
       executionLogLevel: props.apiExecutionLogLevel,
       webAclArn: props.webAclArn,
+      agentAuth: props.agentAuth,
+      ...(this.approvers.agentScope ? { agentScopes: [this.approvers.agentScope.scopeName] } : {}),
     });
     Annotations.of(this.api).addWarningV2('hitl-approvals:api-logging', this.api.loggingNotice);
     this.api.bindPublicBaseUrl(this.apiFunction);
