@@ -28,7 +28,17 @@ const PATH = /^\/2025-12-01\/durable-execution-callbacks\/([^/]+)\/(succeed|fail
  * callback once: completing it again answers `CallbackTimeoutException`, an unknown id
  * `ResourceNotFoundException`.
  */
-export async function serveLocalDurableCallbacks(options: { readonly port?: number } = {}): Promise<LocalDurableCallbacks> {
+export interface LocalDurableCallbacksOptions {
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  /**
+   * Runs after a callback was completed and before the caller is answered (fault tests end the
+   * caller's process there: the callback is closed, the caller never learns it).
+   */
+  readonly afterCompletion?: (completion: LocalCompletion) => Promise<void> | void;
+}
+
+export async function serveLocalDurableCallbacks(options: LocalDurableCallbacksOptions = {}): Promise<LocalDurableCallbacks> {
   const operations: DurableOperation[] = [];
   const completions: LocalCompletion[] = [];
   const closed = new Set<string>();
@@ -58,6 +68,7 @@ export async function serveLocalDurableCallbacks(options: { readonly port?: numb
       await operation.sendCallbackFailure({ ErrorType: error.ErrorType, ErrorMessage: error.ErrorMessage, ErrorData: error.ErrorData });
       completions.push({ callbackId, kind, payload: error });
     }
+    await options.afterCompletion?.(completions.at(-1)!);
     res.writeHead(200).end();
   }
 

@@ -133,6 +133,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   // A missing or unreadable audit key stops the start, not the first gate.
   await deps.audit.key();
   if (options.fault === 'gate-stalls-after-create') stallGatesAfterCreate(deps);
+  if (options.fault === 'decision-stalls-before-delivery') stallDecisionsBeforeDelivery(deps);
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);
 
@@ -209,6 +210,19 @@ function stallGatesAfterCreate(deps: AppDeps): void {
   deps.store.create = async (...args) => {
     const result = await create(...args);
     if (result.created) await new Promise<never>(() => undefined);
+    return result;
+  };
+}
+
+/**
+ * Every decision stops for good right after its write (which owes the delivery and holds its lease),
+ * before the workflow, webhook or durable function has it. Fault tests then kill the process.
+ */
+function stallDecisionsBeforeDelivery(deps: AppDeps): void {
+  const transition = deps.store.transition.bind(deps.store);
+  deps.store.transition = async (previous, next, ...rest) => {
+    const result = await transition(previous, next, ...rest);
+    if (next.decision && !previous.decision) await new Promise<never>(() => undefined);
     return result;
   };
 }
