@@ -45,8 +45,8 @@ export type CreateResult =
 /** Requests, their history and their task tokens. Every state change is one conditional write. */
 export interface ApprovalStore {
   /**
-   * Stores a new request with its task token (none for requests whose callback is a webhook or
-   * nothing) and the follow-ups it owes, unless one with the same id exists (then returns it).
+   * Stores a new request with its task token (a durable function's callback id for a `durable`
+   * callback; none for a webhook or nothing) and the follow-ups it owes, unless one with the same id exists (then returns it).
    */
   create(request: ApprovalRequest, taskToken?: string, followUps?: readonly OwedFollowUp[]): Promise<CreateResult>;
   /**
@@ -57,7 +57,7 @@ export interface ApprovalStore {
   get(id: string): Promise<ApprovalRequest | undefined>;
   /** The requests one execution has made, oldest first. */
   listByExecution(executionId: string): Promise<ApprovalRequest[]>;
-  /** The task token the workflow waits on; never leaves the server. */
+  /** The task token the workflow waits on (or the durable function's callback id); never leaves the server. */
   getTaskToken(id: string): Promise<string | undefined>;
   /**
    * Writes `next` over `previous` only while the stored request is still pending at `previous.level`

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CallbackError, CallbackTimeoutError, type DurableContext, type Duration } from '@aws/durable-execution-sdk-js';
 import { verdictOf, type GateAction, type GateContext, type HitlClient, type HitlVerdict } from './hitl.ts';
 
@@ -49,7 +50,7 @@ export async function waitForApproval(ctx: DurableContext, name: string, hitl: H
           action: input.action,
           context: input.context,
           ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
-          idempotencyKey: `durable:${callbackId}`,
+          idempotencyKey: durableIdempotencyKey(callbackId),
           callback: { type: 'durable', callbackId },
         });
         if (!answer.pending) throw new Error(`gate ${input.gateId} answered at once (${answer.verdict.status}); ask it with hitl.ask in a ctx.step`);
@@ -63,6 +64,14 @@ export async function waitForApproval(ctx: DurableContext, name: string, hitl: H
   } catch (error) {
     throw notGranted(error) ?? error;
   }
+}
+
+/**
+ * The idempotency key a wait asks with: unique to the wait, the same on a replay, and without the
+ * callback id itself, which the service keeps to itself like a task token (the key is shown to approvers).
+ */
+export function durableIdempotencyKey(callbackId: string): string {
+  return `durable:${createHash('sha256').update(callbackId).digest('base64url')}`;
 }
 
 /**

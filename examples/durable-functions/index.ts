@@ -7,7 +7,7 @@
  */
 import { withDurableExecution, type DurableContext } from '@aws/durable-execution-sdk-js';
 import { LocalDurableTestRunner, WaitingOperationStatus } from '@aws/durable-execution-sdk-js-testing';
-import { ApprovalNotGrantedError, waitForApproval } from '../../clients/agents/durable-functions.ts';
+import { ApprovalNotGrantedError, durableIdempotencyKey, waitForApproval } from '../../clients/agents/durable-functions.ts';
 import { serveLocalDurableCallbacks } from '../../clients/agents/durable-functions-local.ts';
 import { approvalHints, hitlClient } from '../../clients/agents/hitl.ts';
 import { agentRequestId } from '../../lambdas/core/agent-request.ts';
@@ -38,8 +38,8 @@ callbacks.track(callback);
 const execution = runner.run({ payload: { orderId: `A-${Date.now()}`, amount: 120 } });
 await callback.waitForData(WaitingOperationStatus.SUBMITTED);
 
-// The request the function created: its id follows from the caller, the gate and the key (the callback id).
-const requestId = agentRequestId('refund-bot', 'refund-approval', `durable:${callback.getCallbackDetails()?.callbackId ?? ''}`);
+// The request the function created: its id follows from the caller, the gate and the wait's key.
+const requestId = agentRequestId('refund-bot', 'refund-approval', durableIdempotencyKey(callback.getCallbackDetails()?.callbackId ?? ''));
 const hints = approvalHints(hitl.baseUrl, requestId);
 console.log(`The function waits for approval ${requestId}. Approve in the dashboard (${hints.dashboard}) or with:\n  ${hints.approveCurl}`);
 const result = await execution;

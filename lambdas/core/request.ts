@@ -104,8 +104,10 @@ export const PolicyRefSchema = z.object({ id: z.string().min(1).max(64), why: z.
 export type PolicyRef = z.infer<typeof PolicyRefSchema>;
 
 /**
- * A Lambda durable function's `callbackId` (from `ctx.waitForCallback`), completed with
- * SendDurableExecutionCallbackSuccess or Failure; the pattern and length are Lambda's own.
+ * A Lambda durable function's `callbackId` (from `ctx.waitForCallback`), as a caller names it; it is
+ * completed with SendDurableExecutionCallbackSuccess or Failure. The pattern and length are Lambda's.
+ * Like a task token it is stored apart from the request and never leaves the server: the stored
+ * callback says only `durable`.
  */
 export const DurableCallbackSchema = z
   .object({
@@ -127,7 +129,7 @@ export type DurableCallback = z.infer<typeof DurableCallbackSchema>;
 export const RequestCallbackSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('task_token') }).strict(),
   z.object({ type: z.literal('webhook'), url: z.string().url().max(2048) }).strict(),
-  DurableCallbackSchema,
+  z.object({ type: z.literal('durable') }).strict(),
   z.object({ type: z.literal('none') }).strict(),
 ]);
 export type RequestCallback = z.infer<typeof RequestCallbackSchema>;

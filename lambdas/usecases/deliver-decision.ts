@@ -50,12 +50,12 @@ export function withDeliveryDeferred<D extends { readonly workflows: Workflows }
  * Sends a stored decision to the workflow waiting on it. The caller holds the delivery lease, so no
  * one else sends it meanwhile. A token that is gone is recorded for good; any other failure leaves the
  * decision undelivered for the sweeper's next run. A caller that already holds the task token (the
- * write that decided returns it) passes it, saving a read.
+ * write that decided returns it; for a durable function, its callback id) passes it, saving a read.
  */
 export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest, taskToken?: string): Promise<DeliveryOutcome> {
   const callback = request.callback ?? { type: 'task_token' };
   if (callback.type === 'webhook') return deliverWebhook(deps, request, callback.url);
-  if (callback.type === 'durable') return deliverDurableCallback(deps, request, callback.callbackId);
+  if (callback.type === 'durable') return deliverDurableCallback(deps, request, taskToken ?? (await deps.store.getTaskToken(request.id)));
   if (callback.type === 'none') {
     // Nobody is called: the caller reads the decision with GET /approvals/{id}/decision.
     const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now(), { callback: 'none' });

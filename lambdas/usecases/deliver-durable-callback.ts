@@ -19,9 +19,10 @@ export type DurableCallbackResult = { readonly result: 'delivered' | 'workflow_g
  * A callback Lambda does not know is recorded as gone; any other failure leaves the decision
  * undelivered for the sweeper's next run.
  */
-export async function deliverDurableCallback(deps: DurableCallbackDeps, request: ApprovalRequest, callbackId: string): Promise<DurableCallbackResult> {
+export async function deliverDurableCallback(deps: DurableCallbackDeps, request: ApprovalRequest, callbackId: string | undefined): Promise<DurableCallbackResult> {
   const completion = durableCompletionOf(request);
   try {
+    if (!callbackId) throw Object.assign(new Error('no callback id stored'), { name: GONE_CALLBACK_ERRORS[0] });
     if (!deps.durableCallbacks) throw Object.assign(new Error('durable callbacks are not configured here'), { name: 'NotConfigured' });
     if (completion.kind === 'success') await deps.durableCallbacks.succeed(callbackId, completion.result);
     else await deps.durableCallbacks.fail(callbackId, completion.error);

@@ -72,14 +72,18 @@ async function pausedFunction() {
 }
 
 describe('a Lambda durable function behind a gate', () => {
-  it('pauses on a pending request whose callback is the function\'s durable callback', async () => {
+  it('pauses on a pending request whose callback is the function\'s durable callback, whose id nobody reads', async () => {
     // Act
     const { callbackId, requestId, refunds } = await pausedFunction();
 
     // Assess
     const stored = await call(app.url, 'GET', `/approvals/${requestId}`, { as: BOB });
     expect(callbackId).toBeTruthy();
-    expect(stored.body).toMatchObject({ status: 'pending', callback: { type: 'durable', callbackId } });
+    expect(stored.body).toMatchObject({ status: 'pending', callback: { type: 'durable' } });
+    expect(JSON.stringify(stored.body)).not.toContain(callbackId);
+    const asAgent = await call(app.url, 'GET', `/approvals/${requestId}`, { as: { 'x-user': 'refund-bot', 'x-groups': 'agents' } });
+    expect(asAgent.status).toBe(200);
+    expect(JSON.stringify(asAgent.body)).not.toContain(callbackId);
     expect(refunds).toEqual([]);
   });
 

@@ -52,7 +52,7 @@ async function deliveredOn(url: string, requestId: string): Promise<{ status: st
   return eventually(async () => {
     const request = await call(url, 'GET', `/approvals/${requestId}`);
     return request.body.delivery === 'delivered' ? request.body : undefined;
-  }, 90_000, 'the delivery after the restart');
+  }, 150_000, 'the delivery after the restart');
 }
 
 const countOf = (events: { type: string }[], type: string) => events.filter((e) => e.type === type).length;
@@ -85,7 +85,7 @@ describe('the server is killed between a decision and its delivery', () => {
     expect(execution.status).toBe('succeeded');
     const mails = readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.eml')).map((f) => readFileSync(join(dir, 'outbox', f), 'utf8'));
     expect(mails.filter((m) => /^To: carol@example\.com/im.test(m) && m.includes(started.body.executionId))).toHaveLength(1);
-  }, 180_000);
+  }, 300_000);
 
   it('answers a waiting caller with the decision after a restart', async () => {
     // Prepare: an agent's request without a callback; it waits with GET /approvals/{id}/decision
@@ -109,7 +109,7 @@ describe('the server is killed between a decision and its delivery', () => {
     expect(answer.body).toEqual({ status: 'rejected', decision: { outcome: 'rejected', reason: 'not this one', approver: 'bob' } });
     expect(countOf(delivered.events, 'decided')).toBe(1);
     expect(countOf(delivered.events, 'delivered')).toBe(1);
-  }, 180_000);
+  }, 300_000);
 
   it('completes the durable function\'s callback once, though the first completion was never recorded', async () => {
     // Prepare: the callback server closes the callback, then the API's process gets kill -9 before
@@ -159,5 +159,5 @@ describe('the server is killed between a decision and its delivery', () => {
     expect(refunds).toEqual([{ orderId: 'D-1', amount: 20 }]);
     expect(countOf(delivered.events, 'delivered')).toBe(1);
     expect(JSON.stringify(delivered.events.find((e) => e.type === 'delivered'))).toContain('closed already');
-  }, 180_000);
+  }, 300_000);
 });

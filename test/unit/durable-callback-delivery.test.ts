@@ -13,7 +13,7 @@ function decided(decision: Partial<Decision>): ApprovalRequest {
   return {
     id: 'apr_d', executionId: 'gate:refund-approval/apr_d', workflowId: 'gate:refund-approval', nodeId: 'refund-approval', step: 'k', mode: 'blocking', channel: 'async',
     action: { kind: 'tool_call', toolCall: { id: 'c1', name: 'refund', args: { amount: 20 } } }, context: { conversation: [], facts: {} }, hitl: hitl({ mode: 'blocking' }),
-    gateId: 'refund-approval', callback: { type: 'durable', callbackId: CALLBACK_ID },
+    gateId: 'refund-approval', callback: { type: 'durable' },
     status: decision.outcome ?? 'approved', level: 0, createdAt: now.toISOString(), dueAt: now.toISOString(), delivery: 'pending', events: [],
     decision: { outcome: 'approved', approver: 'bob', scope: 'once', channel: 'api', decidedAt: now.toISOString(), ...decision },
   };
@@ -24,6 +24,7 @@ function fakeStore() {
   const marks: { outcome: string; detail?: Record<string, unknown> }[] = [];
   const events: HistoryEvent[] = [];
   const store = {
+    getTaskToken: async () => CALLBACK_ID,
     markDelivery: async (_id: string, outcome: string, _at: Date, detail?: Record<string, unknown>) => (marks.push({ outcome, ...(detail ? { detail } : {}) }), undefined),
     appendEvent: async (_id: string, event: HistoryEvent) => void events.push(event),
   } as unknown as ApprovalStore;
@@ -116,6 +117,21 @@ describe('delivering a decision to a durable callback', () => {
 
     // Assess
     expect(outcome.result).toBe('workflow_gone');
+    expect(marks).toMatchObject([{ outcome: 'workflow_gone' }]);
+  });
+
+  it('records a request whose callback id is missing as gone, without calling Lambda', async () => {
+    // Prepare
+    const { store, marks } = fakeStore();
+    store.getTaskToken = async () => undefined;
+    const { durable, calls } = callbacks();
+
+    // Act
+    const outcome = await deliverDecision(deps(store, durable), decided({ outcome: 'approved' }));
+
+    // Assess
+    expect(outcome.result).toBe('workflow_gone');
+    expect(calls).toEqual([]);
     expect(marks).toMatchObject([{ outcome: 'workflow_gone' }]);
   });
 
