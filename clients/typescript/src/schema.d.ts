@@ -5522,7 +5522,6 @@ export interface components {
                 /** Format: uri */
                 url: string;
             } | {
-                callbackId: string;
                 /** @constant */
                 type: "durable";
             } | {
@@ -5775,7 +5774,6 @@ export interface components {
                 /** Format: uri */
                 url: string;
             } | {
-                callbackId: string;
                 /** @constant */
                 type: "durable";
             } | {
