@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { routesOf, synthStack } from './fixtures.ts';
 
@@ -42,6 +43,15 @@ describe('agents on AWS with Cognito client credentials', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(outputs.AgentClientId).toBeDefined();
     expect(JSON.stringify(outputs.AgentTokenUrl?.Value)).toContain('/oauth2/token');
+  });
+
+  it('leaves no unacknowledged cdk-nag finding with Cognito agents and a durable function', () => {
+    // Act
+    const { stack } = synthStack({ agentAuth: 'cognito', durableFunctions: ['refund-agent'] });
+    const report = new AwsSolutionsChecks().validateScope(stack);
+
+    // Assess
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 
   it('refuses agentAuth cognito without a scope, naming the prop', async () => {
