@@ -28,6 +28,10 @@ export const DeploymentConfigSchema = z
     indexReadShards: z.number().int().min(1).max(MAX_INDEX_SHARDS).optional(),
     /** Expiries the sweeper runs at once. Absent: 16. */
     sweepConcurrency: z.number().int().min(1).max(64).optional(),
+    /** How agents authorize on the agent-facing routes: IAM (SigV4) or a Cognito client-credentials access token. */
+    agentAuth: z.enum(['iam', 'cognito'], { message: 'must be iam or cognito' }).optional(),
+    /** Lambda durable functions (names, this account and region) whose callbacks decisions complete. */
+    durableFunctions: z.array(z.string().regex(/^[\w-]{1,64}$/, 'function names are 1-64 letters, digits, - or _')).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -66,6 +70,8 @@ export const ENV_VARS: Readonly<Record<Key, string>> = {
   indexShards: 'HITL_INDEX_SHARDS',
   indexReadShards: 'HITL_INDEX_READ_SHARDS',
   sweepConcurrency: 'HITL_SWEEP_CONCURRENCY',
+  durableFunctions: 'HITL_DURABLE_FUNCTIONS',
+  agentAuth: 'HITL_AGENT_AUTH',
 };
 
 /** Used in dev only when no sender is given, so `cdk synth` works out of the box; never in prod. */
@@ -81,7 +87,7 @@ const DEFAULTS = {
 } as const;
 
 const NUMBER_KEYS: readonly Key[] = ['auditRetentionDays', 'indexShards', 'indexReadShards', 'sweepConcurrency'];
-const LIST_KEYS: readonly Key[] = ['approverGroups', 'adminGroups', 'auditorGroups', 'corsOrigins', 'callbackUrls'];
+const LIST_KEYS: readonly Key[] = ['approverGroups', 'adminGroups', 'auditorGroups', 'corsOrigins', 'callbackUrls', 'durableFunctions'];
 
 export interface ConfigSources {
   /** Reads a CDK context value (`app.node.tryGetContext`). */

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   ...READ_ACCESS_ENV,
   /** The key that signs decisions POSTed to agents' webhooks (API and sweeper). */
   WEBHOOK_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** `on` where the function may complete Lambda durable functions' callbacks (API and sweeper). */
+  DURABLE_CALLBACKS: z.enum(['on']).optional(),
   /** Shards of each busy index partition, the same for every function (README, "Table design"). */
   INDEX_SHARDS: z.coerce.number().int().min(1).max(MAX_INDEX_SHARDS).optional(),
   /** Shards readers look in, at least INDEX_SHARDS: kept at the old count after lowering it. */

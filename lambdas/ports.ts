@@ -4,6 +4,7 @@ import type { OwedFollowUp } from '#core/follow-up';
 import type { Gate, GateRevision } from '#core/gate';
 import type { Delegation } from '#core/delegation';
 import type { ListedRequest } from '#core/listed-request';
+import type { DurableCallbackError } from '#core/durable-completion';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -44,8 +45,8 @@ export type CreateResult =
 /** Requests, their history and their task tokens. Every state change is one conditional write. */
 export interface ApprovalStore {
   /**
-   * Stores a new request with its task token (none for requests whose callback is a webhook or
-   * nothing) and the follow-ups it owes, unless one with the same id exists (then returns it).
+   * Stores a new request with its task token (a durable function's callback id for a `durable`
+   * callback; none for a webhook or nothing) and the follow-ups it owes, unless one with the same id exists (then returns it).
    */
   create(request: ApprovalRequest, taskToken?: string, followUps?: readonly OwedFollowUp[]): Promise<CreateResult>;
   /**
@@ -56,7 +57,7 @@ export interface ApprovalStore {
   get(id: string): Promise<ApprovalRequest | undefined>;
   /** The requests one execution has made, oldest first. */
   listByExecution(executionId: string): Promise<ApprovalRequest[]>;
-  /** The task token the workflow waits on; never leaves the server. */
+  /** The task token the workflow waits on (or the durable function's callback id); never leaves the server. */
   getTaskToken(id: string): Promise<string | undefined>;
   /**
    * Writes `next` over `previous` only while the stored request is still pending at `previous.level`
@@ -260,6 +261,21 @@ export interface WebhookDelivery {
   readonly sender: WebhookSender;
   readonly signingSecret: () => Promise<string>;
 }
+
+/**
+ * Completes Lambda durable functions' callbacks (SendDurableExecutionCallbackSuccess / Failure).
+ * Throws the service's error names: `CallbackTimeoutException` when the callback is closed already
+ * (completed before, or timed out), `ResourceNotFoundException` when it never existed or is gone.
+ */
+export interface DurableCallbacks {
+  succeed(callbackId: string, result: string): Promise<void>;
+  fail(callbackId: string, error: DurableCallbackError): Promise<void>;
+}
+
+/** The callback is closed: completed earlier (by this system, before a crash kept it from recording so) or timed out. */
+export const CLOSED_CALLBACK_ERRORS = ['CallbackTimeoutException'] as const;
+/** No such callback (any more): the function's execution is gone. */
+export const GONE_CALLBACK_ERRORS = ['ResourceNotFoundException'] as const;
 
 export interface Clock {
   now(): Date;

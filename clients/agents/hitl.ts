@@ -26,7 +26,7 @@ export interface GateAsk {
   /** On whose behalf; that person may not approve it. */
   readonly requestedBy?: string;
   /** Where the decision is POSTed once made (see "Learn the decision"). */
-  readonly callback?: { readonly type: 'webhook'; readonly url: string };
+  readonly callback?: { readonly type: 'webhook'; readonly url: string } | { readonly type: 'durable'; readonly callbackId: string };
 }
 
 /** The outcome an adapter hands to its SDK. `approved` is the only thing that lets the action run. */

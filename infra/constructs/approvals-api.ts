@@ -76,7 +76,19 @@ export interface ApprovalsApiProps {
   readonly executionLogLevel?: MethodLoggingLevel;
   /** A WAFv2 web ACL (REGIONAL scope) to put in front of the stage. @default - none */
   readonly webAclArn?: string;
+  /**
+   * How agents authorize on the agent-facing routes (`authorization: 'iam'`): `iam` (SigV4), or
+   * `cognito`, an access token of the user pool with `agentScopes` (client credentials). API Gateway
+   * takes one authorizer per method, so it is one or the other.
+   * @default 'iam'
+   */
+  readonly agentAuth?: AgentAuth;
+  /** With `agentAuth: 'cognito'`: the scopes an agent's access token needs (e.g. `hitl/agents`). */
+  readonly agentScopes?: readonly string[];
 }
+
+/** How agents authorize on the agent-facing routes. */
+export type AgentAuth = 'iam' | 'cognito';
 
 /**
  * The REST API approvers use: Cognito-authorized routes from a route table, all proxied to one
@@ -103,6 +115,9 @@ export class ApprovalsApi extends Construct {
   private readonly models = new Map<string, Model>();
   private readonly routeKeys = new Set<string>();
   private readonly routePaths: string[] = [];
+  /** How agents authorize on the agent-facing routes. */
+  public readonly agentAuth: AgentAuth;
+  private readonly agentScopes: readonly string[];
 
   constructor(scope: Construct, id: string, props: ApprovalsApiProps) {
     super(scope, id);
@@ -111,7 +126,11 @@ export class ApprovalsApi extends Construct {
     this.stageName = props.stageName ?? 'v1';
     this.cloudWatchRole = props.cloudWatchRole ?? 'none';
     const logs = this.cloudWatchRole !== 'none';
+    this.agentAuth = props.agentAuth ?? 'iam';
+    this.agentScopes = props.agentScopes ?? [];
     assertNoProblems(this, [
+      ...(['iam', 'cognito'].includes(this.agentAuth) ? [] : [`agentAuth must be iam or cognito (got "${this.agentAuth}")`]),
+      ...(this.agentAuth === 'cognito' && this.agentScopes.length === 0 ? ['agentAuth cognito needs agentScopes: without a scope any token of the pool would pass as an agent'] : []),
       ...(API_CLOUDWATCH_ROLES.includes(this.cloudWatchRole) ? [] : [`cloudWatchRole must be one of ${API_CLOUDWATCH_ROLES.join(', ')} (got "${this.cloudWatchRole}")`]),
       ...(props.executionLogLevel && !logs ? ['executionLogLevel needs cloudWatchRole "create" or "existing": API Gateway writes no logs without the account role'] : []),
       ...routes.flatMap(routeProblems),
@@ -209,13 +228,13 @@ export class ApprovalsApi extends Construct {
       ...(route.publicBecause
         ? { authorizationType: AuthorizationType.NONE }
         : route.authorization === 'iam'
-          ? { authorizationType: AuthorizationType.IAM }
+          ? this.agentAuthorization()
           : { authorizationType: AuthorizationType.COGNITO, authorizer: this.authorizer }),
       requestValidator: this.validator,
       requestParameters: Object.fromEntries(pathParams.map((param) => [`method.request.path.${param.slice(1, -1).replace('+', '')}`, true])),
       requestModels: route.body ? { 'application/json': this.model(route.body.name, route.body.schema) } : undefined,
     });
-    if (route.authorization === 'iam') {
+    if (route.authorization === 'iam' && this.agentAuth === 'iam') {
       acknowledgeRule(method, 'COG4', 'Agent-facing route: machine principals sign with IAM (SigV4), and API Gateway admits only those whose IAM policy allows execute-api:Invoke on it.');
     }
     if (route.publicBecause) {
@@ -223,6 +242,12 @@ export class ApprovalsApi extends Construct {
       acknowledgeRule(method, 'COG4', route.publicBecause);
     }
     return method;
+  }
+
+  /** The agent-facing routes' authorizer: IAM, or the Cognito authorizer requiring the agents' scopes (an access token). */
+  private agentAuthorization() {
+    if (this.agentAuth === 'iam') return { authorizationType: AuthorizationType.IAM };
+    return { authorizationType: AuthorizationType.COGNITO, authorizer: this.authorizer, authorizationScopes: [...this.agentScopes] };
   }
 
   /** Sets `PUBLIC_BASE_URL` on `fn`, so emails and pages can link back to this API. */

@@ -8,6 +8,7 @@ import {
   FeaturePlan,
   Mfa,
   OAuthScope,
+  ResourceServerScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
@@ -17,6 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { SLACK_USER_ID_ATTRIBUTE } from '#adapters/directory/cognito-directory';
+import { AGENT_SCOPE } from '../../lambdas/handlers/http/agent-identity.ts';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, groupNameProblems, urlProblems } from './prop-checks.ts';
 import { removalPolicyFor, type Stage } from './stage.ts';
@@ -43,7 +45,16 @@ export interface ApproverPoolProps {
    * @default true
    */
   readonly threatProtection?: boolean;
+  /**
+   * A resource server `hitl` with the scope `agents`, and a confidential app client for agents with
+   * the client credentials grant and that scope (see `agentClient`).
+   * @default false
+   */
+  readonly agentClient?: boolean;
 }
+
+/** The resource server and scope of agents' access tokens: `hitl/agents`, the scope the API's identity code checks. */
+const [AGENT_RESOURCE_SERVER, AGENT_SCOPE_NAME] = AGENT_SCOPE.split('/') as [string, string];
 
 export const DEFAULT_CALLBACK_URLS: readonly string[] = ['http://localhost:8080/callback'];
 
@@ -67,6 +78,13 @@ export class ApproverPool extends Construct {
   public readonly auditorGroups: readonly string[];
   /** The hosted UI sign-in page for the first callback URL. */
   public readonly signInUrl: string;
+  /** The scope agents' access tokens carry (`hitl/agents`), with `agentClient`. */
+  public readonly agentScope?: OAuthScope;
+  /**
+   * With `agentClient`: a confidential app client (its secret stays in Cognito) that gets access
+   * tokens with `agentScope` from the domain's `/oauth2/token` by the client credentials grant.
+   */
+  public readonly agentClient?: UserPoolClient;
 
   // Read lazily at synth, so URLs known only later (the API's own pages) can still be allowed.
   private readonly callbackUrls: string[];
@@ -156,6 +174,23 @@ export class ApproverPool extends Construct {
       cognitoDomain: { domainPrefix: props.domainPrefix ?? `hitl-${stage}-${stackGuid}` },
     });
     this.signInUrl = this.domain.signInUrl(this.client, { redirectUri: callbackUrls[0] ?? '' });
+
+    if (props.agentClient) {
+      const agents = new ResourceServerScope({ scopeName: AGENT_SCOPE_NAME, scopeDescription: 'Ask hitl-approvals gates and read their decisions' });
+      const server = this.userPool.addResourceServer('AgentsResourceServer', { identifier: AGENT_RESOURCE_SERVER, userPoolResourceServerName: 'hitl-approvals agents', scopes: [agents] });
+      // The literal scope, so API methods and the identity code name the same string the template does.
+      this.agentScope = OAuthScope.custom(AGENT_SCOPE);
+      // Machine to machine: no user, no hosted UI, only the agents scope.
+      this.agentClient = this.userPool.addClient('AgentClient', {
+        generateSecret: true,
+        authFlows: {},
+        oAuth: { flows: { clientCredentials: true }, scopes: [this.agentScope] },
+        supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+        accessTokenValidity: Duration.hours(1),
+        preventUserExistenceErrors: true,
+      });
+      this.agentClient.node.addDependency(server);
+    }
   }
 
   /** Lets the hosted UI return to `url` after sign-in (and sign-out). */

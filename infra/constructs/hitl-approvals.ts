@@ -3,11 +3,12 @@ import { Annotations, Arn, ArnFormat, Duration, Resource, Stack, Token } from 'a
 import type { MethodLoggingLevel } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { APPROVAL_ROUTES, CHANNEL_ROUTES, FLOW_ROUTES, GATE_ROUTES, GOVERNANCE_ROUTES, INBOX_ROUTES, TOOL_ROUTES, type ApiRoute } from './api-routes.ts';
-import { ApprovalsApi, type ApiCloudWatchRole, type ApiThrottle } from './approvals-api.ts';
+import { ApprovalsApi, type AgentAuth, type ApiCloudWatchRole, type ApiThrottle } from './approvals-api.ts';
 import { ApprovalsTable } from './approvals-table.ts';
 import { ApproverPool } from './approver-pool.ts';
 import { GateFunction } from './gate-function.ts';
@@ -93,6 +94,20 @@ export interface HitlApprovalsProps {
   readonly network?: FunctionNetwork;
   /** Where the Lambda handlers come from. @default REPO_HANDLERS (this repository's `lambdas/entrypoints`) */
   readonly handlers?: HandlerSource;
+  /**
+   * Names of the Lambda durable functions (in this account and region) whose callbacks decisions may
+   * complete (`"callback":{"type":"durable",...}`); see `allowDurableCallbacks`.
+   * @default - none: a durable callback stays undelivered until a function is named
+   */
+  readonly durableFunctions?: readonly string[];
+  /**
+   * How agents authorize on the agent-facing routes (`POST /gates/{gateId}/requests`,
+   * `GET /approvals/{id}/decision`): `iam` (SigV4), or `cognito`, an access token with the scope
+   * `hitl/agents` from the client credentials grant; `cognito` adds that scope and an app client for
+   * agents to the user pool (`approvers.agentClient`).
+   * @default 'iam'
+   */
+  readonly agentAuth?: AgentAuth;
 }
 
 /**
@@ -165,6 +180,7 @@ export class HitlApprovals extends Construct {
       callbackUrls: props.callbackUrls,
       domainPrefix: props.domainPrefix,
       threatProtection: props.threatProtection,
+      agentClient: props.agentAuth === 'cognito',
     });
 
     // Stateless.
@@ -219,6 +235,8 @@ export class HitlApprovals extends Construct {
       cloudWatchRole: props.apiCloudWatchRole,
       executionLogLevel: props.apiExecutionLogLevel,
       webAclArn: props.webAclArn,
+      agentAuth: props.agentAuth,
+      ...(this.approvers.agentScope ? { agentScopes: [this.approvers.agentScope.scopeName] } : {}),
     });
     Annotations.of(this.api).addWarningV2('hitl-approvals:api-logging', this.api.loggingNotice);
     this.api.bindPublicBaseUrl(this.apiFunction);
@@ -233,6 +251,35 @@ export class HitlApprovals extends Construct {
     this.webhookSigning = new WebhookSigning(this, 'WebhookSigning', { secretRemovalPolicy: removalPolicy });
     this.webhookSigning.bindSigner(this.apiFunction);
     this.webhookSigning.bindSigner(this.sweeper.function);
+    for (const name of props.durableFunctions ?? []) this.allowDurableCallbacks(name);
+  }
+
+  /**
+   * Lets the API and the sweeper, the functions that deliver decisions, complete the callbacks of the
+   * Lambda durable function `fn` (SendDurableExecutionCallbackSuccess / Failure), and of no other
+   * function. A function of another stack (or given by name) is granted by its literal name in this
+   * stack's account and region, so this stack never refers to it (it refers to this API).
+   */
+  allowDurableCallbacks(fn: IFunction | string): void {
+    const sameStack = typeof fn !== 'string' && Stack.of(fn) === Stack.of(this);
+    const name = typeof fn === 'string' ? fn : sameStack ? fn.functionName : literalFunctionNameOf(fn);
+    assertNoProblems(this, sameStack || (name && /^[\w-]{1,64}$/.test(name)) ? [] : [
+      `durable function ${typeof fn === 'string' ? fn : fn.node.path} needs a name known at synth time (1-64 letters, digits, - or _)`,
+    ]);
+    const functionArn = sameStack
+      ? (fn as IFunction).functionArn
+      : Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: name!, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    for (const deliverer of [this.apiFunction, this.sweeper.function]) {
+      deliverer.addEnvironment('DURABLE_CALLBACKS', 'on');
+      deliverer.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['lambda:SendDurableExecutionCallbackSuccess', 'lambda:SendDurableExecutionCallbackFailure'],
+          // A durable execution runs a published version or alias of the function: `<arn>:*`.
+          resources: [functionArn, `${functionArn}:*`],
+        }),
+      );
+      acknowledgeWildcardResource(deliverer.executionRole, `${functionArn}:*`, 'Durable executions run a version or alias of the function; the wildcard covers the qualifiers of this one function only.');
+    }
   }
 
   /**
@@ -318,6 +365,13 @@ function allowLogsToUse(key: IKey): void {
       },
     }),
   );
+}
+
+/** A function's name when its literal ARN gives it at synth time. */
+function literalFunctionNameOf(fn: IFunction): string | undefined {
+  if (!Token.isUnresolved(fn.functionName)) return fn.functionName;
+  if (!Token.isUnresolved(fn.functionArn)) return Arn.split(fn.functionArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+  return undefined;
 }
 
 /** A state machine's name when synth knows it: its own, the one it was created with, or the one in its literal ARN. */

@@ -59,6 +59,8 @@ export class HitlStack extends Stack {
       callbackUrls: config.callbackUrls,
       apiCloudWatchRole: config.apiCloudWatchRole,
       reuseSenderIdentity: config.reuseSenderIdentity,
+      durableFunctions: config.durableFunctions,
+      agentAuth: config.agentAuth,
       encryptionKey: config.customerManagedKey ? dataKey(this, config.stage) : undefined,
       network: props.network,
       handlers: props.handlers,
@@ -94,6 +96,12 @@ export class HitlStack extends Stack {
       SlackSigningSecretArn: [slack.signingSecret.secretArn, 'Put the Slack app signing secret here to turn on POST /slack/interactions'],
       SlackWebhooksSecretArn: [slack.webhooksSecret.secretArn, 'JSON map of Slack incoming webhooks by workflow; {} posts nowhere'],
       WebhookSecretArn: [this.approvals.webhookSigning.secret.secretArn, 'Key that signs decisions POSTed to agents webhooks (X-Hitl-Signature)'],
+      ...(approvers.agentClient
+        ? {
+            AgentClientId: [approvers.agentClient.userPoolClientId, 'App client of agents (client credentials, scope hitl/agents); its secret: aws cognito-idp describe-user-pool-client'] as [string, string],
+            AgentTokenUrl: [`${approvers.domain.baseUrl()}/oauth2/token`, 'Where agents get access tokens (grant_type=client_credentials)'] as [string, string],
+          }
+        : {}),
       ...Object.fromEntries(
         [...this.flows.workflows].flatMap(([flowId, workflow]) => [
           [`Flow${pascalCase(flowId)}StateMachineArn`, [workflow.stateMachine.stateMachineArn, `State machine of flow ${flowId}`]],

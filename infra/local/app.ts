@@ -11,6 +11,8 @@ import { CompositeNotifier } from '#adapters/notify/composite-notifier';
 import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
 import { readAccessFrom, type ReadAccess } from '#core/read-access';
 import { fetchWebhookSender } from '#adapters/webhook/fetch-webhook-sender';
+import { LambdaDurableCallbacks } from '#adapters/lambda/durable-callbacks';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { systemClock, type Clock, type Notifier } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
@@ -24,7 +26,7 @@ import { toolArgsValidator, ToolSchemaSlot } from '../../lambdas/tools/registry.
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 import { localAuditKey } from './audit-key.ts';
-import type { LocalFault } from './config.ts';
+import { DEFAULT_DURABLE_ENDPOINT, type LocalFault } from './config.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
 import { LOCAL_FLOW_FUNCTIONS } from './flows-module.ts';
 import { DEFAULT_DIRECTORY_FILE } from './channels-module.ts';
@@ -36,6 +38,8 @@ import { FileHistoryLog } from './stepfunctions/execution-history.ts';
 
 export const LOCAL_TABLE_NAME = 'hitl-approvals';
 export const LOCAL_GATE_FUNCTION = 'hitl-gate';
+/** The local callback server checks no signature; these only satisfy the SDK. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Each local function's Lambda timeout, as CDK deploys it: one that runs longer fails its task as on AWS. */
 const LOCAL_FUNCTION_TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
@@ -64,6 +68,8 @@ export interface LocalAppOptions {
   readonly access?: ReadAccess;
   /** The audit chain's HMAC key; by default generated once into the data folder (random in memory). */
   readonly auditKey?: string;
+  /** Where durable callbacks are completed (Lambda's API on this machine). @default DEFAULT_DURABLE_ENDPOINT */
+  readonly durableEndpoint?: string;
   /** A fault injected on purpose, for fault tests (see `LocalFault`). */
   readonly fault?: LocalFault;
   /** The known users (delegates, delegators' groups). @default the JSON file in HITL_DIRECTORY_FILE, else config/directory.local.json */
@@ -119,12 +125,17 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     access: options.access ?? readAccessFrom(process.env),
     // Decisions on agents' requests are signed with a key kept in the data folder (one per process in memory mode).
     webhooks: { sender: fetchWebhookSender, signingSecret: localSecret(options.dataDir ? join(options.dataDir, 'webhook-secret') : undefined) },
+    // Durable functions run on the SDK's local runner; a server beside it speaks Lambda's callback API.
+    durableCallbacks: new LambdaDurableCallbacks(
+      new LambdaClient({ endpoint: options.durableEndpoint ?? DEFAULT_DURABLE_ENDPOINT, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }),
+    ),
     delegations: new DelegationRepository(db, LOCAL_TABLE_NAME),
     directory: options.directory ?? LocalDirectory.fromFile(process.env.HITL_DIRECTORY_FILE || DEFAULT_DIRECTORY_FILE),
   };
   // A missing or unreadable audit key stops the start, not the first gate.
   await deps.audit.key();
   if (options.fault === 'gate-stalls-after-create') stallGatesAfterCreate(deps);
+  if (options.fault === 'decision-stalls-before-delivery') stallDecisionsBeforeDelivery(deps);
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);
 
@@ -205,6 +216,19 @@ function stallGatesAfterCreate(deps: AppDeps): void {
   deps.store.create = async (...args) => {
     const result = await create(...args);
     if (result.created) await new Promise<never>(() => undefined);
+    return result;
+  };
+}
+
+/**
+ * Every decision stops for good right after its write (which owes the delivery and holds its lease),
+ * before the workflow, webhook or durable function has it. Fault tests then kill the process.
+ */
+function stallDecisionsBeforeDelivery(deps: AppDeps): void {
+  const transition = deps.store.transition.bind(deps.store);
+  deps.store.transition = async (previous, next, ...rest) => {
+    const result = await transition(previous, next, ...rest);
+    if (next.decision && !previous.decision) await new Promise<never>(() => undefined);
     return result;
   };
 }

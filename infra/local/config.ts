@@ -4,6 +4,9 @@ import { READ_ACCESS_ENV, readAccessOf, type ReadAccess } from '#core/read-acces
 import { MIN_AUDIT_KEY_LENGTH } from '#core/audit-chain';
 import { parseConfig } from '#core/validation';
 
+/** Where local mode completes durable callbacks unless HITL_DURABLE_ENDPOINT says otherwise. */
+export const DEFAULT_DURABLE_ENDPOINT = 'http://127.0.0.1:3009';
+
 const LocalEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HITL_DATA_DIR: z.string().min(1).default('.hitl-local'),
@@ -12,14 +15,24 @@ const LocalEnvSchema = z.object({
   ...READ_ACCESS_ENV,
   /** The audit chain's HMAC key; generated into the data folder when unset. */
   HITL_AUDIT_KEY: z.string().min(MIN_AUDIT_KEY_LENGTH, `HITL_AUDIT_KEY must be at least ${MIN_AUDIT_KEY_LENGTH} characters`).optional(),
+  /**
+   * Where durable callbacks are completed: a server speaking Lambda's SendDurableExecutionCallback*
+   * operations on this machine (`serveLocalDurableCallbacks` beside the durable SDK's local runner).
+   */
+  HITL_DURABLE_ENDPOINT: z
+    .url()
+    .refine((url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname), 'HITL_DURABLE_ENDPOINT must be a loopback URL')
+    .default(DEFAULT_DURABLE_ENDPOINT),
   /** Test-only fault injection, see `LocalFault`. */
-  HITL_FAULT: z.enum(['gate-stalls-after-create']).optional(),
+  HITL_FAULT: z.enum(['gate-stalls-after-create', 'decision-stalls-before-delivery']).optional(),
 });
 
 /**
  * A fault the local server injects on purpose, for fault tests that kill it at a known point:
  * `gate-stalls-after-create` makes every gate stop right after its request is written, before
- * its audit entry and notifications, as a crash there would.
+ * its audit entry and notifications, as a crash there would; `decision-stalls-before-delivery` makes
+ * every decision stop right after it is written, before it is delivered (task token, webhook, durable
+ * callback), so the delivery is owed and undone.
  */
 export type LocalFault = NonNullable<z.infer<typeof LocalEnvSchema>['HITL_FAULT']>;
 
@@ -31,6 +44,7 @@ export interface LocalConfig {
   /** Who reads what: HITL_ADMIN_GROUPS and HITL_AUDITOR_GROUPS. */
   readonly access: ReadAccess;
   readonly auditKey?: string;
+  readonly durableEndpoint: string;
   readonly fault?: LocalFault;
 }
 
@@ -44,6 +58,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     ...(parsed.HITL_PUBLIC_URL ? { publicUrl: parsed.HITL_PUBLIC_URL } : {}),
     access: readAccessOf(parsed),
     ...(parsed.HITL_AUDIT_KEY ? { auditKey: parsed.HITL_AUDIT_KEY } : {}),
+    durableEndpoint: parsed.HITL_DURABLE_ENDPOINT,
     ...(parsed.HITL_FAULT ? { fault: parsed.HITL_FAULT } : {}),
   };
 }

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     port: config.port,
     sweepIntervalMs: config.sweepIntervalMs,
     access: config.access,
+    durableEndpoint: config.durableEndpoint,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.auditKey ? { auditKey: config.auditKey } : {}),
     ...(config.fault ? { fault: config.fault } : {}),

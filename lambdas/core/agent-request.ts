@@ -3,11 +3,15 @@ import * as z from 'zod';
 import { AgentActionSchema } from './action.ts';
 import { canonicalJson } from './audit-chain.ts';
 import { ValidationError } from './errors.ts';
-import { RequestContextSchema } from './request.ts';
+import { DurableCallbackSchema, RequestContextSchema } from './request.ts';
 import { requestIdFor } from './request-id.ts';
 
 /** The webhook a caller wants the decision POSTed to. Where it may point is checked by `assertWebhookUrl`. */
 export const WebhookCallbackSchema = z.object({ type: z.literal('webhook'), url: z.string().url().max(2048) }).strict();
+
+/** How the caller learns the decision: a signed POST to its webhook, or its Lambda durable function's callback completed. */
+export const AgentCallbackSchema = z.discriminatedUnion('type', [WebhookCallbackSchema, DurableCallbackSchema]);
+export type AgentCallback = z.infer<typeof AgentCallbackSchema>;
 
 /** Body of `POST /gates/{gateId}/requests`: what an agent wants to do, and why. */
 export const AgentRequestBodySchema = z
@@ -18,8 +22,11 @@ export const AgentRequestBodySchema = z
     context: RequestContextSchema.default({ conversation: [], facts: {} }),
     /** On whose behalf the agent asks (an end user); the calling agent when left out. */
     requestedBy: z.string().min(1).max(128).optional(),
-    /** Where to POST the decision; without it the caller waits with GET /approvals/{id}/decision. */
-    callback: WebhookCallbackSchema.optional(),
+    /**
+     * Where the decision goes: POSTed to a webhook, or completing a durable function's callback;
+     * without it the caller waits with GET /approvals/{id}/decision.
+     */
+    callback: AgentCallbackSchema.optional(),
   })
   .strict();
 export type AgentRequestBody = z.infer<typeof AgentRequestBodySchema>;

@@ -104,13 +104,32 @@ export const PolicyRefSchema = z.object({ id: z.string().min(1).max(64), why: z.
 export type PolicyRef = z.infer<typeof PolicyRefSchema>;
 
 /**
+ * A Lambda durable function's `callbackId` (from `ctx.waitForCallback`), as a caller names it; it is
+ * completed with SendDurableExecutionCallbackSuccess or Failure. The pattern and length are Lambda's.
+ * Like a task token it is stored apart from the request and never leaves the server: the stored
+ * callback says only `durable`.
+ */
+export const DurableCallbackSchema = z
+  .object({
+    type: z.literal('durable'),
+    callbackId: z
+      .string()
+      .min(1)
+      .max(1024)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'a callback id from waitForCallback (base64)'),
+  })
+  .strict();
+export type DurableCallback = z.infer<typeof DurableCallbackSchema>;
+
+/**
  * How the decision reaches whoever waits for it: the workflow's task token (a gate in a Step Functions
- * flow; also what a request without `callback` means), a signed POST to a webhook, or nothing (the
- * caller asks for it with GET /approvals/{id}/decision).
+ * flow; also what a request without `callback` means), a signed POST to a webhook, a Lambda durable
+ * function's callback, or nothing (the caller asks for it with GET /approvals/{id}/decision).
  */
 export const RequestCallbackSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('task_token') }).strict(),
   z.object({ type: z.literal('webhook'), url: z.string().url().max(2048) }).strict(),
+  z.object({ type: z.literal('durable') }).strict(),
   z.object({ type: z.literal('none') }).strict(),
 ]);
 export type RequestCallback = z.infer<typeof RequestCallbackSchema>;

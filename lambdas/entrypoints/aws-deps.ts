@@ -8,9 +8,10 @@ import { CompositeStats } from '#adapters/metrics/composite-stats';
 import { EmfStats } from '#adapters/metrics/emf-stats';
 import { SdkWorkflows } from '#adapters/stepfunctions/sdk-workflows';
 import { fetchWebhookSender } from '#adapters/webhook/fetch-webhook-sender';
+import { LambdaDurableCallbacks } from '#adapters/lambda/durable-callbacks';
 import { systemClock } from '#ports';
 import { secretsManagerSecret } from '../channels/secrets/secrets-manager.ts';
-import { LambdaDispatchNotifier } from '../channels/dispatch/lambda-dispatch-notifier.ts';
+import { LambdaDispatchNotifier, lambdaClient } from '../channels/dispatch/lambda-dispatch-notifier.ts';
 import { loadLambdaConfig, type LambdaConfig } from '../config.ts';
 import type { AppDeps } from '../handlers/deps.ts';
 
@@ -38,5 +39,7 @@ export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps {
     access: config.access,
     // Only the functions that deliver decisions (API, sweeper) get the webhook signing key.
     ...(config.WEBHOOK_SECRET_ARN ? { webhooks: { sender: fetchWebhookSender, signingSecret: secretsManagerSecret(config.WEBHOOK_SECRET_ARN) } } : {}),
+    // Only the functions that deliver decisions (API, sweeper) may complete durable callbacks (IAM).
+    ...(config.DURABLE_CALLBACKS === 'on' ? { durableCallbacks: new LambdaDurableCallbacks(lambdaClient()) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { ReadAccess } from '#core/read-access';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Delegations, GateCatalog, Notifier, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Delegations, DurableCallbacks, GateCatalog, Notifier, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
 import type { Directory } from '../channels/directory.ts';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
@@ -17,6 +17,8 @@ export interface AppDeps {
   readonly access: ReadAccess;
   /** Signs and POSTs decisions to the webhooks of requests made over HTTP; absent where none may be called. */
   readonly webhooks?: WebhookDelivery;
+  /** Completes the callbacks of Lambda durable functions that asked over HTTP; absent where none may be called back. */
+  readonly durableCallbacks?: DurableCallbacks;
   /** Delegations (out of office); with `directory`, delegates may decide on behalf of approvers. */
   readonly delegations?: Delegations;
   /** The known users and their groups: a delegate must be one, and a delegator's rights come from it. */

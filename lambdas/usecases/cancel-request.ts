@@ -6,7 +6,7 @@ import type { Identity } from '#core/identity';
 import { cancel } from '#core/lifecycle';
 import { isAdmin, type ReadAccess } from '#core/read-access';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, AuditLog, Clock, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DurableCallbacks, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 import { readApproval } from './read-approvals.ts';
@@ -17,6 +17,9 @@ export interface CancelDeps {
   readonly workflows: Workflows;
   readonly clock: Clock;
   readonly access: ReadAccess;
+  /** How a cancellation reaches the webhook or durable function of a request made over HTTP. */
+  readonly webhooks?: WebhookDelivery;
+  readonly durableCallbacks?: DurableCallbacks;
 }
 
 export interface CancelInput {

@@ -1,5 +1,6 @@
 import { toWorkflowDecision, type ApprovalRequest } from '#core/request';
-import { GONE_TOKEN_ERRORS, type ApprovalStore, type Clock, type WebhookDelivery, type Workflows } from '#ports';
+import { GONE_TOKEN_ERRORS, type ApprovalStore, type Clock, type DurableCallbacks, type WebhookDelivery, type Workflows } from '#ports';
+import { deliverDurableCallback } from './deliver-durable-callback.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 
 export type DeliveryResult = 'delivered' | 'workflow_gone' | 'pending' | 'gave_up';
@@ -16,6 +17,8 @@ export interface DeliverDeps {
   readonly clock: Clock;
   /** How decisions reach webhooks; absent where none may be called. */
   readonly webhooks?: WebhookDelivery;
+  /** How decisions complete Lambda durable functions' callbacks; absent where none may be called back. */
+  readonly durableCallbacks?: DurableCallbacks;
 }
 
 /** How long a deliverer holds a decision before the sweeper may try it again. */
@@ -47,11 +50,12 @@ export function withDeliveryDeferred<D extends { readonly workflows: Workflows }
  * Sends a stored decision to the workflow waiting on it. The caller holds the delivery lease, so no
  * one else sends it meanwhile. A token that is gone is recorded for good; any other failure leaves the
  * decision undelivered for the sweeper's next run. A caller that already holds the task token (the
- * write that decided returns it) passes it, saving a read.
+ * write that decided returns it; for a durable function, its callback id) passes it, saving a read.
  */
 export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest, taskToken?: string): Promise<DeliveryOutcome> {
   const callback = request.callback ?? { type: 'task_token' };
   if (callback.type === 'webhook') return deliverWebhook(deps, request, callback.url);
+  if (callback.type === 'durable') return deliverDurableCallback(deps, request, taskToken ?? (await deps.store.getTaskToken(request.id)));
   if (callback.type === 'none') {
     // Nobody is called: the caller reads the decision with GET /approvals/{id}/decision.
     const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now(), { callback: 'none' });

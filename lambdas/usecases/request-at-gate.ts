@@ -43,7 +43,7 @@ export async function requestAtGate(deps: GateRequestDeps, input: GateRequestInp
   if (!found) throw new NotFoundError(`gate ${input.gateId} not found`);
   const gate = found.gate;
   const gateRef = { gateId: gate.id, ...(found.revision !== undefined ? { gateRevision: found.revision } : {}) };
-  if (input.body.callback) assertWebhookUrl(input.body.callback.url, input.webhookRule);
+  if (input.body.callback?.type === 'webhook') assertWebhookUrl(input.body.callback.url, input.webhookRule);
 
   const id = agentRequestId(input.caller.userId, gate.id, input.idempotencyKey);
   const bodyHash = bodyHashOf(input.body);
@@ -86,14 +86,15 @@ export async function requestAtGate(deps: GateRequestDeps, input: GateRequestInp
     createdBy: input.caller.userId,
     gateId: gate.id,
     idempotency: { key: input.idempotencyKey, bodyHash },
-    callback: input.body.callback ?? { type: 'none' },
+    callback: input.body.callback?.type === 'durable' ? { type: 'durable' } : (input.body.callback ?? { type: 'none' }),
     status: 'pending',
     level: 0,
     createdAt: now.toISOString(),
     dueAt: new Date(now.getTime() + timeoutAtLevel(hitl, 0) * 1000).toISOString(),
     events: [{ at: now.toISOString(), type: 'created', actor: input.caller.userId, detail: { level: 0, ...gateRef } }],
   };
-  const result = await deps.store.create(request);
+  // A durable function's callback id is kept where task tokens are: server-side, never shown.
+  const result = await deps.store.create(request, input.body.callback?.type === 'durable' ? input.body.callback.callbackId : undefined);
   // Two calls with the same key at the same moment: the conditional create let one of them in.
   if (!result.created) return repeatOf(result.existing, bodyHash);
 

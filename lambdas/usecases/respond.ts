@@ -7,7 +7,7 @@ import { decide, isSameDecision } from '#core/lifecycle';
 import { assertMayVoteAtLevel, assertRoomForVote, ballotOf, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
 import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, DurableCallbacks, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 import { resolveDecider, type Decider, type DelegationDeps } from './resolve-decider.ts';
@@ -25,6 +25,8 @@ export interface RespondDeps extends DelegationDeps {
   readonly toolArgs?: ToolArgsValidator;
   /** How decisions reach the webhooks of requests made over HTTP. */
   readonly webhooks?: WebhookDelivery;
+  /** How decisions complete the callbacks of Lambda durable functions that asked over HTTP. */
+  readonly durableCallbacks?: DurableCallbacks;
 }
 
 export interface RespondInput extends RespondBody {

@@ -4,7 +4,7 @@ import { followUp, type FollowUp } from '#core/follow-up';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, DurableCallbacks, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
 import { forEachConcurrently } from './bounded-concurrency.ts';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
@@ -17,6 +17,7 @@ export interface SweepDeps {
   readonly clock: Clock;
   readonly stats?: DecisionStats;
   readonly webhooks?: WebhookDelivery;
+  readonly durableCallbacks?: DurableCallbacks;
 }
 
 export interface SweepOptions {

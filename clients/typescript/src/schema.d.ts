@@ -5665,6 +5665,10 @@ export interface components {
                 type: "webhook";
                 /** Format: uri */
                 url: string;
+            } | {
+                callbackId: string;
+                /** @constant */
+                type: "durable";
             };
             /**
              * @default {
@@ -5721,6 +5725,9 @@ export interface components {
                 type: "webhook";
                 /** Format: uri */
                 url: string;
+            } | {
+                /** @constant */
+                type: "durable";
             } | {
                 /** @constant */
                 type: "none";
@@ -5970,6 +5977,9 @@ export interface components {
                 type: "webhook";
                 /** Format: uri */
                 url: string;
+            } | {
+                /** @constant */
+                type: "durable";
             } | {
                 /** @constant */
                 type: "none";
