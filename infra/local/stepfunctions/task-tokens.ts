@@ -56,7 +56,9 @@ export class TaskTokens {
       resolve = onSuccess;
       reject = onFailure;
     });
-    const timer = setTimeout(() => this.remove(token)?.onTimeout?.(), timeoutMs);
+    // Not a closure over this scope: the timer would keep the first promise, and with it the
+    // interpreter it settled, alive for the whole wait of a parked task.
+    const timer = setTimeout(expire, timeoutMs, this, token);
     this.open.set(token, { ...owner, settlement: { resolve, reject }, timer });
     let tokens = this.byExecution.get(owner.executionArn);
     if (!tokens) this.byExecution.set(owner.executionArn, (tokens = new Set()));
@@ -132,6 +134,11 @@ export class TaskTokens {
     return this.open.size;
   }
 
+  /** Called by the token's timer. */
+  expire(token: string): void {
+    this.remove(token)?.onTimeout?.();
+  }
+
   private remove(token: string): OpenTask | undefined {
     const task = this.open.get(token);
     if (!task) return undefined;
@@ -146,4 +153,8 @@ export class TaskTokens {
   private sign(nonce: string): string {
     return createHmac('sha256', this.secret).update(nonce).digest('base64url');
   }
+}
+
+function expire(tokens: TaskTokens, token: string): void {
+  tokens.expire(token);
 }
