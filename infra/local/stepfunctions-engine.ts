@@ -101,14 +101,13 @@ interface ExecutionRecord {
   readonly name: string;
   readonly stateMachineArn: string;
   readonly startDate: Date;
-  readonly input: JsonValue;
+  // As JSON text: a waiting execution is mostly its input, and text takes a fraction of the objects.
+  readonly inputText: string;
   status: ExecutionDescription['status'];
   output?: JsonValue;
   error?: string;
   cause?: string;
   stopDate?: Date;
-  // Only while running; dropped at the end so a finished execution costs no more than its description.
-  inputText?: string;
   live?: LiveRun;
   parked?: ParkedRun;
   waiters: Array<(info: ExecutionInfo) => void>;
@@ -201,9 +200,11 @@ export class LocalStepFunctions implements Workflows {
       name,
       stateMachineArn: registered.arn,
       startDate: new Date(),
-      input: executionInput,
       status: 'RUNNING',
       inputText,
+      // Every field from the start, so the object keeps one compact shape as it changes.
+      live: undefined,
+      parked: undefined,
       waiters: [],
     };
     this.executions.set(executionArn, record);
@@ -320,8 +321,9 @@ export class LocalStepFunctions implements Workflows {
     });
     try {
       const machine = resumeAt ? registered.resumeMachines.at(resumeAt.stateName) : registered.machine;
-      const input = resumeAt ? (JSON.parse(resumeAt.checkpoint) as JsonValue) : record.input;
-      const run = machine.run(input as LibraryInput, {
+      const executionInput = JSON.parse(record.inputText) as LibraryInput;
+      const input = resumeAt ? (JSON.parse(resumeAt.checkpoint) as LibraryInput) : executionInput;
+      const run = machine.run(input, {
         overrides: {
           taskResourceLocalHandlers: handlers,
           ...(this.retryIntervalMs === undefined
@@ -333,7 +335,7 @@ export class LocalStepFunctions implements Workflows {
           Execution: {
             Id: record.executionArn,
             Name: record.name,
-            Input: record.input as LibraryInput,
+            Input: executionInput,
             StartTime: record.startDate.toISOString(),
             RoleArn: `arn:aws:iam::${this.scope.accountId}:role/local-stepfunctions`,
           },
@@ -375,7 +377,9 @@ export class LocalStepFunctions implements Workflows {
     const entered = live.entered;
     if (!entered || entered.stateName !== info.stateName || entered.retried) return;
     if (!live.registered.resumeMachines.parkable.has(info.stateName)) return;
-    const parked: ParkedRun = { registered: live.registered, stateName: info.stateName, checkpoint: JSON.stringify(entered.input) };
+    const checkpoint = JSON.stringify(entered.input);
+    // Parked at the first state, the checkpoint is the input: keep one copy of the text.
+    const parked: ParkedRun = { registered: live.registered, stateName: info.stateName, checkpoint: checkpoint === record.inputText ? record.inputText : checkpoint };
     const resume = (outcome: () => Promise<JsonValue>) => this.resume(record, parked, outcome);
     const interpreter = this.tokens.park(info.token, {
       resolve: (output) => resume(() => Promise.resolve(output)),
@@ -413,7 +417,6 @@ export class LocalStepFunctions implements Workflows {
     record.stopDate = new Date();
     record.live = undefined;
     record.parked = undefined;
-    record.inputText = undefined;
     this.tokens.closeExecution(record.executionArn, new ExecutionClosed(record.executionArn));
     for (const waiter of record.waiters.splice(0)) waiter(snapshot(record));
     this.finished.add(record.executionArn);
@@ -460,7 +463,7 @@ function snapshot(record: ExecutionRecord): ExecutionInfo {
     stateMachineArn: record.stateMachineArn,
     status: record.status,
     startDate: new Date(record.startDate),
-    input: structuredClone(record.input),
+    input: JSON.parse(record.inputText) as JsonValue,
     ...(record.stopDate !== undefined ? { stopDate: new Date(record.stopDate) } : {}),
     ...(record.output !== undefined ? { output: structuredClone(record.output) } : {}),
     ...(record.error !== undefined ? { error: record.error } : {}),

@@ -59,7 +59,7 @@ export class TaskTokens {
     // Not a closure over this scope: the timer would keep the first promise, and with it the
     // interpreter it settled, alive for the whole wait of a parked task.
     const timer = setTimeout(expire, timeoutMs, this, token);
-    this.open.set(token, { ...owner, settlement: { resolve, reject }, timer });
+    this.open.set(token, { executionArn: owner.executionArn, stateName: owner.stateName, settlement: { resolve, reject }, onTimeout: undefined, timer });
     let tokens = this.byExecution.get(owner.executionArn);
     if (!tokens) this.byExecution.set(owner.executionArn, (tokens = new Set()));
     tokens.add(token);
