@@ -5,6 +5,8 @@ export interface MemoryResult {
   readonly executions: number;
   /** Executions RUNNING (each waiting at its gate) when memory was read. */
   readonly running: number;
+  /** Of those, executions the engine keeps as data with no interpreter (see `parkWaitingExecutions`). */
+  readonly parked: number;
   readonly rssMb: number;
   readonly heapUsedMb: number;
   /** RSS of the same process right after start, before any execution. */
@@ -36,10 +38,11 @@ export function benchMemory(count = 10_000, log = console.log, variant: 'full' |
   });
   const line = child.stdout.split('\n').reverse().find((l) => l.startsWith('{"count"'));
   if (child.status !== 0 || !line) throw new Error(`the memory child failed (${child.status}): ${child.stderr.slice(-1000)}`);
-  const raw = JSON.parse(line) as { count: number; running: number; startSeconds: number; baseline: NodeJS.MemoryUsage; memory: NodeJS.MemoryUsage };
+  const raw = JSON.parse(line) as { count: number; running: number; parked: number; startSeconds: number; baseline: NodeJS.MemoryUsage; memory: NodeJS.MemoryUsage };
   const result: MemoryResult = {
     executions: raw.count,
     running: raw.running,
+    parked: raw.parked,
     rssMb: raw.memory.rss / MB,
     heapUsedMb: raw.memory.heapUsed / MB,
     baselineRssMb: raw.baseline.rss / MB,
@@ -51,6 +54,6 @@ export function benchMemory(count = 10_000, log = console.log, variant: 'full' |
     rssFileMb: (raw.memory as unknown as { RssFile?: number }).RssFile !== undefined ? (raw.memory as unknown as { RssFile: number }).RssFile / MB : null,
     heapTotalMb: raw.memory.heapTotal / MB,
   };
-  log(`  memory${variant === 'engine-only' ? ' (engine only, gate stores nothing)' : ''}: ${result.running} waiting executions, RSS ${result.rssMb.toFixed(0)} MB (baseline ${result.baselineRssMb.toFixed(0)} MB, ${result.kbPerExecution.toFixed(1)} KB each)`);
+  log(`  memory${variant === 'engine-only' ? ' (engine only, gate stores nothing)' : ''}: ${result.running} waiting executions (${result.parked} parked as data), RSS ${result.rssMb.toFixed(0)} MB (baseline ${result.baselineRssMb.toFixed(0)} MB, ${result.kbPerExecution.toFixed(1)} KB each)`);
   return result;
 }

@@ -63,10 +63,11 @@ try {
   const startSeconds = (performance.now() - started) / 1000;
   await settle();
   const running = (await app.engine.listExecutions({ status: 'RUNNING' })).length;
+  const parked = app.engine.parkedCount;
   const memory = process.memoryUsage();
   const status = readFileSync('/proc/self/status', 'utf8');
   const proc = Object.fromEntries([...status.matchAll(/^(RssAnon|RssFile|RssShmem|VmHWM):\s+(\d+) kB/gm)].map((m) => [m[1], Number(m[2]) * 1024]));
-  process.stdout.write(`${JSON.stringify({ count, running, paused: gates.completed, startSeconds, baseline, memory: { ...memory, ...proc } })}\n`);
+  process.stdout.write(`${JSON.stringify({ count, running, parked, paused: gates.completed, startSeconds, baseline, memory: { ...memory, ...proc } })}\n`);
 } finally {
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { FunctionDirectory, type LocalFunction, type LocalFunctionOptions } from
 import { MemoryHistoryLog, type HistoryLog } from './stepfunctions/execution-history.ts';
 import { toJson, type JsonValue } from './stepfunctions/json.ts';
 import { prepareDefinition, type TaskPlan } from './stepfunctions/prepare-definition.ts';
+import { ResumeMachines, statesTimeout } from './stepfunctions/resume-machines.ts';
 import { buildTaskHandlers, type TaskStartedInfo } from './stepfunctions/task-handlers.ts';
 import { TaskTokens } from './stepfunctions/task-tokens.ts';
 
@@ -31,6 +32,16 @@ export interface LocalStepFunctionsOptions {
   readonly region?: string;
   /** Called when a `.waitForTaskToken` task has its token, before its function runs. */
   readonly onTaskStarted?: (info: TaskStartedInfo) => void;
+  /**
+   * Let go of the interpreter of an execution that only waits for a task token, keeping it as data
+   * (the paused state's input and the token) until SendTaskSuccess, SendTaskFailure, the task's
+   * timeout or StopExecution; it then resumes from that state like a restarted server does. Tasks
+   * inside Map and Parallel states, executions retried at the paused state, and definitions with an
+   * execution-wide TimeoutSeconds keep their interpreter. @default true
+   */
+  readonly parkWaitingExecutions?: boolean;
+  /** Called once an execution has been parked (see `parkWaitingExecutions`). */
+  readonly onTaskParked?: (info: TaskStartedInfo) => void;
   /** How many finished executions stay describable; the oldest are forgotten first. Defaults to 10 000. */
   readonly maxFinishedExecutions?: number;
   /**
@@ -62,6 +73,30 @@ interface RegisteredMachine {
   readonly name: string;
   readonly machine: StateMachine;
   readonly tasks: readonly TaskPlan[];
+  readonly resumeMachines: ResumeMachines;
+}
+
+/** An execution whose interpreter is running. */
+interface LiveRun {
+  readonly registered: RegisteredMachine;
+  abort: () => void;
+  /** The top-level Task state being run: its raw input is the checkpoint a park keeps. */
+  entered?: { readonly stateName: string; readonly input: unknown; retried: boolean };
+}
+
+/** An execution that waits on a task token with no interpreter: what resuming it needs, as data. */
+interface ParkedRun {
+  readonly registered: RegisteredMachine;
+  readonly stateName: string;
+  /** The paused state's input, as JSON text. */
+  readonly checkpoint: string;
+}
+
+/** Where a resumed run starts and the outcome its first task already has. */
+interface ResumePoint {
+  readonly stateName: string;
+  readonly checkpoint: string;
+  readonly outcome: () => Promise<JsonValue>;
 }
 
 interface ExecutionRecord {
@@ -69,15 +104,15 @@ interface ExecutionRecord {
   readonly name: string;
   readonly stateMachineArn: string;
   readonly startDate: Date;
-  readonly input: JsonValue;
+  // As JSON text: a waiting execution is mostly its input, and text takes a fraction of the objects.
+  readonly inputText: string;
   status: ExecutionDescription['status'];
   output?: JsonValue;
   error?: string;
   cause?: string;
   stopDate?: Date;
-  // Only while running; dropped at the end so a finished execution costs no more than its description.
-  inputText?: string;
-  abort?: () => void;
+  live?: LiveRun;
+  parked?: ParkedRun;
   waiters: Array<(info: ExecutionInfo) => void>;
 }
 
@@ -100,6 +135,8 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
   private readonly retryIntervalMs?: number;
   private readonly onTaskStarted?: (info: TaskStartedInfo) => void;
   private readonly history: HistoryLog;
+  private readonly onTaskParked?: (info: TaskStartedInfo) => void;
+  private readonly parkWaiting: boolean;
   private isShutDown = false;
 
   constructor(options: LocalStepFunctionsOptions) {
@@ -109,6 +146,8 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
     this.maxFinished = options.maxFinishedExecutions ?? 10_000;
     this.retryIntervalMs = options.retryIntervalMs;
     this.history = options.history ?? new MemoryHistoryLog();
+    this.parkWaiting = options.parkWaitingExecutions ?? true;
+    this.onTaskParked = options.onTaskParked;
   }
 
   /** Adds or replaces a Lambda stand-in, with its Lambda timeout; tasks that start afterwards use it. */
@@ -135,7 +174,7 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
     // fields that validate, so checking the original once is enough.
     const machine = new StateMachine(prepared.definition, { validationOptions: { noValidate: true } });
     const arn = buildStateMachineArn(this.scope, name);
-    this.machines.set(name, { arn, name, machine, tasks: prepared.tasks });
+    this.machines.set(name, { arn, name, machine, tasks: prepared.tasks, resumeMachines: new ResumeMachines(prepared.definition) });
     return arn;
   }
 
@@ -166,9 +205,11 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
       name,
       stateMachineArn: registered.arn,
       startDate: new Date(),
-      input: executionInput,
       status: 'RUNNING',
       inputText,
+      // Every field from the start, so the object keeps one compact shape as it changes.
+      live: undefined,
+      parked: undefined,
       waiters: [],
     };
     this.executions.set(executionArn, record);
@@ -238,9 +279,9 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
   async stopExecution(executionArn: string, options: { error?: string; cause?: string } = {}): Promise<{ stopDate: Date }> {
     const record = this.record(executionArn);
     if (record.status === 'RUNNING') {
-      const abort = record.abort;
+      const live = record.live;
       this.finish(record, { status: 'ABORTED', error: options.error, cause: options.cause });
-      abort?.();
+      live?.abort();
     }
     return { stopDate: record.stopDate ?? new Date() };
   }
@@ -254,6 +295,13 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
       .map(snapshot);
   }
 
+  /** How many running executions are parked as data, with no interpreter (see `parkWaitingExecutions`). */
+  get parkedCount(): number {
+    let count = 0;
+    for (const record of this.executions.values()) if (record.parked) count++;
+    return count;
+  }
+
   /** Aborts every running execution and refuses new ones; nothing is left pending. */
   async shutdown(): Promise<void> {
     this.isShutDown = true;
@@ -262,9 +310,12 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
     }
   }
 
-  private run(record: ExecutionRecord, registered: RegisteredMachine): void {
+  /** Runs an execution from its start, or from a parked state with that state's outcome (`resumeAt`). */
+  private run(record: ExecutionRecord, registered: RegisteredMachine, resumeAt?: ResumePoint): void {
     if (record.status !== 'RUNNING') return; // stopped before it began
     const tokenPlaceholder = `local-task-token-placeholder:${randomUUID()}`;
+    const live: LiveRun = { registered, abort: () => undefined };
+    let pending = resumeAt;
     const handlers = buildTaskHandlers(registered.tasks, {
       executionArn: record.executionArn,
       tokenPlaceholder,
@@ -272,9 +323,20 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
       tokens: this.tokens,
       isRunning: () => record.status === 'RUNNING',
       onTaskStarted: this.onTaskStarted,
+      // After the macrotask, the event log has caught up with the state the task belongs to.
+      onTaskWaiting: (info) => setImmediate(() => this.park(record, live, info)),
+      takeResumedOutcome: (stateName) => {
+        if (pending?.stateName !== stateName) return undefined;
+        const { outcome } = pending;
+        pending = undefined;
+        return outcome();
+      },
     });
     try {
-      const run = registered.machine.run(record.input as LibraryInput, {
+      const machine = resumeAt ? registered.resumeMachines.at(resumeAt.stateName) : registered.machine;
+      const executionInput = JSON.parse(record.inputText) as LibraryInput;
+      const input = resumeAt ? (JSON.parse(resumeAt.checkpoint) as LibraryInput) : executionInput;
+      const run = machine.run(input, {
         overrides: {
           taskResourceLocalHandlers: handlers,
           ...(this.retryIntervalMs === undefined
@@ -286,7 +348,7 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
           Execution: {
             Id: record.executionArn,
             Name: record.name,
-            Input: record.input as LibraryInput,
+            Input: executionInput,
             StartTime: record.startDate.toISOString(),
             RoleArn: `arn:aws:iam::${this.scope.accountId}:role/local-stepfunctions`,
           },
@@ -294,27 +356,71 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
           Task: { Token: tokenPlaceholder },
         },
       });
-      record.abort = run.abort;
-      // Tasks check their own input and result; every other state's output is checked as it exits.
-      drain(run.eventLogs, {
-        onStep: (event) => this.history.append(record.executionArn, event),
-        onExit: (stateName, output) => {
-          try {
-            assertStateData(stateName, 'output', output);
-          } catch (error) {
-            const { name, message } = error as Error;
-            run.abort();
-            this.finish(record, { status: 'FAILED', error: name, cause: message });
-          }
-        },
+      live.abort = run.abort;
+      record.live = live;
+      drain(run.eventLogs, (event) => {
+        if (record.live !== live) return; // parked or ended: a let-go interpreter's events change nothing
+        const step = stepEventOf(event);
+        if (step) this.history.append(record.executionArn, step);
+        track(live, event);
+        // Tasks check their own input and result; every other state's output is checked as it exits.
+        if (event.type !== 'StateExited' || event.state.type === 'Task') return;
+        try {
+          assertStateData(event.state.name, 'output', event.state.output);
+        } catch (error) {
+          const { name, message } = error as Error;
+          run.abort();
+          this.finish(record, { status: 'FAILED', error: name, cause: message });
+        }
       });
       run.result.then(
-        (output) => this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue }),
-        (error: unknown) => this.finish(record, failureOf(error)),
+        (output) => record.live === live && this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue }),
+        (error: unknown) => record.live === live && this.finish(record, failureOf(error)),
       );
     } catch (error) {
       this.finish(record, failureOf(error));
     }
+  }
+
+  /**
+   * Lets go of the interpreter of an execution whose top-level task only waits for its token. From
+   * here on the token's outcome (or its timeout) resumes the execution at that state. Synchronous, so
+   * a SendTaskSuccess lands either before (the interpreter gets it) or after (the resume gets it).
+   */
+  private park(record: ExecutionRecord, live: LiveRun, info: TaskStartedInfo): void {
+    if (!this.parkWaiting || record.status !== 'RUNNING' || record.live !== live) return;
+    const entered = live.entered;
+    if (!entered || entered.stateName !== info.stateName || entered.retried) return;
+    if (!live.registered.resumeMachines.parkable.has(info.stateName)) return;
+    const checkpoint = JSON.stringify(entered.input);
+    // Parked at the first state, the checkpoint is the input: keep one copy of the text.
+    const parked: ParkedRun = { registered: live.registered, stateName: info.stateName, checkpoint: checkpoint === record.inputText ? record.inputText : checkpoint };
+    const resume = (outcome: () => Promise<JsonValue>) => this.resume(record, parked, outcome);
+    const interpreter = this.tokens.park(info.token, {
+      resolve: (output) => resume(() => Promise.resolve(output)),
+      reject: (error) => resume(() => Promise.reject(error)),
+      timedOut: () => resume(() => statesTimeout().then((error) => Promise.reject(error))),
+    });
+    if (!interpreter) return; // the token was settled meanwhile: the interpreter has it
+    record.live = undefined;
+    record.parked = parked;
+    live.abort();
+    // Settling the task unwinds the aborted interpreter, which clears its timers and frees it.
+    interpreter.reject(new ExecutionClosed(record.executionArn));
+    void statesTimeout(); // ready before any parked task can time out
+    try {
+      this.onTaskParked?.(info);
+    } catch {
+      // An observer must not be able to break the execution it observes.
+    }
+  }
+
+  private resume(record: ExecutionRecord, parked: ParkedRun, outcome: () => Promise<JsonValue>): void {
+    if (record.status !== 'RUNNING' || record.parked !== parked) return;
+    record.parked = undefined;
+    const resumeAt: ResumePoint = { stateName: parked.stateName, checkpoint: parked.checkpoint, outcome };
+    // Like a start: the next state never runs inside the SendTaskSuccess call that resumed it.
+    queueMicrotask(() => this.run(record, parked.registered, resumeAt));
   }
 
   private finish(record: ExecutionRecord, outcome: Outcome): void {
@@ -324,8 +430,8 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
     record.error = outcome.error;
     record.cause = outcome.cause;
     record.stopDate = new Date();
-    record.abort = undefined;
-    record.inputText = undefined;
+    record.live = undefined;
+    record.parked = undefined;
     this.tokens.closeExecution(record.executionArn, new ExecutionClosed(record.executionArn));
     for (const waiter of record.waiters.splice(0)) waiter(snapshot(record));
     this.finished.add(record.executionArn);
@@ -372,7 +478,7 @@ function snapshot(record: ExecutionRecord): ExecutionInfo {
     stateMachineArn: record.stateMachineArn,
     status: record.status,
     startDate: new Date(record.startDate),
-    input: structuredClone(record.input),
+    input: JSON.parse(record.inputText) as JsonValue,
     ...(record.stopDate !== undefined ? { stopDate: new Date(record.stopDate) } : {}),
     ...(record.output !== undefined ? { output: structuredClone(record.output) } : {}),
     ...(record.error !== undefined ? { error: record.error } : {}),
@@ -380,30 +486,39 @@ function snapshot(record: ExecutionRecord): ExecutionInfo {
   };
 }
 
+type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
+type LibraryEvent = Exclude<EventLog, void>;
+
+/** Follows the top-level Task state being run, and whether an attempt of it has failed since it was entered. */
+function track(live: LiveRun, event: LibraryEvent): void {
+  if (!('state' in event) || event.state.type !== 'Task' || ('index' in event && event.index !== undefined)) return;
+  const { name } = event.state;
+  if (event.type === 'StateEntered') {
+    live.entered = live.registered.resumeMachines.parkable.has(name) ? { stateName: name, input: event.state.input, retried: false } : undefined;
+  } else if (live.entered && live.entered.stateName === name) {
+    // A failed attempt has used up retries that a resumed copy would count from zero again.
+    if (event.type === 'StateFailed' || event.type === 'StateRetried') live.entered.retried = true;
+    else live.entered = undefined;
+  }
+}
+
 // The library queues every event until someone reads them; reading keeps a long execution's memory flat.
-/**
- * Reads the library's event log: every state entered, exited or failed goes to `onStep` (the
- * execution's history), and each exited state's output, tasks aside, to `onExit`.
- */
-function drain(
-  events: AsyncGenerator<unknown>,
-  sinks: { onStep: (event: WorkflowStepEvent) => void; onExit: (stateName: string, output: unknown) => void },
-): void {
+/** Reads the library's event log, handing each event to `onEvent`. */
+function drain(events: AsyncGenerator<LibraryEvent>, onEvent: (event: LibraryEvent) => void): void {
   void (async () => {
-    for await (const event of events) {
-      const logged = event as { type?: string; timestamp?: number; state?: { name: string; type: string; input?: unknown; output?: unknown }; Error?: string; Cause?: unknown };
-      const state = logged.state;
-      if (!state) continue;
-      const at = new Date(logged.timestamp ?? Date.now()).toISOString();
-      if (logged.type === 'StateEntered') sinks.onStep({ kind: 'entered', state: state.name, at, data: state.input });
-      if (logged.type === 'StateExited') {
-        sinks.onStep({ kind: 'exited', state: state.name, at, data: state.output });
-        if (state.type !== 'Task') sinks.onExit(state.name, state.output);
-      }
-      if (logged.type === 'StateFailed') {
-        const cause = typeof logged.Cause === 'string' ? logged.Cause : logged.Cause === undefined ? undefined : JSON.stringify(logged.Cause);
-        sinks.onStep({ kind: 'failed', state: state.name, at, ...(logged.Error ? { error: logged.Error } : {}), ...(cause ? { cause } : {}) });
-      }
-    }
+    for await (const event of events) onEvent(event);
   })().catch(() => undefined);
+}
+
+/** A state entered, exited or failed, as the execution's history keeps it; other events are not steps. */
+function stepEventOf(event: LibraryEvent): WorkflowStepEvent | undefined {
+  if (!('state' in event) || ('index' in event && event.index !== undefined)) return undefined;
+  const at = new Date(event.timestamp).toISOString();
+  if (event.type === 'StateEntered') return { kind: 'entered', state: event.state.name, at, data: event.state.input };
+  if (event.type === 'StateExited') return { kind: 'exited', state: event.state.name, at, data: event.state.output };
+  if (event.type === 'StateFailed') {
+    const cause = typeof event.Cause === 'string' ? event.Cause : event.Cause === undefined ? undefined : JSON.stringify(event.Cause);
+    return { kind: 'failed', state: event.state.name, at, ...(event.Error ? { error: event.Error } : {}), ...(cause ? { cause } : {}) };
+  }
+  return undefined;
 }

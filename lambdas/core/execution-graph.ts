@@ -79,7 +79,7 @@ function withoutTokens(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) && typeof inner === 'string' ? '(hidden)' : withoutTokens(inner)]));
 }
 
-/** Pairs entered / exited / failed events into steps, in the order the states were entered. */
+/** Pairs entered / exited / failed events into steps, in the order the states were entered; a state entered again before it exited is the same step. */
 export function stepsOf(events: readonly StepEvent[], nodeIds: ReadonlySet<string>): ExecutionStep[] {
   const steps: ExecutionStep[] = [];
   const open = new Map<string, ExecutionStep>();
@@ -99,6 +99,9 @@ export function stepsOf(events: readonly StepEvent[], nodeIds: ReadonlySet<strin
   for (const event of events) {
     const current = open.get(event.state);
     if (event.kind === 'entered') {
+      // Entered again while still open: the same wait picked up by a new run (a local restart, or a
+      // parked execution resumed at its paused state), not a second visit.
+      if (current) continue;
       const nodeId = nodeIdOfState(event.state, nodeIds);
       const step = carry({ ...(nodeId ? { nodeId } : {}), state: event.state, status: 'running', enteredAt: event.at }, 'input', event.data);
       steps.push(step);

@@ -25,6 +25,23 @@ describe('stepsOf', () => {
     expect(steps[1].cause).toHaveLength(4096);
   });
 
+  it('keeps one step for a wait that a new run picks up again (entered twice before its exit)', () => {
+    const steps = stepsOf(
+      [
+        { kind: 'entered', state: 'agent.Gate', at: at(1), data: { first: true } },
+        { kind: 'entered', state: 'agent.Gate', at: at(5), data: { first: false } },
+        { kind: 'exited', state: 'agent.Gate', at: at(9), data: { decided: true } },
+        { kind: 'entered', state: 'agent.Gate', at: at(10) },
+      ],
+      nodes,
+    );
+    expect(steps.map((step) => [step.state, step.status, step.enteredAt, step.exitedAt])).toEqual([
+      ['agent.Gate', 'succeeded', at(1), at(9)],
+      ['agent.Gate', 'running', at(10), undefined],
+    ]);
+    expect(steps[0]).toMatchObject({ input: { first: true }, output: { decided: true } });
+  });
+
   it('hides any string under a key ending in "token" and leaves values above the size limit out, saying how large they were', () => {
     const big = 'y'.repeat(STEP_DATA_LIMITS.perValueBytes);
     const steps = stepsOf(

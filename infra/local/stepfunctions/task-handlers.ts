@@ -25,6 +25,13 @@ export interface ExecutionTasks {
   readonly tokens: TaskTokens;
   readonly isRunning: () => boolean;
   readonly onTaskStarted?: (info: TaskStartedInfo) => void;
+  /** Called once a `.waitForTaskToken` task's function has returned and the task only waits for its token. */
+  readonly onTaskWaiting?: (info: TaskStartedInfo) => void;
+  /**
+   * For an execution resumed at a paused task: the outcome that task already has, taken by its first
+   * run only (a Retry after it runs the task for real).
+   */
+  readonly takeResumedOutcome?: (stateName: string) => Promise<JsonValue> | undefined;
 }
 
 /**
@@ -62,6 +69,8 @@ function runTask(task: TaskPlan, input: JsonValue, execution: ExecutionTasks): P
   // An unusable TimeoutSecondsPath value: the library fails the state with States.Runtime right after
   // this returns, so do nothing that would outlive the state.
   if (timeoutSeconds === undefined) return Promise.reject(new TaskFailure('States.Runtime', 'invalid timeout'));
+  const resumed = execution.takeResumedOutcome?.(task.stateName);
+  if (resumed) return resumed;
   const taskInput = unwrap(task, input);
   const { functions } = execution;
 
@@ -80,9 +89,10 @@ function runTask(task: TaskPlan, input: JsonValue, execution: ExecutionTasks): P
       const owner = { executionArn: execution.executionArn, stateName: task.stateName };
       const { token, result } = execution.tokens.issue(owner, timeoutSeconds * 1000);
       reportTaskStarted(execution, { ...owner, token });
-      functions
-        .invoke(functionName, replaceText(payload, execution.tokenPlaceholder, token))
-        .catch((error: Error) => execution.tokens.failIfOpen(token, error));
+      functions.invoke(functionName, replaceText(payload, execution.tokenPlaceholder, token)).then(
+        () => execution.onTaskWaiting?.({ ...owner, token }),
+        (error: Error) => execution.tokens.failIfOpen(token, error),
+      );
       return result;
     }
   }

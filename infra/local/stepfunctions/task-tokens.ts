@@ -8,9 +8,20 @@ export interface TaskOwner {
   readonly stateName: string;
 }
 
-interface OpenTask extends TaskOwner {
+/** Where a token's outcome goes. */
+export interface TaskSettlement {
   readonly resolve: (output: JsonValue) => void;
   readonly reject: (error: Error) => void;
+}
+
+/** Where the outcome of a parked token goes: its interpreter is gone, so its timeout is ours to report. */
+export interface ParkedSettlement extends TaskSettlement {
+  readonly timedOut: () => void;
+}
+
+interface OpenTask extends TaskOwner {
+  settlement: TaskSettlement;
+  onTimeout?: () => void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -34,6 +45,7 @@ export class TaskTokens {
    * Issues a token and the promise the task waits on. After `timeoutMs` the token stops being
    * accepted; the promise is left to the interpreter's own timer, which fails the state with its
    * States.Timeout (a TaskFailed catcher must not catch it, and only the library's error type says so).
+   * A parked token (see `park`) has no interpreter: its `timedOut` is called instead.
    */
   issue(owner: TaskOwner, timeoutMs: number): { token: string; result: Promise<JsonValue> } {
     const nonce = randomBytes(24).toString('base64url');
@@ -44,8 +56,10 @@ export class TaskTokens {
       resolve = onSuccess;
       reject = onFailure;
     });
-    const timer = setTimeout(() => this.remove(token), timeoutMs);
-    this.open.set(token, { ...owner, resolve, reject, timer });
+    // Not a closure over this scope: the timer would keep the first promise, and with it the
+    // interpreter it settled, alive for the whole wait of a parked task.
+    const timer = setTimeout(expire, timeoutMs, this, token);
+    this.open.set(token, { executionArn: owner.executionArn, stateName: owner.stateName, settlement: { resolve, reject }, onTimeout: undefined, timer });
     let tokens = this.byExecution.get(owner.executionArn);
     if (!tokens) this.byExecution.set(owner.executionArn, (tokens = new Set()));
     tokens.add(token);
@@ -73,18 +87,37 @@ export class TaskTokens {
   /** Completes the task; throws like `lookup` when the token is not open. */
   succeed(token: string, output: JsonValue): void {
     this.lookup(token);
-    this.remove(token)?.resolve(output);
+    this.remove(token)?.settlement.resolve(output);
   }
 
   /** Fails the task with `error`; throws like `lookup` when the token is not open. */
   fail(token: string, error: Error): void {
     this.lookup(token);
-    this.remove(token)?.reject(error);
+    this.remove(token)?.settlement.reject(error);
   }
 
   /** Fails the task if it is still open; for the engine's own failures (the gate function threw). */
   failIfOpen(token: string, error: Error): void {
-    this.remove(token)?.reject(error);
+    this.remove(token)?.settlement.reject(error);
+  }
+
+  /** True while `token` waits for its outcome. */
+  isOpen(token: string): boolean {
+    return this.open.has(token);
+  }
+
+  /**
+   * Sends the outcome of an open token to `parked` from now on, timeout included, and returns where
+   * it went until now (the interpreter that is being let go), or undefined when the token is no
+   * longer open. The token itself, its deadline and its owner do not change.
+   */
+  park(token: string, parked: ParkedSettlement): TaskSettlement | undefined {
+    const task = this.open.get(token);
+    if (!task) return undefined;
+    const previous = task.settlement;
+    task.settlement = { resolve: parked.resolve, reject: parked.reject };
+    task.onTimeout = parked.timedOut;
+    return previous;
   }
 
   /**
@@ -92,13 +125,18 @@ export class TaskTokens {
    * settles the interpreter's pending Promise.race and so clears its timeout timer.
    */
   closeExecution(executionArn: string, error: Error): void {
-    for (const token of this.byExecution.get(executionArn) ?? []) this.remove(token)?.reject(error);
+    for (const token of this.byExecution.get(executionArn) ?? []) this.remove(token)?.settlement.reject(error);
     this.byExecution.delete(executionArn);
   }
 
   /** How many tasks wait on a token right now. */
   get openCount(): number {
     return this.open.size;
+  }
+
+  /** Called by the token's timer. */
+  expire(token: string): void {
+    this.remove(token)?.onTimeout?.();
   }
 
   private remove(token: string): OpenTask | undefined {
@@ -115,4 +153,8 @@ export class TaskTokens {
   private sign(nonce: string): string {
     return createHmac('sha256', this.secret).update(nonce).digest('base64url');
   }
+}
+
+function expire(tokens: TaskTokens, token: string): void {
+  tokens.expire(token);
 }
