@@ -7,6 +7,7 @@ import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
+import { sealAuditFollowUps } from './seal-audit.ts';
 
 export interface SweepDeps {
   readonly store: ApprovalStore;
@@ -60,7 +61,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
     for (const request of due) {
       try {
         const next = expire(request, now);
-        const owed = owe(followUpsOfExpiry(request, next, now), now.toISOString());
+        const owed = await sealAuditFollowUps(deps.audit, request, owe(followUpsOfExpiry(request, next, now), now.toISOString()));
         const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS), owed);
         const followUps = performFollowUps(deps, next.id, { held: owed });
         if (next.status !== 'pending') {
