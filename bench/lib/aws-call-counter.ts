@@ -33,6 +33,7 @@ interface MiddlewareClient {
  */
 export class AwsCallCounter {
   private calls: AwsCall[] = [];
+  private since = 0;
   private readonly detachers: (() => void)[] = [];
 
   /** Counts the calls of an SDK client (a DynamoDB document client counts through its DynamoDB client's stack). */
@@ -77,17 +78,19 @@ export class AwsCallCounter {
     return this;
   }
 
+  /** Starts counting afresh: calls still in flight from before are not counted when they end. */
   reset(): void {
     this.calls = [];
+    this.since = performance.now();
   }
 
-  /** The calls made since the last reset, in the order they ended. */
+  /** The calls started since the last reset, in the order they ended. */
   seen(): readonly AwsCall[] {
-    return [...this.calls];
+    return this.calls.filter((call) => call.start >= this.since);
   }
 
   count(): CallCount {
-    return countCalls(this.calls);
+    return countCalls(this.seen());
   }
 
   detach(): void {

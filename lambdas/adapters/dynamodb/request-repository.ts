@@ -104,6 +104,9 @@ export class RequestRepository implements ApprovalStore {
   ) {}
 
   async create(request: ApprovalRequest, taskToken?: string, followUps: readonly OwedFollowUp[] = []): Promise<CreateResult> {
+    // The pointer goes beside the request, not after it: a pointer without its request (a failed or
+    // cut-short put) is skipped by readers, and the retry that finds the request puts it again.
+    const pointer = this.putExecutionPointer(request).then(() => undefined, (error: unknown) => ({ error }));
     try {
       await this.db.send(
         new PutCommand({
@@ -128,9 +131,11 @@ export class RequestRepository implements ApprovalStore {
           ConditionExpression: conditions.doesNotExist,
         }),
       );
-      await this.putExecutionPointer(request);
+      const failed = await pointer;
+      if (failed) throw failed.error;
       return { created: true, request };
     } catch (error) {
+      await pointer;
       if (!isConditionFailure(error)) throw error;
       const existing = await this.get(request.id);
       if (!existing) throw new ConcurrentUpdateError(`request ${request.id} vanished while being created`, { cause: error });
