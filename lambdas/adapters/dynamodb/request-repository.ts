@@ -486,6 +486,8 @@ export class RequestRepository implements ApprovalStore {
 
   async completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void> {
     if (followUpIds.length === 0) return;
+    // Usually these are all it owes, and it is listed as owing: one write marks them and unlists it.
+    if (await this.completeLast(id, followUpIds)) return;
     let left = await this.complete(id, followUpIds);
     if (left === undefined && followUpIds.length > 1) {
       // Some were done by another doer meanwhile: mark the rest one by one.
@@ -493,6 +495,27 @@ export class RequestRepository implements ApprovalStore {
       left = each.filter((n): n is number => n !== undefined).reduce((min, n) => Math.min(min, n), Number.POSITIVE_INFINITY);
     }
     if (left === 0) await this.clearOwedMark(id);
+  }
+
+  /** Removes `followUpIds` and takes the request out of the OWED partition, if they are all it owes and it is listed there; false otherwise. */
+  private async completeLast(id: string, followUpIds: readonly string[]): Promise<boolean> {
+    const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: `SET #owedCount = :zero REMOVE gsi3pk, gsi3sk, ${followUpIds.map((_, i) => `#f${i}`).join(', ')}`,
+          ConditionExpression: `#owedCount = :owedN AND gsi3pk = :owedPk AND ${followUpIds.map((_, i) => `attribute_exists(#f${i})`).join(' AND ')}`,
+          ExpressionAttributeNames: { ...names, '#owedCount': 'owedCount' },
+          ExpressionAttributeValues: { ':zero': 0, ':owedN': followUpIds.length, ':owedPk': requestKeys.owed('', id).gsi3pk },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** Removes every one of `followUpIds`, or none (undefined); resolves to how many are left owed. */
