@@ -123,6 +123,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   // A missing or unreadable audit key stops the start, not the first gate.
   await deps.audit.key();
   if (options.fault === 'gate-stalls-after-create') stallGatesAfterCreate(deps);
+  if (options.fault === 'decision-entry-stalls') stallDecisionEntries(deps);
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);
 
@@ -200,6 +201,16 @@ function stallGatesAfterCreate(deps: AppDeps): void {
     const result = await create(...args);
     if (result.created) await new Promise<never>(() => undefined);
     return result;
+  };
+}
+
+function stallDecisionEntries(deps: AppDeps): void {
+  const appendSealed = deps.audit.appendSealed.bind(deps.audit);
+  deps.audit.appendSealed = async (entry) => (entry.kind === 'decision' ? new Promise<never>(() => undefined) : appendSealed(entry));
+  const sendTaskSuccess = deps.workflows.sendTaskSuccess.bind(deps.workflows);
+  deps.workflows.sendTaskSuccess = async (...args) => {
+    await sendTaskSuccess(...args);
+    console.log('faults: SendTaskSuccess accepted');
   };
 }
 

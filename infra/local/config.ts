@@ -13,13 +13,15 @@ const LocalEnvSchema = z.object({
   /** The audit chain's HMAC key; generated into the data folder when unset. */
   HITL_AUDIT_KEY: z.string().min(MIN_AUDIT_KEY_LENGTH, `HITL_AUDIT_KEY must be at least ${MIN_AUDIT_KEY_LENGTH} characters`).optional(),
   /** Test-only fault injection, see `LocalFault`. */
-  HITL_FAULT: z.enum(['gate-stalls-after-create']).optional(),
+  HITL_FAULT: z.enum(['gate-stalls-after-create', 'decision-entry-stalls']).optional(),
 });
 
 /**
  * A fault the local server injects on purpose, for fault tests that kill it at a known point:
  * `gate-stalls-after-create` makes every gate stop right after its request is written, before
- * its audit entry and notifications, as a crash there would.
+ * its audit entry and notifications, as a crash there would. `decision-entry-stalls` makes storing
+ * every decision's audit entry never return, so a responder stops after SendTaskSuccess (it prints
+ * `faults: SendTaskSuccess accepted` each time one lands) and before its entry, count and delivered mark.
  */
 export type LocalFault = NonNullable<z.infer<typeof LocalEnvSchema>['HITL_FAULT']>;
 
