@@ -165,7 +165,7 @@ export class AuditRepository implements AuditLog {
     let input: ConstructorParameters<typeof QueryCommand>[0];
     let shape: CursorShape;
     if (query.executionId) {
-      // One execution's chain, in order, filtered to the time range.
+      // One execution's entries: its own chain, then each request's chain, each in order, filtered to the time range.
       filters.push('#at BETWEEN :from AND :to');
       input = {
         TableName: this.tableName,
