@@ -5944,6 +5944,7 @@ export interface components {
         AuditEntry: {
             actor: string;
             at: string;
+            chain?: string;
             /** @default {} */
             detail: {
                 [key: string]: unknown;
