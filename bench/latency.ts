@@ -13,7 +13,7 @@ import { pool, summarize, timeEach, type Summary } from './lib/stats.ts';
 const HITL = HitlConfigSchema.parse({ mode: 'confirm_tools', approvers: { groups: ['approvers'] }, timeoutSeconds: 1800 });
 
 /** What the gate receives from the approval-gate state machine (and what startExecution needs as input). */
-function gateFields(i: number) {
+export function gateFields(i: number) {
   return {
     workflowId: 'support-agent',
     nodeId: 'agent',
@@ -37,7 +37,7 @@ function gateFields(i: number) {
  * and resolves with their request ids. A gate that fails (it has not, except under heavy load from
  * other processes) is replaced, and counted in `gates.failed`.
  */
-async function pausedExecutions(bench: BenchApp, gates: GateCounter, count: number, tag: string): Promise<{ id: string; executionArn: string }[]> {
+export async function pausedExecutions(bench: BenchApp, gates: GateCounter, count: number, tag: string): Promise<{ id: string; executionArn: string }[]> {
   const paused: { id: string; executionArn: string }[] = [];
   for (let n = 0; paused.length < count; ) {
     const chunk: { id: string; executionArn: string }[] = [];

@@ -18,6 +18,7 @@ import { benchSweeperAndShards } from './sweeper-and-shards.ts';
 import type { LatencyResult } from './latency.ts';
 import { buildRows, printTable, renderMarkdown, type BenchResults } from './lib/report.ts';
 import type { ScaleResult } from './scale.ts';
+import type { RespondPathResult } from './respond-path.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   const scale = await part<ScaleResult>('scale');
   log('gate and respond latency, respond throughput, capacity...');
   const latency = await part<LatencyResult>('latency');
+  const respondPath = (log('respond critical path: AWS calls and ratios to floors...'), await part<RespondPathResult>('respond-path'));
   log('Lambda bundles and cold-start init...');
   const bundles = await benchBundles(quick ? 2 : 7, log);
   log('local mode holding waiting executions...');
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     durationSeconds: Math.round((performance.now() - started) / 1000),
     scale,
     latency,
+    ...{ respondPath },
     transitions,
     bundles,
     memory,

@@ -95,8 +95,18 @@ export interface ApprovalStore {
   listOwed(owedBefore: Date, limit: number, after?: OwedCursor): Promise<{ ids: string[]; next?: OwedCursor }>;
   /** Takes the delivery lease of an undelivered decision if it is free; false if someone else holds it. */
   acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
-  /** Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or undefined if someone recorded it first. */
-  markDelivery(id: string, outcome: 'delivered' | 'workflow_gone' | 'gave_up', at: Date, detail?: Record<string, unknown>): Promise<ApprovalRequest | undefined>;
+  /**
+   * Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or
+   * undefined if someone recorded it first. `followUpsDone` (done by the caller, which holds them) are
+   * marked done too, in the same write when they are all the request owes.
+   */
+  markDelivery(
+    id: string,
+    outcome: 'delivered' | 'workflow_gone' | 'gave_up',
+    at: Date,
+    detail?: Record<string, unknown>,
+    followUpsDone?: readonly string[],
+  ): Promise<ApprovalRequest | undefined>;
   /**
    * After a failed webhook attempt (the caller holds the lease): counts it, records `event`, and keeps
    * the decision undelivered but out of reach until `nextAttemptAt`. False if it was delivered meanwhile.
@@ -150,6 +160,11 @@ export interface AuditLog {
    * backoff; when it still cannot append, throws AuditAppendError (nothing is dropped silently).
    */
   append(record: AuditRecord, once?: AppendOnce): Promise<AuditEntry>;
+  /**
+   * Stores an entry sealed beforehand (see `sealEntry`) at its place in its chain, reading nothing
+   * first. Idempotent: the same entry found there is success; another one there is AuditAppendError.
+   */
+  appendSealed(entry: AuditEntry): Promise<AuditEntry>;
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
   /** Every entry of one execution in order. */
   chain(executionId: string): Promise<AuditEntry[]>;

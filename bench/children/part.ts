@@ -6,6 +6,7 @@
 import '#local/polyfills';
 import { writeFileSync } from 'node:fs';
 import { benchLatency } from '../latency.ts';
+import { benchRespondPath } from '../respond-path.ts';
 import { benchScale } from '../scale.ts';
 
 const [part, out, quick] = process.argv.slice(2);
@@ -13,6 +14,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const parts: Record<string, () => Promise<unknown>> = {
   scale: () => benchScale(quick ? { sizes: [1_000, 5_000], samples: 100 } : {}, log),
   latency: () => benchLatency(quick ? { samples: 100, throughputCount: 300 } : {}, log),
+  'respond-path': () => benchRespondPath(quick ? { samples: 100, counted: 5 } : {}, log),
 };
 if (!parts[part] || !out) throw new Error(`usage: part.ts <${Object.keys(parts).join('|')}> <out.json> [quick]`);
 writeFileSync(out, JSON.stringify(await parts[part]()));

@@ -136,6 +136,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   await deps.audit.key();
   if (options.fault === 'gate-stalls-after-create') stallGatesAfterCreate(deps);
   if (options.fault === 'decision-stalls-before-delivery') stallDecisionsBeforeDelivery(deps);
+  if (options.fault === 'decision-entry-stalls') stallDecisionEntries(deps);
   const gate = createGateHandler(deps);
   functions[LOCAL_GATE_FUNCTION] = (payload) => gate(payload, {} as never);
 
@@ -230,6 +231,20 @@ function stallDecisionsBeforeDelivery(deps: AppDeps): void {
     const result = await transition(previous, next, ...rest);
     if (next.decision && !previous.decision) await new Promise<never>(() => undefined);
     return result;
+  };
+}
+
+/**
+ * Storing a decision's audit entry never returns, so a responder stops after SendTaskSuccess and before
+ * its entry, count and delivered mark. Fault tests then kill the process.
+ */
+function stallDecisionEntries(deps: AppDeps): void {
+  const appendSealed = deps.audit.appendSealed.bind(deps.audit);
+  deps.audit.appendSealed = async (entry) => (entry.kind === 'decision' ? new Promise<never>(() => undefined) : appendSealed(entry));
+  const sendTaskSuccess = deps.workflows.sendTaskSuccess.bind(deps.workflows);
+  deps.workflows.sendTaskSuccess = async (...args) => {
+    await sendTaskSuccess(...args);
+    console.log('faults: SendTaskSuccess accepted');
   };
 }
 

@@ -24,7 +24,7 @@ const LocalEnvSchema = z.object({
     .refine((url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname), 'HITL_DURABLE_ENDPOINT must be a loopback URL')
     .default(DEFAULT_DURABLE_ENDPOINT),
   /** Test-only fault injection, see `LocalFault`. */
-  HITL_FAULT: z.enum(['gate-stalls-after-create', 'decision-stalls-before-delivery']).optional(),
+  HITL_FAULT: z.enum(['gate-stalls-after-create', 'decision-stalls-before-delivery', 'decision-entry-stalls']).optional(),
 });
 
 /**
@@ -32,7 +32,9 @@ const LocalEnvSchema = z.object({
  * `gate-stalls-after-create` makes every gate stop right after its request is written, before
  * its audit entry and notifications, as a crash there would; `decision-stalls-before-delivery` makes
  * every decision stop right after it is written, before it is delivered (task token, webhook, durable
- * callback), so the delivery is owed and undone.
+ * callback), so the delivery is owed and undone; `decision-entry-stalls` makes storing
+ * every decision's audit entry never return, so a responder stops after SendTaskSuccess (it prints
+ * `faults: SendTaskSuccess accepted` each time one lands) and before its entry, count and delivered mark.
  */
 export type LocalFault = NonNullable<z.infer<typeof LocalEnvSchema>['HITL_FAULT']>;
 

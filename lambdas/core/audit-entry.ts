@@ -53,6 +53,11 @@ export type AuditRecord = z.infer<typeof AuditRecordSchema>;
  * entry's content, so edits by anyone without the audit key are detectable.
  */
 export const AuditEntrySchema = AuditRecordSchema.extend({
+  /**
+   * The chain the entry belongs to: absent for the execution's own chain, `request:<id>` for the
+   * chain of one request's state changes (see `requestChainId`). Covered by the MAC.
+   */
+  chain: z.string().optional().describe("the chain the entry belongs to: absent for the execution's own, `request:<id>` for a request's state changes"),
   seq: z.number().int().min(1),
   at: z.string(),
   prevHash: z.string(),

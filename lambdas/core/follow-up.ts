@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AuditRecordSchema, type AuditRecord } from './audit-entry.ts';
+import { AuditEntrySchema, AuditRecordSchema, type AuditEntry, type AuditRecord } from './audit-entry.ts';
 
 /**
  * Work a state change of a request owes after its write: an audit entry, a notification, a count.
@@ -8,7 +8,17 @@ import { AuditRecordSchema, type AuditRecord } from './audit-entry.ts';
  * them, and each is marked done on the item so none is done twice.
  */
 export const FollowUpSchema = z.discriminatedUnion('kind', [
-  z.object({ id: z.string().min(1), kind: z.literal('audit'), record: AuditRecordSchema.extend({ eventId: z.string().min(1) }) }),
+  z.object({
+    id: z.string().min(1),
+    kind: z.literal('audit'),
+    record: AuditRecordSchema.extend({ eventId: z.string().min(1) }),
+    /**
+     * The entry sealed by the write that owes it (its place in the request's chain, its time and MAC
+     * fixed then): doing the follow-up stores it as it is, so a repeat finds it instead of doubling it.
+     * Without one, the entry is appended to the execution's chain when the follow-up is done.
+     */
+    entry: AuditEntrySchema.optional(),
+  }),
   z.object({ id: z.string().min(1), kind: z.literal('notify'), reason: z.enum(['created', 'escalated']), level: z.number().int().min(0) }),
   z.object({
     id: z.string().min(1),
@@ -19,6 +29,11 @@ export const FollowUpSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type FollowUp = z.infer<typeof FollowUpSchema>;
+
+/** The audit entry an owed follow-up carries sealed, if any. */
+export function sealedEntryOf(followUp: FollowUp): AuditEntry | undefined {
+  return followUp.kind === 'audit' ? followUp.entry : undefined;
+}
 
 /** A follow-up as stored on the request item: since when it is owed, who is doing it, where its audit entry went. */
 export const OwedFollowUpSchema = z.intersection(

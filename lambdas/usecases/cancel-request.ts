@@ -9,6 +9,7 @@ import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, DurableCallbacks, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
+import { sealAuditFollowUps } from './seal-audit.ts';
 import { readApproval } from './read-approvals.ts';
 
 export interface CancelDeps {
@@ -54,7 +55,7 @@ export async function cancelRequest(deps: CancelDeps, input: CancelInput): Promi
     const cancelled = cancel(request, input.identity.userId, input.reason, now, input.channel);
     // The cancellation's audit entry is owed by the write that cancels, like a decision's: a crash
     // after the write leaves it for the sweeper, never lost. Cancels are not counted in the stats.
-    const owed = owe([followUp.audit({
+    const owed = await sealAuditFollowUps(deps.audit, request, owe([followUp.audit({
       executionId: cancelled.executionId,
       workflowId: cancelled.workflowId,
       nodeId: cancelled.nodeId,
@@ -63,7 +64,7 @@ export async function cancelRequest(deps: CancelDeps, input: CancelInput): Promi
       actor: input.identity.userId,
       detail: { reason: input.reason, level: request.level, channel: input.channel },
       eventId: auditEventId.decision(cancelled.id),
-    })], now.toISOString());
+    })], now.toISOString()));
     let taskToken: string | undefined;
     try {
       ({ taskToken } = await deps.store.transition(request, cancelled, new Date(now.getTime() + DELIVERY_LEASE_MS), owed));

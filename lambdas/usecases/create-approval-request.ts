@@ -6,6 +6,7 @@ import type { ApprovalRequest } from '#core/request';
 import { requestIdFor } from '#core/request-id';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, Notifier, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision } from './deliver-decision.ts';
+import { sealAuditFollowUps } from './seal-audit.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 
 export interface CreateDeps {
@@ -50,7 +51,7 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     events: [{ at: now.toISOString(), type: 'created', actor: 'system:gate', detail: { level: 0 } }],
   };
 
-  const followUps = owe([
+  const followUps = await sealAuditFollowUps(deps.audit, request, owe([
     followUp.audit({
       executionId: request.executionId,
       workflowId: request.workflowId,
@@ -62,7 +63,7 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
       eventId: auditEventId.gatePaused(id),
     }),
     followUp.notify('created', 0),
-  ], request.createdAt);
+  ], request.createdAt));
 
   const result = await deps.store.create(request, input.taskToken, followUps);
   if (!result.created) {

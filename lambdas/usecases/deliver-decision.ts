@@ -9,6 +9,16 @@ export interface DeliveryOutcome {
   readonly result: DeliveryResult;
   /** The request as this call recorded it (delivered or gone); absent when nothing was recorded. */
   readonly recorded?: ApprovalRequest;
+  /** Whether the caller's follow-ups (see DeliverOptions) were marked done with the delivery. */
+  readonly followUpsMarked?: boolean;
+}
+
+export interface DeliverOptions {
+  /**
+   * Follow-ups the caller is doing beside the delivery, by id once done: marked done in the write
+   * that records the delivery, so a decision costs one write after SendTaskSuccess, not two.
+   */
+  readonly followUpsDone?: Promise<readonly string[] | undefined>;
 }
 
 export interface DeliverDeps {
@@ -52,7 +62,7 @@ export function withDeliveryDeferred<D extends { readonly workflows: Workflows }
  * decision undelivered for the sweeper's next run. A caller that already holds the task token (the
  * write that decided returns it; for a durable function, its callback id) passes it, saving a read.
  */
-export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest, taskToken?: string): Promise<DeliveryOutcome> {
+export async function deliverDecision(deps: DeliverDeps, request: ApprovalRequest, taskToken?: string, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
   const callback = request.callback ?? { type: 'task_token' };
   if (callback.type === 'webhook') return deliverWebhook(deps, request, callback.url);
   if (callback.type === 'durable') return deliverDurableCallback(deps, request, taskToken ?? (await deps.store.getTaskToken(request.id)));
@@ -83,6 +93,8 @@ export async function deliverDecision(deps: DeliverDeps, request: ApprovalReques
     }
     return { result: 'pending' };
   }
-  const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now());
-  return { result: 'delivered', ...(recorded ? { recorded } : {}) };
+  // The workflow has the decision; the caller's bookkeeping beside it is what is left to wait for.
+  const done = options.followUpsDone ? await options.followUpsDone : undefined;
+  const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now(), undefined, done);
+  return { result: 'delivered', ...(recorded ? { recorded } : {}), followUpsMarked: done !== undefined };
 }

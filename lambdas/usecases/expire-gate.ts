@@ -7,6 +7,7 @@ import { toWorkflowDecision, type WorkflowDecision } from '#core/request';
 import { requestIdFor } from '#core/request-id';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats } from '#ports';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
+import { sealAuditFollowUps } from './seal-audit.ts';
 
 export interface ExpireGateDeps {
   readonly store: ApprovalStore;
@@ -51,7 +52,7 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
       channel: 'stepfunctions',
       decidedAt: now.toISOString(),
     });
-    const [audit, stats] = owe([
+    const [audit, stats] = await sealAuditFollowUps(deps.audit, request, owe([
       followUp.audit({
         executionId: request.executionId,
         workflowId: request.workflowId,
@@ -63,7 +64,7 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
         eventId: auditEventId.decision(id),
       }),
       followUp.stats('timed_out', now.toISOString(), request.level),
-    ], now.toISOString());
+    ], now.toISOString()));
     // Without a statistics port the count is not held here: it is the sweeper's at once.
     const owed = deps.stats ? [audit!, stats!] : [audit!, { ...stats!, leaseUntil: now.toISOString() }];
     try {

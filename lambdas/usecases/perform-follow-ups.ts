@@ -37,6 +37,14 @@ export interface PerformOptions {
    * (it failed, timed out or its process died), finishes its work now rather than after the lease.
    */
   readonly takeOver?: boolean;
+  /** The request as the caller's write left it, for follow-ups that read it (a count): saves a read. */
+  readonly state?: ApprovalRequest;
+  /**
+   * Leave the done ones on the item for the caller to mark, in a write it makes anyway (the decision's
+   * delivered mark, see ApprovalStore.markDelivery). The caller must mark them, or they are done again
+   * after the lease.
+   */
+  readonly callerMarksDone?: boolean;
 }
 
 export interface FollowUpReport {
@@ -52,8 +60,9 @@ export interface FollowUpReport {
  * right after the write that owes them, by a retried gate, and by the sweeper for requests that owe
  * some past a grace period.
  *
- * What a crash leaves: an audit entry is written at most once (a repair that takes over from another
- * doer looks for its event id among the entries written since it became owed); a count or a
+ * What a crash leaves: an audit entry is written at most once (a sealed one is stored at its fixed
+ * place; for an unsealed one, a repair that takes over from another doer looks for its event id among
+ * the entries written since it became owed); a count or a
  * notification done but not yet marked is done again after the lease, so an approver may get a
  * second notice and a decision may be counted twice in the statistics. A missed notice or a missed entry is worse than a repeated
  * notice; the statistics are approximate by design.
@@ -68,6 +77,7 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, op
   }
   let request: Promise<ApprovalRequest | undefined> | undefined;
   const current = () => (request ??= deps.store.get(requestId));
+  const asWritten = () => (options.state ? Promise.resolve(options.state) : current());
   const now = deps.clock.now();
   const claims = new Map(
     (options.held
@@ -81,7 +91,7 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, op
       const claim = claims.get(item.id);
       if (!claim) return;
       try {
-        await perform(deps, item, claim, current);
+        await perform(deps, item, claim, current, asWritten);
         report.done.push(item.id);
       } catch (error) {
         report.left.push({ id: item.id, reason: (error as Error)?.message ?? String(error) });
@@ -90,13 +100,24 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, op
       }
     }),
   );
-  await deps.store.completeFollowUps(requestId, report.done);
+  if (!options.callerMarksDone) await deps.store.completeFollowUps(requestId, report.done);
   return report;
 }
 
-async function perform(deps: FollowUpDeps, item: OwedFollowUp, claim: FollowUpClaim, current: () => Promise<ApprovalRequest | undefined>): Promise<void> {
+async function perform(
+  deps: FollowUpDeps,
+  item: OwedFollowUp,
+  claim: FollowUpClaim,
+  current: () => Promise<ApprovalRequest | undefined>,
+  asWritten: () => Promise<ApprovalRequest | undefined>,
+): Promise<void> {
   switch (item.kind) {
     case 'audit':
+      // Sealed by the write that owes it: stored as it is, at its place (a repeat finds it there).
+      if (item.entry) {
+        await deps.audit.appendSealed(item.entry);
+        return;
+      }
       // Taken over from a doer that may have written it: look for its entry before writing one.
       await deps.audit.append(item.record, claim.takenOver ? { landedSince: item.owedAt } : {});
       return;
@@ -109,7 +130,7 @@ async function perform(deps: FollowUpDeps, item: OwedFollowUp, claim: FollowUpCl
       return;
     }
     case 'stats': {
-      const request = await current();
+      const request = await asWritten();
       if (!request || !deps.stats) return;
       await deps.stats.record(sampleOf(request, item.outcome, new Date(item.at)));
       return;

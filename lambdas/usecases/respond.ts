@@ -10,6 +10,7 @@ import type { RespondBody } from '#core/respond-input';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, DurableCallbacks, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
+import { sealAuditFollowUps } from './seal-audit.ts';
 import { resolveDecider, type Decider, type DelegationDeps } from './resolve-decider.ts';
 
 /** A decision an approver's answer makes (a cancellation is not one). */
@@ -203,10 +204,16 @@ function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: ApproverD
   };
 }
 
-/** The one conditional write that decides (owing its audit entry and count), then those and delivery to the workflow. */
+/**
+ * The one conditional write that decides, owing its audit entry (sealed onto the request's chain by
+ * that write) and its count; then SendTaskSuccess at once, the third AWS call on the way (read,
+ * write, send). The entry and the count are stored beside it, and one write records the delivery and
+ * marks them done. Until that write they stay owed on the item: a crash anywhere after the decision
+ * leaves them to the sweeper, which stores the same sealed entry at the same place (never twice).
+ */
 async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: ApproverDecision): Promise<RespondResult> {
   const decided = decide(request, decision);
-  const owed = owe([
+  const owed = await sealAuditFollowUps(deps.audit, request, owe([
     followUp.audit({
       executionId: decided.executionId,
       workflowId: decided.workflowId,
@@ -226,14 +233,14 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: A
       eventId: auditEventId.decision(decided.id),
     }),
     followUp.stats(decision.outcome, decision.decidedAt, request.level),
-  ], decision.decidedAt);
+  ], decision.decidedAt));
   const { taskToken } = await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS), owed);
-  // The decision is stored; its audit entry, its count and its delivery are independent follow-ups,
-  // so they run side by side and the workflow resumes without waiting for the bookkeeping.
-  const [, delivered] = await Promise.all([
-    performFollowUps(deps, decided.id, { held: owed }),
-    deliverDecision(deps, decided, taskToken),
-  ]);
+  const followUps = performFollowUps(deps, decided.id, { held: owed, state: decided, callerMarksDone: true });
+  // Never rejects: a failure of the follow-ups surfaces below, when they are awaited.
+  const done = followUps.then((report) => report.done, () => undefined);
+  const delivered = await deliverDecision(deps, decided, taskToken, { followUpsDone: done });
+  const report = await followUps;
+  if (!delivered.followUpsMarked) await deps.store.completeFollowUps(decided.id, report.done);
   const delivery = delivered.result;
   if (delivery === 'workflow_gone') {
     throw new WorkflowGoneError(`the decision on ${decided.id} is recorded, but its workflow is no longer waiting (it timed out or was stopped)`);

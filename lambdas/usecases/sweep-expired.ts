@@ -8,6 +8,7 @@ import type { ApprovalStore, AuditLog, Clock, DecisionStats, DurableCallbacks, N
 import { forEachConcurrently } from './bounded-concurrency.ts';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
+import { sealAuditFollowUps } from './seal-audit.ts';
 
 export interface SweepDeps {
   readonly store: ApprovalStore;
@@ -77,7 +78,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
       if (Date.now() - startedAt >= expiryBudgetMs) return;
       try {
         const next = expire(request, now);
-        const owed = owe(followUpsOfExpiry(request, next, now), now.toISOString());
+        const owed = await sealAuditFollowUps(deps.audit, request, owe(followUpsOfExpiry(request, next, now), now.toISOString()));
         const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS), owed);
         const followUps = performFollowUps(deps, next.id, { held: owed });
         if (next.status !== 'pending') {

@@ -1,6 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
+import { requestChainId } from '#core/audit-chain';
 import { LOCAL_TABLE_NAME, startLocalApp, type LocalApp } from '#local/app';
 import { ConcurrentUpdateError } from '#core/errors';
 import { sweepExpired } from '#usecases/sweep-expired';
@@ -39,8 +40,9 @@ async function paused(config = hitl()) {
 
 const verify = (executionArn: string) => call(app.url, 'GET', `/audit/verify?execution=${encodeURIComponent(executionArn)}`, { as: ADMIN });
 
-async function deleteEntry(executionArn: string, seq: number): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: auditKeys.pk(executionArn), sk: auditKeys.sk(seq) } }));
+/** Deletes entry `seq` of the chain of request `id` (its state changes: created, decided, ...). */
+async function deleteEntry(executionArn: string, id: string, seq: number): Promise<void> {
+  await db().send(new DeleteCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: auditKeys.pk(executionArn), sk: auditKeys.chainSk(requestChainId(id), seq) } }));
 }
 
 describe('the audit log drops nothing', () => {
@@ -89,9 +91,9 @@ describe('the audit log drops nothing', () => {
   it('keeps a cancellation\'s entry owed when the chain refuses it, and the sweeper writes it once', async () => {
     // Prepare: a pending request, and a chain that refuses the cancel entry as a contended one would
     const { executionArn, id } = await paused();
-    const restore = interpose(app.deps.audit, 'append', async (original, record, once) => {
-      if (record.kind === 'cancel') throw new ConcurrentUpdateError(`could not append to the audit chain of ${record.executionId}`);
-      return original(record, once);
+    const restore = interpose(app.deps.audit, 'appendSealed', async (original, entry) => {
+      if (entry.kind === 'cancel') throw new ConcurrentUpdateError(`could not append to the audit chain of ${entry.executionId}`);
+      return original(entry);
     });
     try {
       // Act
@@ -117,7 +119,7 @@ describe('the audit log drops nothing', () => {
     expect((await verify(executionArn)).body).toMatchObject({ ok: true, entries: 2 });
 
     // Act: delete the tail (the decision): the chain that is left still links up
-    await deleteEntry(executionArn, 2);
+    await deleteEntry(executionArn, id, 2);
     const tail = await verify(executionArn);
 
     // Assess: the request's history says it was decided, and its entry is gone
@@ -125,7 +127,7 @@ describe('the audit log drops nothing', () => {
     expect(tail.body).toMatchObject({ ok: false, entries: 1, missing: [{ problem: 'missing_entry', requestId: id, event: 'decided' }] });
 
     // Act again: delete the first entry too, now the one in front of nothing
-    await deleteEntry(executionArn, 1);
+    await deleteEntry(executionArn, id, 1);
     const empty = await verify(executionArn);
     expect(empty.body.ok).toBe(false);
     expect(empty.body.missing.map((m: { event: string }) => m.event)).toEqual(['created', 'decided']);
@@ -134,8 +136,8 @@ describe('the audit log drops nothing', () => {
   it('names a deleted entry in the middle of the chain', async () => {
     const { executionArn, id } = await paused();
     expect((await call(app.url, 'POST', `/approvals/${id}/respond`, { body: { decision: 'approve' } })).status).toBe(200);
-    await deleteEntry(executionArn, 1);
-    expect((await verify(executionArn)).body).toMatchObject({ ok: false, brokenAt: 1, problem: 'entry 1 is missing' });
+    await deleteEntry(executionArn, id, 1);
+    expect((await verify(executionArn)).body).toMatchObject({ ok: false, brokenAt: 1, problem: `entry 1 is missing of the chain of ${requestChainId(id)}` });
   });
 
   it('answers 404 for an execution it knows nothing about', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { requestChainId } from '#core/audit-chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
@@ -13,6 +14,7 @@ import { hitl } from '../support/fixtures.ts';
 
 let dir: string;
 let executionArn: string;
+let requestId: string;
 beforeAll(async () => {
   // Prepare: a data folder holding one decided request (entries gate_paused and decision), server stopped
   dir = mkdtempSync(join(tmpdir(), 'hitl-audit-cli-'));
@@ -27,6 +29,7 @@ beforeAll(async () => {
       const page = await call(app.url, 'GET', '/approvals?workflow=cli');
       return page.body.items?.length ? page.body.items : undefined;
     });
+    requestId = listed.id;
     expect((await call(app.url, 'POST', `/approvals/${listed.id}/respond`, { body: { decision: 'approve' } })).status).toBe(200);
   } finally {
     await app.close();
@@ -68,8 +71,10 @@ describe('npm run audit:verify', () => {
     try {
       await db.send(new UpdateCommand({
         TableName: LOCAL_TABLE_NAME,
-        Key: { pk: auditKeys.pk(executionArn), sk: auditKeys.sk(2) },
+        // The decision: entry 2 of the request's own chain
+        Key: { pk: auditKeys.pk(executionArn), sk: auditKeys.chainSk(requestChainId(requestId), 2) },
         UpdateExpression: 'SET actor = :a',
+        ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':a': 'mallory' },
       }));
     } finally {

@@ -6158,6 +6158,7 @@ export interface components {
         AuditEntry: {
             actor: string;
             at: string;
+            chain?: string;
             /** @default {} */
             detail: {
                 [key: string]: unknown;

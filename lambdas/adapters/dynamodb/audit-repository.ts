@@ -15,13 +15,19 @@ import { INDEXES, TTL_ATTRIBUTE } from './table.ts';
 
 export const auditKeys = {
   pk: (executionId: string) => `EXEC#${executionId}`,
+  /** An entry of the execution's own chain. */
   sk: (seq: number) => `AUD#${String(seq).padStart(10, '0')}`,
+  /** An entry of a request's chain (see `requestChainId`); these sort after the execution's own. */
+  chainSk: (chain: string | undefined, seq: number) => (chain === undefined ? auditKeys.sk(seq) : `AUD#${chain}#${String(seq).padStart(10, '0')}`),
   /** Sharded by execution: one execution's entries share a shard, and executions spread over them. */
-  timeline: (entry: AuditEntry, shards: ShardLayout) => ({ gsi4pk: shards.partitionOf('AUDIT', entry.executionId), gsi4sk: `${entry.at}#${entry.executionId}#${entry.seq}` }),
+  timeline: (entry: AuditEntry, shards: ShardLayout) => ({
+    gsi4pk: shards.partitionOf('AUDIT', entry.executionId),
+    gsi4sk: `${entry.at}#${entry.executionId}#${entry.chain ? `${entry.chain}#` : ''}${entry.seq}`,
+  }),
 };
 
 /** The attributes of an audit entry item. */
-export const ENTRY_FIELDS = ['executionId', 'workflowId', 'nodeId', 'requestId', 'kind', 'actor', 'detail', 'eventId', 'seq', 'at', 'prevHash', 'hash'] as const;
+export const ENTRY_FIELDS = ['executionId', 'workflowId', 'nodeId', 'requestId', 'kind', 'actor', 'detail', 'eventId', 'chain', 'seq', 'at', 'prevHash', 'hash'] as const;
 
 function toEntry(item: Record<string, unknown>): AuditEntry {
   const entry: Record<string, unknown> = {};
@@ -31,6 +37,8 @@ function toEntry(item: Record<string, unknown>): AuditEntry {
 
 const TIMELINE_LIST = 'audit';
 const EXECUTION_CURSOR: CursorShape = { keys: ['pk', 'sk'] };
+/** The key range of an execution's own chain, without the request chains stored beside it. */
+const OWN_CHAIN = { from: auditKeys.sk(0), to: auditKeys.sk(9_999_999_999) };
 /** Enough for 50 writers on one chain at once; beyond, the entry stays owed and is written later. */
 const APPEND_ATTEMPTS = 60;
 const BACKOFF_BASE_MS = 2;
@@ -52,9 +60,11 @@ export interface AuditRepositoryOptions {
 }
 
 /**
- * Audit entries of one execution form a keyed chain: entry n stores the MAC of entry n-1 and its own.
- * Appending claims the next sequence number with a conditional put, so concurrent writers never fork
- * the chain; an entry with an event id is written at most once.
+ * Audit entries of one execution form keyed chains: entry n stores the MAC of entry n-1 and its own.
+ * The execution's own chain is appended to by reading its tail and claiming the next sequence number
+ * with a conditional put, so concurrent writers never fork it; an entry with an event id is written at
+ * most once. Each request's chain sits beside it: its entries come sealed (place and MAC fixed by the
+ * request's own conditional write) and are stored as they are, without reading anything first.
  */
 export class AuditRepository implements AuditLog {
   private readonly clock: Clock;
@@ -88,22 +98,7 @@ export class AuditRepository implements AuditLog {
       if (record.eventId && previous?.eventId === record.eventId) return previous;
       const entry = chainEntry(key, record, previous, this.clock.now().toISOString());
       try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              pk: auditKeys.pk(entry.executionId),
-              sk: auditKeys.sk(entry.seq),
-              entity: 'audit',
-              ...entry,
-              ...auditKeys.timeline(entry, this.shards),
-              ...(this.options.retentionDays
-                ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(entry.at) / 1000) + this.options.retentionDays * 86_400 }
-                : {}),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await this.put(entry);
         return entry;
       } catch (error) {
         if (!isConditionFailure(error)) throw new AuditAppendError(`could not append to the audit chain of ${record.executionId}`, { cause: error });
@@ -116,6 +111,38 @@ export class AuditRepository implements AuditLog {
       }
     }
     throw new AuditAppendError(`the audit chain of ${record.executionId} stayed contended through ${APPEND_ATTEMPTS} attempts`, { cause: lastError });
+  }
+
+  async appendSealed(entry: AuditEntry): Promise<AuditEntry> {
+    try {
+      await this.put(entry);
+      return entry;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw new AuditAppendError(`could not store entry ${entry.seq} of ${entry.chain ?? entry.executionId}`, { cause: error });
+      // Stored before: by an earlier doer of the same follow-up, or by the SDK retrying our own write.
+      const there = await this.at(entry.executionId, entry.seq, entry.chain);
+      if (there?.hash === entry.hash) return there;
+      throw new AuditAppendError(`entry ${entry.seq} of ${entry.chain ?? entry.executionId} holds another entry`, { cause: error });
+    }
+  }
+
+  private async put(entry: AuditEntry): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: auditKeys.pk(entry.executionId),
+          sk: auditKeys.chainSk(entry.chain, entry.seq),
+          entity: 'audit',
+          ...entry,
+          ...auditKeys.timeline(entry, this.shards),
+          ...(this.options.retentionDays
+            ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(entry.at) / 1000) + this.options.retentionDays * 86_400 }
+            : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async chain(executionId: string): Promise<AuditEntry[]> {
@@ -147,7 +174,7 @@ export class AuditRepository implements AuditLog {
       values[':workflowId'] = query.workflowId;
     }
     if (query.executionId) {
-      // One execution's chain, in order, filtered to the time range.
+      // One execution's entries: its own chain, then each request's chain, each in order, filtered to the time range.
       filters.push('#at BETWEEN :from AND :to');
       return queryPage(this.db, {
         TableName: this.tableName,
@@ -189,8 +216,8 @@ export class AuditRepository implements AuditLog {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': auditKeys.pk(executionId), ':prefix': 'AUD#' },
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': auditKeys.pk(executionId), ':from': OWN_CHAIN.from, ':to': OWN_CHAIN.to },
           ScanIndexForward: false,
           ExclusiveStartKey: startKey,
           ConsistentRead: true,
@@ -205,9 +232,9 @@ export class AuditRepository implements AuditLog {
     return undefined;
   }
 
-  private async at(executionId: string, seq: number): Promise<AuditEntry | undefined> {
+  private async at(executionId: string, seq: number, chain?: string): Promise<AuditEntry | undefined> {
     const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: auditKeys.pk(executionId), sk: auditKeys.sk(seq) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: { pk: auditKeys.pk(executionId), sk: auditKeys.chainSk(chain, seq) }, ConsistentRead: true }),
     );
     return result.Item ? toEntry(result.Item) : undefined;
   }
@@ -216,8 +243,8 @@ export class AuditRepository implements AuditLog {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': auditKeys.pk(executionId), ':prefix': 'AUD#' },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': auditKeys.pk(executionId), ':from': OWN_CHAIN.from, ':to': OWN_CHAIN.to },
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,

@@ -1,9 +1,11 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
-import type { OwedFollowUp } from '#core/follow-up';
+import type { ChainTail } from '#core/audit-chain';
+import { sealedEntryOf, type OwedFollowUp } from '#core/follow-up';
 import { LISTED_FIELDS, type ListedRequest } from '#core/listed-request';
 import { PROPOSED_BALLOT, voterOf } from '#core/quorum';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
+import { withAuditTail } from '#core/request-audit-tail';
 import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, OwedCursor, Page } from '#ports';
 import { isConditionFailure } from './client.ts';
 import { positionCursor } from './position-cursor.ts';
@@ -59,11 +61,21 @@ export const REQUEST_FIELDS = [
   'requestedBy', 'createdBy', 'gateId', 'idempotency', 'callback', 'deliveryAttempts', 'checkpoint', 'status', 'level', 'createdAt', 'dueAt', 'votes', 'decision', 'delivery', 'events',
 ] as const;
 
-/** The stored item minus keys, indexes and the task token: what may leave the store. */
+/**
+ * The stored item minus keys, indexes and the task token: what may leave the store. Where the
+ * request's audit chain ends rides along hidden, for the next write of this read (see withAuditTail).
+ */
 function toDomain(item: Record<string, unknown>): ApprovalRequest {
   const request: Record<string, unknown> = {};
   for (const field of REQUEST_FIELDS) if (item[field] !== undefined) request[field] = item[field];
-  return request as ApprovalRequest;
+  return withAuditTail(request as ApprovalRequest, item.auditTail as ChainTail | undefined);
+}
+
+/** Where the request's audit chain ends once `followUps` are recorded: their last sealed entry, if any. */
+function tailAfter(followUps: readonly OwedFollowUp[]): { first: number; tail: ChainTail } | undefined {
+  const sealed = followUps.map(sealedEntryOf).filter((e) => e !== undefined);
+  const last = sealed.at(-1);
+  return last ? { first: sealed[0]!.seq, tail: { seq: last.seq, hash: last.hash } } : undefined;
 }
 
 function toListed(item: Record<string, unknown>): ListedRequest {
@@ -93,6 +105,9 @@ export class RequestRepository implements ApprovalStore {
   }
 
   async create(request: ApprovalRequest, taskToken?: string, followUps: readonly OwedFollowUp[] = []): Promise<CreateResult> {
+    // The pointer goes beside the request, not after it: a pointer without its request (a failed or
+    // cut-short put) is skipped by readers, and the retry that finds the request puts it again.
+    const pointer = this.putExecutionPointer(request).then(() => undefined, (error: unknown) => ({ error }));
     try {
       await this.db.send(
         new PutCommand({
@@ -103,6 +118,7 @@ export class RequestRepository implements ApprovalStore {
             entity: 'request',
             ...request,
             ...(taskToken !== undefined ? { taskToken } : {}),
+            ...(tailAfter(followUps) ? { auditTail: tailAfter(followUps)!.tail } : {}),
             ...requestKeys.pending(request, this.shards),
             ...requestKeys.due(request, this.shards),
             ...(followUps.length > 0
@@ -116,9 +132,11 @@ export class RequestRepository implements ApprovalStore {
           ConditionExpression: conditions.doesNotExist,
         }),
       );
-      await this.putExecutionPointer(request);
+      const failed = await pointer;
+      if (failed) throw failed.error;
       return { created: true, request };
     } catch (error) {
+      await pointer;
       if (!isConditionFailure(error)) throw error;
       const existing = await this.get(request.id);
       if (!existing) throw new ConcurrentUpdateError(`request ${request.id} vanished while being created`, { cause: error });
@@ -240,13 +258,14 @@ export class RequestRepository implements ApprovalStore {
       remove.push('gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk');
     }
     const add = oweFollowUps(followUps, next, lastEventAt(next), { set, names, values }, this.shards);
+    const tail = moveAuditTail(followUps, { set, names, values });
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: requestKeys.pk(next.id), sk: requestKeys.sk },
           UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}${add.length ? ` ADD ${add.join(', ')}` : ''}`,
-          ConditionExpression: `${conditions.isStillPendingAtLevel} AND ${conditions.isStillDueAt}`,
+          ConditionExpression: `${conditions.isStillPendingAtLevel} AND ${conditions.isStillDueAt}${tail ? ` AND ${tail}` : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           // The write that decides also hands back the token, so delivering needs no second read.
@@ -337,10 +356,18 @@ export class RequestRepository implements ApprovalStore {
     outcome: 'delivered' | 'workflow_gone' | 'gave_up',
     at: Date,
     detail?: Record<string, unknown>,
+    followUpsDone: readonly string[] = [],
   ): Promise<ApprovalRequest | undefined> {
     const event: HistoryEvent = { at: at.toISOString(), type: outcome === 'gave_up' ? 'delivery_gave_up' : outcome, actor: 'system:delivery', ...(detail ? { detail } : {}) };
     const names = { '#delivery': 'delivery', '#events': 'events', '#lease': 'leaseUntil', '#owedCount': 'owedCount' };
     const values = { ':outcome': outcome, ':event': [event], ':pendingDelivery': 'pending', ':zero': 0 };
+    if (followUpsDone.length > 0) {
+      // Usually these are all it owes: one write records the delivery, marks them done and takes the
+      // decision out of the index. Otherwise mark them on their own, then record the delivery as below.
+      const settled = await this.markDeliveredAndDone(id, followUpsDone, { names, values });
+      if (settled !== undefined) return settled;
+      await this.completeFollowUps(id, followUpsDone);
+    }
     // A delivered decision leaves the undelivered index, unless it still owes follow-ups: then it
     // stays findable under OWED. DynamoDB cannot branch inside one write, so each case is its own
     // conditional write, tried in turn until one applies or the decision turns out delivered.
@@ -371,6 +398,32 @@ export class RequestRepository implements ApprovalStore {
       if (!current || current.delivery !== 'pending') return undefined;
     }
     throw new ConcurrentUpdateError(`approval ${id} kept changing while its delivery was recorded`);
+  }
+
+  /** The delivery recorded and `followUpIds` marked done in one write, if they are exactly what the request owes; undefined otherwise. */
+  private async markDeliveredAndDone(
+    id: string,
+    followUpIds: readonly string[],
+    update: { names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<ApprovalRequest | undefined> {
+    const owed = Object.fromEntries(followUpIds.map((f, i) => [`#done${i}`, requestKeys.followUp(f)]));
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: `SET #delivery = :outcome, #events = list_append(#events, :event), #owedCount = :zero REMOVE gsi3pk, gsi3sk, #lease, ${Object.keys(owed).join(', ')}`,
+          ConditionExpression: `${conditions.isUndelivered} AND #owedCount = :owedN AND ${Object.keys(owed).map((name) => `attribute_exists(${name})`).join(' AND ')}`,
+          ExpressionAttributeNames: { ...update.names, ...owed },
+          ExpressionAttributeValues: { ...update.values, ':owedN': followUpIds.length },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? toDomain(result.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   async owedFollowUps(id: string): Promise<OwedFollowUp[]> {
@@ -434,6 +487,8 @@ export class RequestRepository implements ApprovalStore {
 
   async completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void> {
     if (followUpIds.length === 0) return;
+    // Usually these are all it owes, and it is listed as owing: one write marks them and unlists it.
+    if (await this.completeLast(id, followUpIds)) return;
     let left = await this.complete(id, followUpIds);
     if (left === undefined && followUpIds.length > 1) {
       // Some were done by another doer meanwhile: mark the rest one by one.
@@ -441,6 +496,27 @@ export class RequestRepository implements ApprovalStore {
       left = each.filter((n): n is number => n !== undefined).reduce((min, n) => Math.min(min, n), Number.POSITIVE_INFINITY);
     }
     if (left === 0) await this.clearOwedMark(id);
+  }
+
+  /** Removes `followUpIds` and takes the request out of the OWED partition, if they are all it owes and it is listed there; false otherwise. */
+  private async completeLast(id: string, followUpIds: readonly string[]): Promise<boolean> {
+    const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: `SET #owedCount = :zero REMOVE gsi3pk, gsi3sk, ${followUpIds.map((_, i) => `#f${i}`).join(', ')}`,
+          ConditionExpression: `#owedCount = :owedN AND gsi3pk = :owedPk AND ${followUpIds.map((_, i) => `attribute_exists(#f${i})`).join(' AND ')}`,
+          ExpressionAttributeNames: { ...names, '#owedCount': 'owedCount' },
+          ExpressionAttributeValues: { ':zero': 0, ':owedN': followUpIds.length, ':owedPk': requestKeys.owed('', id, this.shards).gsi3pk },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** Removes every one of `followUpIds`, or none (undefined); resolves to how many are left owed. */
@@ -644,6 +720,25 @@ function followUpsOf(item: Record<string, unknown>): OwedFollowUp[] {
 
 function lastEventAt(request: ApprovalRequest): string {
   return request.events.at(-1)?.at ?? request.createdAt;
+}
+
+/**
+ * Moves the request's audit chain tail past the entries `followUps` carry sealed, on the condition that
+ * it is still where they were sealed after: the returned condition, or undefined when none is sealed.
+ */
+function moveAuditTail(
+  followUps: readonly OwedFollowUp[],
+  update: { set: string[]; names: Record<string, string>; values: Record<string, unknown> },
+): string | undefined {
+  const moved = tailAfter(followUps);
+  if (!moved) return undefined;
+  update.names['#auditTail'] = 'auditTail';
+  update.set.push('#auditTail = :auditTail');
+  update.values[':auditTail'] = moved.tail;
+  if (moved.first === 1) return 'attribute_not_exists(#auditTail)';
+  update.names['#tailSeq'] = 'seq';
+  update.values[':sealedAfter'] = moved.first - 1;
+  return '#auditTail.#tailSeq = :sealedAfter';
 }
 
 /**
