@@ -11,7 +11,7 @@ import {
   stateMachineNameOf,
   type AwsScope,
 } from './stepfunctions/arns.ts';
-import { assertStateData, AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
+import { assertStateData, AwsError, ExecutionClosed, STATE_DATA_LIMIT_BYTES, TaskFailure } from './stepfunctions/errors.ts';
 import { FunctionDirectory, type LocalFunction, type LocalFunctionOptions } from './stepfunctions/functions.ts';
 import { toJson, type JsonValue } from './stepfunctions/json.ts';
 import { prepareDefinition, type TaskPlan } from './stepfunctions/prepare-definition.ts';
@@ -147,6 +147,7 @@ export class LocalStepFunctions implements Workflows {
     assertResourceName(name);
     const executionInput = toExecutionInput(input);
     const inputText = JSON.stringify(executionInput);
+    assertApiData('input', inputText);
     const executionArn = buildExecutionArn(this.scope, machineName, name);
 
     const existing = this.executions.get(executionArn);
@@ -185,6 +186,7 @@ export class LocalStepFunctions implements Workflows {
     } catch (error) {
       throw new AwsError('InvalidOutput', `Invalid Output: ${(error as Error).message}`);
     }
+    assertApiData('output', JSON.stringify(result));
     this.tokens.succeed(taskToken, result);
   }
 
@@ -282,8 +284,10 @@ export class LocalStepFunctions implements Workflows {
         },
       });
       record.abort = run.abort;
-      // Tasks check their own input and result; every other state's output is checked as it exits.
-      drain(run.eventLogs, (stateName, output) => {
+      // Tasks check their own input and raw result; every state's output (a Task's after ResultPath and
+      // OutputPath, a Map's or Parallel's collected results, states inside their iterations and
+      // branches) is checked as it exits.
+      const drained = drain(run.eventLogs, (stateName, output) => {
         try {
           assertStateData(stateName, 'output', output);
         } catch (error) {
@@ -293,7 +297,8 @@ export class LocalStepFunctions implements Workflows {
         }
       });
       run.result.then(
-        (output) => this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue }),
+        // The log may still hold the last states' exits: a state above the limit fails the execution first.
+        (output) => void drained.then(() => this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue })),
         (error: unknown) => this.finish(record, failureOf(error)),
       );
     } catch (error) {
@@ -338,6 +343,17 @@ function toExecutionInput(input: unknown): JsonValue {
   }
 }
 
+/**
+ * StartExecution's input and SendTaskSuccess's output are API strings of at most 256 KB: AWS refuses
+ * a longer one with ValidationException before anything runs.
+ */
+function assertApiData(field: 'input' | 'output', text: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > STATE_DATA_LIMIT_BYTES) {
+    throw new AwsError('ValidationException', `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${STATE_DATA_LIMIT_BYTES} (it is ${bytes} bytes)`);
+  }
+}
+
 function failureOf(error: unknown): Outcome {
   if (error instanceof ExecutionTimeoutError) {
     return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds.' };
@@ -365,12 +381,12 @@ function snapshot(record: ExecutionRecord): ExecutionInfo {
 }
 
 // The library queues every event until someone reads them; reading keeps a long execution's memory flat.
-/** Reads the library's event log, handing each exited state's output to `onExit`. */
-function drain(events: AsyncGenerator<unknown>, onExit: (stateName: string, output: unknown) => void): void {
-  void (async () => {
+/** Reads the library's event log, handing each exited state's output to `onExit`; settles once the log closes. */
+function drain(events: AsyncGenerator<unknown>, onExit: (stateName: string, output: unknown) => void): Promise<void> {
+  return (async () => {
     for await (const event of events) {
       const exited = event as { type?: string; state?: { name: string; type: string; output?: unknown } };
-      if (exited.type === 'StateExited' && exited.state && exited.state.type !== 'Task') onExit(exited.state.name, exited.state.output);
+      if (exited.type === 'StateExited' && exited.state) onExit(exited.state.name, exited.state.output);
     }
   })().catch(() => undefined);
 }
