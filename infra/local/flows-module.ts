@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ExecutionRepository } from '#adapters/dynamodb/execution-repository';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { ToolRunRepository } from '#adapters/dynamodb/tool-run-repository';
+import { PayloadRepository } from '#adapters/dynamodb/payload-repository';
 import type { MailSender } from '#adapters/mail/mail-sender';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { OutboxMailSender } from '#adapters/mail/outbox-mail-sender';
@@ -107,6 +108,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
         workflows: watcher.watching(ctx.engine),
         executions,
         toolRuns: new ToolRunRepository(ctx.db, ctx.tableName),
+        payloads: ctx.deps.payloads ?? new PayloadRepository(ctx.db, ctx.tableName, ctx.deps.clock),
         tools,
         models: options.models ?? scriptedModels,
         catalog,

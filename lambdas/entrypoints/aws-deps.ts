@@ -1,4 +1,5 @@
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
+import { PayloadRepository } from '#adapters/dynamodb/payload-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { RequestRepository } from '#adapters/dynamodb/request-repository';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
@@ -8,14 +9,14 @@ import { CompositeStats } from '#adapters/metrics/composite-stats';
 import { EmfStats } from '#adapters/metrics/emf-stats';
 import { SdkWorkflows } from '#adapters/stepfunctions/sdk-workflows';
 import { fetchWebhookSender } from '#adapters/webhook/fetch-webhook-sender';
-import { systemClock } from '#ports';
+import { systemClock, type PayloadStore } from '#ports';
 import { secretsManagerSecret } from '../channels/secrets/secrets-manager.ts';
 import { LambdaDispatchNotifier } from '../channels/dispatch/lambda-dispatch-notifier.ts';
 import { loadLambdaConfig } from '../config.ts';
 import type { AppDeps } from '../handlers/deps.ts';
 
 /** Wires the AWS adapters from the Lambda environment; called once at module load. */
-export function awsDeps(): AppDeps {
+export function awsDeps(): AppDeps & { readonly payloads: PayloadStore } {
   const config = loadLambdaConfig();
   const db = createDocumentClient();
   return {
@@ -35,6 +36,7 @@ export function awsDeps(): AppDeps {
     clock: systemClock,
     stats: new CompositeStats(new StatsRepository(db, config.TABLE_NAME), [new EmfStats()]),
     access: config.access,
+    payloads: new PayloadRepository(db, config.TABLE_NAME, systemClock),
     // Only the functions that deliver decisions (API, sweeper) get the webhook signing key.
     ...(config.WEBHOOK_SECRET_ARN ? { webhooks: { sender: fetchWebhookSender, signingSecret: secretsManagerSecret(config.WEBHOOK_SECRET_ARN) } } : {}),
   };
