@@ -10,6 +10,7 @@ import { TTL_ATTRIBUTE } from './table.ts';
  * chunk. The execution is part of the key, so a reference only ever reads its own execution's texts.
  */
 export const payloadKeys = {
+  prefix: 'PAYLOAD#',
   pk: (executionId: string, sha256: string) => `PAYLOAD#${executionId}#${sha256}`,
   sk: (index: number) => `CHUNK#${String(index).padStart(4, '0')}`,
 };
