@@ -36,7 +36,7 @@ import type { RefundLedger } from '../../lambdas/tools/refund.ts';
 import { compileFlow, type FlowSubstitutions } from '../../statemachines/compiler.ts';
 import { LocalFlowCatalog } from '../../statemachines/flow-catalog.ts';
 import { FLOWS_DIR, loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
-import { localFaultsFrom, withMailFaults } from './faults.ts';
+import { localFaultsFrom, withMailFaults, withPayloadFaults } from './faults.ts';
 import { reloadFlowFile, watchFlowFiles } from './flow-files-watch.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 
@@ -108,7 +108,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
         workflows: watcher.watching(ctx.engine),
         executions,
         toolRuns: new ToolRunRepository(ctx.db, ctx.tableName),
-        payloads: ctx.deps.payloads ?? new PayloadRepository(ctx.db, ctx.tableName, ctx.deps.clock),
+        payloads: withPayloadFaults(ctx.deps.payloads ?? new PayloadRepository(ctx.db, ctx.tableName, ctx.deps.clock), localFaultsFrom(options.env ?? process.env)),
         tools,
         models: options.models ?? scriptedModels,
         catalog,
