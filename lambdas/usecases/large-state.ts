@@ -39,6 +39,19 @@ export async function spillState(
   return carried;
 }
 
+/** The most an audit entry's detail holds inline: larger texts are stored apart and the entry keeps their references. */
+export const AUDIT_DETAIL_BUDGET_BYTES = 64 * 1024;
+
+/**
+ * An audit entry's detail that fits its item: large texts (a tool's result, an agent's long answer)
+ * become references. The entry's MAC covers the reference and so the text's SHA-256: the chain still
+ * proves what was said.
+ */
+export async function auditableDetail<T extends Record<string, unknown>>(store: PayloadStore | undefined, executionId: string, detail: T): Promise<T> {
+  if (!store) return detail;
+  return (await spillState(store, executionId, detail, new Map(), AUDIT_DETAIL_BUDGET_BYTES)) as T;
+}
+
 /**
  * `value` with each referenced text cut to its first `maxChars` characters and a note of its size,
  * for copies that must stay small (an approval request's action and context, notifications).

@@ -63,11 +63,17 @@ beforeAll(async () => {
     ],
     edges: [],
   };
-  const saved = await call(stack.app.url, 'PUT', '/flows/report-mailer', { body: flow, as: ADMIN });
-  expect(saved.status, saved.text).toBe(201);
-  const deployed = await call(stack.app.url, 'POST', '/flows/report-mailer/deploy', { body: { revisionId: saved.body.revision.revision }, as: ADMIN });
-  expect(deployed.status, deployed.text).toBe(200);
+  await saveAndDeploy('report-mailer', flow);
+  // The same agent, audited instead of gated: everything it says and every result goes to the audit log.
+  await saveAndDeploy('report-auditor', { ...flow, name: 'Report auditor', nodes: [{ ...flow.nodes[0], hitl: { mode: 'audit' } }] });
 });
+
+async function saveAndDeploy(id: string, flow: Record<string, unknown>): Promise<void> {
+  const saved = await call(stack.app.url, 'PUT', `/flows/${id}`, { body: flow, as: ADMIN });
+  expect(saved.status, saved.text).toBe(201);
+  const deployed = await call(stack.app.url, 'POST', `/flows/${id}/deploy`, { body: { revisionId: saved.body.revision.revision }, as: ADMIN });
+  expect(deployed.status, deployed.text).toBe(200);
+}
 afterAll(async () => {
   await stack?.close();
   reports?.close();
@@ -105,5 +111,20 @@ describe('large tool results and agent turns', () => {
     expect(new Set(seen.filter((turn) => turn.reportChars !== undefined).map((turn) => turn.reportChars)).size).toBe(1);
     expect(seen.filter((turn) => turn.thoughtsChars !== undefined).every((turn) => turn.thoughtsChars === THOUGHTS.length)).toBe(true);
     expect(JSON.stringify(done.conversation)).toContain(REPORT);
+  });
+
+  it('audits a large result and a long turn by reference: the entries stay small and their chain still pins the texts', async () => {
+    // Act
+    const executionId = await startFlow(stack.app, 'report-auditor', 'Mail the CFO the quarterly report');
+    await executionIn(stack.app, executionId, 'succeeded', 30_000);
+    const audit = await call(stack.app.url, 'GET', `/audit?execution=${encodeURIComponent(executionId)}`, { as: ADMIN });
+    const verified = await call(stack.app.url, 'GET', `/audit/verify?execution=${encodeURIComponent(executionId)}`, { as: ADMIN });
+
+    // Assess
+    const result = audit.body.items.find((entry: { kind: string; detail: { name?: string } }) => entry.kind === 'tool_result' && entry.detail.name === 'fetch_report');
+    expect(result.detail.outcome.result.report).toMatchObject({ $ref: 'hitl:payload', bytes: REPORT.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const message = audit.body.items.find((entry: { kind: string; detail: { text?: unknown } }) => entry.kind === 'message' && typeof entry.detail.text === 'object');
+    expect(message.detail.text).toMatchObject({ $ref: 'hitl:payload', bytes: THOUGHTS.length });
+    expect(verified.body).toMatchObject({ ok: true });
   });
 });
