@@ -7,6 +7,7 @@ import { FlowIdSchema } from '#core/flow';
 import { EXECUTION_ID_PATTERN, ExecutionViewSchema } from '#core/flow-execution';
 import { FlowInputSchema } from '#core/flow-state';
 import { parseOrThrow } from '#core/validation';
+import type { PayloadStore } from '#ports';
 import { describeFlowExecution } from '#usecases/describe-flow-execution';
 import { startFlowExecution } from '#usecases/start-flow-execution';
 import type { Route } from '../api/routes.ts';
@@ -45,7 +46,7 @@ function executionIdOf(event: APIGatewayProxyEvent): string {
 }
 
 /** Starting flows and following their executions. */
-export function executionRoutes(deps: Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'>): Route[] {
+export function executionRoutes(deps: Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'> & { readonly payloads?: PayloadStore }): Route[] {
   return [
     {
       method: 'POST',
