@@ -15,9 +15,13 @@ const THOUGHTS = `Let me fetch the report first. ${'t'.repeat(150_000)}`;
 /** What the model was handed on each turn: the length of the report it read, when it read one. */
 const seen: { reportChars?: number; thoughtsChars?: number }[] = [];
 
+/** A 300 KB answer, from the agent whose system prompt asks for one. */
+const LONG_ANSWER = `Here is everything: ${'a'.repeat(300_000)} (end of answer)`;
+
 const reportReader: AgentModels = {
-  modelFor: () => ({
+  modelFor: (_model, system) => ({
     next: async (conversation: ConversationTurn[]) => {
+      if (system === 'answer at length') return { message: LONG_ANSWER };
       const report = conversation.find((turn) => turn.role === 'tool' && turn.toolName === 'fetch_report');
       const thoughts = conversation.find((turn) => turn.role === 'assistant' && turn.content.startsWith('Let me fetch'));
       seen.push({ reportChars: report?.content.length, thoughtsChars: thoughts?.content.length });
@@ -65,6 +69,8 @@ beforeAll(async () => {
   };
   await saveAndDeploy('report-mailer', flow);
   // The same agent, audited instead of gated: everything it says and every result goes to the audit log.
+  // An agent whose answer waits for a person, and whose answer is 300 KB.
+  await saveAndDeploy('long-answer', { ...flow, name: 'Long answer', nodes: [{ ...flow.nodes[0], system: 'answer at length', hitl: { mode: 'blocking', approvers: { groups: ['approvers'] } } }] });
   await saveAndDeploy('report-auditor', { ...flow, name: 'Report auditor', nodes: [{ ...flow.nodes[0], hitl: { mode: 'audit' } }] });
 });
 
@@ -126,5 +132,23 @@ describe('large tool results and agent turns', () => {
     const message = audit.body.items.find((entry: { kind: string; detail: { text?: unknown } }) => entry.kind === 'message' && typeof entry.detail.text === 'object');
     expect(message.detail.text).toMatchObject({ $ref: 'hitl:payload', bytes: THOUGHTS.length });
     expect(verified.body).toMatchObject({ ok: true });
+  });
+
+  it("holds a 300 KB answer at its gate whole for the approver, with only its beginning in the request, and releases it whole", async () => {
+    // Act
+    const executionId = await startFlow(stack.app, 'long-answer', 'Tell me everything');
+    const waiting = await executionIn(stack.app, executionId, 'waiting_for_approval', 30_000);
+    const approvalId = waiting.pendingApprovalIds[0];
+    const request = await call(stack.app.url, 'GET', `/approvals/${approvalId}`, { as: APPROVER });
+    const listed = await call(stack.app.url, 'GET', '/approvals?status=pending', { as: APPROVER });
+    const approved = await decide(stack.app, approvalId, { decision: 'approve' });
+    const done = await executionIn(stack.app, executionId, 'succeeded', 30_000);
+
+    // Assess
+    expect(request.body.action).toEqual({ kind: 'message', text: LONG_ANSWER });
+    const item = listed.body.items.find((summary: { id: string }) => summary.id === approvalId);
+    expect(item.action.textPreview).toBe(LONG_ANSWER.slice(0, 99) + '…');
+    expect(approved.status, approved.text).toBe(200);
+    expect(done.output.message).toBe(LONG_ANSWER);
   });
 });
