@@ -15,26 +15,27 @@ const REPORT = `quarterly report: ${'r'.repeat(400_000)} (end of report)`;
 
 const dirs: string[] = [];
 const servers: LocalServerProcess[] = [];
-let reports: Server | undefined;
+const reports: Server[] = [];
 afterAll(async () => {
   for (const server of servers) await server.kill();
-  reports?.close();
+  for (const server of reports) server.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** An HTTP endpoint that answers a 400 KB report and records the idempotency key of every call. */
 async function reportServer(): Promise<{ url: string; keys: string[] }> {
   const keys: string[] = [];
-  reports = createServer((req, res) => {
+  const server: Server = createServer((req, res) => {
     keys.push(String(req.headers['idempotency-key']));
     req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ report: REPORT })));
   });
-  await new Promise<void>((resolve) => reports!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(reports.address() as AddressInfo).port}/report`, keys };
+  reports.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/report`, keys };
 }
 
-/** Saves the `fetch_report` tool and a flow of one ungated node calling it, and deploys the flow. */
-async function deployReportFlow(url: string, reportUrl: string): Promise<void> {
+/** Saves the `fetch_report` tool and a flow of one ungated node calling it (then `then`, if given), and deploys the flow. */
+async function deployReportFlow(url: string, reportUrl: string, then: Record<string, unknown>[] = []): Promise<void> {
   const tool = await call(url, 'PUT', '/tools/fetch_report', {
     as: ADMIN,
     body: {
@@ -45,7 +46,8 @@ async function deployReportFlow(url: string, reportUrl: string): Promise<void> {
     },
   });
   expect(tool.status, tool.text).toBe(201);
-  const flow = { name: 'Report fetcher', nodes: [{ id: 'fetch', type: 'tool', tool: 'fetch_report', args: {}, hitl: { mode: 'disabled' } }], edges: [] };
+  const nodes = [{ id: 'fetch', type: 'tool', tool: 'fetch_report', args: {}, hitl: { mode: 'disabled' } }, ...then];
+  const flow = { name: 'Report fetcher', nodes, edges: nodes.slice(1).map((node, i) => ({ from: nodes[i]!.id, to: node.id })) };
   const saved = await call(url, 'PUT', '/flows/report-fetcher', { body: flow, as: ADMIN });
   expect(saved.status, saved.text).toBe(201);
   const deployed = await call(url, 'POST', '/flows/report-fetcher/deploy', { body: { revisionId: saved.body.revision.revision }, as: ADMIN });
@@ -118,5 +120,40 @@ describe('the server is killed after a flow step stored a large value, before th
       ['CHUNK#0000', 'CHUNK#0001'],
       ['CHUNK#0000', 'CHUNK#0001'],
     ]);
+  }, 300_000);
+
+  it('resumes an execution paused with stored values after a restart, and finishes it with the whole report', async () => {
+    // Prepare: the report, then a mail that waits for a person
+    const dir = mkdtempSync(join(tmpdir(), 'hitl-large-state-restart-'));
+    dirs.push(dir);
+    const endpoint = await reportServer();
+    const first = await startLocalServerProcess(dir);
+    servers.push(first);
+    const mail = { id: 'mail', type: 'tool', tool: 'send_email', args: { to: 'cfo@example.com', subject: 'Report', body: 'The report is in.' }, hitl: { mode: 'blocking', approvers: { groups: ['approvers'] } } };
+    await deployReportFlow(first.url, endpoint.url, [mail]);
+    const started = await call(first.url, 'POST', '/flows/report-fetcher/executions', { body: { input: { message: 'fetch the report' } }, as: REQUESTER });
+    const executionId: string = started.body.executionId;
+    const waiting = await eventually(async () => {
+      const execution = (await call(first.url, 'GET', `/executions/${executionId}`, { as: REQUESTER })).body;
+      return execution.status === 'waiting_for_approval' ? execution : undefined;
+    }, 60_000, 'the gate');
+
+    // Act: kill -9 while it waits, start again, approve
+    await first.kill();
+    const second = await startLocalServerProcess(dir);
+    servers.push(second);
+    const approved = await call(second.url, 'POST', `/approvals/${waiting.pendingApprovalIds[0]}/respond`, { body: { decision: 'approve' } });
+    const done = await eventually(async () => {
+      const execution = (await call(second.url, 'GET', `/executions/${executionId}`, { as: REQUESTER })).body;
+      return execution.status === 'succeeded' ? execution : undefined;
+    }, 60_000, `execution ${executionId} to succeed`);
+    await second.stop();
+
+    // Assess
+    expect(approved.status, approved.text).toBe(200);
+    const report = done.conversation.find((t: { toolName?: string }) => t.toolName === 'fetch_report');
+    expect(JSON.parse(report.content)).toEqual({ status: 'ok', result: { report: REPORT } });
+    expect(JSON.stringify(done.conversation)).toContain('send_email');
+    expect(endpoint.keys).toHaveLength(1);
   }, 300_000);
 });
