@@ -81,8 +81,12 @@ export async function resolveForView(store: PayloadStore, executionId: string, v
   return replaceRefs(value, (ref) => texts.get(ref.sha256) ?? ref);
 }
 
-/** Stored text one view of a request or execution reads back: far under Lambda's 6 MB response. */
-export const VIEW_PAYLOAD_BYTES = 4 * 1024 * 1024;
+/**
+ * Stored text one view of a request or execution reads back. A request's view may show a text twice
+ * (its action and its checkpoint) and JSON escapes some characters, so 1.5 MB keeps the answer well
+ * under Lambda's 6 MB response.
+ */
+export const VIEW_PAYLOAD_BYTES = 1.5 * 1024 * 1024;
 
 async function readAll(store: PayloadStore, executionId: string, refs: PayloadRef[]): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
