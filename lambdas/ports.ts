@@ -5,6 +5,7 @@ import type { Gate, GateRevision } from '#core/gate';
 import type { Delegation } from '#core/delegation';
 import type { ListedRequest } from '#core/listed-request';
 import type { DurableCallbackError } from '#core/durable-completion';
+import type { PayloadRef } from '#core/payload-ref';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
@@ -291,6 +292,17 @@ export interface DurableCallbacks {
 export const CLOSED_CALLBACK_ERRORS = ['CallbackTimeoutException'] as const;
 /** No such callback (any more): the function's execution is gone. */
 export const GONE_CALLBACK_ERRORS = ['ResourceNotFoundException'] as const;
+
+/**
+ * Texts too large to travel in a flow execution's state (see `#core/payload-ref`), kept per
+ * execution. Content-addressed, so storing the same text again rewrites the same items.
+ */
+export interface PayloadStore {
+  /** Stores `text` for `executionId` and returns the reference the state carries instead. */
+  put(executionId: string, text: string): Promise<PayloadRef>;
+  /** The text `ref` names in `executionId`; throws PayloadUnavailableError when it is gone or does not match. */
+  get(executionId: string, ref: PayloadRef): Promise<string>;
+}
 
 export interface Clock {
   now(): Date;

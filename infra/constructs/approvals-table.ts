@@ -12,6 +12,7 @@ import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
 import { DEFAULT_INDEX_SHARDS, MAX_INDEX_SHARDS } from '#adapters/dynamodb/shards';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
 import { toolRunKeys } from '#adapters/dynamodb/tool-run-repository';
+import { payloadKeys } from '#adapters/dynamodb/payload-repository';
 import { acknowledgeControl } from './control-tower.ts';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, integerProblems } from './prop-checks.ts';
@@ -220,6 +221,16 @@ export class ApprovalsTable extends Construct {
     this.bindAuditWriter(fn);
     this.grantOnItems(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], toolRunKeys.pk(''));
     this.grantOnItems(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], requestKeys.pk(''));
+  }
+
+  /**
+   * For the flow steps that carry a flow's state (agent, tool, gate timeout): lets `fn` store texts
+   * too large for the state and read them back (PutItem and Query on `PAYLOAD#` items), and no other
+   * item. The flow gate and the API read them with the table access they have already.
+   */
+  bindPayloadStore(fn: LambdaFunction): void {
+    this.bindTableName(fn);
+    this.grantOnItems(fn, ['dynamodb:PutItem', 'dynamodb:Query'], payloadKeys.prefix);
   }
 
   /**

@@ -150,6 +150,8 @@ export class HitlFlows extends Construct {
     this.gateTimeoutFunction = fn('flow-gate-timeout', 'hitl-approvals flow recorder: records a gate that timed out and why an execution failed', Duration.seconds(FUNCTION_TIMEOUT_SECONDS['flow-gate-timeout']));
     approvals.table.bindRequestExpirer(this.gateTimeoutFunction);
     approvals.table.bindExecutionEndRecorder(this.gateTimeoutFunction);
+    // The steps that carry a flow's state keep its large texts apart (see lambdas/core/payload-ref.ts).
+    for (const step of [this.agentFunction, this.toolFunction, this.gateTimeoutFunction]) approvals.table.bindPayloadStore(step);
 
     this.editorFlows = new EditorFlowMachines(this, 'EditorFlows', {
       approvals,

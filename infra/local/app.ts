@@ -5,6 +5,7 @@ import { LocalDirectory } from '#adapters/directory/local-directory';
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DelegationRepository } from '#adapters/dynamodb/delegation-repository';
+import { PayloadRepository } from '#adapters/dynamodb/payload-repository';
 import { RequestRepository } from '#adapters/dynamodb/request-repository';
 import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
@@ -130,6 +131,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       new LambdaClient({ endpoint: options.durableEndpoint ?? DEFAULT_DURABLE_ENDPOINT, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }),
     ),
     delegations: new DelegationRepository(db, LOCAL_TABLE_NAME),
+    payloads: new PayloadRepository(db, LOCAL_TABLE_NAME, clock),
     directory: options.directory ?? LocalDirectory.fromFile(process.env.HITL_DIRECTORY_FILE || DEFAULT_DIRECTORY_FILE),
   };
   // A missing or unreadable audit key stops the start, not the first gate.

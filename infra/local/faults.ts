@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MailSender, OutgoingMail } from '#adapters/mail/mail-sender';
+import type { PayloadStore } from '#ports';
 import { parseConfig } from '#core/validation';
 
 /**
@@ -12,15 +13,21 @@ const LocalFaultsSchema = z.object({
    * window between the effect and the record of it stays open until the process is killed.
    */
   HITL_FAULT_STALL_AFTER_MAIL_SENT: z.enum(['0', '1']).default('0'),
+  /**
+   * `1`: the flow steps store their first large value, then never return, so the window between that
+   * write and the step's end (a tool-run record, the state it returns) stays open until the kill.
+   */
+  HITL_FAULT_STALL_AFTER_PAYLOAD_WRITE: z.enum(['0', '1']).default('0'),
 });
 
 export interface LocalFaults {
   readonly stallAfterMailSent: boolean;
+  readonly stallAfterPayloadWrite?: boolean;
 }
 
 export function localFaultsFrom(env: NodeJS.ProcessEnv): LocalFaults {
   const parsed = parseConfig(LocalFaultsSchema, env, 'local fault settings');
-  return { stallAfterMailSent: parsed.HITL_FAULT_STALL_AFTER_MAIL_SENT === '1' };
+  return { stallAfterMailSent: parsed.HITL_FAULT_STALL_AFTER_MAIL_SENT === '1', stallAfterPayloadWrite: parsed.HITL_FAULT_STALL_AFTER_PAYLOAD_WRITE === '1' };
 }
 
 /** The tools' mail sender with the configured faults; the sender itself when there are none. */
@@ -30,6 +37,20 @@ export function withMailFaults(mail: MailSender, faults: LocalFaults): MailSende
   return {
     async send(message: OutgoingMail) {
       await mail.send(message);
+      return new Promise<never>(() => undefined);
+    },
+  };
+}
+
+/** The flow steps' payload store with the configured faults; the store itself when there are none. */
+export function withPayloadFaults(payloads: PayloadStore, faults: LocalFaults): PayloadStore {
+  if (!faults.stallAfterPayloadWrite) return payloads;
+  console.warn('faults: flow steps stall after storing a large value (HITL_FAULT_STALL_AFTER_PAYLOAD_WRITE=1)');
+  return {
+    get: (executionId, ref) => payloads.get(executionId, ref),
+    async put(executionId, text) {
+      const ref = await payloads.put(executionId, text);
+      console.warn(`faults: stored ${ref.bytes} bytes for ${executionId}; stalling`);
       return new Promise<never>(() => undefined);
     },
   };

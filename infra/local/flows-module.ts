@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ExecutionRepository } from '#adapters/dynamodb/execution-repository';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { ToolRunRepository } from '#adapters/dynamodb/tool-run-repository';
+import { PayloadRepository } from '#adapters/dynamodb/payload-repository';
 import type { MailSender } from '#adapters/mail/mail-sender';
 import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { OutboxMailSender } from '#adapters/mail/outbox-mail-sender';
@@ -36,7 +37,7 @@ import type { RefundLedger } from '../../lambdas/tools/refund.ts';
 import { compileFlow, type FlowSubstitutions } from '../../statemachines/compiler.ts';
 import { LocalFlowCatalog } from '../../statemachines/flow-catalog.ts';
 import { FLOWS_DIR, loadFlowFiles, parseFlow } from '../../statemachines/flows.ts';
-import { localFaultsFrom, withMailFaults } from './faults.ts';
+import { localFaultsFrom, withMailFaults, withPayloadFaults } from './faults.ts';
 import { reloadFlowFile, watchFlowFiles } from './flow-files-watch.ts';
 import type { LocalContext, LocalModule } from './module.ts';
 
@@ -107,6 +108,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
         workflows: watcher.watching(ctx.engine),
         executions,
         toolRuns: new ToolRunRepository(ctx.db, ctx.tableName),
+        payloads: withPayloadFaults(ctx.deps.payloads ?? new PayloadRepository(ctx.db, ctx.tableName, ctx.deps.clock), localFaultsFrom(options.env ?? process.env)),
         tools,
         models: options.models ?? scriptedModels,
         catalog,

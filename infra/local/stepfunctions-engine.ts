@@ -11,7 +11,7 @@ import {
   stateMachineNameOf,
   type AwsScope,
 } from './stepfunctions/arns.ts';
-import { assertStateData, AwsError, ExecutionClosed, TaskFailure } from './stepfunctions/errors.ts';
+import { assertStateData, AwsError, ExecutionClosed, STATE_DATA_LIMIT_BYTES, TaskFailure } from './stepfunctions/errors.ts';
 import { FunctionDirectory, type LocalFunction, type LocalFunctionOptions } from './stepfunctions/functions.ts';
 import { MemoryHistoryLog, type HistoryLog } from './stepfunctions/execution-history.ts';
 import { toJson, type JsonValue } from './stepfunctions/json.ts';
@@ -191,6 +191,7 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
     assertResourceName(name);
     const executionInput = toExecutionInput(input);
     const inputText = JSON.stringify(executionInput);
+    assertApiData('input', inputText);
     const executionArn = buildExecutionArn(this.scope, machineName, name);
 
     const existing = this.executions.get(executionArn);
@@ -231,6 +232,7 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
     } catch (error) {
       throw new AwsError('InvalidOutput', `Invalid Output: ${(error as Error).message}`);
     }
+    assertApiData('output', JSON.stringify(result));
     this.tokens.succeed(taskToken, result);
   }
 
@@ -358,13 +360,15 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
       });
       live.abort = run.abort;
       record.live = live;
-      drain(run.eventLogs, (event) => {
+      // Tasks check their own input and raw result; every state's output (a Task's after ResultPath and
+      // OutputPath, a Map's or Parallel's collected results, states inside their iterations and
+      // branches) is checked as it exits.
+      const drained = drain(run.eventLogs, (event) => {
         if (record.live !== live) return; // parked or ended: a let-go interpreter's events change nothing
         const step = stepEventOf(event);
         if (step) this.history.append(record.executionArn, step);
         track(live, event);
-        // Tasks check their own input and result; every other state's output is checked as it exits.
-        if (event.type !== 'StateExited' || event.state.type === 'Task') return;
+        if (event.type !== 'StateExited') return;
         try {
           assertStateData(event.state.name, 'output', event.state.output);
         } catch (error) {
@@ -374,7 +378,8 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
         }
       });
       run.result.then(
-        (output) => record.live === live && this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue }),
+        // The log may still hold the last states' exits: a state above the limit fails the execution first.
+        (output) => void drained.then(() => record.live === live && this.finish(record, { status: 'SUCCEEDED', output: output as JsonValue })),
         (error: unknown) => record.live === live && this.finish(record, failureOf(error)),
       );
     } catch (error) {
@@ -460,6 +465,17 @@ function toExecutionInput(input: unknown): JsonValue {
   }
 }
 
+/**
+ * StartExecution's input and SendTaskSuccess's output are API strings of at most 256 KB: AWS refuses
+ * a longer one with ValidationException before anything runs.
+ */
+function assertApiData(field: 'input' | 'output', text: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > STATE_DATA_LIMIT_BYTES) {
+    throw new AwsError('ValidationException', `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${STATE_DATA_LIMIT_BYTES} (it is ${bytes} bytes)`);
+  }
+}
+
 function failureOf(error: unknown): Outcome {
   if (error instanceof ExecutionTimeoutError) {
     return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds.' };
@@ -503,9 +519,9 @@ function track(live: LiveRun, event: LibraryEvent): void {
 }
 
 // The library queues every event until someone reads them; reading keeps a long execution's memory flat.
-/** Reads the library's event log, handing each event to `onEvent`. */
-function drain(events: AsyncGenerator<LibraryEvent>, onEvent: (event: LibraryEvent) => void): void {
-  void (async () => {
+/** Reads the library's event log, handing each event to `onEvent`; settles once the log closes. */
+function drain(events: AsyncGenerator<LibraryEvent>, onEvent: (event: LibraryEvent) => void): Promise<void> {
+  return (async () => {
     for await (const event of events) onEvent(event);
   })().catch(() => undefined);
 }

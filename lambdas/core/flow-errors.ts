@@ -17,6 +17,15 @@ export class DataLimitExceededError extends HitlError {
   }
 }
 
+/** A stored large value a state refers to is gone (past its retention) or is not what the reference names. */
+export class PayloadUnavailableError extends HitlError {
+  override readonly code = 'PayloadUnavailable';
+  constructor(message: string) {
+    super(message);
+    this.name = 'Hitl.PayloadUnavailable';
+  }
+}
+
 /** The agent kept calling tools past its node's `maxTurns`. */
 export class AgentTurnLimitError extends HitlError {
   override readonly code = 'AgentTurnLimit';

@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { ConversationTurnSchema } from './action.ts';
+import { FlowTurnSchema } from './action.ts';
 import { FlowChannelSchema } from './hitl-config.ts';
 import { FlowOutputSchema } from './flow-state.ts';
+import { PayloadRefSchema } from './payload-ref.ts';
 import { RequestStatusSchema } from './request.ts';
 
 /** Our record of an execution's lifecycle; Step Functions' own statuses fold into these three. */
@@ -14,6 +15,15 @@ export const ExecutionRunSchema = z.object({
   /** The state the run started at: a gate's name (from its checkpoint) or the flow's start. */
   from: z.string(),
   runArn: z.string(),
+});
+
+/**
+ * How an execution ended, as its final state has it: texts too large for the state are references
+ * to stored values (see `payload-ref.ts`), which the execution's view reads back.
+ */
+export const ExecutionResultSchema = z.object({
+  output: FlowOutputSchema.extend({ message: z.union([z.string(), PayloadRefSchema]) }).nullable(),
+  conversation: z.array(FlowTurnSchema.extend({ content: z.union([z.string(), PayloadRefSchema]) })),
 });
 
 /**
@@ -33,7 +43,7 @@ export const ExecutionRecordSchema = z.object({
   startedAt: z.string(),
   status: ExecutionRecordStatusSchema,
   endedAt: z.string().optional(),
-  result: z.object({ output: FlowOutputSchema.nullable(), conversation: z.array(ConversationTurnSchema) }).optional(),
+  result: ExecutionResultSchema.optional(),
   error: z.string().optional(),
   cause: z.string().optional(),
   runs: z.array(ExecutionRunSchema).default([]),
@@ -94,7 +104,7 @@ export const ExecutionViewSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string().optional(),
   /** The conversation so far: the final one once done, else the one of the newest gate's checkpoint. */
-  conversation: z.array(ConversationTurnSchema),
+  conversation: z.array(FlowTurnSchema),
   output: FlowOutputSchema.nullable().optional(),
   error: z.string().optional(),
   cause: z.string().optional(),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgentActionSchema, ConversationTurnSchema, ToolCallSchema, type ConversationTurn, type ToolCall } from './action.ts';
+import { FlowActionSchema, FlowTurnSchema, ToolCallSchema, type ConversationTurn, type ToolCall } from './action.ts';
 import type { ExecutionGrants } from './policy.ts';
 import { PolicyRuleSchema } from './policy-rules.ts';
 import { PolicyRefSchema, WorkflowDecisionSchema } from './request.ts';
@@ -29,7 +29,7 @@ export type GatePolicy = z.infer<typeof GatePolicySchema>;
  */
 export const GateAskSchema = z.object({
   step: z.string().min(1).max(256),
-  action: AgentActionSchema,
+  action: FlowActionSchema,
   policy: GatePolicySchema.optional(),
   outcomeUnknown: UnknownOutcomeEvidenceSchema.optional(),
 });
@@ -60,7 +60,7 @@ export const FlowStateSchema = z.object({
   revision: z.number().int(),
   requestedBy: z.string().nullable(),
   input: FlowInputSchema,
-  conversation: z.array(ConversationTurnSchema),
+  conversation: z.array(FlowTurnSchema),
   /** Tool calls of the current agent turn that are not handled yet, in the order the model made them. */
   pending: z.array(ToolCallSchema),
   /** Tools an approver allowed or refused for the rest of this execution (`scope: 'execution'`). */

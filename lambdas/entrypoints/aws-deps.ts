@@ -1,4 +1,5 @@
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
+import { PayloadRepository } from '#adapters/dynamodb/payload-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { RequestRepository } from '#adapters/dynamodb/request-repository';
 import { CompositeNotifier } from '#adapters/notify/composite-notifier';
@@ -9,14 +10,14 @@ import { EmfStats } from '#adapters/metrics/emf-stats';
 import { SdkWorkflows } from '#adapters/stepfunctions/sdk-workflows';
 import { fetchWebhookSender } from '#adapters/webhook/fetch-webhook-sender';
 import { LambdaDurableCallbacks } from '#adapters/lambda/durable-callbacks';
-import { systemClock } from '#ports';
+import { systemClock, type PayloadStore } from '#ports';
 import { secretsManagerSecret } from '../channels/secrets/secrets-manager.ts';
 import { LambdaDispatchNotifier, lambdaClient } from '../channels/dispatch/lambda-dispatch-notifier.ts';
 import { loadLambdaConfig, type LambdaConfig } from '../config.ts';
 import type { AppDeps } from '../handlers/deps.ts';
 
 /** Wires the AWS adapters from the Lambda environment; called once at module load. */
-export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps {
+export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps & { readonly payloads: PayloadStore } {
   const db = createDocumentClient();
   const shards = config.shards ? { shards: config.shards } : {};
   return {
@@ -37,6 +38,7 @@ export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps {
     clock: systemClock,
     stats: new CompositeStats(new StatsRepository(db, config.TABLE_NAME), [new EmfStats()]),
     access: config.access,
+    payloads: new PayloadRepository(db, config.TABLE_NAME, systemClock),
     // Only the functions that deliver decisions (API, sweeper) get the webhook signing key.
     ...(config.WEBHOOK_SECRET_ARN ? { webhooks: { sender: fetchWebhookSender, signingSecret: secretsManagerSecret(config.WEBHOOK_SECRET_ARN) } } : {}),
     // Only the functions that deliver decisions (API, sweeper) may complete durable callbacks (IAM).

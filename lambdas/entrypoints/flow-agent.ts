@@ -16,10 +16,12 @@ const bedrock = new BedrockRuntimeClient({ maxAttempts: 3 });
 
 /** `${AgentFunctionArn}`: one model turn at an agent node (Bedrock Converse, or the scripted model). */
 const tools = awsTools(noMail);
+const app = awsDeps();
 const step = createAgentStepHandler({
   models: bedrockModels((command) => bedrock.send(command)),
   tools: tools.registry,
-  audit: awsDeps().audit,
+  audit: app.audit,
+  payloads: app.payloads,
 });
 
 /** The tools admins saved are registered before each turn, so the model is told about them. */

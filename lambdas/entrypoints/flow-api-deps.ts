@@ -20,7 +20,7 @@ export function envFlowCatalog(deployed: NonNullable<ReturnType<typeof loadFlowC
 }
 
 /** What the executions routes need on AWS: the approval deps, execution records and the flow catalog. */
-export function flowApiDeps(app: AppDeps): Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'> {
+export function flowApiDeps(app: AppDeps): Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'> & Pick<AppDeps, 'payloads'> {
   const { TABLE_NAME } = loadLambdaConfig();
   return {
     ...app,

@@ -12,4 +12,5 @@ export const handler = createGateTimeoutHandler({
   audit: app.audit,
   clock: app.clock,
   executions: new ExecutionRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME),
+  payloads: app.payloads,
 });

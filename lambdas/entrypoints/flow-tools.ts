@@ -16,6 +16,7 @@ const step = createToolStepHandler({
   audit: app.audit,
   clock: app.clock,
   store: app.store,
+  payloads: app.payloads,
 });
 
 /** `${ToolFunctionArn}`: the `.Tool` and `.Apply` states (gate policy, decisions, idempotent tool runs), with the tools admins saved registered before each step. */

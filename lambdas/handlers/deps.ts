@@ -1,5 +1,5 @@
 import type { ReadAccess } from '#core/read-access';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Delegations, DurableCallbacks, GateCatalog, Notifier, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionStats, Delegations, DurableCallbacks, GateCatalog, Notifier, PayloadStore, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
 import type { Directory } from '../channels/directory.ts';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
@@ -23,6 +23,8 @@ export interface AppDeps {
   readonly delegations?: Delegations;
   /** The known users and their groups: a delegate must be one, and a delegator's rights come from it. */
   readonly directory?: Pick<Directory, 'person'>;
+  /** Large values of flow states, kept apart; views of requests and executions read them back. */
+  readonly payloads?: PayloadStore;
   /** The named gates agents ask; with them the MCP server offers `request_approval`. */
   readonly agentGates?: AgentGates;
 }

@@ -2,16 +2,19 @@ import type { AgentNode } from '#core/flow';
 import { AgentTurnLimitError } from '#core/flow-errors';
 import type { FlowState } from '#core/flow-state';
 import { evaluateGate } from '#core/policy';
-import type { AuditLog } from '#ports';
+import type { AuditLog, PayloadStore } from '#ports';
 import { isToolTurn } from '../agents/agent-model.ts';
 import type { AgentModels } from '../agents/models.ts';
 import type { ToolSpec } from '../tools/tool.ts';
 import { auditStep, gatePolicyOf, policyContext, type FlowStepInput } from './flow-step.ts';
+import { auditableDetail } from './large-state.ts';
 
 export interface AgentStepDeps {
   readonly models: AgentModels;
   readonly tools: { specs(names: readonly string[]): ToolSpec[] };
   readonly audit: AuditLog;
+  /** Where a long answer's text goes when an audit entry could not hold it. */
+  readonly payloads?: PayloadStore;
 }
 
 /**
@@ -27,7 +30,9 @@ export async function agentStep(deps: AgentStepDeps, input: FlowStepInput<AgentN
   const turns = state.turns + 1;
 
   if (isToolTurn(turn)) {
-    if (node.hitl.mode === 'audit' && turn.message) await auditStep(deps.audit, input, 'message', { text: turn.message, toolCalls: turn.toolCalls.length });
+    if (node.hitl.mode === 'audit' && turn.message) {
+      await auditStep(deps.audit, input, 'message', await auditableDetail(deps.payloads, input.executionId, { text: turn.message, toolCalls: turn.toolCalls.length }));
+    }
     return {
       ...state,
       conversation: [...state.conversation, { role: 'assistant', content: turn.message ?? '', toolCalls: turn.toolCalls }],
@@ -45,7 +50,7 @@ export async function agentStep(deps: AgentStepDeps, input: FlowStepInput<AgentN
     const policy = verdict.outcome === 'pause' ? gatePolicyOf(verdict) : undefined;
     return { ...state, next: 'gate', gate: { step: `message-${state.conversation.length}`, action, ...(policy ? { policy } : {}) }, turns };
   }
-  if (node.hitl.mode === 'audit') await auditStep(deps.audit, input, 'message', { text });
+  if (node.hitl.mode === 'audit') await auditStep(deps.audit, input, 'message', await auditableDetail(deps.payloads, input.executionId, { text }));
   return {
     ...state,
     conversation: [...state.conversation, { role: 'assistant', content: text }],

@@ -4,6 +4,7 @@ import { toolTurn, withGrant, type FlowState, type ToolOutcome } from '#core/flo
 import type { WorkflowDecision } from '#core/request';
 import { notRepeatedReason, type UnknownOutcomeEvidence } from '#core/unknown-outcome';
 import { routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
+import { auditableDetail } from './large-state.ts';
 import { runToolOnce } from './run-tool-once.ts';
 import { auditToolFailure, type ToolStepDeps } from './tool-step.ts';
 import { askWhetherToRunAgain } from './unknown-outcome-gate.ts';
@@ -103,7 +104,8 @@ async function outcomeOf(
 /**
  * Adds the `executed` event to the request once the tool ran: its proposed arguments are in `action`,
  * the approved ones in `decision.editedArgs`, and these are the ones the tool ran with (schema defaults
- * filled in). A replayed step finds the event and adds none.
+ * filled in). A replayed step finds the event and adds none. Large texts among them are kept as
+ * references (as in the audit log), so the request's item stays under DynamoDB's 400 KB.
  */
 async function recordExecuted(deps: ToolStepDeps, requestId: string, toolName: string, args: Record<string, unknown>): Promise<void> {
   const request = await deps.store.get(requestId);
@@ -112,6 +114,6 @@ async function recordExecuted(deps: ToolStepDeps, requestId: string, toolName: s
     at: deps.clock.now().toISOString(),
     type: 'executed',
     actor: `tool:${toolName}`,
-    detail: { args },
+    detail: await auditableDetail(deps.payloads, request.executionId, { args }),
   });
 }

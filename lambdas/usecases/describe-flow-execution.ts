@@ -4,8 +4,9 @@ import type { ExecutionRecord, ExecutionStatus, ExecutionView, HoldEvent } from 
 import type { Identity } from '#core/identity';
 import { mayReadExecution, mayReadRequest, type ReadAccess } from '#core/read-access';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, AuditLog, Clock, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, PayloadStore, Workflows } from '#ports';
 import type { ExecutionStore } from './flow-ports.ts';
+import { resolveForView } from './large-state.ts';
 import { recordExecutionEnd } from './record-execution-end.ts';
 
 export interface DescribeFlowDeps {
@@ -15,6 +16,8 @@ export interface DescribeFlowDeps {
   readonly audit: Pick<AuditLog, 'chain'>;
   readonly clock: Clock;
   readonly access: ReadAccess;
+  /** With it, texts kept apart from the execution's state are read back into the view. */
+  readonly payloads?: PayloadStore;
 }
 
 /**
@@ -34,8 +37,8 @@ export async function describeFlowExecution(deps: DescribeFlowDeps, executionId:
     startedBy: record.startedBy,
     startedAt: record.startedAt,
     ...(record.endedAt ? { endedAt: record.endedAt } : {}),
-    conversation: conversationOf(record, readable.all),
-    ...(record.result ? { output: record.result.output } : {}),
+    conversation: (await readBack(deps, executionId, conversationOf(record, readable.all))) as ConversationTurn[],
+    ...(record.result ? { output: (await readBack(deps, executionId, record.result.output)) as ExecutionView['output'] } : {}),
     ...(record.error ? { error: record.error, cause: record.cause } : {}),
     pendingApprovalIds: readable.visible.filter((request) => request.status === 'pending').map((request) => request.id),
     approvals: readable.visible.map((request) => ({ id: request.id, nodeId: request.nodeId, step: request.step, status: request.status })),
@@ -77,7 +80,12 @@ async function reconcile(deps: Omit<DescribeFlowDeps, 'audit'>, record: Executio
   return (await deps.executions.get(record.executionId)) ?? record;
 }
 
-function conversationOf(record: ExecutionRecord, requests: ApprovalRequest[]): ConversationTurn[] {
+function readBack(deps: DescribeFlowDeps, executionId: string, value: unknown): Promise<unknown> {
+  return deps.payloads ? resolveForView(deps.payloads, executionId, value) : Promise.resolve(value);
+}
+
+/** The conversation as the final state or the newest checkpoint has it: large texts may be references. */
+function conversationOf(record: ExecutionRecord, requests: ApprovalRequest[]): unknown[] {
   if (record.result) return record.result.conversation;
   for (const request of [...requests].reverse()) {
     const state = request.checkpoint?.state as { conversation?: ConversationTurn[] } | undefined;

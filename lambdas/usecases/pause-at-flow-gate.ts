@@ -4,7 +4,10 @@ import { GateAskSchema, type GateAsk } from '#core/flow-state';
 import type { GateInput } from '#core/gate-input';
 import { effectiveConfig } from '#core/policy';
 import { requestIdFor } from '#core/request-id';
+import { isPayloadRef } from '#core/payload-ref';
+import type { PayloadStore } from '#ports';
 import { createApprovalRequest, type CreateDeps, type CreateOutcome } from './create-approval-request.ts';
+import { previewPayloads } from './large-state.ts';
 
 /** What a voice caller hears while the flow waits. */
 export interface HoldNotice {
@@ -29,10 +32,10 @@ const CONTEXT_TURN_CHARS = 2_000;
  * names it and waits with its overrides (other approvers, a quorum, another timeout). A question about
  * an interrupted call (`gate.outcomeUnknown`) puts its evidence in the context facts as `outcomeUnknown`.
  */
-export async function pauseAtFlowGate(deps: CreateDeps, input: FlowGateInput): Promise<CreateOutcome> {
+export async function pauseAtFlowGate(deps: CreateDeps & { readonly payloads?: PayloadStore }, input: FlowGateInput): Promise<CreateOutcome> {
   if (input.checkpoint) assertWithinStateLimit(input.checkpoint.state, `gate "${input.checkpoint.stateName}"`);
   const ask = askOf(input);
-  const conversational = input.context.conversation.length > 0 ? input.context : { ...input.context, conversation: contextOf(input) };
+  const conversational = input.context.conversation.length > 0 ? input.context : { ...input.context, conversation: await contextOf(deps.payloads, input) };
   const context = ask?.outcomeUnknown ? { ...conversational, facts: { ...conversational.facts, outcomeUnknown: ask.outcomeUnknown } } : conversational;
   const verdict = ask?.policy;
   const hitl = verdict ? effectiveConfig(input.hitl, { outcome: 'pause', why: verdict.why, policyId: verdict.id, ...(verdict.overrides ? { overrides: verdict.overrides } : {}) }) : input.hitl;
@@ -64,10 +67,21 @@ function askOf(input: FlowGateInput): GateAsk | undefined {
   return ask.success && ask.data.step === input.step ? ask.data : undefined;
 }
 
-function contextOf(input: FlowGateInput): ConversationTurn[] {
-  const state = input.checkpoint?.state as { conversation?: ConversationTurn[] } | undefined;
+/**
+ * The tail of the checkpointed conversation, each turn cut to its beginning. A turn whose text
+ * travels as a reference shows its beginning and size; the request's checkpoint has it whole.
+ */
+async function contextOf(payloads: PayloadStore | undefined, input: FlowGateInput): Promise<ConversationTurn[]> {
+  const state = input.checkpoint?.state as { conversation?: Array<Omit<ConversationTurn, 'content'> & { content: unknown }> } | undefined;
   const conversation = Array.isArray(state?.conversation) ? state.conversation : [];
-  return conversation.slice(-CONTEXT_TURNS).map((turn) =>
-    turn.content.length > CONTEXT_TURN_CHARS ? { ...turn, content: `${turn.content.slice(0, CONTEXT_TURN_CHARS)}…` } : turn,
-  );
+  const turns: ConversationTurn[] = [];
+  for (const turn of conversation.slice(-CONTEXT_TURNS)) {
+    if (typeof turn.content === 'string') {
+      turns.push(turn.content.length > CONTEXT_TURN_CHARS ? { ...turn, content: `${turn.content.slice(0, CONTEXT_TURN_CHARS)}…` } : (turn as ConversationTurn));
+    } else if (isPayloadRef(turn.content)) {
+      const content = payloads ? await previewPayloads(payloads, input.executionId, turn.content, CONTEXT_TURN_CHARS) : `[${turn.content.bytes} bytes, stored apart]`;
+      turns.push({ ...turn, content: content as string });
+    }
+  }
+  return turns;
 }

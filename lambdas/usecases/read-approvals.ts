@@ -7,8 +7,10 @@ import { inboxActionsFor, mayCancelNow } from '#core/inbox-view';
 import { isAdmin, isApproverOf, mayDecideNow, mayReadRequest, type ReadAccess } from '#core/read-access';
 import type { ApprovalRequest } from '#core/request';
 import type { ListedRequest } from '#core/listed-request';
-import type { ApprovalStore, Clock, Delegations, HistoryQuery, ListPendingQuery, Page } from '#ports';
+import { refsIn } from '#core/payload-ref';
+import type { ApprovalStore, Clock, Delegations, HistoryQuery, ListPendingQuery, Page, PayloadStore } from '#ports';
 import type { Directory } from '../channels/directory.ts';
+import { resolveForView } from './large-state.ts';
 
 export interface ReadApprovalsDeps {
   readonly store: Pick<ApprovalStore, 'get' | 'listPending'>;
@@ -17,6 +19,8 @@ export interface ReadApprovalsDeps {
   readonly delegations?: Delegations;
   readonly directory?: Pick<Directory, 'person'>;
   readonly clock?: Clock;
+  /** With it, a request's large values (kept apart from its flow's state) are read back into its view. */
+  readonly payloads?: PayloadStore;
 }
 
 /**
@@ -76,7 +80,24 @@ async function readWithStandIns(deps: ReadApprovalsDeps, identity: Identity, id:
 /** `readApproval`, with whether the caller may decide, cancel or extend it. */
 export async function readApprovalView(deps: ReadApprovalsDeps, identity: Identity, id: string): Promise<ApprovalView> {
   const { request, standIns } = await readWithStandIns(deps, identity, id);
-  return viewWithActions(deps, identity, request, standIns);
+  return viewWithActions(deps, identity, deps.payloads ? await withLargeValues(deps.payloads, request) : request, standIns);
+}
+
+/**
+ * A flow request with the large values of its checkpointed state read back, and its action whole:
+ * the request stores only the beginning of an action's large texts, the checkpoint has the action
+ * with their references.
+ */
+async function withLargeValues(payloads: PayloadStore, request: ApprovalRequest): Promise<ApprovalRequest> {
+  if (!request.checkpoint || refsIn(request.checkpoint.state).length === 0) return request;
+  const state = (await resolveForView(payloads, request.executionId, request.checkpoint.state)) as { gate?: { step?: unknown; action?: unknown } | null };
+  const stored = (request.checkpoint.state as { gate?: { step?: unknown; action?: unknown } | null }).gate;
+  const askedHere = stored?.step === request.step && refsIn(stored.action).length > 0 && refsIn(state.gate?.action).length === 0;
+  return {
+    ...request,
+    ...(askedHere ? { action: state.gate!.action as ApprovalRequest['action'] } : {}),
+    checkpoint: { ...request.checkpoint, state },
+  };
 }
 
 /**

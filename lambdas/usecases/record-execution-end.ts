@@ -1,5 +1,4 @@
-import type { ExecutionEnd } from '#core/flow-execution';
-import { FlowStateSchema } from '#core/flow-state';
+import { ExecutionResultSchema, type ExecutionEnd } from '#core/flow-execution';
 import type { Clock, ExecutionDescription } from '#ports';
 import type { ExecutionStore } from './flow-ports.ts';
 
@@ -14,7 +13,7 @@ export function endOf(description: ExecutionDescription, at: string): ExecutionE
     case 'RUNNING':
       return undefined;
     case 'SUCCEEDED': {
-      const state = FlowStateSchema.safeParse(description.output);
+      const state = ExecutionResultSchema.safeParse(description.output);
       return {
         status: 'SUCCEEDED',
         at,

@@ -2,15 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrentUpdateError } from '#core/errors';
 import type { ToolOutcome } from '#core/flow-state';
 import type { UnknownOutcomeEvidence } from '#core/unknown-outcome';
-import type { Clock } from '#ports';
+import type { Clock, PayloadStore } from '#ports';
 import type { ToolDefinition } from '../tools/tool.ts';
 import { ToolCallError } from '../tools/tool-errors.ts';
 import type { ToolRun, ToolRunStore } from './flow-ports.ts';
+import { resolvePayloads, spillState } from './large-state.ts';
 
 export interface RunToolDeps {
   readonly toolRuns: ToolRunStore;
   readonly clock: Clock;
+  /** Where a result too large for its tool-run item is kept; without it, results are stored inline. */
+  readonly payloads?: PayloadStore;
 }
+
+/**
+ * The most of an outcome a tool-run item holds inline; larger texts in it are stored apart (see
+ * `#core/payload-ref`), so the item stays under DynamoDB's 400 KB.
+ */
+export const TOOL_RUN_OUTCOME_BUDGET_BYTES = 300 * 1024;
 
 export interface RunToolInput {
   readonly tool: ToolDefinition<any>;
@@ -43,7 +52,7 @@ export async function runToolOnce(deps: RunToolDeps, input: RunToolInput): Promi
   const attempt = input.attempt ?? randomUUID();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const existing = await deps.toolRuns.get(input.key);
-    if (existing && existing.status !== 'running' && existing.outcome) return existing.outcome;
+    if (existing && existing.status !== 'running' && existing.outcome) return readOutcome(deps, input.executionId, existing.outcome);
 
     if (!existing) {
       const claimed = await deps.toolRuns.claim({ key: input.key, tool: input.tool.name, executionId: input.executionId, attempt }, deps.clock.now());
@@ -76,8 +85,20 @@ async function runClaimed(deps: RunToolDeps, input: RunToolInput, attempt: strin
     await deps.toolRuns.release(input.key, attempt);
     return { status: 'error', error: `${input.tool.name} failed: ${(error as Error)?.message ?? String(error)}` };
   }
-  await deps.toolRuns.complete(input.key, attempt, outcome, deps.clock.now());
+  // A crash between storing a large result and recording the run leaves the claim running: the next
+  // invocation follows the delivery contract, and a re-run stores the same text in the same items.
+  await deps.toolRuns.complete(input.key, attempt, await storableOutcome(deps, input.executionId, outcome), deps.clock.now());
   return outcome;
+}
+
+async function storableOutcome(deps: RunToolDeps, executionId: string, outcome: ToolOutcome): Promise<ToolOutcome> {
+  if (!deps.payloads) return outcome;
+  return (await spillState(deps.payloads, executionId, outcome, new Map(), TOOL_RUN_OUTCOME_BUDGET_BYTES)) as ToolOutcome;
+}
+
+async function readOutcome(deps: RunToolDeps, executionId: string, outcome: ToolOutcome): Promise<ToolOutcome> {
+  if (!deps.payloads) return outcome;
+  return (await resolvePayloads(deps.payloads, executionId, outcome)).value as ToolOutcome;
 }
 
 function lostAnswer(input: RunToolInput, error: ToolCallError, attempt: string, now: Date): Extract<ToolOutcome, { status: 'unknown' }> {

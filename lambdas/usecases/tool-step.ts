@@ -5,6 +5,7 @@ import { evaluateGate } from '#core/policy';
 import type { ApprovalStore, AuditLog } from '#ports';
 import type { ToolDefinition } from '../tools/tool.ts';
 import { auditStep, gatePolicyOf, policyContext, routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
+import { auditableDetail } from './large-state.ts';
 import { runToolOnce, type RunToolDeps } from './run-tool-once.ts';
 import { askWhetherToRunAgain } from './unknown-outcome-gate.ts';
 
@@ -73,7 +74,8 @@ export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promis
       await auditStep(deps.audit, input, 'tool_call', { toolCall: call });
       const outcome = await runDirectly();
       if (outcome.status === 'unknown') return finishOrAsk(outcome);
-      await auditStep(deps.audit, input, 'tool_result', { toolCallId: call.id, name: call.name, outcome }, `tool:${call.name}`);
+      const detail = await auditableDetail(deps.payloads, input.executionId, { toolCallId: call.id, name: call.name, outcome });
+      await auditStep(deps.audit, input, 'tool_result', detail, `tool:${call.name}`);
       return finish(outcome);
     }
     case 'pass': {

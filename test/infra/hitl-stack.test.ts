@@ -634,7 +634,9 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       // Both list the tools admins saved: the `TOOLS` partition of the timeline index, nothing else of it.
       const savedToolItems = { actions: ['dynamodb:GetItem'], resources: [getAtt(tableId)], prefixes: ['TOOL#*'] };
       const savedTools = { actions: ['dynamodb:Query'], resources: [expect.anything()], prefixes: ['TOOLS'] };
-      expect(itemsOf(stack.flows.agentFunction)).toEqual([audit, savedToolItems, savedTools]);
+      // Texts too large for a flow's state: written and read back by the steps that carry the state, nothing else.
+      const payloads = { actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [getAtt(tableId)], prefixes: ['PAYLOAD#*'] };
+      expect(itemsOf(stack.flows.agentFunction)).toEqual([audit, savedToolItems, savedTools, payloads]);
       expect(itemsOf(stack.flows.toolFunction)).toEqual([
         audit,
         { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['TOOLRUN#*'] },
@@ -642,6 +644,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
         savedToolItems,
         savedTools,
+        payloads,
       ]);
       // The audit chain plus marking its execution failed (`RecordFailure`): one statement on EXEC# items.
       expect(itemsOf(stack.flows.gateTimeoutFunction)).toEqual([
@@ -649,6 +652,7 @@ describe('HitlApprovals in the repository stack (dev)', () => {
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['REQ#*'] },
         // A voice gate's timeout is counted for GET /stats.
         { actions: ['dynamodb:UpdateItem'], resources: [getAtt(tableId)], prefixes: ['STATS#*'] },
+        payloads,
       ]);
       expect(statementsOf(template).filter((s) => s.actions.some((a) => a.startsWith('bedrock:')))).toEqual([]);
       const tools = (template.findResources('AWS::Lambda::Function') as Resources)[logicalIdOf(stack, stack.flows.toolFunction)]!.Properties.Environment.Variables;

@@ -6,6 +6,7 @@ import { compileFlow, FAILED_STATE, RECORD_FAILURE_STATE, THROTTLING_ERRORS } fr
 import { substitute } from '#statemachines/definitions';
 import { parseFlow } from '#statemachines/flows';
 import { systemClock } from '#ports';
+import { PayloadRepository } from '#adapters/dynamodb/payload-repository';
 import { createGateTimeoutHandler } from '../../lambdas/handlers/flows/gate-timeout.ts';
 import { DEMO_TOOL_NAMES } from '../../lambdas/tools/demo-tools.ts';
 import { startLocalTable, type LocalTable } from '../support/local-table.ts';
@@ -41,7 +42,7 @@ function throttlingAgent(error: string, failures: number) {
 }
 
 async function runFlow(agent: (payload: unknown) => Promise<unknown>) {
-  const recorder = createGateTimeoutHandler({ store: table.store, audit: table.audit, clock: systemClock, executions });
+  const recorder = createGateTimeoutHandler({ store: table.store, audit: table.audit, clock: systemClock, executions, payloads: new PayloadRepository(table.db, table.tableName, systemClock) });
   const engine = new LocalStepFunctions({
     functions: { agent, recorder: (payload) => recorder(payload, {} as never), tool: async () => ({}), 'flow-gate': async () => ({}) },
     retryIntervalMs: 1,

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LocalStepFunctions } from '#local/stepfunctions-engine';
 
 // Step Functions carries at most 256 KB into and out of every state; above it the execution fails
@@ -55,5 +55,69 @@ describe('the 256 KB state data limit on the local engine', () => {
     const arn = engine.registerStateMachine('under', definition);
     const { executionArn } = await engine.startExecution(arn, {});
     expect((await engine.waitForExecution(executionArn, 5_000)).status).toBe('SUCCEEDED');
+  });
+
+  it('fails the execution when a task result merged by ResultPath makes the state output above 256 KB', async () => {
+    const { engine } = engineWith(async () => 'y'.repeat(150 * 1024));
+    const arn = engine.registerStateMachine('big-merge', {
+      StartAt: 'Merge',
+      States: {
+        Merge: { ...task, Catch: undefined, Retry: undefined, OutputPath: '$', ResultSelector: { 'text.$': '$.Payload' }, ResultPath: '$.result' },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    const { executionArn } = await engine.startExecution(arn, { text: 'x'.repeat(150 * 1024) });
+    const end = await engine.waitForExecution(executionArn, 5_000);
+    expect(end).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded', cause: expect.stringContaining("'Merge' output") });
+  });
+
+  it('fails the execution when a Map collects more than 256 KB from its iterations', async () => {
+    const { engine } = engineWith(async () => 'x'.repeat(100 * 1024));
+    const arn = engine.registerStateMachine('big-map', {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: { StartAt: 'Fill', States: { Fill: { ...task, Catch: undefined, Retry: undefined, Next: undefined, End: true } } },
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    const { executionArn } = await engine.startExecution(arn, { items: [1, 2, 3] });
+    const end = await engine.waitForExecution(executionArn, 5_000);
+    expect(end).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded', cause: expect.stringContaining("'Each' output") });
+  });
+
+  it('refuses an execution input above 256 KB with ValidationException, starting nothing', async () => {
+    const { engine, calls } = engineWith(async (payload) => payload);
+    const arn = engine.registerStateMachine('big-input', definition);
+    await expect(engine.startExecution(arn, { text: 'x'.repeat(256 * 1024) })).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(await engine.listExecutions()).toEqual([]);
+    expect(calls()).toBe(0);
+  });
+
+  it('refuses a task token answer above 256 KB with ValidationException and keeps the task waiting', async () => {
+    let token = '';
+    const engine = new LocalStepFunctions({ functions: { gate: async (payload) => { token = (payload as { token: string }).token; return {}; } } });
+    engines.push(engine);
+    const arn = engine.registerStateMachine('big-answer', {
+      StartAt: 'Wait',
+      States: {
+        Wait: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'gate', Payload: { 'token.$': '$$.Task.Token' } },
+          TimeoutSeconds: 30,
+          End: true,
+        },
+      },
+    });
+    const { executionArn } = await engine.startExecution(arn, {});
+    await vi.waitFor(() => expect(token).not.toBe(''));
+    await expect(engine.sendTaskSuccess(token, { text: 'x'.repeat(256 * 1024) })).rejects.toMatchObject({ name: 'ValidationException' });
+    await engine.sendTaskSuccess(token, { ok: true });
+    expect(await engine.waitForExecution(executionArn, 5_000)).toMatchObject({ status: 'SUCCEEDED', output: { ok: true } });
   });
 });

@@ -1,3 +1,4 @@
+import type { PayloadStore } from '#ports';
 import type { ExecutionStore, FlowCatalog, ToolRunStore } from '#usecases/flow-ports';
 import type { AgentModels } from '../../agents/models.ts';
 import type { ToolRegistry } from '../../tools/registry.ts';
@@ -10,4 +11,6 @@ export interface FlowDeps extends AppDeps {
   readonly tools: ToolRegistry;
   readonly models: AgentModels;
   readonly catalog: FlowCatalog;
+  /** Where large values of flow states are kept apart (see `#core/payload-ref`). */
+  readonly payloads: PayloadStore;
 }

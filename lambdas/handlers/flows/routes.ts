@@ -9,6 +9,7 @@ import { EXECUTION_ID_PATTERN, ExecutionViewSchema } from '#core/flow-execution'
 import { FlowInputSchema } from '#core/flow-state';
 import { parseOrThrow } from '#core/validation';
 import { describeExecutionGraph, type DescribeGraphDeps } from '#usecases/describe-execution-graph';
+import type { PayloadStore } from '#ports';
 import { describeFlowExecution } from '#usecases/describe-flow-execution';
 import { startFlowExecution } from '#usecases/start-flow-execution';
 import type { Route } from '../api/routes.ts';
@@ -48,7 +49,8 @@ function executionIdOf(event: APIGatewayProxyEvent): string {
 
 /** Starting flows and following their executions. */
 export function executionRoutes(
-  deps: Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'> & Pick<DescribeGraphDeps, 'history' | 'flows' | 'consoleUrl'>,
+  deps: Pick<FlowDeps, 'catalog' | 'executions' | 'workflows' | 'store' | 'audit' | 'clock' | 'access'> &
+    Pick<DescribeGraphDeps, 'history' | 'flows' | 'consoleUrl'> & { readonly payloads?: PayloadStore },
 ): Route[] {
   return [
     {
