@@ -61,6 +61,7 @@ export function formatValue(figure: Figure): string {
 
 function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return x.toLocaleString('en');
   const abs = Math.abs(x);
   if (abs !== 0 && abs < 0.1) return x.toPrecision(2);
   if (abs < 10) return x.toFixed(2);
