@@ -1,5 +1,5 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { onFirstUse } from '#adapters/aws/on-first-use';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { McpCaller } from './data-tool.ts';
 import { ToolCallError } from './tool-errors.ts';
 
@@ -9,20 +9,10 @@ export interface McpToolListing {
   readonly inputSchema: Record<string, unknown>;
 }
 
-/** The MCP client SDK (with its JSON Schema validator), loaded when a function first talks to an MCP server. */
-const mcpClientSdk = onFirstUse(async () => {
-  const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
-    import('@modelcontextprotocol/sdk/client/index.js'),
-    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
-  ]);
-  return { Client, StreamableHTTPClientTransport };
-});
-
 type Server = { readonly url: string; readonly tool: string; readonly timeoutMs: number };
 
 /** Runs `use` with a client connected to the server, closed afterwards; connection failures name the host only. */
 async function withClient<T>(server: Server, toolName: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const { Client, StreamableHTTPClientTransport } = await mcpClientSdk();
   const client = new Client({ name: 'hitl-approvals', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { signal: AbortSignal.timeout(server.timeoutMs) } });
   try {

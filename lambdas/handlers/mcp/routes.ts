@@ -1,3 +1,4 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
@@ -5,16 +6,7 @@ import { MAX_JSON_BODY_BYTES, type Route } from '../api/routes.ts';
 import type { AppDeps } from '../deps.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { identityOf } from '../http/identity.ts';
-import { onFirstUse } from '#adapters/aws/on-first-use';
-
-/** The MCP server SDK and our tools on it, loaded at the first MCP request rather than at every cold start of the API. */
-const mcpServerSdk = onFirstUse(async () => {
-  const [{ createApprovalsMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await Promise.all([
-    import('./approval-tools.ts'),
-    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
-  ]);
-  return { createApprovalsMcpServer, WebStandardStreamableHTTPServerTransport };
-});
+import { createApprovalsMcpServer } from './approval-tools.ts';
 
 /** Where the MCP endpoint is mounted on the API. */
 export const MCP_PATH = '/mcp';
@@ -52,7 +44,6 @@ export function mcpRoutes(deps: AppDeps): Route[] {
         body: JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; send JSON-RPC messages with POST' }, id: null }),
       };
     }
-    const { createApprovalsMcpServer, WebStandardStreamableHTTPServerTransport } = await mcpServerSdk();
     const server = createApprovalsMcpServer(deps, identity);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
