@@ -65,7 +65,7 @@ function formatNumber(x: number): string {
   const abs = Math.abs(x);
   if (abs !== 0 && abs < 0.1) return x.toPrecision(2);
   if (abs < 10) return x.toFixed(2);
-  if (abs < 1000) return x.toFixed(1);
+  if (abs < 999.95) return x.toFixed(1);
   return Math.round(x).toLocaleString('en');
 }
 
