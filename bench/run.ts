@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   for (const part of selected) {
     log(`${part.id}: ${part.title}...`);
     const output = await part.run({ quick, log, earlier: parts });
-    parts[part.id] = { title: part.title, ranAt: new Date().toISOString(), quick, ...output };
+    parts[part.id] = { title: part.title, ranAt: new Date().toISOString(), quick, loadAverage: Number(loadavg()[0].toFixed(2)), ...output };
   }
   const results: BenchResults = {
     ranAt: new Date().toISOString(),

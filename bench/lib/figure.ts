@@ -34,6 +34,8 @@ export interface StoredPart extends PartOutput {
   readonly title: string;
   readonly ranAt: string;
   readonly quick: boolean;
+  /** The machine's 1-minute load average when the part finished: other processes' share of the cores. */
+  readonly loadAverage?: number;
 }
 
 export interface BenchContext {

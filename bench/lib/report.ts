@@ -72,7 +72,8 @@ export function renderMarkdown(r: BenchResults, ids: readonly string[]): string 
   for (const id of ids) {
     const part = r.parts[id];
     if (!part) continue;
-    push('', `## ${part.title}`, '', `Measured ${part.ranAt}${part.quick ? ' (quick run: harness check only, the figures mean nothing)' : ''}.`);
+    const load = part.loadAverage === undefined ? '' : ` at load average ${part.loadAverage}`;
+    push('', `## ${part.title}`, '', `Measured ${part.ranAt}${load}${part.quick ? ' (quick run: harness check only, the figures mean nothing)' : ''}.`);
     for (const [section, figures] of sectionsOf(part)) {
       if (section) push('', `### ${section}`);
       push('', '| figure | value | target | |', '|---|---|---|---|');
