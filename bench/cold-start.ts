@@ -254,10 +254,7 @@ export function coldStartFigures(result: ColdStartResult): PartOutput {
     missed.map((b) => [
       `${b.entry} init ratio to floor`,
       `**${b.entry} init (${b.initMs?.toFixed(0) ?? 'n/a'} ms, ${ratioText(b, floor)} the floor's ${floor.initMs?.toFixed(0) ?? 'n/a'} ms).** ` +
-        `Its SDK share is ${sdkShare(b)} (the floor's: ${sdkShare(floor)}); the rest is our own module-level code, ${b.withoutSdkMs === null ? 'n/a' : `${(b.withoutSdkMs - floorOwn).toFixed(0)} ms`} more than the floor's with the SDK stood in. ` +
-        'That is the zod schemas built at load, the CEL policy engine with re2js (about 230 KB, imported wherever a gate policy is checked), and in the API and flow agent and tool functions the MCP SDK with ajv (about 240 KB) and the route table. ' +
-        'The clients loaded on first use are parsed at init all the same, because NodejsFunction writes one file and esbuild splits chunks only into a folder. ' +
-        'What closes it: split the API into a decision function and an admin function (flows, tools, gates), load the policy engine and the MCP SDK on first use once they can load without zod (zod\'s modules, when esbuild defers them, break its init order), and build with code splitting so that deferred code is not even parsed.',
+        `Its SDK share is ${sdkShare(b)} (the floor's: ${sdkShare(floor)}); the rest is our own module-level code, ${b.withoutSdkMs === null ? 'n/a' : `${(b.withoutSdkMs - floorOwn).toFixed(0)} ms`} more than the floor's with the SDK stood in; what would close it is under the cold-start figures.`,
     ]),
   );
   return {
@@ -271,6 +268,11 @@ export function coldStartFigures(result: ColdStartResult): PartOutput {
       'The floor is a bundle built the same way that only constructs a DynamoDB document client and a Step Functions client: the least any function here can do. ' +
       'The SDK share is init as deployed minus init of the same bundle with every AWS SDK module replaced by a stand-in. ' +
       'Clients a function rarely uses (Cognito, Secrets Manager, SES, Lambda, Bedrock) are in the bundle but behind `import()`: their code is parsed at init but runs only on first use. ' +
-      'Lambda\'s own runtime bootstrap comes on top of every figure.',
+      'Lambda\'s own runtime bootstrap comes on top of every figure. ' +
+      'Above the floor, the rest of init is our own module-level code: the zod schemas built at load, the CEL policy engine with re2js (about 230 KB, imported wherever a gate policy is checked), ' +
+      'and in the API and the flow agent and tool functions the MCP SDK with ajv (about 240 KB) and the route table. ' +
+      'What would close the gap: split the API into a decision function and an admin function (flows, tools, gates); load the policy engine and the MCP SDK on first use ' +
+      '(deferring the MCP SDK inside the bundle defers zod\'s modules too, which breaks their init order, so it needs zod kept eager or a separate chunk); ' +
+      'and build with code splitting so that deferred code is not even parsed, which NodejsFunction cannot do as it writes one file.',
   };
 }

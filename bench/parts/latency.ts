@@ -4,7 +4,7 @@ import type { LatencyResult } from '../latency.ts';
 
 const GATE = 'Gate: request stored and notification recorded (gate handler in process)';
 const RESPOND = 'Respond: POST /approvals/{id}/respond over HTTP, decision stored and SendTaskSuccess accepted';
-const calls = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+const calls = (c: Record<string, number>) => Math.round(Object.values(c).reduce((a, b) => a + b, 0));
 const callsOf = (c: Record<string, number>) =>
   Object.entries(c)
     .map(([name, n]) => `${Math.round(n)} ${name}`)
