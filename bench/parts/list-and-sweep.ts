@@ -36,7 +36,18 @@ export function listAndSweepFigures(r: ScaleResult): PartOutput {
       met: r.list.floorRatio <= 2,
     });
   }
-  figures.push({ section: LIST, name: `list p50 ratio ${last.stored / 1000}k / ${sizes[0].stored / 1000}k`, value: Number(r.list.ratio.toFixed(2)), unit: '', target: '≤ 1.3', met: r.list.ratio <= 1.3 });
+  // Each size's list over its own floor, measured alongside it: the growth with the load of the
+  // machine taken out, as other processes come and go over a long run.
+  const normalized = sizes[0].floor && last.floor ? last.latency.p50 / last.floor.p50 / (sizes[0].latency.p50 / sizes[0].floor.p50) : undefined;
+  figures.push({
+    section: LIST,
+    name: `list p50 ratio ${last.stored / 1000}k / ${sizes[0].stored / 1000}k`,
+    value: Number(r.list.ratio.toFixed(2)),
+    unit: '',
+    ...(normalized === undefined ? {} : { detail: `each over its floor: ${normalized.toFixed(2)}` }),
+    target: '≤ 1.3',
+    met: r.list.ratio <= 1.3,
+  });
   if (last.pageBytes !== undefined) {
     figures.push({ section: LIST, name: 'one page of 50 summaries, response body', value: Math.round(last.pageBytes / 1024), unit: 'KB', target: '≤ 64 KB', met: last.pageBytes <= 64 * 1024 });
   }
@@ -50,6 +61,7 @@ export function listAndSweepFigures(r: ScaleResult): PartOutput {
     meaning:
       '**List pending** is one page of the approvals inbox. The pending index is sparse (only pending requests carry its keys), so a page reads 50 index entries whatever the number of decided requests; the 100k / 1k ratio shows it. ' +
       'Its floor is a bare HTTP server on the loopback answering each GET with one Query page of 50 on the pending index (whole items, no routing, auth or mapping), timed in alternating blocks with the list. ' +
+      'The 100k / 1k ratio compares times taken minutes apart; when other processes come or go in between, it follows the machine, while each size\'s ratio to its own floor (in parentheses) does not. ' +
       'Data is loaded with BatchWrite in the exact item format the repository writes (checked against the real repository first). ' +
       '**Sweeper** is one timeout sweep over 1,000 expired requests (each: a conditional write, an audit entry, delivery to the workflow and its record). It reads the sparse due index, so its cost follows what is due, not the table size. SendTaskSuccess answers at once here; the figure is the sweeper\'s own work.',
     misses: {
