@@ -2,6 +2,7 @@ import type { Workflows } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { batchWrite, checkItemFormat, decidedRequest, sampleRequest, storedItems } from './lib/items.ts';
 import { HttpClient } from './lib/http-client.ts';
+import { startListFloor } from './lib/list-floor.ts';
 import { APPROVER_HEADERS, startBenchApp, type BenchApp } from './lib/local.ts';
 import { summarize, timeEach, type Summary } from './lib/stats.ts';
 
@@ -12,6 +13,8 @@ export interface ListSize {
   readonly loadSeconds: number;
   /** Bytes of one page's response body. */
   readonly pageBytes?: number;
+  /** The floor at the same size: one Query page of 50 on the pending index behind a bare HTTP server. */
+  readonly floor?: Summary;
 }
 
 export interface SweepSize {
@@ -23,7 +26,7 @@ export interface SweepSize {
 }
 
 export interface ScaleResult {
-  readonly list: { readonly sizes: ListSize[]; readonly ratio: number };
+  readonly list: { readonly sizes: ListSize[]; readonly ratio: number; /** p50 list / p50 floor at the largest size. */ readonly floorRatio?: number };
   readonly sweep: { readonly sizes: SweepSize[]; readonly ratio: number };
 }
 
@@ -85,6 +88,8 @@ export async function benchScale(options: { sizes?: number[]; samples?: number }
 
   const bench = await startBenchApp();
   const client = new HttpClient(bench.app.url, 1);
+  const floorServer = await startListFloor(bench.db, bench.tableName);
+  const floorClient = new HttpClient(floorServer.url, 1);
   try {
     await checkItemFormat(bench.db, bench.tableName);
     const listSizes: ListSize[] = [];
@@ -112,20 +117,35 @@ export async function benchScale(options: { sizes?: number[]; samples?: number }
         if (count !== Math.min(50, pending)) throw new Error(`GET /approvals returned ${count} items, expected ${Math.min(50, pending)}`);
         pageBytes = Buffer.byteLength(res.text);
       };
+      const floorPage = async () => {
+        const res = await floorClient.send('GET', '/', {});
+        if (res.status !== 200) throw new Error(`the list floor answered ${res.status}: ${res.text.slice(0, 200)}`);
+      };
       await timeEach(100, list);
-      const latency = summarize(await timeEach(samples, list));
-      listSizes.push({ stored, pending, latency, loadSeconds, pageBytes });
-      log(`  list pending: ${stored} stored (${pending} pending), loaded in ${loadSeconds.toFixed(1)} s: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, page ${(pageBytes / 1024).toFixed(1)} KB`);
+      await timeEach(100, floorPage);
+      // List and floor alternate in blocks, so drift (GC, other processes) hits both alike.
+      const listMs: number[] = [];
+      const floorMs: number[] = [];
+      for (let block = 0; block < 10; block++) {
+        listMs.push(...(await timeEach(Math.ceil(samples / 10), list)));
+        floorMs.push(...(await timeEach(Math.ceil(samples / 10), floorPage)));
+      }
+      const latency = summarize(listMs);
+      const floor = summarize(floorMs);
+      listSizes.push({ stored, pending, latency, loadSeconds, pageBytes, floor });
+      log(`  list pending: ${stored} stored (${pending} pending), loaded in ${loadSeconds.toFixed(1)} s: p50 ${latency.p50.toFixed(2)} ms (floor ${floor.p50.toFixed(2)} ms), p99 ${latency.p99.toFixed(2)} ms, page ${(pageBytes / 1024).toFixed(1)} KB`);
     }
     const large = await sweepSize(bench, stored);
     sweepSizes.push(large);
     log(`  sweep: ${EXPIRED} expired among ${stored}: median ${large.medianMs.toFixed(0)} ms`);
     return {
-      list: { sizes: listSizes, ratio: listSizes.at(-1)!.latency.p50 / listSizes[0].latency.p50 },
+      list: { sizes: listSizes, ratio: listSizes.at(-1)!.latency.p50 / listSizes[0].latency.p50, floorRatio: listSizes.at(-1)!.latency.p50 / listSizes.at(-1)!.floor!.p50 },
       sweep: { sizes: sweepSizes, ratio: large.medianMs / sweepSizes[0].medianMs },
     };
   } finally {
     client.close();
+    floorClient.close();
+    await floorServer.close();
     await bench.app.close();
   }
 }

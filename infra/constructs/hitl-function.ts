@@ -6,9 +6,10 @@ import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2'
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { cdkBundlingOptions } from './lambda-bundling.ts';
 import { acknowledgeControl, acknowledgeLogGroupControls } from './control-tower.ts';
 import { acknowledgeRule, acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
 
@@ -43,10 +44,6 @@ export function entryOf(handlers: HandlerSource | undefined, name: EntryName): {
 export const SERVICE_NAME = 'hitl-approvals';
 
 export type FunctionLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-
-// The code is ESM ("type": "module"); a few CommonJS dependencies still call `require`, which ESM
-// output lacks, so the banner defines it for them.
-const ESM_REQUIRE_BANNER = "import { createRequire as __hitlCreateRequire } from 'node:module';const require = __hitlCreateRequire(import.meta.url);";
 
 /** Where functions run when they run in a VPC. */
 export interface FunctionNetwork {
@@ -95,8 +92,8 @@ export interface HitlFunctionProps {
 
 /**
  * A Lambda function with the project's defaults: Node.js 22 on arm64, bundled by the local esbuild
- * to minified ESM with source maps, the runtime's AWS SDK, its own log group with a retention, X-Ray
- * tracing, and a role that may write only to that log group until `bind*` helpers grant more.
+ * to minified ESM with source maps and the AWS SDK clients inside (`lambda-bundling.ts`), its own
+ * log group with a retention, X-Ray tracing, and a role that may write only to that log group until `bind*` helpers grant more.
  *
  * The role and the log group are created next to the function (`<id>Role`, `<id>Logs`) because a
  * subclass cannot create children before calling `super`.
@@ -146,16 +143,7 @@ export class HitlFunction extends NodejsFunction {
         ...props.environment,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // The runtime ships the v3 SDK; bundling our own would add megabytes and cold-start time.
-        externalModules: ['@aws-sdk/*'],
-        tsconfig: existsSync(tsconfig) ? tsconfig : undefined,
+        ...cdkBundlingOptions(existsSync(tsconfig) ? tsconfig : undefined),
         commandHooks: afterBundlingHooks(projectRoot, props.bundledFolders ?? {}, props.withDashboard ?? false),
       },
     });

@@ -100,6 +100,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const clock = options.clock ?? systemClock;
 
   // With a data folder, execution histories live beside the table and survive a restart.
+  const durableLambda = new LambdaClient({ endpoint: options.durableEndpoint ?? DEFAULT_DURABLE_ENDPOINT, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const engine = new LocalStepFunctions({ functions: {}, ...(options.dataDir ? { history: new FileHistoryLog(join(options.dataDir, 'executions')) } : {}) });
   // Modules register functions by assigning to this record; each assignment reaches the engine.
   const functions = new Proxy({} as Record<string, (payload: unknown) => Promise<unknown>>, {
@@ -127,9 +128,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     // Decisions on agents' requests are signed with a key kept in the data folder (one per process in memory mode).
     webhooks: { sender: fetchWebhookSender, signingSecret: localSecret(options.dataDir ? join(options.dataDir, 'webhook-secret') : undefined) },
     // Durable functions run on the SDK's local runner; a server beside it speaks Lambda's callback API.
-    durableCallbacks: new LambdaDurableCallbacks(
-      new LambdaClient({ endpoint: options.durableEndpoint ?? DEFAULT_DURABLE_ENDPOINT, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }),
-    ),
+    durableCallbacks: new LambdaDurableCallbacks(async () => durableLambda),
     delegations: new DelegationRepository(db, LOCAL_TABLE_NAME),
     payloads: new PayloadRepository(db, LOCAL_TABLE_NAME, clock),
     directory: options.directory ?? LocalDirectory.fromFile(process.env.HITL_DIRECTORY_FILE || DEFAULT_DIRECTORY_FILE),

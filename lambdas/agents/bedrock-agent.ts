@@ -1,18 +1,11 @@
-import {
-  ConverseCommand,
-  type ContentBlock,
-  type ConverseCommandInput,
-  type ConverseCommandOutput,
-  type Message,
-  type SystemContentBlock,
-} from '@aws-sdk/client-bedrock-runtime';
+import type { ContentBlock, ConverseCommandInput, ConverseCommandOutput, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { ConversationTurn, ToolCall } from '#core/action';
 import { readToolOutcome, wasRefused } from '#core/flow-state';
 import type { ToolSpec } from '../tools/tool.ts';
 import type { AgentModel, AgentTurn } from './agent-model.ts';
 
-/** The one Bedrock call this model makes; injected so tests stub it and the process shares one client. */
-export type ConverseSend = (command: ConverseCommand) => Promise<ConverseCommandOutput>;
+/** The one Bedrock call this model makes; injected so tests stub it and the process shares one client (`bedrockConverse`). */
+export type ConverseSend = (input: ConverseCommandInput) => Promise<ConverseCommandOutput>;
 
 export interface BedrockAgentOptions {
   readonly send: ConverseSend;
@@ -33,7 +26,7 @@ export class BedrockAgent implements AgentModel {
   constructor(private readonly options: BedrockAgentOptions) {}
 
   async next(conversation: readonly ConversationTurn[], tools: readonly ToolSpec[]): Promise<AgentTurn> {
-    const response = await this.options.send(new ConverseCommand(this.request(conversation, tools)));
+    const response = await this.options.send(this.request(conversation, tools));
     const content = response.output?.message?.content ?? [];
     const text = content
       .map((block) => block.text ?? '')

@@ -42,6 +42,6 @@ export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps & { 
     // Only the functions that deliver decisions (API, sweeper) get the webhook signing key.
     ...(config.WEBHOOK_SECRET_ARN ? { webhooks: { sender: fetchWebhookSender, signingSecret: secretsManagerSecret(config.WEBHOOK_SECRET_ARN) } } : {}),
     // Only the functions that deliver decisions (API, sweeper) may complete durable callbacks (IAM).
-    ...(config.DURABLE_CALLBACKS === 'on' ? { durableCallbacks: new LambdaDurableCallbacks(lambdaClient()) } : {}),
+    ...(config.DURABLE_CALLBACKS === 'on' ? { durableCallbacks: new LambdaDurableCallbacks(lambdaClient) } : {}),
   };
 }

@@ -1,5 +1,5 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { MailSender } from '#adapters/mail/mail-sender';
+import { bedrockConverse } from '../agents/bedrock-converse.ts';
 import { bedrockModels } from '../agents/models.ts';
 import { createAgentStepHandler } from '../handlers/flows/agent-step.ts';
 import { awsDeps } from './aws-deps.ts';
@@ -12,13 +12,11 @@ const noMail: MailSender = {
   },
 };
 
-const bedrock = new BedrockRuntimeClient({ maxAttempts: 3 });
-
 /** `${AgentFunctionArn}`: one model turn at an agent node (Bedrock Converse, or the scripted model). */
 const tools = awsTools(noMail);
 const app = awsDeps();
 const step = createAgentStepHandler({
-  models: bedrockModels((command) => bedrock.send(command)),
+  models: bedrockModels(bedrockConverse),
   tools: tools.registry,
   audit: app.audit,
   payloads: app.payloads,

@@ -1,4 +1,4 @@
-import type { ConverseCommand, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseCommandInput, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import type { ConversationTurn } from '#core/action';
 import { toolTurn } from '#core/flow-state';
@@ -67,12 +67,12 @@ describe('scripted agent', () => {
 
 describe('Bedrock agent (Converse with tool use, stubbed client)', () => {
   function stubbed(reply: ConverseCommandOutput['output']) {
-    const sent: ConverseCommand[] = [];
+    const sent: ConverseCommandInput[] = [];
     const agent = new BedrockAgent({
       modelId: 'anthropic.claude-3-5-haiku',
       system: 'Be brief.',
-      send: async (command) => {
-        sent.push(command);
+      send: async (input) => {
+        sent.push(input);
         return { output: reply, stopReason: 'end_turn', $metadata: {} } as ConverseCommandOutput;
       },
     });
@@ -102,7 +102,7 @@ describe('Bedrock agent (Converse with tool use, stubbed client)', () => {
       ],
       tools,
     );
-    const input = sent[0].input;
+    const input = sent[0];
     expect(input.modelId).toBe('anthropic.claude-3-5-haiku');
     expect(input.system).toEqual([{ text: 'Be brief.' }]);
     expect(input.messages?.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);

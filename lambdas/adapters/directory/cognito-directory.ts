@@ -1,10 +1,5 @@
-import {
-  AdminGetUserCommand,
-  AdminListGroupsForUserCommand,
-  CognitoIdentityProviderClient,
-  ListUsersInGroupCommand,
-  type AttributeType,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { AttributeType, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { onFirstUse } from '../aws/on-first-use.ts';
 import type { Contact, Directory, Person } from '../../channels/directory.ts';
 
 /** The custom attribute that links a Cognito user to their Slack member id. */
@@ -12,12 +7,9 @@ export const SLACK_USER_ID_ATTRIBUTE = 'custom:slack_user_id';
 /** Groups and members are read in pages; this caps one lookup (60 per page → 600 people). */
 const MAX_PAGES = 10;
 
-/** The one Cognito client of the process, created on first use. */
-let client: CognitoIdentityProviderClient | undefined;
-function cognitoClient(): CognitoIdentityProviderClient {
-  client ??= new CognitoIdentityProviderClient({ maxAttempts: 3 });
-  return client;
-}
+/** The Cognito SDK and the one client of the process, loaded on first use: most requests never look anyone up. */
+const cognitoSdk = onFirstUse(() => import('@aws-sdk/client-cognito-identity-provider'));
+const cognitoClient = onFirstUse(async () => new (await cognitoSdk()).CognitoIdentityProviderClient({ maxAttempts: 3 }));
 
 function contactOf(username: string, attributes: AttributeType[] = []): Contact {
   const value = (name: string) => attributes.find((attribute) => attribute.Name === name)?.Value;
@@ -47,17 +39,23 @@ function isUserNotFound(error: unknown): boolean {
 export class CognitoDirectory implements Directory {
   constructor(
     private readonly userPoolId: string,
-    private readonly cognito: Pick<CognitoIdentityProviderClient, 'send'> = cognitoClient(),
+    private readonly cognito?: Pick<CognitoIdentityProviderClient, 'send'>,
   ) {}
 
+  private async sdk() {
+    const { AdminGetUserCommand, AdminListGroupsForUserCommand, ListUsersInGroupCommand } = await cognitoSdk();
+    return { cognito: this.cognito ?? (await cognitoClient()), AdminGetUserCommand, AdminListGroupsForUserCommand, ListUsersInGroupCommand };
+  }
+
   async person(userId: string): Promise<Person | undefined> {
+    const { cognito, AdminGetUserCommand, AdminListGroupsForUserCommand } = await this.sdk();
     try {
-      const user = await this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: userId }));
+      const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: userId }));
       if (user.Enabled === false) return undefined;
       const groups: string[] = [];
       let nextToken: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const result = await this.cognito.send(
+        const result = await cognito.send(
           new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: userId, Limit: 60, NextToken: nextToken }),
         );
         groups.push(...(result.Groups ?? []).flatMap((group) => (group.GroupName ? [group.GroupName] : [])));
@@ -72,11 +70,12 @@ export class CognitoDirectory implements Directory {
   }
 
   async membersOf(group: string): Promise<Contact[]> {
+    const { cognito, ListUsersInGroupCommand } = await this.sdk();
     const members: Contact[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       try {
-        const result = await this.cognito.send(
+        const result = await cognito.send(
           new ListUsersInGroupCommand({ UserPoolId: this.userPoolId, GroupName: group, Limit: 60, NextToken: nextToken }),
         );
         for (const user of result.Users ?? []) {

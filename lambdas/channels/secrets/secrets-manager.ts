@@ -1,17 +1,17 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { onFirstUse } from '#adapters/aws/on-first-use';
 import { cachedSecret, type SecretSource } from './secret-source.ts';
 
-/** The one Secrets Manager client of the process, created on first use (functions without secrets never build it). */
-let client: SecretsManagerClient | undefined;
-function secretsClient(): SecretsManagerClient {
-  client ??= new SecretsManagerClient({ maxAttempts: 3 });
-  return client;
-}
+/** The Secrets Manager SDK and the one client of the process, loaded on first use: a secret is read once per process, and functions without secrets never load it. */
+const secretsSdk = onFirstUse(() => import('@aws-sdk/client-secrets-manager'));
+const secretsClient = onFirstUse(async () => new (await secretsSdk()).SecretsManagerClient({ maxAttempts: 3 }));
 
 /** A secret's string value from Secrets Manager, read once per process (the link key, the Slack signing secret). */
-export function secretsManagerSecret(secretArn: string, sdk: Pick<SecretsManagerClient, 'send'> = secretsClient()): SecretSource {
+export function secretsManagerSecret(secretArn: string, sdk?: Pick<SecretsManagerClient, 'send'>): SecretSource {
   return cachedSecret(async () => {
-    const { SecretString } = await sdk.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const { GetSecretValueCommand } = await secretsSdk();
+    const client = sdk ?? (await secretsClient());
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     if (!SecretString) throw new Error(`secret ${secretArn} has no string value`);
     return SecretString;
   });

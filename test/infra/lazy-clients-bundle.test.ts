@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { REPO_ROOT } from '#infra/constructs/hitl-function';
+import { esbuildOptions } from '#infra/constructs/lambda-bundling';
+
+describe('clients loaded on first use, inside a bundle built as CDK builds the functions', () => {
+  it('loads Secrets Manager, SES, Cognito and Lambda at first use and hands each its command', { timeout: 120_000 }, async () => {
+    // Prepare: the bundle alone in an empty folder, so nothing comes from a node_modules.
+    const dir = mkdtempSync(join(tmpdir(), 'hitl-lazy-clients-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json')), entryPoints: [join(REPO_ROOT, 'test', 'support', 'lazy-clients-probe.ts')], outfile: join(dir, 'index.mjs'), logLevel: 'silent' });
+
+    // Act
+    const script = `const { probe } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); process.stdout.write(JSON.stringify(await probe()));`;
+    const output = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual([
+      'SecretId', // GetSecretValue
+      'Destinations,RawMessage,Source', // SendRawEmail
+      'UserPoolId,Username', // AdminGetUser
+      'Limit,NextToken,UserPoolId,Username', // AdminListGroupsForUser
+      'FunctionName,InvocationType,Payload', // Invoke
+      'client of Lambda',
+    ]);
+  });
+});
