@@ -37,11 +37,18 @@ export function ToolEditor(props: { tool: StoredTool | null; onSaved: (tool: Sto
 
   const save = async () => {
     const schema = draft.kind === 'mcp' ? undefined : parseSchema(draft.schemaText);
-    if (schema && 'error' in schema) localIssue('argsSchema', schema.error);
-    if (localIssues.size > 0 || (schema && 'error' in schema)) return show('Fix the highlighted fields first.', true);
+    // What the form can tell at once; the server checks everything else.
+    const found = new Map([...localIssues].filter(([path]) => draft.kind !== 'mcp' || (path !== 'argsSchema' && path !== 'description')));
+    if (isNew && !TOOL_NAME.test(draft.name)) found.set('name', 'must be a lower-case name such as open_ticket');
+    if (schema && 'error' in schema) found.set('argsSchema', schema.error);
+    if (draft.kind !== 'mcp' && !draft.description.trim()) found.set('description', 'say what the tool does: the model reads it');
+    if (found.size > 0) {
+      setLocalIssues(found);
+      return show('Fix the highlighted fields first.', true);
+    }
     show('Saving…');
     try {
-      const saved = await api<StoredTool>('PUT', `tools/${segment(draft.name)}`, bodyOf(draft, schema?.value));
+      const saved = await api<StoredTool>('PUT', `tools/${segment(draft.name)}`, bodyOf(draft, schema && 'value' in schema ? schema.value : undefined));
       setServerIssues([]);
       show(`Saved tool ${saved.spec.name}${draft.kind === 'mcp' ? ', with the schema its MCP server lists' : ''}. Flows can call it now.`);
       props.onSaved(saved);
@@ -74,7 +81,14 @@ export function ToolEditor(props: { tool: StoredTool | null; onSaved: (tool: Sto
             />
           <//>`}
           <${Field} path="description" label="Description" for="tool-description" hint=${draft.kind === 'mcp' ? 'optional: the MCP server describes its tool' : 'what the model reads'}>
-            <${TextInput} id="tool-description" initial=${draft.description} onText=${(v: string) => (draft.description = v)} />
+            <${TextInput}
+              id="tool-description"
+              initial=${draft.description}
+              onText=${(v: string) => {
+                draft.description = v;
+                if (v.trim()) localIssue('description', null);
+              }}
+            />
           <//>
           <${Field} path="delivery" label="Delivery" for="tool-delivery">
             <${Select} id="tool-delivery" options=${DELIVERIES} value=${draft.delivery} onValue=${(v: ToolDraft['delivery']) => edit(() => (draft.delivery = v))} />

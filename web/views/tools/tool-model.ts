@@ -14,8 +14,8 @@ export const KINDS: readonly (readonly [ToolKind, string])[] = [
 ];
 
 export const DELIVERIES: readonly (readonly [Delivery, string])[] = [
-  ['at_most_once', 'at most once: never repeated; an unknown outcome goes to a person'],
-  ['idempotent', 'idempotent: safe to retry with the same idempotency key'],
+  ['at_most_once', 'at most once (never repeated)'],
+  ['idempotent', 'idempotent (safe to retry)'],
 ];
 
 export const METHODS: readonly (readonly [HttpMethod, string])[] = (['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const).map((m) => [m, m] as const);
