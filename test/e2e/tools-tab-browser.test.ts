@@ -104,6 +104,12 @@ describe.skipIf(skipBrowserTests)('tools in the dashboard', () => {
     // Assess
     const flow = (await call(app.url, 'GET', '/flows/support-agent', { as: ADMIN })).body;
     expect(flow.current.flow.nodes.find((node: { id: string }) => node.id === 'agent').tools).toContain('open_ticket');
+    // A tool node picks its one tool from the same list.
+    await page.click('button.item[data-flow-id="answer-and-forward"]');
+    await page.click('#flow-graph g[data-node-id="forward"]');
+    const offered = await page.locator('#node-tool option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+    expect(offered).toEqual(expect.arrayContaining(['search', 'send_email', 'open_ticket']));
+    expect(await page.locator('#node-tool').inputValue()).toBe('send_email');
     await page.click('#flow-new');
     await page.locator('#flow-new-tools input[data-tool="open_ticket"]').waitFor();
     expect(seen.join('\n')).not.toContain(SECRET);
