@@ -7,6 +7,7 @@ import { MemoryMailSender } from '#adapters/mail/memory-mail-sender';
 import { startLocalApp, type LocalApp } from '#local/app';
 import { channelsModule } from '#local/channels-module';
 import { createFlowsModule } from '#local/flows-module';
+import { startStatusPage } from '../../examples/tools/mcp/server.ts';
 import { StaticToolSecrets } from '../../lambdas/tools/tool-secrets.ts';
 import { launchChromium, skipBrowserTests, warnIfNoChromium } from '../support/browser.ts';
 import { ADMIN, APPROVER, call } from '../support/http.ts';
@@ -142,6 +143,32 @@ describe.skipIf(skipBrowserTests)('tools in the dashboard', () => {
     expect((await call(app.url, 'GET', '/tools', { as: ADMIN })).body.items.map((tool: { spec: { name: string } }) => tool.spec.name)).not.toContain('bad_tool');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('creates an MCP tool whose description and argument schema come from its server on save', async () => {
+    // Prepare
+    const statusPage = await startStatusPage(0);
+    const { page, problems } = await openTools('root', 'admins');
+    try {
+      // Act
+      await page.click('#tool-new');
+      await page.fill('#tool-name', 'post_status');
+      await page.selectOption('#tool-kind', 'mcp');
+      await page.fill('#tool-mcp-url', `http://127.0.0.1:${statusPage.port}/mcp`);
+      await page.fill('#tool-mcp-tool', 'post_status');
+      expect(await page.locator('#tool-schema-from-server').count()).toBe(1);
+      await page.click('#tool-save');
+      // Assess
+      await expect.poll(() => page.textContent('#status')).toContain('Saved tool post_status, with the schema its MCP server lists');
+      await page.locator('#tool-schema tr[data-argument="status"]').waitFor();
+      expect(await page.textContent('#tool-schema tr[data-argument="status"]')).toContain('one of "operational", "degraded", "outage"');
+      expect(await page.textContent('#tool-facts')).toContain('Posts a status update for one component');
+      expect(statusPage.calls).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await statusPage.close();
+    }
   });
 
   it('keeps a shipped tool read-only, even for an admin', async () => {
