@@ -17,8 +17,9 @@ import { HistoryView } from './views/history/history-view.ts';
 import { InboxView } from './views/inbox/inbox-view.ts';
 import { RequestDetail } from './views/inbox/request-detail.ts';
 import { StatsView } from './views/stats/stats-view.ts';
+import { ToolsView } from './views/tools/tools-view.ts';
 
-type TabId = 'pending' | 'history' | 'audit' | 'stats' | 'flows' | 'gates';
+type TabId = 'pending' | 'history' | 'audit' | 'stats' | 'flows' | 'gates' | 'tools';
 
 const TABS: readonly Tab<TabId>[] = [
   { id: 'pending', label: 'Pending' },
@@ -27,9 +28,10 @@ const TABS: readonly Tab<TabId>[] = [
   { id: 'stats', label: 'Stats' },
   { id: 'flows', label: 'Flows' },
   { id: 'gates', label: 'Gates' },
+  { id: 'tools', label: 'Tools' },
 ];
 
-const VIEWS = { pending: InboxView, history: HistoryView, audit: AuditView, stats: StatsView, flows: FlowsView, gates: GatesView } as const;
+const VIEWS = { pending: InboxView, history: HistoryView, audit: AuditView, stats: StatsView, flows: FlowsView, gates: GatesView, tools: ToolsView } as const;
 
 /** The dashboard: who is signed in, the tabs, the status line and the open view. */
 export function App(props: { config: AuthConfig; initialStatus?: Status }) {

@@ -37,6 +37,22 @@ const VIEWS: Record<string, (page: Page) => Promise<void>> = {
   audit: async (page) => page.click('#tab-audit'),
   stats: async (page) => page.click('#tab-stats'),
   flows: async (page) => page.click('#tab-flows'),
+  'flows, with its tool picker': async (page) => {
+    await page.click('#tab-flows');
+    await page.click('button.item[data-flow-id="support-agent"]');
+    await page.locator('.field[data-path="nodes.0.tools"]').waitFor();
+  },
+  'tools, with a tool open': async (page) => {
+    await page.click('#tab-tools');
+    await page.click('button.item[data-tool="search"]');
+    await page.locator('#tool-schema').waitFor();
+  },
+  'tools, the new tool form': async (page) => {
+    await page.click('#tab-tools');
+    await page.click('#tool-new');
+    await page.click('#tool-header-add');
+    await page.locator('#tool-form').waitFor();
+  },
   execution: async (page) => {
     await page.evaluate(`location.hash = '#execution/${encodeURIComponent(executionId)}'`);
     await page.locator('#execution-graph').waitFor();

@@ -69,3 +69,10 @@ export type GateRevisionPage = Ok<'/gates/{gateId}/revisions', 'get'>;
 export type ExecutionGraph = Ok<'/executions/{id}/graph', 'get'>;
 export type ExecutionGraphNode = ExecutionGraph['nodes'][number];
 export type ExecutionStep = ExecutionGraph['steps'][number];
+
+/** `GET /tools`: every registered tool, and whether the caller may save tools. */
+export type ToolPage = Ok<'/tools', 'get'>;
+export type StoredTool = ToolPage['items'][number];
+export type ToolSpec = StoredTool['spec'];
+/** The body of `PUT /tools/{name}`. */
+export type ToolBody = NonNullable<paths['/tools/{name}']['put']['requestBody']>['content']['application/json'];

@@ -5328,6 +5328,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            canSave: boolean;
                             items: {
                                 savedAt?: string;
                                 savedBy?: string;

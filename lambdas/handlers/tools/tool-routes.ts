@@ -21,6 +21,7 @@ function toolNameOf(event: APIGatewayProxyEvent): string {
 
 /** The tools an installation offers: list them, and save one (admins). */
 export function toolRoutes(deps: ToolRouteDeps): Route[] {
+  const isAdmin = (groups: readonly string[]) => groups.some((group) => deps.adminGroups.includes(group));
   const save = withJsonBody(async (event) => {
     const saved = await saveTool(deps, { name: toolNameOf(event), body: event.body, identity: identityOf(event) });
     return json(saved.created ? 201 : 200, saved.tool, saved.created ? { location: `/tools/${saved.tool.spec.name}` } : {});
@@ -29,10 +30,17 @@ export function toolRoutes(deps: ToolRouteDeps): Route[] {
     {
       method: 'GET',
       path: '/tools',
-      doc: { summary: 'Every tool flows may call: the shipped tool files and the tools admins saved', tags: ['tools'], response: z.object({ items: z.array(StoredToolSchema) }) },
+      doc: {
+        summary: 'Every tool flows may call: the shipped tool files and the tools admins saved',
+        tags: ['tools'],
+        response: z.object({
+          items: z.array(StoredToolSchema),
+          canSave: z.boolean().describe('whether the caller may save tools (a member of an admin group)'),
+        }),
+      },
       handler: async (event) => {
-        identityOf(event);
-        return json(200, { items: await listTools(deps) });
+        const identity = identityOf(event);
+        return json(200, { items: await listTools(deps), canSave: isAdmin(identity.groups) });
       },
     },
     {
@@ -48,7 +56,7 @@ export function toolRoutes(deps: ToolRouteDeps): Route[] {
       // Callers outside the admin groups are refused before the body is read.
       handler: async (event) => {
         const identity = identityOf(event);
-        if (!identity.groups.some((group) => deps.adminGroups.includes(group))) {
+        if (!isAdmin(identity.groups)) {
           throw new ForbiddenError(`only members of ${deps.adminGroups.join(' or ')} may save tools`);
         }
         return save(event);

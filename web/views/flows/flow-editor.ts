@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, segment } from '../../api/client.ts';
-import type { CheckFlowResult, DeployResult, FlowDetail, FlowRevision, FlowRevisionPage, SaveFlowResult } from '../../api/types.ts';
+import type { CheckFlowResult, DeployResult, FlowDetail, FlowRevision, FlowRevisionPage, SaveFlowResult, ToolSpec } from '../../api/types.ts';
 import { useApp } from '../../app-context.ts';
 import { plural, when } from '../../format.ts';
 import { html } from '../../html.ts';
@@ -21,7 +21,7 @@ interface Loaded {
  * One flow: its graph, the selected node's HITL settings, Check / Save / Deploy, and its revisions.
  * The server's zod schemas are the authority: a 400's issues show next to the fields their paths name.
  */
-export function FlowEditor(props: { flowId: string; onDirty: (dirty: boolean) => void; onSaved: () => void }) {
+export function FlowEditor(props: { flowId: string; tools: readonly ToolSpec[]; onDirty: (dirty: boolean) => void; onSaved: () => void }) {
   const { api, show, fail, confirm } = useApp();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loadKey, setLoadKey] = useState(0);
@@ -162,7 +162,7 @@ export function FlowEditor(props: { flowId: string; onDirty: (dirty: boolean) =>
       })}
     </ul>
     <${FieldIssues.Provider} value=${placed.byField}>
-      <${NodeForm} key=${`${node}:${formVersion}`} draft=${draft} index=${node} editing=${editing} />
+      <${NodeForm} key=${`${node}:${formVersion}`} draft=${draft} index=${node} tools=${props.tools} editing=${editing} />
     <//>
     <div class="actions">
       <button type="button" id="flow-validate" onClick=${() => void check()}>Check</button>

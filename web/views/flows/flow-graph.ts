@@ -9,7 +9,8 @@ const PAD = 14;
 
 /**
  * The flow as an SVG graph, nodes in execution order, each with its HITL mode as a badge; the
- * selected node is outlined, a node with issues is red. A node is a button (click, Enter or Space).
+ * selected node is outlined, a node with issues is red. A node is a button (click, Enter or Space),
+ * named by the text it shows, so what a screen reader says matches what is seen.
  */
 export function FlowGraph(props: { flow: Flow; selected: number; invalid: ReadonlySet<number>; onSelect: (index: number) => void }) {
   const { flow } = props;
@@ -44,7 +45,6 @@ export function FlowGraph(props: { flow: Flow; selected: number; invalid: Readon
           tabindex="0"
           role="button"
           aria-pressed=${String(index === props.selected)}
-          aria-label=${`node ${node.id}, mode ${node.hitl.mode}`}
           transform=${`translate(${p.x},${p.y})`}
           onClick=${() => props.onSelect(index)}
           onKeyDown=${(event: KeyboardEvent) => {

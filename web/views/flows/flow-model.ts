@@ -35,7 +35,7 @@ export function nodesWithIssues(issues: readonly Issue[]): Set<number> {
   return bad;
 }
 
-/** The field paths the form shows for node `index` (its HITL settings, then the flow's voice settings). */
+/** The field paths the form shows for node `index` (its tools, its HITL settings, then the flow's voice settings). */
 export function fieldPaths(flow: Flow, index: number): string[] {
-  return [...hitlFieldPaths(hitlPath(index), flow.nodes[index]?.hitl), 'channel', 'voice.holdMessage', 'voice.holdMusicUrl'];
+  return [`nodes.${index}.tools`, `nodes.${index}.tool`, ...hitlFieldPaths(hitlPath(index), flow.nodes[index]?.hitl), 'channel', 'voice.holdMessage', 'voice.holdMusicUrl'];
 }

@@ -1,12 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { segment } from '../../api/client.ts';
-import type { FlowDetail, FlowListItem, FlowPage } from '../../api/types.ts';
+import type { FlowListItem, FlowPage, ToolPage, ToolSpec } from '../../api/types.ts';
 import { useApp } from '../../app-context.ts';
 import { html } from '../../html.ts';
 import { FlowEditor } from './flow-editor.ts';
 import { NewFlowForm } from './new-flow-form.ts';
 
-type Open = { readonly kind: 'flow'; readonly flowId: string } | { readonly kind: 'new'; readonly knownTools: readonly string[] } | null;
+type Open = { readonly kind: 'flow'; readonly flowId: string } | { readonly kind: 'new' } | null;
 
 /** The flows: a list to pick from (and New flow), and the editor of the one picked. */
 export function FlowsView(props: { reloadKey: number }) {
@@ -14,6 +13,8 @@ export function FlowsView(props: { reloadKey: number }) {
   const [flows, setFlows] = useState<readonly FlowListItem[] | null>(null);
   const [listKey, setListKey] = useState(0);
   const [open, setOpen] = useState<Open>(null);
+  // The registered tools (GET /tools), which the tool pickers offer.
+  const [tools, setTools] = useState<readonly ToolSpec[]>([]);
   const dirty = useRef(false);
 
   useEffect(() => {
@@ -21,6 +22,11 @@ export function FlowsView(props: { reloadKey: number }) {
       .then((page) => setFlows(page.items))
       .catch(fail);
   }, [props.reloadKey, listKey]);
+  useEffect(() => {
+    api<ToolPage>('GET', 'tools')
+      .then((page) => setTools(page.items.map((tool) => tool.spec)))
+      .catch(fail);
+  }, [props.reloadKey]);
 
   const leave = async () =>
     !dirty.current || (await confirm({ title: 'Discard your changes?', message: 'The flow you are editing has unsaved changes; they are lost.', confirmLabel: 'Discard changes' }));
@@ -33,15 +39,8 @@ export function FlowsView(props: { reloadKey: number }) {
   };
   const newFlow = async () => {
     if (!(await leave())) return;
-    try {
-      // The tools an agent may call are those the registry knows; any flow's detail lists them.
-      const first = flows?.[0];
-      const knownTools = first ? (await api<FlowDetail>('GET', `flows/${segment(first.flowId)}`)).knownTools : [];
-      dirty.current = false;
-      setOpen({ kind: 'new', knownTools });
-    } catch (error) {
-      fail(error);
-    }
+    dirty.current = false;
+    setOpen({ kind: 'new' });
   };
 
   return html`<section id="panel-flows" role="tabpanel" aria-labelledby="tab-flows" class="columns">
@@ -64,7 +63,7 @@ export function FlowsView(props: { reloadKey: number }) {
       ${open === null && html`<p class="empty">Pick a flow to see its graph, select a node to set its HITL mode and tools, then save and deploy.</p>`}
       ${open?.kind === 'new' &&
       html`<${NewFlowForm}
-        knownTools=${open.knownTools}
+        tools=${tools}
         onCreated=${(flowId: string) => {
           setListKey((k) => k + 1);
           setOpen({ kind: 'flow', flowId });
@@ -74,6 +73,7 @@ export function FlowsView(props: { reloadKey: number }) {
       html`<${FlowEditor}
         key=${open.flowId}
         flowId=${open.flowId}
+        tools=${tools}
         onDirty=${(value: boolean) => (dirty.current = value)}
         onSaved=${() => setListKey((k) => k + 1)}
       />`}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client.ts';
+import type { ToolSpec } from '../../api/types.ts';
 import { useApp } from '../../app-context.ts';
 import { html } from '../../html.ts';
 import type { Flow } from './flow-model.ts';
@@ -8,7 +9,7 @@ import type { Flow } from './flow-model.ts';
  * A new flow starts as one agent node with the tools picked here; the editor then sets its HITL
  * settings like any flow's, and Save and Deploy work as for any revision.
  */
-export function NewFlowForm(props: { knownTools: readonly string[]; onCreated: (flowId: string) => void }) {
+export function NewFlowForm(props: { tools: readonly ToolSpec[]; onCreated: (flowId: string) => void }) {
   const { api, show } = useApp();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
@@ -52,8 +53,8 @@ export function NewFlowForm(props: { knownTools: readonly string[]; onCreated: (
     </div>
     <fieldset id="flow-new-tools">
       <legend>Tools the agent may call</legend>
-      ${props.knownTools.map(
-        (tool) => html`<label class="check">
+      ${props.tools.map(
+        ({ name: tool, description }) => html`<label class="check" title=${description}>
           <input type="checkbox" value=${tool} data-tool=${tool} checked=${tools.includes(tool)} onChange=${(e: Event) => {
             const on = (e.currentTarget as HTMLInputElement).checked;
             setTools((before) => (on ? [...before, tool] : before.filter((t) => t !== tool)));

@@ -1,19 +1,21 @@
 import { Field, Select, TextInput } from '../../components/field.ts';
 import { html } from '../../html.ts';
 import { HitlFields } from '../hitl/hitl-fields.ts';
+import type { ToolSpec } from '../../api/types.ts';
 import type { DraftEditing } from '../hitl/hitl-model.ts';
 import { hitlPath, type Flow } from './flow-model.ts';
+import { AgentToolsPicker, ToolNodePicker } from './tool-picker.ts';
 
-const text = (list: readonly string[] | undefined) => (list ?? []).join(', ');
-
-/** The HITL settings of the selected node, and the flow's voice settings. */
-export function NodeForm(props: { draft: Flow; index: number; editing: DraftEditing }) {
+/** The selected node's tools and HITL settings, and the flow's voice settings. */
+export function NodeForm(props: { draft: Flow; index: number; tools: readonly ToolSpec[]; editing: DraftEditing }) {
   const { draft, index } = props;
   const { edit } = props.editing;
   const node = draft.nodes[index]!;
   return html`<form id="node-form" novalidate onSubmit=${(event: Event) => event.preventDefault()}>
     <h3>Node ${node.id} (${node.type})</h3>
-    <p class="meta">${node.type === 'agent' ? `Tools this agent may call: ${text(node.tools) || 'none'}` : `Calls the tool ${node.tool}`}</p>
+    ${node.type === 'agent'
+      ? html`<${AgentToolsPicker} node=${node} index=${index} tools=${props.tools} editing=${props.editing} />`
+      : html`<${ToolNodePicker} node=${node} index=${index} tools=${props.tools} editing=${props.editing} />`}
     <${HitlFields} hitl=${node.hitl} base=${hitlPath(index)} editing=${props.editing} />
     <h3>Voice (the whole flow)</h3>
     <div class="grid">
