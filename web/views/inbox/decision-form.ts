@@ -1,9 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiError, segment } from '../../api/client.ts';
 import type { ApprovalView, RespondBody, RespondResult } from '../../api/types.ts';
 import { useApp } from '../../app-context.ts';
 import { html } from '../../html.ts';
 import { deliveryNote } from './describe.ts';
+import { useDecisionCommands } from './inbox-commands.ts';
 
 type Edit = { args: Record<string, unknown> | undefined } | { error: string };
 
@@ -34,6 +35,9 @@ export function DecisionForm(props: { approval: ApprovalView; onDecided: () => v
   const [reason, setReason] = useState('');
   const [scope, setScope] = useState<RespondBody['scope']>('once');
   const [busy, setBusy] = useState(false);
+  // After the `r` shortcut, Enter in the reason rejects (the confirmation still asks).
+  const [rejectArmed, setRejectArmed] = useState(false);
+  const reasonInput = useRef<HTMLInputElement>(null);
 
   const decide = async (decision: 'approve' | 'reject') => {
     const body: RespondBody = { decision, scope };
@@ -65,6 +69,17 @@ export function DecisionForm(props: { approval: ApprovalView; onDecided: () => v
     }
   };
 
+  useDecisionCommands({
+    approve: () => {
+      if (!busy) void decide('approve');
+    },
+    armReject: () => {
+      setRejectArmed(true);
+      reasonInput.current?.focus();
+    },
+    editArgs: () => document.getElementById('args')?.focus(),
+  });
+
   return html`<form class="decision" onSubmit=${(event: Event) => event.preventDefault()}>
     ${proposed
       ? html`<div class=${argsError ? 'field has-error' : 'field'}>
@@ -77,7 +92,13 @@ export function DecisionForm(props: { approval: ApprovalView; onDecided: () => v
         </div>`
       : action.kind === 'message' && html`<h3>Message</h3><pre>${action.text}</pre>`}
     <div class="decide">
-      <input id="reason" placeholder="reason (optional)" maxlength="2000" aria-label="reason" value=${reason} onInput=${(e: Event) => setReason((e.currentTarget as HTMLInputElement).value)} />
+      <input id="reason" ref=${reasonInput} placeholder=${rejectArmed ? 'reason for rejecting, then Enter' : 'reason (optional)'} maxlength="2000" aria-label="reason" value=${reason} onInput=${(e: Event) => setReason((e.currentTarget as HTMLInputElement).value)} onKeyDown=${(e: KeyboardEvent) => {
+        if (e.key === 'Enter' && rejectArmed) {
+          e.preventDefault();
+          setRejectArmed(false);
+          void decide('reject');
+        } else if (e.key === 'Escape') setRejectArmed(false);
+      }} />
       <select id="scope" aria-label="scope" value=${scope} onChange=${(e: Event) => setScope((e.currentTarget as HTMLSelectElement).value as RespondBody['scope'])}>
         <option value="once">this call only</option>
         <option value="execution">this tool for the rest of the run</option>

@@ -1,0 +1,26 @@
+import type { ApprovalSummary } from '../../api/types.ts';
+import { html } from '../../html.ts';
+import { filterOptions, type InboxFilter } from './inbox-filter.ts';
+
+function FilterSelect(props: { id: string; label: string; value: string; options: readonly string[]; onValue: (value: string) => void }) {
+  return html`<label class="filter"
+    >${props.label}
+    <select id=${props.id} value=${props.value} onChange=${(e: Event) => props.onValue((e.currentTarget as HTMLSelectElement).value)}>
+      <option value="">any</option>
+      ${props.options.map((option) => html`<option value=${option}>${option}</option>`)}
+    </select></label
+  >`;
+}
+
+/** The workflow, node and tool selects (built from the loaded requests) and the search box. */
+export function InboxFilters(props: { items: readonly ApprovalSummary[]; filter: InboxFilter; onFilter: (filter: InboxFilter) => void }) {
+  const { filter } = props;
+  const options = filterOptions(props.items, filter);
+  const set = (part: Partial<InboxFilter>) => props.onFilter({ ...filter, ...part });
+  return html`<div class="filters" role="search">
+    <input id="inbox-search" type="search" placeholder="search id, tool, arguments, requester" aria-label="search pending requests" value=${filter.text} onInput=${(e: Event) => set({ text: (e.currentTarget as HTMLInputElement).value })} />
+    <${FilterSelect} id="filter-workflow" label="Workflow" value=${filter.workflow} options=${options.workflows} onValue=${(workflow: string) => set({ workflow })} />
+    <${FilterSelect} id="filter-node" label="Node" value=${filter.node} options=${options.nodes} onValue=${(node: string) => set({ node })} />
+    <${FilterSelect} id="filter-tool" label="Tool" value=${filter.tool} options=${options.tools} onValue=${(tool: string) => set({ tool })} />
+  </div>`;
+}
