@@ -184,4 +184,30 @@ describe.skipIf(skipBrowserTests)('the approver inbox in a real browser', () => 
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('checks an edit against the tool schema as it is typed, and shows the changes before approving', async () => {
+    // Prepare
+    const proposed = { orderId: 'A-1001', amount: 40, country: 'DE' };
+    const { request } = await pausedGate(app, { toolName: 'refund', args: proposed });
+    const { page, problems } = await signIn('bob', 'approvers');
+    await page.click(`button.item[data-id="${request.id}"]`);
+    await page.locator('#args').waitFor();
+    // Act: a bad amount and an unknown argument, typed without approving
+    await page.locator('#args').fill(JSON.stringify({ ...proposed, amount: -5, note: 'x' }));
+    // Assess
+    await expect.poll(() => page.textContent('#args-error')).toContain('amount: must be more than 0');
+    expect(await page.textContent('#args-error')).toContain('note: is not an argument of this tool');
+    expect(await page.getAttribute('#args', 'aria-invalid')).toBe('true');
+    expect(await page.locator('#args-diff').count()).toBe(0);
+    // Act: a valid edit
+    await page.locator('#args').fill(JSON.stringify({ ...proposed, amount: 25 }));
+    // Assess
+    await expect.poll(() => page.textContent('#args-diff')).toContain('- amount: 40');
+    expect(await page.textContent('#args-diff')).toContain('+ amount: 25');
+    expect(await page.textContent('#args-error')).toBe('');
+    await page.click('#approve');
+    await expect.poll(async () => (await app.deps.store.get(request.id))?.decision?.editedArgs).toEqual({ ...proposed, amount: 25 });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
