@@ -10,6 +10,8 @@ import { Conversation } from './conversation.ts';
 import { DecisionForm } from './decision-form.ts';
 import { gaveUp, whatOf } from './describe.ts';
 import { InboxActions } from './inbox-actions.ts';
+import { levelText } from './approvers.ts';
+import { QuorumProgress } from './quorum-progress.ts';
 import { hrefOf } from '../../navigation.ts';
 
 /** Loads one request (`GET /approvals/{id}`) and shows it; a request the caller may not read is "not found". */
@@ -50,11 +52,13 @@ function ApprovalDetail(props: { approval: ApprovalView; onChanged: () => void }
         ['Started by', approval.requestedBy ?? ''],
         ['Asked', when(approval.createdAt)],
         ['Due', when(approval.dueAt)],
-        ['Level', approval.level],
+        ['Level', levelText(approval.hitl, approval.level, approval.policy?.id)],
+        ...(approval.policy ? [['Paused by policy', `${approval.policy.id}: ${approval.policy.why}`] as [string, string]] : []),
         ['Execution', approval.executionId],
       ]}
     />
     <p><a href=${hrefOf({ kind: 'execution', id: approval.executionId })} class="execution-link">Open the execution: where it paused and what it did</a></p>
+    <${QuorumProgress} approval=${approval} />
     <${Conversation} turns=${approval.context.conversation} />
     ${Object.keys(facts).length > 0 && html`<h3>Facts</h3><${KeyValueView} value=${facts} label="facts" id="facts" />`}
     ${approval.status === 'pending' && approval.canDecide === true
