@@ -60,8 +60,8 @@ describe.skipIf(skipBrowserTests)('the approver inbox in a real browser', () => 
   it('is driven by the keyboard: j/k open, ? lists the keys, a approves, r rejects with the typed reason', async () => {
     // Prepare
     const workflowId = uniqueWorkflow('keys');
-    await pausedGate(app, { workflowId, args: { to: 'one@example.com' } });
-    await pausedGate(app, { workflowId, args: { to: 'two@example.com' } });
+    await pausedGate(app, { workflowId, args: { to: 'one@example.com', subject: 'Refunds', body: 'Within 30 days.' } });
+    await pausedGate(app, { workflowId, args: { to: 'two@example.com', subject: 'Refunds', body: 'Within 30 days.' } });
     const { page, problems } = await signIn('bob', 'approvers');
     await onlyWorkflow(page, workflowId);
     await expect.poll(() => shownIds(page)).toHaveLength(2);

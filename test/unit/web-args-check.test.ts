@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diffArgs } from '../../web/views/inbox/args-diff.ts';
-import { readArgs } from '../../web/views/inbox/args-edit.ts';
+import { blocksApproval, readArgs } from '../../web/views/inbox/args-edit.ts';
 import { checkAgainstSchema } from '../../web/views/inbox/json-schema-check.ts';
 
 const refund = JSON.parse(readFileSync(new URL('../../tools/refund.json', import.meta.url), 'utf8')).argsSchema;
@@ -53,6 +53,14 @@ describe('checking edited arguments against a tool schema in the browser', () =>
     expect(readArgs('{"orderId":"A-1","amount":-1,"country":"DE"}', proposed, refund)).toMatchObject({ ok: false, issues: [{ path: 'amount' }] });
     expect(readArgs(JSON.stringify(proposed, null, 2), proposed, refund)).toEqual({ ok: true, args: proposed, changed: false });
     expect(readArgs('{"orderId":"A-1","amount":5,"country":"DE"}', proposed, null)).toMatchObject({ ok: true, changed: true });
+  });
+
+  it('blocks approving a broken edit or text that is not arguments, not the unchanged proposal', () => {
+    const proposed = { orderId: 'A-1', amount: -1, country: 'DE' };
+    expect(blocksApproval(readArgs(JSON.stringify(proposed), proposed, refund))).toBe(false);
+    expect(blocksApproval(readArgs('{"orderId":"A-1","amount":-2,"country":"DE"}', proposed, refund))).toBe(true);
+    expect(blocksApproval(readArgs('nope', proposed, refund))).toBe(true);
+    expect(blocksApproval(readArgs('{"orderId":"A-1","amount":2,"country":"DE"}', proposed, refund))).toBe(false);
   });
 
   it('lists the changed, removed and added arguments', () => {

@@ -27,6 +27,7 @@ function ArgsDiff(props: { proposed: Readonly<Record<string, unknown>>; edited: 
 export function ArgsEditor(props: { proposed: Readonly<Record<string, unknown>>; text: string; edit: ArgsEdit; refused: string; onText: (text: string) => void }) {
   const { edit } = props;
   const problems = edit.ok ? [] : [...(edit.error ? [edit.error] : []), ...edit.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))];
+  if (!edit.ok && !edit.error && !edit.changed) problems.unshift('The proposed arguments break the tool schema:');
   if (props.refused) problems.push(props.refused);
   const invalid = problems.length > 0;
   return html`<div class=${invalid ? 'field has-error' : 'field'}>

@@ -3,7 +3,7 @@ import { ApiError, segment } from '../../api/client.ts';
 import type { ApprovalView, RespondBody, RespondResult } from '../../api/types.ts';
 import { useApp } from '../../app-context.ts';
 import { html } from '../../html.ts';
-import { readArgs } from './args-edit.ts';
+import { blocksApproval, readArgs } from './args-edit.ts';
 import { ArgsEditor } from './args-editor.ts';
 import { deliveryNote } from './describe.ts';
 import { useToolSchema } from './use-tool-schema.ts';
@@ -35,12 +35,12 @@ export function DecisionForm(props: { approval: ApprovalView; onDecided: () => v
     const body: RespondBody = { decision, scope };
     if (reason.trim()) body.reason = reason.trim();
     if (edit && decision === 'approve') {
-      if (!edit.ok) {
+      if (blocksApproval(edit)) {
         show('Fix the arguments first: the problems show under the editor.', true);
         document.getElementById('args')?.focus();
         return;
       }
-      if (edit.changed) body.editedArgs = edit.args;
+      if (edit.ok && edit.changed) body.editedArgs = edit.args;
     }
     if (decision === 'reject' && !(await confirm({ title: 'Reject this request?', message: reason.trim() ? `The agent reads your reason: ${reason.trim()}` : 'The agent is told it was rejected, without a reason.', confirmLabel: 'Reject' }))) return;
     setArgsError('');
