@@ -210,4 +210,24 @@ describe.skipIf(skipBrowserTests)('the approver inbox in a real browser', () => 
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('shows the votes so far by whom, and the level with its approvers', async () => {
+    // Prepare
+    const { request } = await pausedGate(app, { hitl: { quorum: { approvals: 2, rejections: 1 } } });
+    const vote = await fetch(`${app.url}/approvals/${request.id}/respond`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'dave', 'x-groups': 'approvers' }, body: JSON.stringify({ decision: 'approve', reason: 'fine by me' }) });
+    expect(vote.status).toBeLessThan(300);
+    const { page, problems } = await signIn('bob', 'approvers');
+    // Act
+    await page.click(`button.item[data-id="${request.id}"]`);
+    await page.locator('#quorum').waitFor();
+    // Assess
+    const quorum = await page.textContent('#quorum');
+    expect(quorum).toContain('1 of 2 approvals');
+    expect(quorum).toContain('approve by dave at level 0');
+    expect(quorum).toContain('fine by me');
+    expect(await page.textContent('#detail .facts')).toContain('Level 0 (first approvers): approvers');
+    expect(await page.textContent(`button.item[data-id="${request.id}"]`)).toContain('votes 1 of 2 to approve');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
