@@ -123,6 +123,7 @@ describe.skipIf(skipBrowserTests)('the approver inbox in a real browser', () => 
     expect(await openId(page)).toBe(wanted.id);
     expect(await page.inputValue('#filter-workflow')).toBe(billing);
     expect(await page.inputValue('#inbox-search')).toBe('NEEDLE');
+    expect(await page.locator('#filter-workflow option', { hasText: support }).count()).toBe(1);
     const item = await page.textContent(`button.item[data-id="${wanted.id}"]`);
     expect(item).toContain('needle@example.com');
     expect(item).toContain(`${billing} / agent`);

@@ -1,3 +1,4 @@
+import { useRef } from 'preact/hooks';
 import type { ApprovalSummary } from '../../api/types.ts';
 import { html } from '../../html.ts';
 import { filterOptions, type InboxFilter } from './inbox-filter.ts';
@@ -12,10 +13,22 @@ function FilterSelect(props: { id: string; label: string; value: string; options
   >`;
 }
 
-/** The workflow, node and tool selects (built from the loaded requests) and the search box. */
+type Seen = { workflows: Set<string>; nodes: Set<string>; tools: Set<string> };
+
+/**
+ * The workflow, node and tool selects and the search box. The selects offer every value seen since
+ * the inbox opened: once a workflow filter goes to the API, the loaded requests show only that one.
+ */
 export function InboxFilters(props: { items: readonly ApprovalSummary[]; filter: InboxFilter; onFilter: (filter: InboxFilter) => void }) {
   const { filter } = props;
-  const options = filterOptions(props.items, filter);
+  const seen = useRef<Seen>({ workflows: new Set(), nodes: new Set(), tools: new Set() });
+  const fresh = filterOptions(props.items, filter);
+  const options = Object.fromEntries(
+    (Object.keys(seen.current) as (keyof Seen)[]).map((part) => {
+      for (const value of fresh[part]) seen.current[part].add(value);
+      return [part, [...seen.current[part]].sort()];
+    }),
+  ) as Record<keyof Seen, string[]>;
   const set = (part: Partial<InboxFilter>) => props.onFilter({ ...filter, ...part });
   return html`<div class="filters" role="search">
     <input id="inbox-search" type="search" placeholder="search id, tool, arguments, requester" aria-label="search pending requests" value=${filter.text} onInput=${(e: Event) => set({ text: (e.currentTarget as HTMLInputElement).value })} />
