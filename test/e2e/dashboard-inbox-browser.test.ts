@@ -74,12 +74,25 @@ describe.skipIf(skipBrowserTests)('the approver inbox in a real browser', () => 
     await page.keyboard.press('k');
     await expect.poll(() => openId(page)).toBe(first);
     await page.locator('#approve').waitFor();
+    // Act: batch toggle
+    await page.keyboard.press('x');
+    await expect.poll(() => page.isChecked(`#batch-${first}`)).toBe(true);
+    await page.keyboard.press('x');
+    await expect.poll(() => page.isChecked(`#batch-${first}`)).toBe(false);
     // Act: help
     await page.keyboard.press('?');
     await page.locator('#shortcuts-dialog[open]').waitFor();
     const help = await page.textContent('#shortcuts-dialog');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('#shortcuts-dialog[open]').count()).toBe(0);
+    // Act: edit, then leave the editor
+    await page.keyboard.press('e');
+    const editing = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id);
+    const untouched = await page.inputValue('#args');
+    await page.keyboard.press('a'); // typed into the editor, not a shortcut
+    const typed = await page.inputValue('#args');
+    await page.locator('#args').fill(untouched);
+    await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur(): void } | null } }).document.activeElement?.blur());
     // Act: approve the open one, then open the other and reject it
     await page.keyboard.press('a');
     await expect.poll(() => statusOf(first)).toBe('approved');
@@ -95,6 +108,8 @@ describe.skipIf(skipBrowserTests)('the approver inbox in a real browser', () => 
     await page.click('#confirm-ok');
     // Assess
     expect(help).toContain('approve the open request');
+    expect(editing).toBe('args');
+    expect(typed.length).toBe(untouched.length + 1);
     expect(focused).toBe('reason');
     await expect.poll(() => statusOf(second)).toBe('rejected');
     expect((await app.deps.store.get(second))?.decision?.reason).toBe('too risky');
