@@ -246,4 +246,30 @@ describe.skipIf(skipBrowserTests)('the approver inbox in a real browser', () => 
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('shows a decided request with its proposed, approved and executed arguments, read-only', async () => {
+    // Prepare: the demo agent proposes an email; an approver shortens its body; the tool runs
+    const headers = { 'content-type': 'application/json', 'x-user': 'alice', 'x-groups': 'users' };
+    const started = await fetch(`${app.url}/flows/support-agent/executions`, { method: 'POST', headers, body: JSON.stringify({ input: { message: 'Email carol@example.com our refund policy' } }) });
+    const { executionId } = (await started.json()) as { executionId: string };
+    let requestId = '';
+    await expect.poll(async () => (requestId = (await app.deps.store.listByExecution(executionId)).find((r) => r.status === 'pending')?.id ?? ''), { timeout: 10_000 }).not.toBe('');
+    const request = (await app.deps.store.get(requestId))!;
+    const proposed = request.action.kind === 'tool_call' ? request.action.toolCall.args : {};
+    const edited = { ...proposed, body: 'Refunds within 30 days.' };
+    const approved = await fetch(`${app.url}/approvals/${requestId}/respond`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'bob', 'x-groups': 'approvers' }, body: JSON.stringify({ decision: 'approve', editedArgs: edited }) });
+    expect(approved.status).toBeLessThan(300);
+    await expect.poll(async () => (await app.deps.store.get(requestId))?.events.some((event) => event.type === 'executed'), { timeout: 10_000 }).toBe(true);
+    // Act
+    const { page, problems } = await signIn('bob', 'approvers');
+    await page.goto(`${app.url}/?request=${requestId}`);
+    await page.locator('#executed-args').waitFor();
+    // Assess
+    expect(await page.textContent('#proposed-args')).toContain(String(proposed.body));
+    expect(await page.textContent('#approved-args')).toContain('Refunds within 30 days.');
+    expect(await page.textContent('#executed-args')).toContain('Refunds within 30 days.');
+    expect(await page.locator('#detail textarea, #approve, #reject').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

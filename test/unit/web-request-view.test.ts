@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../web/api/types.ts';
 import { levelText, quorumOf } from '../../web/views/inbox/approvers.ts';
 import { structuredContent } from '../../web/views/inbox/conversation.ts';
+import { executedArgsOf } from '../../web/views/inbox/executed-args.ts';
 
 const hitl = {
   mode: 'blocking',
@@ -34,5 +35,13 @@ describe('the request view', () => {
     expect(structuredContent('[1,2]')).toEqual([1, 2]);
     expect(structuredContent('sent to carol')).toBeNull();
     expect(structuredContent('{not json')).toBeNull();
+  });
+});
+
+describe('the arguments a decided request ran with', () => {
+  it('come from its executed event, once the tool ran', () => {
+    const event = (type: string, detail?: Record<string, unknown>) => ({ at: '2026-12-05T10:00:00Z', actor: 'tool:refund', type, ...(detail ? { detail } : {}) }) as ApprovalView['events'][number];
+    expect(executedArgsOf({ events: [event('created'), event('executed', { args: { amount: 5, currency: 'EUR' } })] })).toEqual({ amount: 5, currency: 'EUR' });
+    expect(executedArgsOf({ events: [event('created'), event('decided')] })).toBeUndefined();
   });
 });
