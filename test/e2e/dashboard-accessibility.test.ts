@@ -33,6 +33,12 @@ const VIEWS: Record<string, (page: Page) => Promise<void>> = {
     await page.click(`button.item[data-id="${approvalId}"]`);
     await page.locator('h3', { hasText: 'History' }).first().waitFor();
   },
+  'pending, with a batch selected and the shortcuts listed': async (page) => {
+    await page.check(`#batch-${approvalId}`);
+    await page.locator('#batch-approve').waitFor();
+    await page.click('#shortcuts-open');
+    await page.locator('#shortcuts-dialog[open]').waitFor();
+  },
   history: async (page) => page.click('#tab-history'),
   audit: async (page) => page.click('#tab-audit'),
   stats: async (page) => page.click('#tab-stats'),

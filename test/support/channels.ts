@@ -27,7 +27,7 @@ let counter = 0;
 /** Starts a real execution of the approval-gate state machine and waits for its stored request. */
 export async function pausedGate(
   app: LocalApp,
-  options: { workflowId?: string; hitl?: Partial<HitlConfigInput>; requestedBy?: string | null; args?: Record<string, unknown>; conversation?: { role: 'user' | 'assistant'; content: string }[] } = {},
+  options: { workflowId?: string; toolName?: string; hitl?: Partial<HitlConfigInput>; requestedBy?: string | null; args?: Record<string, unknown>; conversation?: { role: 'user' | 'assistant'; content: string }[] } = {},
 ): Promise<{ executionArn: string; request: ApprovalRequest; workflowId: string }> {
   counter++;
   const workflowId = options.workflowId ?? `channels-${counter}-${Date.now()}`;

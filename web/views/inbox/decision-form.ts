@@ -1,23 +1,13 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiError, segment } from '../../api/client.ts';
 import type { ApprovalView, RespondBody, RespondResult } from '../../api/types.ts';
 import { useApp } from '../../app-context.ts';
 import { html } from '../../html.ts';
+import { blocksApproval, readArgs } from './args-edit.ts';
+import { ArgsEditor } from './args-editor.ts';
 import { deliveryNote } from './describe.ts';
-
-type Edit = { args: Record<string, unknown> | undefined } | { error: string };
-
-/** The edited arguments, when they parse to an object that differs from the proposed ones. */
-function editedArgs(text: string, proposed: Record<string, unknown>): Edit {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return { error: `Arguments are not valid JSON: ${(error as Error).message}` };
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'Arguments are not valid JSON: arguments must be a JSON object' };
-  return { args: JSON.stringify(parsed) === JSON.stringify(proposed) ? undefined : (parsed as Record<string, unknown>) };
-}
+import { useToolSchema } from './use-tool-schema.ts';
+import { useDecisionCommands } from './inbox-commands.ts';
 
 /**
  * Approve or reject a pending request the caller may decide: a reason, the scope, and for a tool
@@ -30,22 +20,27 @@ export function DecisionForm(props: { approval: ApprovalView; onDecided: () => v
   const action = approval.action;
   const proposed = action.kind === 'tool_call' ? action.toolCall.args : undefined;
   const [argsText, setArgsText] = useState(() => (proposed ? JSON.stringify(proposed, null, 2) : ''));
+  // What the API refused about the last edit sent; the editor checks the rest as you type.
   const [argsError, setArgsError] = useState('');
+  const schema = useToolSchema(action.kind === 'tool_call' ? action.toolCall.name : undefined);
+  const edit = proposed ? readArgs(argsText, proposed, schema) : null;
   const [reason, setReason] = useState('');
   const [scope, setScope] = useState<RespondBody['scope']>('once');
   const [busy, setBusy] = useState(false);
+  // After the `r` shortcut, Enter in the reason rejects (the confirmation still asks).
+  const [rejectArmed, setRejectArmed] = useState(false);
+  const reasonInput = useRef<HTMLInputElement>(null);
 
   const decide = async (decision: 'approve' | 'reject') => {
     const body: RespondBody = { decision, scope };
     if (reason.trim()) body.reason = reason.trim();
-    if (proposed && decision === 'approve') {
-      const edit = editedArgs(argsText, proposed);
-      if ('error' in edit) {
-        setArgsError(edit.error);
-        show(edit.error, true);
+    if (edit && decision === 'approve') {
+      if (blocksApproval(edit)) {
+        show('Fix the arguments first: the problems show under the editor.', true);
+        document.getElementById('args')?.focus();
         return;
       }
-      if (edit.args) body.editedArgs = edit.args;
+      if (edit.ok && edit.changed) body.editedArgs = edit.args;
     }
     if (decision === 'reject' && !(await confirm({ title: 'Reject this request?', message: reason.trim() ? `The agent reads your reason: ${reason.trim()}` : 'The agent is told it was rejected, without a reason.', confirmLabel: 'Reject' }))) return;
     setArgsError('');
@@ -65,19 +60,32 @@ export function DecisionForm(props: { approval: ApprovalView; onDecided: () => v
     }
   };
 
+  useDecisionCommands({
+    approve: () => {
+      if (!busy) void decide('approve');
+    },
+    armReject: () => {
+      setRejectArmed(true);
+      reasonInput.current?.focus();
+    },
+    editArgs: () => document.getElementById('args')?.focus(),
+  });
+
   return html`<form class="decision" onSubmit=${(event: Event) => event.preventDefault()}>
-    ${proposed
-      ? html`<div class=${argsError ? 'field has-error' : 'field'}>
-          <label for="args">Arguments (edit before approving if needed)</label>
-          <textarea id="args" rows="8" spellcheck="false" aria-describedby="args-error" aria-invalid=${argsError ? 'true' : 'false'} value=${argsText} onInput=${(e: Event) => {
-            setArgsText((e.currentTarget as HTMLTextAreaElement).value);
-            setArgsError('');
-          }}></textarea>
-          <span id="args-error" class="field-error" role="alert">${argsError}</span>
-        </div>`
+    ${proposed && edit
+      ? html`<${ArgsEditor} proposed=${proposed} text=${argsText} edit=${edit} refused=${argsError} onText=${(text: string) => {
+          setArgsText(text);
+          setArgsError('');
+        }} />`
       : action.kind === 'message' && html`<h3>Message</h3><pre>${action.text}</pre>`}
     <div class="decide">
-      <input id="reason" placeholder="reason (optional)" maxlength="2000" aria-label="reason" value=${reason} onInput=${(e: Event) => setReason((e.currentTarget as HTMLInputElement).value)} />
+      <input id="reason" ref=${reasonInput} placeholder=${rejectArmed ? 'reason for rejecting, then Enter' : 'reason (optional)'} maxlength="2000" aria-label="reason" value=${reason} onInput=${(e: Event) => setReason((e.currentTarget as HTMLInputElement).value)} onKeyDown=${(e: KeyboardEvent) => {
+        if (e.key === 'Enter' && rejectArmed) {
+          e.preventDefault();
+          setRejectArmed(false);
+          void decide('reject');
+        } else if (e.key === 'Escape') setRejectArmed(false);
+      }} />
       <select id="scope" aria-label="scope" value=${scope} onChange=${(e: Event) => setScope((e.currentTarget as HTMLSelectElement).value as RespondBody['scope'])}>
         <option value="once">this call only</option>
         <option value="execution">this tool for the rest of the run</option>

@@ -11,6 +11,9 @@ import { DecisionForm } from './decision-form.ts';
 import { gaveUp, whatOf } from './describe.ts';
 import { EventTable } from './event-table.ts';
 import { InboxActions } from './inbox-actions.ts';
+import { levelText } from './approvers.ts';
+import { QuorumProgress } from './quorum-progress.ts';
+import { executedArgsOf } from './executed-args.ts';
 import { hrefOf } from '../../navigation.ts';
 
 /** Loads one request (`GET /approvals/{id}`) and shows it; a request the caller may not read is "not found". */
@@ -51,11 +54,13 @@ function ApprovalDetail(props: { approval: ApprovalView; onChanged: () => void }
         ['Started by', approval.requestedBy ?? ''],
         ['Asked', when(approval.createdAt)],
         ['Due', when(approval.dueAt)],
-        ['Level', approval.level],
+        ['Level', levelText(approval.hitl, approval.level, approval.policy?.id)],
+        ...(approval.policy ? [['Paused by policy', `${approval.policy.id}: ${approval.policy.why}`] as [string, string]] : []),
         ['Execution', approval.executionId],
       ]}
     />
     <p><a href=${hrefOf({ kind: 'execution', id: approval.executionId })} class="execution-link">Open the execution: where it paused and what it did</a></p>
+    <${QuorumProgress} approval=${approval} />
     <${Conversation} turns=${approval.context.conversation} />
     ${Object.keys(facts).length > 0 && html`<h3>Facts</h3><${KeyValueView} value=${facts} label="facts" id="facts" />`}
     ${approval.status === 'pending' && approval.canDecide === true
@@ -72,11 +77,13 @@ function ReadOnlyAction(props: { approval: ApprovalView }) {
   const { approval } = props;
   const action = approval.action;
   const decision = approval.decision;
+  const executed = executedArgsOf(approval);
   return html`<div class="read-only">
     ${action.kind === 'tool_call'
       ? html`<h3>Proposed arguments</h3><${KeyValueView} value=${action.toolCall.args} label="arguments" id="proposed-args" />`
       : html`<h3>Message</h3><pre>${action.text}</pre>`}
     ${decision?.editedArgs && html`<h3>Approved arguments (edited)</h3><${KeyValueView} value=${decision.editedArgs} label="arguments" id="approved-args" />`}
+    ${executed && html`<h3>Executed arguments (what the tool ran with)</h3><${KeyValueView} value=${executed} label="arguments" id="executed-args" />`}
     ${approval.status === 'pending'
       ? html`<p class="empty">You can see this request but not decide it now.</p>`
       : decision &&
