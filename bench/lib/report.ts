@@ -102,7 +102,7 @@ export function buildRows(r: BenchResults): Row[] {
 
   section = 'Local mode memory';
   const m = r.memory.full;
-  add({ section, figure: `${m.executions.toLocaleString('en')} waiting approval-gate executions (npm start setup, DynamoDB on disk)`, value: `RSS ${m.rssMb.toFixed(0)} MB, ${m.parked ?? '?'} of ${m.running} parked as data: ${m.rssAnonMb?.toFixed(0) ?? '?'} MB anonymous (JS heap ${m.heapUsedMb.toFixed(0)} MB used of ${m.heapTotalMb.toFixed(0)}), ${m.rssFileMb?.toFixed(0) ?? '?'} MB file-backed; ${m.heapKbPerExecution.toFixed(1)} KB of heap per execution; at start ${m.baselineRssMb.toFixed(0)} MB, peak ${m.peakRssMb.toFixed(0)} MB`, target: '≤ 250 MB', met: m.rssMb <= 250 });
+  add({ section, figure: `${m.executions.toLocaleString('en')} waiting approval-gate executions (npm start setup, DynamoDB on disk)`, value: `RSS ${m.rssMb.toFixed(0)} MB, ${m.parked ?? '?'} of ${m.running} parked as data: ${m.rssAnonMb?.toFixed(0) ?? '?'} MB anonymous (JS heap ${m.heapUsedMb.toFixed(0)} MB used of ${m.heapTotalMb.toFixed(0)}), ${m.rssFileMb?.toFixed(0) ?? '?'} MB file-backed; ${m.heapKbPerExecution.toFixed(1)} KB of heap per execution; at start ${m.baselineRssMb.toFixed(0)} MB, peak ${m.peakRssMb.toFixed(0)} MB${storeFigures(m)}`, target: '≤ 250 MB', met: m.rssMb <= 250 });
   const e = r.memory.engineOnly;
   add({ section, figure: 'the same, engine only (gate stores nothing)', value: `RSS ${e.rssMb.toFixed(0)} MB, ${e.parked ?? '?'} parked (heap ${e.heapUsedMb.toFixed(0)} MB, ${e.heapKbPerExecution.toFixed(1)} KB of heap per waiting execution)` });
 
@@ -111,6 +111,13 @@ export function buildRows(r: BenchResults): Row[] {
   add({ section, figure: 'total per 1,000 approvals', value: `$${r.cost.usdPer1000.toFixed(3)}`, target: '≤ $0.15', met: r.cost.usdPer1000 <= 0.15 });
   add({ section, figure: 'fixed: sweeper every minute, per month', value: `$${r.cost.fixedUsdPerMonth.toFixed(3)}` });
   return rows;
+}
+
+/** What the gates wrote: results from before these figures were recorded have none. */
+function storeFigures(m: MemoryResult): string {
+  const writes = m.storeWritesPerExecution == null ? '' : `; per gate ${m.storeWritesPerExecution.toFixed(1)} DynamoDB writes sending ${m.storeWriteKbPerExecution?.toFixed(1)} KB`;
+  const folder = m.dataFolderMb == null ? '' : `; data folder ${m.dataFolderMb.toFixed(0)} MB (DynamoDB ${m.dynamoFolderMb?.toFixed(0)} MB)`;
+  return writes + folder;
 }
 
 function unique<T>(values: T[]): string {
