@@ -84,8 +84,12 @@ export interface ApprovalStore {
   claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date, takeOver?: boolean): Promise<FollowUpClaim[]>;
   /** Gives a follow-up back undone (its doer failed), so the next sweep may take it at once. */
   releaseFollowUp(id: string, followUpId: string): Promise<void>;
-  /** Marks follow-ups done (removes them); idempotent. The last one takes the request out of the owed list. */
-  completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void>;
+  /**
+   * Marks follow-ups done (removes them); idempotent. The last one takes the request out of the owed
+   * list. `all`: the caller knows these are all the request owes (it just wrote them), so one write
+   * may do both.
+   */
+  completeFollowUps(id: string, followUpIds: readonly string[], options?: { readonly all?: boolean }): Promise<void>;
   /** Takes a request that owes nothing out of the owed list (what a crash after its last completion leaves). */
   clearOwedMark(id: string): Promise<void>;
   /**

@@ -74,6 +74,6 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     }
     return { requestId: id, created: false };
   }
-  await performFollowUps(deps, id, { held: followUps });
+  await performFollowUps(deps, id, { held: followUps, heldAreAll: true });
   return { requestId: id, created: true };
 }

@@ -37,6 +37,8 @@ export interface PerformOptions {
    * (it failed, timed out or its process died), finishes its work now rather than after the lease.
    */
   readonly takeOver?: boolean;
+  /** The held follow-ups are all the request owes (a request just created): done, it leaves the owed list in the same write. */
+  readonly heldAreAll?: boolean;
 }
 
 export interface FollowUpReport {
@@ -90,7 +92,7 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, op
       }
     }),
   );
-  await deps.store.completeFollowUps(requestId, report.done);
+  await deps.store.completeFollowUps(requestId, report.done, { all: options.heldAreAll === true && report.done.length === list.length });
   return report;
 }
 

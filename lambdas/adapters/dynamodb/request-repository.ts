@@ -432,8 +432,9 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void> {
+  async completeFollowUps(id: string, followUpIds: readonly string[], options: { readonly all?: boolean } = {}): Promise<void> {
     if (followUpIds.length === 0) return;
+    if (options.all && (await this.completeAll(id, followUpIds))) return;
     let left = await this.complete(id, followUpIds);
     if (left === undefined && followUpIds.length > 1) {
       // Some were done by another doer meanwhile: mark the rest one by one.
@@ -461,6 +462,30 @@ export class RequestRepository implements ApprovalStore {
       return Number(result.Attributes?.owedCount ?? 0);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Removes `followUpIds` and takes the request out of the owed list in one write, if they are all it
+   * owes and it is in that list; resolves to false (nothing written) otherwise.
+   */
+  private async completeAll(id: string, followUpIds: readonly string[]): Promise<boolean> {
+    const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+          UpdateExpression: `REMOVE ${followUpIds.map((_, i) => `#f${i}`).join(', ')}, gsi3pk, gsi3sk SET #owedCount = :zero`,
+          ConditionExpression: `${followUpIds.map((_, i) => `attribute_exists(#f${i})`).join(' AND ')} AND #owedCount = :owed AND begins_with(gsi3pk, :owedPrefix)`,
+          ExpressionAttributeNames: { ...names, '#owedCount': 'owedCount' },
+          ExpressionAttributeValues: { ':zero': 0, ':owed': followUpIds.length, ':owedPrefix': OWED_PREFIX },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
