@@ -9,8 +9,8 @@ interface IteratorClass {
  * a method abstract-level iterators do not have (theirs is `close()`), so no Query or Scan ever
  * closed its iterator. An open LevelDB iterator pins the memtable and the table files it started
  * on: every query left its memtable in memory and kept compacted-away table files on disk (and
- * memory-mapped). With 10,000 waiting requests the data folder held 593 MB for about 65 MB of
- * items. Giving the iterators that `return()` lets dynalite's own cleanup close them.
+ * memory-mapped). With 10,000 waiting requests LevelDB's files took 576 MB, and 33 MB with the
+ * iterators closed. Giving the iterators that `return()` lets dynalite's own cleanup close them.
  */
 export function letDynaliteCloseItsIterators(): void {
   const dynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
