@@ -22,6 +22,12 @@ export interface MemoryResult {
   readonly rssAnonMb: number | null;
   readonly rssFileMb: number | null;
   readonly heapTotalMb: number;
+  /** DynamoDB writes (PutItem, UpdateItem, ...) per execution while the gates ran, and the request bytes they sent. */
+  readonly storeWritesPerExecution: number | null;
+  readonly storeWriteKbPerExecution: number | null;
+  /** The data folder after the gates (null in memory), and its DynamoDB part (LevelDB's tables and log). */
+  readonly dataFolderMb: number | null;
+  readonly dynamoFolderMb: number | null;
 }
 
 const CHILD = fileURLToPath(new URL('./children/hold-executions.ts', import.meta.url));
@@ -38,7 +44,17 @@ export function benchMemory(count = 10_000, log = console.log, variant: 'full' |
   });
   const line = child.stdout.split('\n').reverse().find((l) => l.startsWith('{"count"'));
   if (child.status !== 0 || !line) throw new Error(`the memory child failed (${child.status}): ${child.stderr.slice(-1000)}`);
-  const raw = JSON.parse(line) as { count: number; running: number; parked: number; startSeconds: number; baseline: NodeJS.MemoryUsage; memory: NodeJS.MemoryUsage };
+  const raw = JSON.parse(line) as {
+    count: number;
+    running: number;
+    parked: number;
+    startSeconds: number;
+    baseline: NodeJS.MemoryUsage;
+    memory: NodeJS.MemoryUsage;
+    store: { writes: Record<string, { count: number; bytes: number }>; dataFolderBytes: number | null; dynamoFolderBytes: number | null };
+  };
+  const writes = Object.values(raw.store.writes);
+  const perExecution = (total: number) => (variant === 'engine-only' ? null : total / raw.count);
   const result: MemoryResult = {
     executions: raw.count,
     running: raw.running,
@@ -53,7 +69,17 @@ export function benchMemory(count = 10_000, log = console.log, variant: 'full' |
     rssAnonMb: (raw.memory as unknown as { RssAnon?: number }).RssAnon !== undefined ? (raw.memory as unknown as { RssAnon: number }).RssAnon / MB : null,
     rssFileMb: (raw.memory as unknown as { RssFile?: number }).RssFile !== undefined ? (raw.memory as unknown as { RssFile: number }).RssFile / MB : null,
     heapTotalMb: raw.memory.heapTotal / MB,
+    storeWritesPerExecution: perExecution(writes.reduce((sum, w) => sum + w.count, 0)),
+    storeWriteKbPerExecution: perExecution(writes.reduce((sum, w) => sum + w.bytes, 0) / 1024),
+    dataFolderMb: raw.store.dataFolderBytes === null ? null : raw.store.dataFolderBytes / MB,
+    dynamoFolderMb: raw.store.dynamoFolderBytes === null ? null : raw.store.dynamoFolderBytes / MB,
   };
-  log(`  memory${variant === 'engine-only' ? ' (engine only, gate stores nothing)' : ''}: ${result.running} waiting executions (${result.parked} parked as data), RSS ${result.rssMb.toFixed(0)} MB (baseline ${result.baselineRssMb.toFixed(0)} MB, ${result.kbPerExecution.toFixed(1)} KB each)`);
+  log(`  memory${variant === 'engine-only' ? ' (engine only, gate stores nothing)' : ''}: ${result.running} waiting executions (${result.parked} parked as data), RSS ${result.rssMb.toFixed(0)} MB (baseline ${result.baselineRssMb.toFixed(0)} MB, ${result.kbPerExecution.toFixed(1)} KB each)${storeLine(result)}`);
   return result;
+}
+
+function storeLine(result: MemoryResult): string {
+  const perGate = result.storeWritesPerExecution === null ? '' : `; ${result.storeWritesPerExecution.toFixed(1)} DynamoDB writes per gate sending ${result.storeWriteKbPerExecution?.toFixed(1)} KB`;
+  const folder = result.dataFolderMb === null ? '' : `; data folder ${result.dataFolderMb.toFixed(1)} MB (DynamoDB ${result.dynamoFolderMb?.toFixed(1)} MB)`;
+  return perGate + folder;
 }

@@ -5,13 +5,15 @@
  * Run with --expose-gc so the figure is what stays alive, not garbage not yet collected.
  */
 import '#local/polyfills';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
 import { countGateCompletions, untilCompleted } from '../lib/local.ts';
 import { HitlConfigSchema } from '#core/hitl-config';
 import { LOCAL_GATE_FUNCTION, startLocalApp } from '#local/app';
+import type { LocalModule } from '#local/module';
+import { localModules } from '#local/modules';
 import type { Notifier } from '#ports';
 
 const count = Number(process.argv[2] ?? 10_000);
@@ -26,7 +28,34 @@ const settle = async () => {
   }
 };
 
-const app = await startLocalApp({ ...(process.env.HITL_BENCH_IN_MEMORY ? {} : { dataDir }), sweepIntervalMs: 0, notifier });
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+/** DynamoDB writes by command, with the bytes of their request bodies (the items and expressions sent). */
+const writes = new Map<string, { count: number; bytes: number }>();
+// Counts the writes of the table client every module uses; starts last, so the others are as `npm start` has them.
+const writeCounter: LocalModule = {
+  name: 'bench-write-counter',
+  start: async ({ db }) => {
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = String((context as { commandName?: string }).commandName);
+        if (WRITES.has(command)) {
+          const body = (args.request as { body?: unknown }).body;
+          const entry = writes.get(command) ?? { count: 0, bytes: 0 };
+          entry.count++;
+          entry.bytes += typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : 0;
+          writes.set(command, entry);
+        }
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'benchWriteCounter' },
+    );
+    return {};
+  },
+};
+const folderBytes = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => sum + (entry.isDirectory() ? folderBytes(join(dir, entry.name)) : statSync(join(dir, entry.name)).size), 0);
+
+const app = await startLocalApp({ ...(process.env.HITL_BENCH_IN_MEMORY ? {} : { dataDir }), sweepIntervalMs: 0, notifier, modules: [...localModules, writeCounter] });
 // `engine-only`: a gate function that stores nothing, to tell the engine's share from the store's.
 const engineOnly = process.argv[3] === 'engine-only';
 const gates = engineOnly ? { completed: 0, failed: 0, errors: [] as string[] } : countGateCompletions(app);
@@ -39,6 +68,7 @@ if (engineOnly) {
 try {
   await settle();
   const baseline = process.memoryUsage();
+  writes.clear();
   const hitl = HitlConfigSchema.parse({ mode: 'confirm_tools', approvers: { groups: ['approvers'] }, timeoutSeconds: 86_400 });
   const started = performance.now();
   const CHUNK = Number(process.env.HITL_BENCH_CHUNK ?? 500);
@@ -67,7 +97,12 @@ try {
   const memory = process.memoryUsage();
   const status = readFileSync('/proc/self/status', 'utf8');
   const proc = Object.fromEntries([...status.matchAll(/^(RssAnon|RssFile|RssShmem|VmHWM):\s+(\d+) kB/gm)].map((m) => [m[1], Number(m[2]) * 1024]));
-  process.stdout.write(`${JSON.stringify({ count, running, parked, paused: gates.completed, startSeconds, baseline, memory: { ...memory, ...proc } })}\n`);
+  const store = {
+    writes: Object.fromEntries(writes),
+    dataFolderBytes: process.env.HITL_BENCH_IN_MEMORY ? null : folderBytes(dataDir),
+    dynamoFolderBytes: process.env.HITL_BENCH_IN_MEMORY ? null : folderBytes(join(dataDir, 'dynamodb')),
+  };
+  process.stdout.write(`${JSON.stringify({ count, running, parked, paused: gates.completed, startSeconds, baseline, memory: { ...memory, ...proc }, store })}\n`);
 } finally {
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '#adapters/dynamodb/index-projections';
+import { letDynaliteCloseItsIterators } from './level-iterators.ts';
 
 export interface LocalDynamo {
   readonly endpoint: string;
@@ -16,6 +17,7 @@ export interface LocalDynamo {
  */
 export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
+  letDynaliteCloseItsIterators();
   const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // Node closes idle keep-alive sockets after 5 s by default. The SDK client in this process keeps up
   // to 50 of them and may reuse one the moment the server drops it: a burst after a lull then failed

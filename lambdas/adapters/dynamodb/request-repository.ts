@@ -485,7 +485,7 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void> {
+  async completeFollowUps(id: string, followUpIds: readonly string[], options: { readonly all?: boolean } = {}): Promise<void> {
     if (followUpIds.length === 0) return;
     // Usually these are all it owes, and it is listed as owing: one write marks them and unlists it.
     if (await this.completeLast(id, followUpIds)) return;
