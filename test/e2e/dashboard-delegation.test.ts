@@ -72,7 +72,7 @@ describe.skipIf(skipBrowserTests)('out of office in a real browser', () => {
     await bob.page.click('#delegation-end');
     await bob.page.click('#confirm-ok');
     await bob.page.locator('#delegation-current', { hasText: 'no delegate' }).waitFor();
-    const stored = await app.deps.delegations.get('bob');
+    const stored = await app.deps.delegations!.get('bob');
     const { request: later } = await onlyBob();
     await openRequest(erin.page, later.id);
     await erin.page.locator('main p.error', { hasText: 'not found' }).waitFor();
@@ -99,7 +99,7 @@ describe.skipIf(skipBrowserTests)('out of office in a real browser', () => {
     // Assess
     await expect.poll(() => page.textContent('.field[data-path="delegate"] .field-error')).toBe('not in the directory');
     expect(await page.getAttribute('.field[data-path="delegate"]', 'class')).toContain('has-error');
-    expect(await app.deps.delegations.get('bob')).toBeUndefined();
+    expect(await app.deps.delegations!.get('bob')).toBeUndefined();
     expect(problems).toEqual([]);
     await page.close();
   });
