@@ -10,6 +10,7 @@ import { Tabs, type Tab } from './components/tabs.ts';
 import { html } from './html.ts';
 import { useRoute } from './navigation.ts';
 import { AuditView } from './views/audit/audit-view.ts';
+import { DelegationView } from './views/delegation/delegation-view.ts';
 import { ExecutionView } from './views/executions/execution-view.ts';
 import { FlowsView } from './views/flows/flows-view.ts';
 import { GatesView } from './views/gates/gates-view.ts';
@@ -19,7 +20,7 @@ import { RequestDetail } from './views/inbox/request-detail.ts';
 import { StatsView } from './views/stats/stats-view.ts';
 import { ToolsView } from './views/tools/tools-view.ts';
 
-type TabId = 'pending' | 'history' | 'audit' | 'stats' | 'flows' | 'gates' | 'tools';
+type TabId = 'pending' | 'history' | 'audit' | 'stats' | 'flows' | 'gates' | 'tools' | 'delegation';
 
 const TABS: readonly Tab<TabId>[] = [
   { id: 'pending', label: 'Pending' },
@@ -29,9 +30,10 @@ const TABS: readonly Tab<TabId>[] = [
   { id: 'flows', label: 'Flows' },
   { id: 'gates', label: 'Gates' },
   { id: 'tools', label: 'Tools' },
+  { id: 'delegation', label: 'Out of office' },
 ];
 
-const VIEWS = { pending: InboxView, history: HistoryView, audit: AuditView, stats: StatsView, flows: FlowsView, gates: GatesView, tools: ToolsView } as const;
+const VIEWS = { pending: InboxView, history: HistoryView, audit: AuditView, stats: StatsView, flows: FlowsView, gates: GatesView, tools: ToolsView, delegation: DelegationView } as const;
 
 /** The dashboard: who is signed in, the tabs, the status line and the open view. */
 export function App(props: { config: AuthConfig; initialStatus?: Status }) {

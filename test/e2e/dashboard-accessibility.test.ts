@@ -59,6 +59,13 @@ const VIEWS: Record<string, (page: Page) => Promise<void>> = {
     await page.click('#tool-header-add');
     await page.locator('#tool-form').waitFor();
   },
+  'out of office, with a delegate named': async (page) => {
+    await page.click('#tab-delegation');
+    await page.locator('#delegation-current p').waitFor();
+    await page.fill('#delegation-delegate', 'bob');
+    await page.click('#delegation-save');
+    await page.locator('#delegation-end').waitFor();
+  },
   execution: async (page) => {
     await page.evaluate(`location.hash = '#execution/${encodeURIComponent(executionId)}'`);
     await page.locator('#execution-graph').waitFor();
