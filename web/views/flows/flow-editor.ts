@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, segment } from '../../api/client.ts';
 import type { CheckFlowResult, DeployResult, FlowDetail, FlowRevision, FlowRevisionPage, SaveFlowResult, ToolSpec } from '../../api/types.ts';
 import { useApp } from '../../app-context.ts';
@@ -6,7 +6,8 @@ import { plural, when } from '../../format.ts';
 import { html } from '../../html.ts';
 import { FieldIssues } from '../../components/field.ts';
 import { FlowGraph } from './flow-graph.ts';
-import { copy, MODES, placeIssues, type DraftEditing, type FieldIssue } from '../hitl/hitl-model.ts';
+import { useDraftEditing } from '../hitl/draft-editing.ts';
+import { copy, MODES, placeIssues } from '../hitl/hitl-model.ts';
 import { fieldPaths, nodesWithIssues, ordered, type Flow } from './flow-model.ts';
 import { NodeForm } from './node-form.ts';
 import { RevisionsTable } from './revisions-table.ts';
@@ -27,18 +28,16 @@ export function FlowEditor(props: { flowId: string; tools: readonly ToolSpec[]; 
   const [loadKey, setLoadKey] = useState(0);
   const [draft, setDraft] = useState<Flow | null>(null);
   const [node, setNode] = useState(0);
-  const [serverIssues, setServerIssues] = useState<readonly FieldIssue[]>([]);
-  const [localIssues, setLocalIssues] = useState<ReadonlyMap<string, string>>(new Map());
   const [dirty, setDirtyState] = useState(false);
   // Bumped whenever the draft is replaced, so the form's inputs start again from it.
   const [formVersion, setFormVersion] = useState(0);
-  const [, redraw] = useState(0);
   const path = `flows/${segment(props.flowId)}`;
 
   const setDirty = (value: boolean) => {
     setDirtyState(value);
     props.onDirty(value);
   };
+  const { editing, issues, localIssues, setLocalIssues, setServerIssues } = useDraftEditing(() => setDirty(true));
 
   useEffect(() => {
     let current = true;
@@ -69,24 +68,9 @@ export function FlowEditor(props: { flowId: string; tools: readonly ToolSpec[]; 
     };
   }, [props.flowId, loadKey]);
 
-  const issues = useMemo<FieldIssue[]>(() => [...serverIssues, ...[...localIssues].map(([p, message]) => ({ path: p, message, local: true }))], [serverIssues, localIssues]);
   if (!loaded || !draft) return html`<p>Loading ${props.flowId}…</p>`;
   const { detail, revisions } = loaded;
 
-  const editing: DraftEditing = {
-    edit: (change) => {
-      change();
-      setDirty(true);
-      redraw((n) => n + 1);
-    },
-    localIssue: (p, message) =>
-      setLocalIssues((before) => {
-        const next = new Map(before);
-        if (message) next.set(p, message);
-        else next.delete(p);
-        return next;
-      }),
-  };
   const placed = placeIssues(issues, fieldPaths(draft, node));
   const body = () => ({ ...copy(draft), revision: detail.currentRevision });
   const blockedLocally = () => {

@@ -7,7 +7,8 @@ import { Field, FieldIssues, TextInput } from '../../components/field.ts';
 import { plural, when } from '../../format.ts';
 import { html } from '../../html.ts';
 import { HitlFields } from '../hitl/hitl-fields.ts';
-import { copy, hitlFieldPaths, MODES, placeIssues, type DraftEditing, type FieldIssue } from '../hitl/hitl-model.ts';
+import { useDraftEditing } from '../hitl/draft-editing.ts';
+import { copy, hitlFieldPaths, MODES, placeIssues } from '../hitl/hitl-model.ts';
 
 // A gate always waits for a person: the API refuses the other modes.
 const GATE_MODES = MODES.filter(([mode]) => mode === 'blocking' || mode === 'confirm_tools');
@@ -26,10 +27,8 @@ export function GateEditor(props: { gateId: string; onSaved: () => void }) {
   const [draft, setDraft] = useState<Gate | null>(null);
   const [loadKey, setLoadKey] = useState(0);
   const [formVersion, setFormVersion] = useState(0);
-  const [serverIssues, setServerIssues] = useState<readonly FieldIssue[]>([]);
-  const [localIssues, setLocalIssues] = useState<ReadonlyMap<string, string>>(new Map());
   const [dirty, setDirty] = useState(false);
-  const [, redraw] = useState(0);
+  const { editing, issues, localIssues, setLocalIssues, setServerIssues } = useDraftEditing(() => setDirty(true));
   const path = `gates/${segment(props.gateId)}`;
 
   useEffect(() => {
@@ -60,21 +59,6 @@ export function GateEditor(props: { gateId: string; onSaved: () => void }) {
   }, [props.gateId, loadKey]);
 
   if (!loaded || !draft) return html`<p>Loading ${props.gateId}…</p>`;
-  const editing: DraftEditing = {
-    edit: (change) => {
-      change();
-      setDirty(true);
-      redraw((n) => n + 1);
-    },
-    localIssue: (p, message) =>
-      setLocalIssues((before) => {
-        const next = new Map(before);
-        if (message) next.set(p, message);
-        else next.delete(p);
-        return next;
-      }),
-  };
-  const issues: FieldIssue[] = [...serverIssues, ...[...localIssues].map(([p, message]) => ({ path: p, message, local: true }))];
   const placed = placeIssues(issues, ['name', 'description', ...hitlFieldPaths('hitl', draft.hitl)]);
 
   const save = async () => {

@@ -5,7 +5,8 @@ import { useApp } from '../../app-context.ts';
 import { Checkbox, Field, FieldIssues, Select, TextInput } from '../../components/field.ts';
 import { plural } from '../../format.ts';
 import { html } from '../../html.ts';
-import { placeIssues, type FieldIssue } from '../hitl/hitl-model.ts';
+import { useDraftEditing } from '../hitl/draft-editing.ts';
+import { placeIssues } from '../hitl/hitl-model.ts';
 import { HeaderRows } from './header-rows.ts';
 import { bodyOf, DELIVERIES, draftOf, KINDS, METHODS, parseSchema, TOOL_NAME, toolFieldPaths, type ToolDraft, type ToolKind } from './tool-model.ts';
 
@@ -17,22 +18,13 @@ export function ToolEditor(props: { tool: StoredTool | null; onSaved: (tool: Sto
   const { api, show } = useApp();
   const isNew = props.tool === null;
   const [draft] = useState<ToolDraft>(() => draftOf(props.tool?.spec));
-  const [serverIssues, setServerIssues] = useState<readonly FieldIssue[]>([]);
-  const [localIssues, setLocalIssues] = useState<ReadonlyMap<string, string>>(new Map());
-  const [, redraw] = useState(0);
-
-  const edit = (change: () => void) => {
-    change();
-    redraw((n) => n + 1);
-  };
-  const localIssue = (path: string, message: string | null) =>
-    setLocalIssues((before) => {
-      const next = new Map(before);
-      if (message) next.set(path, message);
-      else next.delete(path);
-      return next;
-    });
-  const issues: FieldIssue[] = [...serverIssues, ...[...localIssues].map(([path, message]) => ({ path, message, local: true }))];
+  const {
+    editing: { edit, localIssue },
+    issues,
+    localIssues,
+    setLocalIssues,
+    setServerIssues,
+  } = useDraftEditing();
   const placed = placeIssues(issues, toolFieldPaths(draft));
 
   const save = async () => {
