@@ -1,11 +1,11 @@
 import type { ExecutionGraph, ExecutionGraphNode } from '../../api/types.ts';
+import { chainLayout } from '../../components/chain-layout.ts';
 import { html } from '../../html.ts';
+import { ordered } from '../flows/flow-model.ts';
 
 const W = 180;
 const H = 70;
-const GAP = 48;
-const PER_ROW = 4;
-const PAD = 14;
+const BOX = { width: W, height: H, gap: 48, perRow: 4, pad: 14 };
 
 const STATUS_TEXT: Record<ExecutionGraphNode['status'], string> = {
   not_reached: 'not reached',
@@ -15,17 +15,11 @@ const STATUS_TEXT: Record<ExecutionGraphNode['status'], string> = {
   failed: 'failed',
 };
 
-/** The nodes in the order the flow runs them: along the edges from the one nothing points to. */
-function ordered(graph: Pick<ExecutionGraph, 'nodes' | 'edges'>): ExecutionGraphNode[] {
-  const next = new Map(graph.edges.map((edge) => [edge.from, edge.to]));
+/** The nodes in the order the flow runs them, from the one no edge points to (the graph carries no `startAt`). */
+function inOrder(graph: Pick<ExecutionGraph, 'nodes' | 'edges'>): ExecutionGraphNode[] {
   const targets = new Set(graph.edges.map((edge) => edge.to));
-  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
-  const order: ExecutionGraphNode[] = [];
-  for (let id = graph.nodes.find((node) => !targets.has(node.id))?.id; id !== undefined && byId.has(id) && order.length < graph.nodes.length; id = next.get(id)) {
-    order.push(byId.get(id)!);
-  }
-  for (const node of graph.nodes) if (!order.includes(node)) order.push(node);
-  return order;
+  const startAt = graph.nodes.find((node) => !targets.has(node.id))?.id;
+  return ordered({ ...graph, startAt }).map((index) => graph.nodes[index]!);
 }
 
 /**
@@ -33,11 +27,12 @@ function ordered(graph: Pick<ExecutionGraph, 'nodes' | 'edges'>): ExecutionGraph
  * node waiting for a person outlined, the edges it has taken drawn solid. A node is a button.
  */
 export function ExecutionGraphView(props: { graph: ExecutionGraph; selected: string | null; onSelect: (nodeId: string) => void }) {
-  const order = ordered(props.graph);
-  const at = new Map(order.map((node, k) => [node.id, { x: PAD + (k % PER_ROW) * (W + GAP), y: PAD + Math.floor(k / PER_ROW) * (H + GAP) }]));
+  const order = inOrder(props.graph);
+  const { at, width, height, edgePath } = chainLayout(
+    order.map((node) => node.id),
+    BOX,
+  );
   const status = new Map(order.map((node) => [node.id, node.status]));
-  const width = PAD * 2 + Math.min(order.length, PER_ROW) * (W + GAP) - GAP;
-  const height = PAD * 2 + Math.ceil(order.length / PER_ROW) * (H + GAP) - GAP;
   return html`<div class="graph" id="execution-graph-box">
     <svg id="execution-graph" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="group" aria-label="execution path">
       <defs>
@@ -46,14 +41,10 @@ export function ExecutionGraphView(props: { graph: ExecutionGraph; selected: str
         </marker>
       </defs>
       ${props.graph.edges.map((edge) => {
-        const a = at.get(edge.from);
-        const b = at.get(edge.to);
-        if (!a || !b) return null;
-        const sameRow = a.y === b.y;
-        const [x1, y1] = sameRow ? [a.x + W, a.y + H / 2] : [a.x + W / 2, a.y + H];
-        const [x2, y2] = sameRow ? [b.x, b.y + H / 2] : [b.x + W / 2, b.y];
+        const d = edgePath(edge.from, edge.to);
+        if (!d) return null;
         const taken = status.get(edge.to) !== 'not_reached';
-        return html`<path class=${`edge${taken ? ' taken' : ''}`} d=${`M ${x1} ${y1} L ${x2} ${y2}`} marker-end="url(#exec-arrow)" data-edge=${`${edge.from}->${edge.to}`} />`;
+        return html`<path class=${`edge${taken ? ' taken' : ''}`} d=${d} marker-end="url(#exec-arrow)" data-edge=${`${edge.from}->${edge.to}`} />`;
       })}
       ${order.map((node) => {
         const p = at.get(node.id)!;

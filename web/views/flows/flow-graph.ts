@@ -1,11 +1,10 @@
+import { chainLayout } from '../../components/chain-layout.ts';
 import { html } from '../../html.ts';
 import { ordered, type Flow } from './flow-model.ts';
 
 const W = 170;
 const H = 66;
-const GAP = 56;
-const PER_ROW = 4;
-const PAD = 14;
+const BOX = { width: W, height: H, gap: 56, perRow: 4, pad: 14 };
 
 /**
  * The flow as an SVG graph, nodes in execution order, each with its HITL mode as a badge; the
@@ -15,11 +14,10 @@ const PAD = 14;
 export function FlowGraph(props: { flow: Flow; selected: number; invalid: ReadonlySet<number>; onSelect: (index: number) => void }) {
   const { flow } = props;
   const order = ordered(flow);
-  const at = new Map<string, { x: number; y: number }>();
-  order.forEach((index, k) => at.set(flow.nodes[index]!.id, { x: PAD + (k % PER_ROW) * (W + GAP), y: PAD + Math.floor(k / PER_ROW) * (H + GAP) }));
-  const rows = Math.ceil(order.length / PER_ROW);
-  const width = PAD * 2 + Math.min(order.length, PER_ROW) * (W + GAP) - GAP;
-  const height = PAD * 2 + rows * (H + GAP) - GAP;
+  const { at, width, height, edgePath } = chainLayout(
+    order.map((index) => flow.nodes[index]!.id),
+    BOX,
+  );
   return html`<div id="flow-graph-box" class="graph">
     <svg id="flow-graph" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="group" aria-label="flow graph">
       <defs>
@@ -28,13 +26,9 @@ export function FlowGraph(props: { flow: Flow; selected: number; invalid: Readon
         </marker>
       </defs>
       ${flow.edges.map((edge) => {
-        const a = at.get(edge.from);
-        const b = at.get(edge.to);
-        if (!a || !b) return null;
-        const sameRow = a.y === b.y;
-        const [x1, y1] = sameRow ? [a.x + W, a.y + H / 2] : [a.x + W / 2, a.y + H];
-        const [x2, y2] = sameRow ? [b.x, b.y + H / 2] : [b.x + W / 2, b.y];
-        return html`<path class="edge" d=${`M ${x1} ${y1} L ${x2} ${y2}`} stroke="#57606a" stroke-width="2" fill="none" marker-end="url(#arrow)" data-edge=${`${edge.from}->${edge.to}`} />`;
+        const d = edgePath(edge.from, edge.to);
+        if (!d) return null;
+        return html`<path class="edge" d=${d} stroke="#57606a" stroke-width="2" fill="none" marker-end="url(#arrow)" data-edge=${`${edge.from}->${edge.to}`} />`;
       })}
       ${flow.nodes.map((node, index) => {
         const p = at.get(node.id)!;

@@ -10,7 +10,11 @@ export type FlowNode = Flow['nodes'][number];
 export const hitlPath = (index: number): string => `nodes.${index}.hitl`;
 
 /** The nodes' indexes in the order an execution visits them (a flow is a chain), then any the edges miss. */
-export function ordered(flow: Pick<Flow, 'nodes' | 'edges' | 'startAt'>): number[] {
+export function ordered(flow: {
+  readonly nodes: readonly { readonly id: string }[];
+  readonly edges: readonly { readonly from: string; readonly to: string }[];
+  readonly startAt?: string | undefined;
+}): number[] {
   const byId = new Map(flow.nodes.map((node, i) => [node.id, i] as const));
   const next = new Map(flow.edges.map((edge) => [edge.from, edge.to] as const));
   const seen = new Set<string>();
