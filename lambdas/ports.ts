@@ -5,6 +5,7 @@ import type { Gate, GateRevision } from '#core/gate';
 import type { Delegation } from '#core/delegation';
 import type { ListedRequest } from '#core/listed-request';
 import type { DurableCallbackError } from '#core/durable-completion';
+import type { StepEvent } from '#core/execution-graph';
 import type { PayloadRef } from '#core/payload-ref';
 import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
 
@@ -197,14 +198,7 @@ export interface Workflows {
  * One step of an execution's history, as Step Functions records it: a state entered (with its input),
  * exited (with its output) or failed (with the error). `data` is the state's input or output, parsed.
  */
-export interface WorkflowStepEvent {
-  readonly kind: 'entered' | 'exited' | 'failed';
-  readonly state: string;
-  readonly at: string;
-  readonly data?: unknown;
-  readonly error?: string;
-  readonly cause?: string;
-}
+export type WorkflowStepEvent = StepEvent;
 
 /** An execution's state-by-state history (GetExecutionHistory on AWS; the local engine keeps its own). */
 export interface WorkflowHistory {

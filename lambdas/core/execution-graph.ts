@@ -49,7 +49,7 @@ export const ExecutionGraphSchema = z.object({
 });
 export type ExecutionGraph = z.infer<typeof ExecutionGraphSchema>;
 
-/** A state's history event, as the engines report them (see `WorkflowStepEvent` in the ports). */
+/** A state's history event, as the engines report them (the `WorkflowHistory` port's `WorkflowStepEvent`). */
 export interface StepEvent {
   readonly kind: 'entered' | 'exited' | 'failed';
   readonly state: string;
