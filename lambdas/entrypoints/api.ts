@@ -3,7 +3,6 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DelegationRepository } from '#adapters/dynamodb/delegation-repository';
 import { FlowRepository } from '#adapters/dynamodb/flow-repository';
 import { sdkFlowDeployerFromEnv } from '#adapters/stepfunctions/sdk-flow-deployer';
-import { SdkWorkflows } from '#adapters/stepfunctions/sdk-workflows';
 import { stepFunctionsConsoleUrl } from '#core/execution-graph';
 import { agentGroupsFrom } from '#core/agent-config';
 import { adminGroupsFrom } from '#core/flow-revision';
@@ -88,7 +87,7 @@ const agentGates = { gates, agentGroups: agentGroupsFrom(process.env), webhookRu
 
 export const handler = createApiHandler({ ...deps, agentGates }, [
   ...awsChannelRoutes(deps, loadLambdaConfig()),
-  ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog), history: new SdkWorkflows(), flows, consoleUrl: stepFunctionsConsoleUrl }),
+  ...executionRoutes({ ...executions, catalog: deployedFlowCatalog(flows, executions.catalog), history: deps.workflows, flows, consoleUrl: stepFunctionsConsoleUrl }),
   ...flowEditorRoutes(editor).map(withSavedTools),
   ...toolApi.map(withSavedTools),
   ...gateRoutes({ ...deps, ...agentGates, gateStore, adminGroups: editor.adminGroups }),

@@ -17,7 +17,7 @@ import { loadLambdaConfig, type LambdaConfig } from '../config.ts';
 import type { AppDeps } from '../handlers/deps.ts';
 
 /** Wires the AWS adapters from the Lambda environment; called once at module load. */
-export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps & { readonly payloads: PayloadStore } {
+export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps & { readonly payloads: PayloadStore; readonly workflows: SdkWorkflows } {
   const db = createDocumentClient();
   const shards = config.shards ? { shards: config.shards } : {};
   return {
