@@ -7,7 +7,7 @@ import { PROPOSED_BALLOT, voterOf } from '#core/quorum';
 import type { ApprovalRequest, HistoryEvent, Vote } from '#core/request';
 import { withAuditTail } from '#core/request-audit-tail';
 import type { ApprovalStore, CreateResult, FollowUpClaim, HistoryQuery, ListPendingQuery, OwedCursor, Page } from '#ports';
-import { isConditionFailure } from './client.ts';
+import { isConditionFailure, sendConditionally } from './client.ts';
 import { positionCursor } from './position-cursor.ts';
 import { queryShards, type ShardedQuery } from './sharded-query.ts';
 import { ShardLayout, type IndexShards } from './shards.ts';
@@ -333,22 +333,17 @@ export class RequestRepository implements ApprovalStore {
   }
 
   async acquireDeliveryLease(id: string, now: Date, leaseUntil: Date): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression: 'SET #lease = :until',
-          ConditionExpression: conditions.isUndeliveredAndLeaseFree,
-          ExpressionAttributeNames: { '#lease': 'leaseUntil', '#delivery': 'delivery' },
-          ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ':now': now.toISOString(), ':pendingDelivery': 'pending' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditionally(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+        UpdateExpression: 'SET #lease = :until',
+        ConditionExpression: conditions.isUndeliveredAndLeaseFree,
+        ExpressionAttributeNames: { '#lease': 'leaseUntil', '#delivery': 'delivery' },
+        ExpressionAttributeValues: { ':until': leaseUntil.toISOString(), ':now': now.toISOString(), ':pendingDelivery': 'pending' },
+      }),
+    );
   }
 
   async markDelivery(
@@ -501,22 +496,17 @@ export class RequestRepository implements ApprovalStore {
   /** Removes `followUpIds` and takes the request out of the OWED partition, if they are all it owes and it is listed there; false otherwise. */
   private async completeLast(id: string, followUpIds: readonly string[]): Promise<boolean> {
     const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression: `SET #owedCount = :zero REMOVE gsi3pk, gsi3sk, ${followUpIds.map((_, i) => `#f${i}`).join(', ')}`,
-          ConditionExpression: `#owedCount = :owedN AND gsi3pk = :owedPk AND ${followUpIds.map((_, i) => `attribute_exists(#f${i})`).join(' AND ')}`,
-          ExpressionAttributeNames: { ...names, '#owedCount': 'owedCount' },
-          ExpressionAttributeValues: { ':zero': 0, ':owedN': followUpIds.length, ':owedPk': requestKeys.owed('', id, this.shards).gsi3pk },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditionally(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+        UpdateExpression: `SET #owedCount = :zero REMOVE gsi3pk, gsi3sk, ${followUpIds.map((_, i) => `#f${i}`).join(', ')}`,
+        ConditionExpression: `#owedCount = :owedN AND gsi3pk = :owedPk AND ${followUpIds.map((_, i) => `attribute_exists(#f${i})`).join(' AND ')}`,
+        ExpressionAttributeNames: { ...names, '#owedCount': 'owedCount' },
+        ExpressionAttributeValues: { ':zero': 0, ':owedN': followUpIds.length, ':owedPk': requestKeys.owed('', id, this.shards).gsi3pk },
+      }),
+    );
   }
 
   /** Removes every one of `followUpIds`, or none (undefined); resolves to how many are left owed. */
@@ -585,22 +575,17 @@ export class RequestRepository implements ApprovalStore {
     // The lease doubles as the time of the next attempt, and the undelivered index is sorted by it,
     // so the sweeper reads only deliveries that are due, however many wait for a later retry.
     const undelivered = requestKeys.undelivered(nextAttemptAt.toISOString(), id, this.shards);
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-          UpdateExpression: 'SET #attempts = :attempts, #lease = :next, gsi3sk = :g3sk, #events = list_append(#events, :event)',
-          ConditionExpression: conditions.isUndelivered,
-          ExpressionAttributeNames: { '#attempts': 'deliveryAttempts', '#lease': 'leaseUntil', '#events': 'events', '#delivery': 'delivery' },
-          ExpressionAttributeValues: { ':attempts': attempts, ':next': nextAttemptAt.toISOString(), ':g3sk': undelivered.gsi3sk, ':event': [event], ':pendingDelivery': 'pending' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditionally(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
+        UpdateExpression: 'SET #attempts = :attempts, #lease = :next, gsi3sk = :g3sk, #events = list_append(#events, :event)',
+        ConditionExpression: conditions.isUndelivered,
+        ExpressionAttributeNames: { '#attempts': 'deliveryAttempts', '#lease': 'leaseUntil', '#events': 'events', '#delivery': 'delivery' },
+        ExpressionAttributeValues: { ':attempts': attempts, ':next': nextAttemptAt.toISOString(), ':g3sk': undelivered.gsi3sk, ':event': [event], ':pendingDelivery': 'pending' },
+      }),
+    );
   }
 
   async appendEvent(id: string, event: HistoryEvent): Promise<void> {

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import { ConcurrentUpdateError } from '#core/errors';
 import type { ToolOutcome } from '#core/flow-state';
 import type { ToolRun, ToolRunStore } from '#usecases/flow-ports';
-import { isConditionFailure } from './client.ts';
+import { sendConditionally } from './client.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /** Key builders for tool-run records, one item per idempotency key. */
@@ -51,7 +51,8 @@ export class ToolRunRepository implements ToolRunStore {
   }
 
   async claim(run: Pick<ToolRun, 'key' | 'tool' | 'executionId'> & { readonly attempt: string }, now: Date): Promise<boolean> {
-    return this.conditionally(
+    return sendConditionally(
+      this.db,
       new PutCommand({
         TableName: this.tableName,
         Item: {
@@ -73,7 +74,8 @@ export class ToolRunRepository implements ToolRunStore {
 
   async takeOver(key: string, interrupted: string | undefined, attempt: string, now: Date): Promise<boolean> {
     const held = heldBy(interrupted);
-    return this.conditionally(
+    return sendConditionally(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
@@ -87,7 +89,8 @@ export class ToolRunRepository implements ToolRunStore {
 
   async markUnknown(key: string, interrupted: string | undefined, outcome: ToolOutcome, at: Date): Promise<boolean> {
     const held = heldBy(interrupted);
-    return this.conditionally(
+    return sendConditionally(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
@@ -101,7 +104,8 @@ export class ToolRunRepository implements ToolRunStore {
 
   async complete(key: string, attempt: string, outcome: ToolOutcome, at: Date): Promise<void> {
     const held = heldBy(attempt);
-    const completed = await this.conditionally(
+    const completed = await sendConditionally(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
@@ -117,7 +121,8 @@ export class ToolRunRepository implements ToolRunStore {
 
   async release(key: string, attempt: string): Promise<void> {
     const held = heldBy(attempt);
-    await this.conditionally(
+    await sendConditionally(
+      this.db,
       new DeleteCommand({
         TableName: this.tableName,
         Key: { pk: toolRunKeys.pk(key), sk: toolRunKeys.sk },
@@ -126,16 +131,5 @@ export class ToolRunRepository implements ToolRunStore {
         ExpressionAttributeValues: held.values,
       }),
     );
-  }
-
-  /** Sends a conditional write: false when its condition did not hold. */
-  private async conditionally(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
-    try {
-      await this.db.send(command as PutCommand);
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
   }
 }
