@@ -100,3 +100,25 @@ describe('requestApproval with a webhook', () => {
     expect(verifyWebhook(`${secret}x`, hook.headers, hook.body)).toBe(false);
   });
 });
+
+describe('requestApproval from a Lambda durable function', () => {
+  it('stores the callback as the request\'s delivery and never shows its id', async () => {
+    // Prepare
+    const callbackId = Buffer.from(`callback of ${newKey()}`).toString('base64');
+
+    // Act
+    const result = await requestApproval(agent, 'refund-approval', refund(35), { idempotencyKey: newKey(), durable: { callbackId } });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'pending' });
+    const id = (result as { requestId: string }).requestId;
+    const stored = await call(app.url, 'GET', `/approvals/${id}`, { as: APPROVER });
+    expect(stored.body).toMatchObject({ status: 'pending', callback: { type: 'durable' } });
+    expect(JSON.stringify(stored.body)).not.toContain(callbackId);
+  });
+
+  it('refuses two ways of delivery in one call before asking anything', async () => {
+    const asked = requestApproval(agent, 'refund-approval', refund(36), { idempotencyKey: newKey(), webhook: { url: 'http://127.0.0.1:1/' }, durable: { callbackId: 'cb' } });
+    await expect(asked).rejects.toThrow('not webhook and durable');
+  });
+});

@@ -17,6 +17,11 @@ export interface RequestApprovalOptions {
   readonly wait?: { readonly timeoutSeconds: number };
   /** Have the decision POSTed (signed) to this URL instead; check it with `verifyWebhook`. */
   readonly webhook?: { readonly url: string };
+  /**
+   * From a Lambda durable function: the decision completes this callback (the id `waitForCallback`
+   * hands its submitter). The service keeps the id to itself, like a task token.
+   */
+  readonly durable?: { readonly callbackId: string };
 }
 
 export interface Decision {
@@ -32,7 +37,7 @@ export type ApprovalResult =
   | { readonly status: string; readonly requestId: string; readonly decision: Decision }
   /** The gate's policy answered at once; no person was asked. */
   | { readonly status: 'allowed' | 'denied'; readonly reason: string; readonly policyId: string }
-  /** Not decided yet: with a webhook the decision comes there; with `wait`, its time ran out. */
+  /** Not decided yet: with a webhook or a durable callback the decision comes there; with `wait`, its time ran out. */
   | { readonly status: 'pending'; readonly requestId: string };
 
 /** A call the API refused: its status and problem body (`error.code` says why). */
@@ -49,7 +54,8 @@ export class HitlApiError extends Error {
 /**
  * Asks a named gate for a decision on `action`. With `wait` it long-polls until the request is
  * decided or the wait's time is up (then it resolves `pending`); with `webhook` it resolves
- * `pending` at once and the decision is POSTed to the URL. A policy that answers at once resolves
+ * `pending` at once and the decision is POSTed to the URL; with `durable` it resolves `pending` and
+ * the decision completes the durable function's callback. A policy that answers at once resolves
  * `allowed` or `denied`. Retrying with the same `idempotencyKey` never makes a second request.
  */
 export async function requestApproval(
@@ -58,12 +64,14 @@ export async function requestApproval(
   action: AgentRequestBody['action'],
   options: RequestApprovalOptions,
 ): Promise<ApprovalResult> {
-  if (options.wait && options.webhook) throw new TypeError('requestApproval takes wait or webhook, not both');
+  const deliveries = [options.wait && 'wait', options.webhook && 'webhook', options.durable && 'durable'].filter(Boolean);
+  if (deliveries.length > 1) throw new TypeError(`requestApproval takes one of wait, webhook or durable, not ${deliveries.join(' and ')}`);
   const body: AgentRequestBody = {
     action,
     ...(options.context ? { context: options.context } : {}),
     ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
     ...(options.webhook ? { callback: { type: 'webhook', url: options.webhook.url } } : {}),
+    ...(options.durable ? { callback: { type: 'durable', callbackId: options.durable.callbackId } } : {}),
   };
   const created = await client.POST('/gates/{gateId}/requests', {
     params: { path: { gateId }, header: { 'Idempotency-Key': options.idempotencyKey } },
