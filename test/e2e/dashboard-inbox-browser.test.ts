@@ -9,6 +9,7 @@ import { channelsModule } from '#local/channels-module';
 import { createFlowsModule } from '#local/flows-module';
 import { launchChromium, skipBrowserTests, warnIfNoChromium } from '../support/browser.ts';
 import { pausedGate } from '../support/channels.ts';
+import { call } from '../support/http.ts';
 
 warnIfNoChromium('dashboard inbox browser test');
 
@@ -197,6 +198,26 @@ describe.skipIf(skipBrowserTests)('the approver inbox in a real browser', () => 
     const { request } = await pausedGate(app, { workflowId });
     // Assess
     await expect.poll(() => shownIds(page), { timeout: 15_000 }).toEqual([request.id]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps the pages opened with More across the live refresh, fresh and without gaps', async () => {
+    // Prepare: more pending requests than one page holds
+    const workflowId = uniqueWorkflow('pages');
+    for (let i = 0; i < 52; i++) await pausedGate(app, { workflowId, args: { to: `r${i}@example.com`, subject: 'Refunds', body: 'Within 30 days.' } });
+    const { page, problems } = await signIn('bob', 'approvers', '?pollMs=500');
+    await onlyWorkflow(page, workflowId);
+    await expect.poll(() => shownIds(page)).toHaveLength(50);
+    await page.click('#pending-more');
+    await expect.poll(() => shownIds(page)).toHaveLength(52);
+    const shown = (await shownIds(page)) as string[];
+    const decided = shown.at(-1)!;
+    // Act: another approver decides one of the second page's requests
+    const answer = await call(app.url, 'POST', `/approvals/${decided}/respond`, { as: { 'x-user': 'erin', 'x-groups': 'approvers' }, body: { decision: 'approve' } });
+    expect(answer.status).toBe(200);
+    // Assess: the refresh drops exactly that one and keeps the rest of both pages
+    await expect.poll(() => shownIds(page), { timeout: 15_000 }).toEqual(shown.filter((id) => id !== decided));
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -13,8 +13,9 @@ export interface Pending {
 
 /**
  * The pending requests the caller may read (`GET /approvals`, with the workflow and node filters),
- * 50 at a time. The first page reloads every `?pollMs=` (15 s by default) while the tab is visible:
- * one bounded page query per poll, whatever the size of the table.
+ * 50 at a time. The list reloads every `?pollMs=` (15 s by default) while the tab is visible: one
+ * bounded page query per page shown, so pages opened with "More" stay open, fresh, and without gaps
+ * (each reloaded page starts where the reloaded page before it ends, not at a cursor from before).
  */
 export function usePending(filter: InboxFilter, reloadKey: number): Pending {
   const { api, fail } = useApp();
@@ -23,24 +24,55 @@ export function usePending(filter: InboxFilter, reloadKey: number): Pending {
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   // Answers to an older filter arrive late sometimes; only the newest one is shown.
   const generation = useRef(0);
+  const pagesShown = useRef(1);
 
-  const load = async (after: string | null) => {
+  const pages = async (from: string | null, count: number): Promise<{ items: ApprovalSummary[]; next: string | null; loaded: number }> => {
+    const loaded: ApprovalSummary[] = [];
+    let next = from;
+    let pagesLoaded = 0;
+    do {
+      const page = await api<ApprovalPage>('GET', pendingPath(filter, next));
+      loaded.push(...page.items);
+      next = page.nextCursor ?? null;
+      pagesLoaded++;
+    } while (next && pagesLoaded < count);
+    return { items: loaded, next, loaded: pagesLoaded };
+  };
+
+  const reload = async () => {
     const mine = generation.current;
-    const page = await api<ApprovalPage>('GET', pendingPath(filter, after));
+    const wanted = pagesShown.current;
+    const fresh = await pages(null, wanted);
+    // A filter changed, or "More" opened a page meanwhile: the next reload shows that state.
+    if (mine !== generation.current || wanted !== pagesShown.current) return;
+    pagesShown.current = fresh.loaded;
+    setItems(fresh.items);
+    setCursor(fresh.next);
+    setUpdatedAt(new Date());
+  };
+
+  const more = async (after: string) => {
+    const mine = generation.current;
+    const page = await pages(after, 1);
     if (mine !== generation.current) return;
-    setItems((before) => (after ? [...(before ?? []), ...page.items] : page.items));
-    setCursor(page.nextCursor ?? null);
+    pagesShown.current++;
+    setItems((before) => {
+      const known = new Set((before ?? []).map((item) => item.id));
+      return [...(before ?? []), ...page.items.filter((item) => !known.has(item.id))];
+    });
+    setCursor(page.next);
     setUpdatedAt(new Date());
   };
 
   useEffect(() => {
     generation.current++;
-    load(null).catch(fail);
+    pagesShown.current = 1;
+    reload().catch(fail);
     const timer = setInterval(() => {
-      if (!document.hidden) load(null).catch(() => undefined);
+      if (!document.hidden) reload().catch(() => undefined);
     }, pollIntervalOf(location.search));
     return () => clearInterval(timer);
   }, [reloadKey, filter.workflow, filter.node]);
 
-  return { items, updatedAt, loadMore: cursor ? () => void load(cursor).catch(fail) : null };
+  return { items, updatedAt, loadMore: cursor ? () => void more(cursor).catch(fail) : null };
 }
