@@ -64,16 +64,15 @@ export interface FollowUpReport {
  * Does what a request's state changes still owe: audit entries, notifications, counts. The
  * follow-ups are taken with a lease on the request item, done, then marked done (one write each way
  * when nobody else holds any; the write that marks them done also records who was notified); they do
- * not depend on each other, so they run side by side. Called
- * right after the write that owes them, by a retried gate, and by the sweeper for requests that owe
- * some past a grace period.
+ * not depend on each other, so they run side by side. Called right after the write that owes them, by
+ * a retried gate, and by the sweeper for requests that owe some past a grace period.
  *
  * What a crash leaves: an audit entry is written at most once (a sealed one is stored at its fixed
  * place; for an unsealed one, a repair that takes over from another doer looks for its event id among
- * the entries written since it became owed); a count or a
- * notification done but not yet marked is done again after the lease, so an approver may get a
- * second notice (its history note is recorded once, with the completion that follows the last one) and a decision may be counted twice in the statistics. A missed notice or a missed entry is worse than a repeated
- * notice; the statistics are approximate by design.
+ * the entries written since it became owed); a count or a notification done but not yet marked is done
+ * again after the lease, so an approver may get a second notice (noted once in the history, by the
+ * completion that follows it) and a decision may be counted twice in the statistics. A missed notice
+ * or a missed entry is worse than a repeated notice; the statistics are approximate by design.
  */
 export async function performFollowUps(deps: FollowUpDeps, requestId: string, options: PerformOptions = {}): Promise<FollowUpReport> {
   const list = options.held ?? (await deps.store.owedFollowUps(requestId));
