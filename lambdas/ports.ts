@@ -7,7 +7,7 @@ import type { ListedRequest } from '#core/listed-request';
 import type { DurableCallbackError } from '#core/durable-completion';
 import type { StepEvent } from '#core/execution-graph';
 import type { PayloadRef } from '#core/payload-ref';
-import type { ApprovalRequest, Vote, WorkflowDecision } from '#core/request';
+import type { ApprovalRequest, HistoryEvent, Vote, WorkflowDecision } from '#core/request';
 
 /** A page of items and the opaque cursor of the next page, if any. */
 export interface Page<T> {
@@ -86,8 +86,12 @@ export interface ApprovalStore {
   claimFollowUps(id: string, followUpIds: readonly string[], now: Date, leaseUntil: Date, takeOver?: boolean): Promise<FollowUpClaim[]>;
   /** Gives a follow-up back undone (its doer failed), so the next sweep may take it at once. */
   releaseFollowUp(id: string, followUpId: string): Promise<void>;
-  /** Marks follow-ups done (removes them); idempotent. The last one takes the request out of the owed list. */
-  completeFollowUps(id: string, followUpIds: readonly string[]): Promise<void>;
+  /**
+   * Marks follow-ups done (removes them); idempotent. The last one takes the request out of the owed
+   * list. `events` (the history notes of what was done) are appended by the same write when it marks
+   * them all at once, otherwise right after.
+   */
+  completeFollowUps(id: string, followUpIds: readonly string[], events?: readonly HistoryEvent[]): Promise<void>;
   /** Takes a request that owes nothing out of the owed list (what a crash after its last completion leaves). */
   clearOwedMark(id: string): Promise<void>;
   /**

@@ -136,6 +136,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   // A missing or unreadable audit key stops the start, not the first gate.
   await deps.audit.key();
   if (options.fault === 'gate-stalls-after-create') stallGatesAfterCreate(deps);
+  if (options.fault === 'gate-stalls-after-notice') stallFollowUpCompletions(deps);
   if (options.fault === 'decision-stalls-before-delivery') stallDecisionsBeforeDelivery(deps);
   if (options.fault === 'decision-entry-stalls') stallDecisionEntries(deps);
   const gate = createGateHandler(deps);
@@ -220,6 +221,14 @@ function stallGatesAfterCreate(deps: AppDeps): void {
     if (result.created) await new Promise<never>(() => undefined);
     return result;
   };
+}
+
+/**
+ * Marking follow-ups done never returns: a gate stops after its notice went out and its audit entry
+ * is stored, before the write that notes the notice and marks both done. Fault tests then kill the process.
+ */
+function stallFollowUpCompletions(deps: AppDeps): void {
+  deps.store.completeFollowUps = () => new Promise<never>(() => undefined);
 }
 
 /**

@@ -24,13 +24,15 @@ const LocalEnvSchema = z.object({
     .refine((url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname), 'HITL_DURABLE_ENDPOINT must be a loopback URL')
     .default(DEFAULT_DURABLE_ENDPOINT),
   /** Test-only fault injection, see `LocalFault`. */
-  HITL_FAULT: z.enum(['gate-stalls-after-create', 'decision-stalls-before-delivery', 'decision-entry-stalls']).optional(),
+  HITL_FAULT: z.enum(['gate-stalls-after-create', 'gate-stalls-after-notice', 'decision-stalls-before-delivery', 'decision-entry-stalls']).optional(),
 });
 
 /**
  * A fault the local server injects on purpose, for fault tests that kill it at a known point:
  * `gate-stalls-after-create` makes every gate stop right after its request is written, before
- * its audit entry and notifications, as a crash there would; `decision-stalls-before-delivery` makes
+ * its audit entry and notifications, as a crash there would; `gate-stalls-after-notice` makes every
+ * gate stop once its notice went out and its audit entry is stored, before the one write that notes
+ * the notice and marks both done; `decision-stalls-before-delivery` makes
  * every decision stop right after it is written, before it is delivered (task token, webhook, durable
  * callback), so the delivery is owed and undone; `decision-entry-stalls` makes storing
  * every decision's audit entry never return, so a responder stops after SendTaskSuccess (it prints

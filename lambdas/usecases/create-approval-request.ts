@@ -75,6 +75,8 @@ export async function createApprovalRequest(deps: CreateDeps, input: GateInput):
     }
     return { requestId: id, created: false };
   }
-  await performFollowUps(deps, id, { held: followUps });
+  // The request as written goes to the notifier: nothing is read back. One write then marks both
+  // follow-ups done and records who was told.
+  await performFollowUps(deps, id, { held: followUps, state: request });
   return { requestId: id, created: true };
 }

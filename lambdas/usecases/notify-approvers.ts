@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '#core/request';
+import type { ApprovalRequest, HistoryEvent } from '#core/request';
 import type { ApprovalStore, Clock, Notifier, NotifyReason } from '#ports';
 
 export interface NotifyDeps {
@@ -12,22 +12,31 @@ export interface NotifyDeps {
  * channel that is down must not hold up the gate, and the request stays answerable through the API.
  */
 export async function notifyApprovers(deps: NotifyDeps, request: ApprovalRequest, reason: NotifyReason): Promise<void> {
+  for (const event of await tellApprovers(deps, request, reason)) {
+    try {
+      await deps.store.appendEvent(request.id, event);
+    } catch {
+      // The history note is best effort; the request itself is stored and answerable.
+    }
+  }
+}
+
+/**
+ * Tells the approvers and resolves to the history notes that say so, one per channel, for the caller
+ * to record in a write it makes anyway (a follow-up's completion). Never rejects.
+ */
+export async function tellApprovers(deps: Omit<NotifyDeps, 'store'>, request: ApprovalRequest, reason: NotifyReason): Promise<HistoryEvent[]> {
   let reports;
   try {
     reports = await deps.notifier.notify(request, reason);
   } catch (error) {
     reports = [{ channel: 'notifier', ok: false, error: (error as Error)?.message ?? String(error) }];
   }
-  for (const report of reports) {
-    try {
-      await deps.store.appendEvent(request.id, {
-        at: deps.clock.now().toISOString(),
-        type: report.ok ? 'notified' : 'notify_failed',
-        actor: `channel:${report.channel}`,
-        detail: { reason, ...(report.recipients ? { recipients: report.recipients } : {}), ...(report.error ? { error: report.error } : {}) },
-      });
-    } catch {
-      // The history note is best effort; the request itself is stored and answerable.
-    }
-  }
+  const at = deps.clock.now().toISOString();
+  return reports.map((report) => ({
+    at,
+    type: report.ok ? 'notified' : 'notify_failed',
+    actor: `channel:${report.channel}`,
+    detail: { reason, ...(report.recipients ? { recipients: report.recipients } : {}), ...(report.error ? { error: report.error } : {}) },
+  }));
 }

@@ -1,8 +1,8 @@
 import { sampleOf } from '#core/decision-stats';
 import type { FollowUp, OwedFollowUp } from '#core/follow-up';
-import type { ApprovalRequest } from '#core/request';
+import type { ApprovalRequest, HistoryEvent } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, FollowUpClaim, Notifier } from '#ports';
-import { notifyApprovers } from './notify-approvers.ts';
+import { tellApprovers } from './notify-approvers.ts';
 
 export interface FollowUpDeps {
   readonly store: ApprovalStore;
@@ -37,7 +37,12 @@ export interface PerformOptions {
    * (it failed, timed out or its process died), finishes its work now rather than after the lease.
    */
   readonly takeOver?: boolean;
-  /** The request as the caller's write left it, for follow-ups that read it (a count): saves a read. */
+  /**
+   * The request as the caller's write left it, for follow-ups that read it: saves a read. A count
+   * needs the request as decided; a notification owed by the write that created the request goes out
+   * without looking again (a decision that lands in between costs at most a notice whose links answer
+   * that it is decided).
+   */
   readonly state?: ApprovalRequest;
   /**
    * Leave the done ones on the item for the caller to mark, in a write it makes anyway (the decision's
@@ -49,6 +54,8 @@ export interface PerformOptions {
 
 export interface FollowUpReport {
   readonly done: string[];
+  /** The history notes the done follow-ups leave (who was notified), recorded with their completion. */
+  readonly events: HistoryEvent[];
   /** Owed still: held by another doer, or failed here (the sweeper tries again after the lease). */
   readonly left: { readonly id: string; readonly reason: string }[];
 }
@@ -56,28 +63,27 @@ export interface FollowUpReport {
 /**
  * Does what a request's state changes still owe: audit entries, notifications, counts. The
  * follow-ups are taken with a lease on the request item, done, then marked done (one write each way
- * when nobody else holds any); they do not depend on each other, so they run side by side. Called
- * right after the write that owes them, by a retried gate, and by the sweeper for requests that owe
- * some past a grace period.
+ * when nobody else holds any; the write that marks them done also records who was notified); they do
+ * not depend on each other, so they run side by side. Called right after the write that owes them, by
+ * a retried gate, and by the sweeper for requests that owe some past a grace period.
  *
  * What a crash leaves: an audit entry is written at most once (a sealed one is stored at its fixed
  * place; for an unsealed one, a repair that takes over from another doer looks for its event id among
- * the entries written since it became owed); a count or a
- * notification done but not yet marked is done again after the lease, so an approver may get a
- * second notice and a decision may be counted twice in the statistics. A missed notice or a missed entry is worse than a repeated
- * notice; the statistics are approximate by design.
+ * the entries written since it became owed); a count or a notification done but not yet marked is done
+ * again after the lease, so an approver may get a second notice (noted once in the history, by the
+ * completion that follows it) and a decision may be counted twice in the statistics. A missed notice
+ * or a missed entry is worse than a repeated notice; the statistics are approximate by design.
  */
 export async function performFollowUps(deps: FollowUpDeps, requestId: string, options: PerformOptions = {}): Promise<FollowUpReport> {
   const list = options.held ?? (await deps.store.owedFollowUps(requestId));
-  const report: FollowUpReport = { done: [], left: [] };
+  const report: FollowUpReport = { done: [], events: [], left: [] };
   if (list.length === 0) {
     // A crash between the last completion and leaving the OWED partition leaves the request there.
     if (!options.held) await deps.store.clearOwedMark(requestId);
     return report;
   }
   let request: Promise<ApprovalRequest | undefined> | undefined;
-  const current = () => (request ??= deps.store.get(requestId));
-  const asWritten = () => (options.state ? Promise.resolve(options.state) : current());
+  const asWritten = () => (options.state ? Promise.resolve(options.state) : (request ??= deps.store.get(requestId)));
   const now = deps.clock.now();
   const claims = new Map(
     (options.held
@@ -91,7 +97,7 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, op
       const claim = claims.get(item.id);
       if (!claim) return;
       try {
-        await perform(deps, item, claim, current, asWritten);
+        report.events.push(...(await perform(deps, item, claim, asWritten)));
         report.done.push(item.id);
       } catch (error) {
         report.left.push({ id: item.id, reason: (error as Error)?.message ?? String(error) });
@@ -100,7 +106,8 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, op
       }
     }),
   );
-  if (!options.callerMarksDone) await deps.store.completeFollowUps(requestId, report.done);
+  if (!options.callerMarksDone) await deps.store.completeFollowUps(requestId, report.done, report.events);
+  else for (const event of report.events) await deps.store.appendEvent(requestId, event).catch(() => undefined);
   return report;
 }
 
@@ -108,32 +115,30 @@ async function perform(
   deps: FollowUpDeps,
   item: OwedFollowUp,
   claim: FollowUpClaim,
-  current: () => Promise<ApprovalRequest | undefined>,
   asWritten: () => Promise<ApprovalRequest | undefined>,
-): Promise<void> {
+): Promise<HistoryEvent[]> {
   switch (item.kind) {
     case 'audit':
       // Sealed by the write that owes it: stored as it is, at its place (a repeat finds it there).
       if (item.entry) {
         await deps.audit.appendSealed(item.entry);
-        return;
+        return [];
       }
       // Taken over from a doer that may have written it: look for its entry before writing one.
       await deps.audit.append(item.record, claim.takenOver ? { landedSince: item.owedAt } : {});
-      return;
+      return [];
     case 'notify': {
-      const request = await current();
+      const request = await asWritten();
       // Decided, or escalated past this level, before the notice went out: nobody is left to tell.
-      if (!request || request.status !== 'pending' || request.level !== item.level) return;
+      if (!request || request.status !== 'pending' || request.level !== item.level) return [];
       if (!deps.notifier) throw new Error('no notifier here; the sweeper sends it');
-      await notifyApprovers({ ...deps, notifier: deps.notifier }, request, item.reason);
-      return;
+      return tellApprovers({ ...deps, notifier: deps.notifier }, request, item.reason);
     }
     case 'stats': {
       const request = await asWritten();
-      if (!request || !deps.stats) return;
+      if (!request || !deps.stats) return [];
       await deps.stats.record(sampleOf(request, item.outcome, new Date(item.at)));
-      return;
+      return [];
     }
   }
 }

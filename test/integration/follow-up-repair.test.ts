@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
+import type { Notifier } from '#ports';
 import { createApprovalRequest } from '#usecases/create-approval-request';
 import { FOLLOW_UP_LEASE_MS } from '#usecases/perform-follow-ups';
 import { sweepExpired } from '#usecases/sweep-expired';
@@ -64,15 +66,18 @@ describe('follow-ups a gate left owed', () => {
   });
 
   it('never doubles an audit entry whose writer died after writing it and before marking it done', async () => {
-    // Prepare: the gate writes its entry and its notice, then dies before marking them done
-    const { deps, clock } = depsOn(table);
+    // Prepare: the gate writes its entry and sends its notice, then dies before the write that notes
+    // the notice and marks both done
+    const told: string[] = [];
+    const notifier: Notifier = { notify: async (request, reason) => (told.push(request.id), recordOnlyNotifier.notify(request, reason)) };
+    const { deps, clock } = depsOn(table, notifier);
     const restore = interpose(table.store, 'completeFollowUps', () => never());
     const input = gateInput();
     void createApprovalRequest(deps, input);
-    await waitFor(async () => ((await table.audit.chain(input.executionId)).length > 0 ? true : undefined));
+    await waitFor(async () => ((await table.audit.chain(input.executionId)).length > 0 && told.length > 0 ? true : undefined));
     const requestId = (await table.store.listByExecution(input.executionId))[0]!.id;
-    await waitFor(async () => (notices((await table.store.get(requestId))!.events).length > 0 ? true : undefined));
     restore();
+    expect(notices((await table.store.get(requestId))!.events)).toEqual([]);
     // The execution's chain moves on past the dead writer's entry
     await table.audit.append({ executionId: input.executionId, workflowId: input.workflowId, kind: 'message', actor: 'agent', detail: { text: 'meanwhile' } });
 
@@ -82,9 +87,11 @@ describe('follow-ups a gate left owed', () => {
     const taken = await sweepExpired(deps, { followUpGraceMs: 0 });
 
     // Assess: the entry is found, not written again; the notice is sent again (the documented price)
+    // and noted once, by the write that marks it done
     expect([held.repaired, taken.repaired]).toEqual([0, 2]);
     expect((await table.audit.chain(input.executionId)).filter((e) => e.kind === 'gate_paused')).toHaveLength(1);
-    expect(notices((await table.store.get(requestId))!.events)).toHaveLength(2);
+    expect(told).toEqual([requestId, requestId]);
+    expect(notices((await table.store.get(requestId))!.events)).toHaveLength(1);
     expect(await table.store.owedFollowUps(requestId)).toEqual([]);
     expect(await verifyAudit(deps, input.executionId)).toMatchObject({ ok: true, missing: [] });
   });

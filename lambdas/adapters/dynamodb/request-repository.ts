@@ -480,10 +480,13 @@ export class RequestRepository implements ApprovalStore {
     }
   }
 
-  async completeFollowUps(id: string, followUpIds: readonly string[], options: { readonly all?: boolean } = {}): Promise<void> {
+  async completeFollowUps(id: string, followUpIds: readonly string[], events: readonly HistoryEvent[] = []): Promise<void> {
     if (followUpIds.length === 0) return;
-    // Usually these are all it owes, and it is listed as owing: one write marks them and unlists it.
-    if (await this.completeLast(id, followUpIds)) return;
+    // Usually these are all it owes, and it is listed as owing: one write marks them, records what
+    // they did and unlists it.
+    if (await this.completeLast(id, followUpIds, events)) return;
+    // A crash before these notes leaves them unwritten, and the follow-ups done again later, noted then.
+    for (const event of events) await this.appendEvent(id, event).catch(() => undefined);
     let left = await this.complete(id, followUpIds);
     if (left === undefined && followUpIds.length > 1) {
       // Some were done by another doer meanwhile: mark the rest one by one.
@@ -493,18 +496,28 @@ export class RequestRepository implements ApprovalStore {
     if (left === 0) await this.clearOwedMark(id);
   }
 
-  /** Removes `followUpIds` and takes the request out of the OWED partition, if they are all it owes and it is listed there; false otherwise. */
-  private async completeLast(id: string, followUpIds: readonly string[]): Promise<boolean> {
-    const names = Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)]));
+  /**
+   * Removes `followUpIds`, appends `events` and takes the request out of the OWED partition, if they
+   * are all it owes and it is listed there; false otherwise.
+   */
+  private async completeLast(id: string, followUpIds: readonly string[], events: readonly HistoryEvent[]): Promise<boolean> {
+    const names: Record<string, string> = { ...Object.fromEntries(followUpIds.map((f, i) => [`#f${i}`, requestKeys.followUp(f)])), '#owedCount': 'owedCount' };
+    const values: Record<string, unknown> = { ':zero': 0, ':owedN': followUpIds.length, ':owedPk': requestKeys.owed('', id, this.shards).gsi3pk };
+    const set = ['#owedCount = :zero'];
+    if (events.length > 0) {
+      names['#events'] = 'events';
+      values[':events'] = events;
+      set.push('#events = list_append(#events, :events)');
+    }
     return sendConditionally(
       this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: requestKeys.pk(id), sk: requestKeys.sk },
-        UpdateExpression: `SET #owedCount = :zero REMOVE gsi3pk, gsi3sk, ${followUpIds.map((_, i) => `#f${i}`).join(', ')}`,
+        UpdateExpression: `SET ${set.join(', ')} REMOVE gsi3pk, gsi3sk, ${followUpIds.map((_, i) => `#f${i}`).join(', ')}`,
         ConditionExpression: `#owedCount = :owedN AND gsi3pk = :owedPk AND ${followUpIds.map((_, i) => `attribute_exists(#f${i})`).join(' AND ')}`,
-        ExpressionAttributeNames: { ...names, '#owedCount': 'owedCount' },
-        ExpressionAttributeValues: { ':zero': 0, ':owedN': followUpIds.length, ':owedPk': requestKeys.owed('', id, this.shards).gsi3pk },
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     );
   }
