@@ -13,7 +13,7 @@ describe('clients loaded on first use, inside a bundle built as CDK builds the f
     // Prepare: the bundle alone in an empty folder, so nothing comes from a node_modules.
     const dir = mkdtempSync(join(tmpdir(), 'hitl-lazy-clients-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json')), entryPoints: [join(REPO_ROOT, 'test', 'support', 'lazy-clients-probe.ts')], outfile: join(dir, 'index.mjs'), logLevel: 'silent' });
+    await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json'), dir), entryPoints: [join(REPO_ROOT, 'test', 'support', 'lazy-clients-probe.ts')], logLevel: 'silent' });
 
     // Act
     const script = `const { probe } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); process.stdout.write(JSON.stringify(await probe()));`;
