@@ -98,7 +98,7 @@ type Variant = 'deployed' | 'withoutSdk' | 'runtimeSdk';
 async function buildVariant(entry: string, dir: string, variant: Variant): Promise<{ file: string; metafile: Metafile }> {
   const options: BuildOptions = { ...esbuildOptions(existsSync(TSCONFIG) ? TSCONFIG : undefined, dir), logLevel: 'silent', metafile: true };
   const extra: BuildOptions =
-    variant === 'withoutSdk' ? { plugins: [sdkStandIns] } : variant === 'runtimeSdk' ? { external: ['@aws-sdk/*'] } : {};
+    variant === 'withoutSdk' ? { plugins: [...(options.plugins ?? []), sdkStandIns] } : variant === 'runtimeSdk' ? { external: ['@aws-sdk/*'] } : {};
   const result = await build({ ...options, ...extra, entryPoints: [entry] });
   const outfile = join(dir, BUNDLE_ENTRY_FILE);
   // The runtime's SDK resolves from node_modules beside the bundle, as /var/runtime's does on Lambda.

@@ -9,7 +9,6 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundleLambda } from './lambda-bundling.ts';
 import { acknowledgeControl, acknowledgeLogGroupControls } from './control-tower.ts';
 import { acknowledgeRule, acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
 
@@ -123,9 +122,9 @@ export class HitlFunction extends LambdaFunction {
     const tsconfig = join(projectRoot, 'tsconfig.json');
     const build: ILocalBundling = {
       tryBundle: (outputDir) => {
-        bundleLambda(props.entry, outputDir, existsSync(tsconfig) ? tsconfig : undefined);
+        execFileSync(TSX, [LAMBDA_BUNDLE_CLI, props.entry, outputDir, ...(existsSync(tsconfig) ? [tsconfig] : [])], { stdio: 'inherit' });
         copyFolders(props.bundledFolders ?? {}, outputDir);
-        if (props.withDashboard) execFileSync(DASHBOARD_BUILD[0], [...DASHBOARD_BUILD.slice(1), join(outputDir, 'web')], { stdio: 'inherit' });
+        if (props.withDashboard) execFileSync(TSX, [DASHBOARD_BUILD_CLI, join(outputDir, 'web')], { stdio: 'inherit' });
         return true;
       },
     };
@@ -180,8 +179,11 @@ export class HitlFunction extends LambdaFunction {
   }
 }
 
-/** What builds the dashboard's script and style into a folder (infra/cli/dashboard-build.ts, run by tsx). */
-const DASHBOARD_BUILD = [join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), join(REPO_ROOT, 'infra', 'cli', 'dashboard-build.ts')];
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+/** What bundles a function (lambda-bundling.ts), as the bench does. */
+const LAMBDA_BUNDLE_CLI = join(REPO_ROOT, 'infra', 'cli', 'lambda-bundle.ts');
+/** What builds the dashboard's script and style into a folder. */
+const DASHBOARD_BUILD_CLI = join(REPO_ROOT, 'infra', 'cli', 'dashboard-build.ts');
 
 /** Copies each existing folder's files into `<outputDir>/<name>/`. */
 function copyFolders(folders: Readonly<Record<string, string>>, outputDir: string): void {

@@ -1,8 +1,30 @@
-import { buildSync, type BuildOptions } from 'esbuild';
+import { dirname } from 'node:path';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 // The code is ESM ("type": "module"); a few CommonJS dependencies still call `require`, which ESM
 // output lacks, so the banner defines it for them (in every file of the bundle).
 const ESM_REQUIRE_BANNER = "import { createRequire as __hitlCreateRequire } from 'node:module';const require = __hitlCreateRequire(import.meta.url);";
+
+/**
+ * zod re-exports its 40-odd message locales as one namespace (`z.locales`); a bundle that uses the
+ * namespace as a value (the MCP SDK's `import * as z` does) keeps every one of them, and compiles
+ * about 260 KB of them at each cold start (some 25 ms). The functions answer in English, the only
+ * locale zod configures by default: the namespace keeps `en` only. Like leaving out moment's
+ * locales, it is a bundling choice; `z.locales.fr` is undefined in a bundle.
+ */
+export const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: args.importer, namespace: 'zod-english-only' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from '../locales/en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 /** The file Lambda loads (`index.handler`); the chunks it imports sit beside it. */
 export const BUNDLE_ENTRY_FILE = 'index.mjs';
@@ -39,11 +61,12 @@ export function esbuildOptions(tsconfig: string | undefined, outdir: string): Bu
     entryNames: 'index',
     chunkNames: '[name]-[hash]',
     outExtension: { '.js': '.mjs' },
+    plugins: [zodEnglishOnly],
     ...(tsconfig ? { tsconfig } : {}),
   };
 }
 
 /** Builds one entry file into `outdir` (`index.mjs`, its chunks and their source maps). */
-export function bundleLambda(entry: string, outdir: string, tsconfig: string | undefined): void {
-  buildSync({ ...esbuildOptions(tsconfig, outdir), entryPoints: [entry], logLevel: 'warning' });
+export async function bundleLambda(entry: string, outdir: string, tsconfig: string | undefined): Promise<void> {
+  await build({ ...esbuildOptions(tsconfig, outdir), entryPoints: [entry], logLevel: 'warning' });
 }
