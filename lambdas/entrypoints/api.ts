@@ -10,20 +10,23 @@ import { createApiHandler } from '../handlers/api.ts';
 import { awsChannelRoutes } from '../handlers/channels/aws-wiring.ts';
 import { toolArgsValidator } from '../tools/registry.ts';
 import { awsDeps } from './aws-deps.ts';
-import { awsTools } from './aws-tools.ts';
+import { awsTools, type AwsTools } from './aws-tools.ts';
 
-// The API describes and checks tools but never runs them.
-const tools = awsTools({
-  send: async () => {
-    throw new Error('the API function does not send tool mail; the tool function does');
-  },
-});
+// The API describes and checks tools but never runs them. Their registry is built when first needed
+// (an approver's edited arguments, a tool or flow route), not at every cold start.
+let registered: AwsTools | undefined;
+const tools = (): AwsTools =>
+  (registered ??= awsTools({
+    send: async () => {
+      throw new Error('the API function does not send tool mail; the tool function does');
+    },
+  }));
 // The flows' tool schemas, so an approver's edited arguments are checked before they are stored.
 // Delegations need the user pool: a delegate must be a known user, and a delegator's groups come from it.
 const userPoolId = loadLambdaConfig().USER_POOL_ID;
 const deps = {
   ...awsDeps(),
-  toolArgs: toolArgsValidator((name) => tools.registry.get(name)?.input),
+  toolArgs: toolArgsValidator((name) => tools().registry.get(name)?.input),
   ...(userPoolId ? { delegations: new DelegationRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME), directory: new CognitoDirectory(userPoolId) } : {}),
 };
 // Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.
@@ -33,5 +36,5 @@ const gates = storedGateCatalog(gateStore, once(() => seedGateFiles({ ...deps, g
 const agentGates = { gates, agentGroups: agentGroupsFrom(process.env), webhookRule: 'https' } as const;
 
 export const handler = createApiHandler({ ...deps, agentGates }, awsChannelRoutes(deps, loadLambdaConfig()), async () =>
-  (await import('./api-flow-routes.ts')).flowAndGateRoutes({ deps, tools, agentGates, gateStore }),
+  (await import('./api-flow-routes.ts')).flowAndGateRoutes({ deps, tools: tools(), agentGates, gateStore }),
 );
