@@ -120,14 +120,7 @@ export class HitlFunction extends LambdaFunction {
     acknowledgeLogGroupControls(logs, retention, props.logEncryptionKey !== undefined);
     const projectRoot = props.projectRoot ?? REPO_ROOT;
     const tsconfig = join(projectRoot, 'tsconfig.json');
-    const build: ILocalBundling = {
-      tryBundle: (outputDir) => {
-        execFileSync(TSX, [LAMBDA_BUNDLE_CLI, props.entry, outputDir, ...(existsSync(tsconfig) ? [tsconfig] : [])], { stdio: 'inherit' });
-        copyFolders(props.bundledFolders ?? {}, outputDir);
-        if (props.withDashboard) execFileSync(TSX, [DASHBOARD_BUILD_CLI, join(outputDir, 'web')], { stdio: 'inherit' });
-        return true;
-      },
-    };
+    const build = new LocalBundling(props.entry, existsSync(tsconfig) ? tsconfig : undefined, props.bundledFolders ?? {}, props.withDashboard ?? false);
     super(scope, id, {
       // The bundle's own bytes are the asset's hash; bundling reads the entry and what it imports.
       code: Code.fromAsset(projectRoot, {
@@ -176,6 +169,26 @@ export class HitlFunction extends LambdaFunction {
       'L1',
       'Node.js 22 (nodejs22.x) is the runtime the project targets and tests against (local mode, middy 6, Powertools); moving to nodejs24.x is a deliberate upgrade, not a default.',
     );
+  }
+}
+
+/**
+ * Bundles one function on this machine. Its fields are what CDK's asset cache keys on (it serializes
+ * the bundling options, where methods do not show): two functions bundled alike share a bundle.
+ */
+class LocalBundling implements ILocalBundling {
+  constructor(
+    readonly entry: string,
+    readonly tsconfig: string | undefined,
+    readonly folders: Readonly<Record<string, string>>,
+    readonly withDashboard: boolean,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    execFileSync(TSX, [LAMBDA_BUNDLE_CLI, this.entry, outputDir, ...(this.tsconfig ? [this.tsconfig] : [])], { stdio: 'inherit' });
+    copyFolders(this.folders, outputDir);
+    if (this.withDashboard) execFileSync(TSX, [DASHBOARD_BUILD_CLI, join(outputDir, 'web')], { stdio: 'inherit' });
+    return true;
   }
 }
 
