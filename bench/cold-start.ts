@@ -299,17 +299,18 @@ export function coldStartFigures(result: ColdStartResult): PartOutput {
     raw: result,
     misses,
     meaning:
-      'Each Lambda entry point is built with the esbuild options CDK uses for it (infra/constructs/lambda-bundling.ts, shared by both), ' +
-      'alone in an empty folder with no node_modules reachable, and imported in a fresh `node --enable-source-maps` process with the function\'s environment. ' +
+      'Each Lambda entry point is built with the esbuild options CDK uses for it (infra/constructs/lambda-bundling.ts, shared by both): minified ESM split into chunks, ' +
+      'code reached only through `import()` in chunk files beside `index.mjs` that Node reads and compiles only when first imported. ' +
+      'The bundle sits alone in an empty folder with no node_modules reachable, and is imported in a fresh `node --enable-source-maps` process with the function\'s environment. ' +
       `Init is the median of ${result.runs} imports after one warm-up, round-robin over all bundles. ` +
       'The floor is a bundle built the same way that only constructs a DynamoDB document client and a Step Functions client: the least any function here can do. ' +
       'The SDK share is init as deployed minus init of the same bundle with every AWS SDK module replaced by a stand-in. ' +
-      'Clients a function rarely uses (Cognito, Secrets Manager, SES, Lambda, Bedrock) are in the bundle but behind `import()`: their code is parsed at init but runs only on first use. ' +
+      'Size counts every file of the bundle; "loaded at init" only the entry and the chunks it imports statically. ' +
+      'Loaded on first use, in chunks of their own: the clients a function rarely uses (Cognito, Secrets Manager, SES, Lambda, Bedrock), the MCP SDK with ajv, ' +
+      'and in the API the flow, flow editor, tool and gate routes (with the tool registry, built when first needed). ' +
+      'Bundles keep only zod\'s English locale (the MCP SDK\'s namespace import kept all 40, some 260 KB compiled at every init). ' +
       'Lambda\'s own runtime bootstrap comes on top of every figure. ' +
-      'Above the floor, the rest of init is our own module-level code: the zod schemas built at load, the CEL policy engine with re2js (about 230 KB, imported wherever a gate policy is checked), ' +
-      'and in the API and the flow agent and tool functions the MCP SDK with ajv (about 240 KB) and the route table. ' +
-      'What would close the gap: split the API into a decision function and an admin function (flows, tools, gates); load the policy engine and the MCP SDK on first use ' +
-      '(deferring the MCP SDK inside the bundle defers zod\'s modules too, which breaks their init order, so it needs zod kept eager or a separate chunk); ' +
-      'and build with code splitting so that deferred code is not even parsed, which NodejsFunction cannot do as it writes one file.',
+      'Above the floor, the rest of init is our own module-level code: zod itself and the schemas built at load, and the CEL policy engine with re2js (about 230 KB), ' +
+      'which every function loads because the stored request\'s schema checks its policy rules synchronously; loading it on first use would take asynchronous schema checks at every parse of a request.',
   };
 }
