@@ -55,6 +55,12 @@ export interface BundleInit {
   /** Median init, ms, as deployed. */
   readonly initMs: number | null;
   readonly initP90Ms: number | null;
+  /**
+   * Median CPU time of init, as deployed: the work itself, which waiting for a busy machine's cores
+   * does not stretch. A Lambda function of 256 to 512 MB gets a fraction of a vCPU, so there its
+   * init takes about this CPU time divided by that fraction.
+   */
+  readonly initCpuMs?: number | null;
   /** Median init with every AWS SDK module replaced by an empty stand-in: what our own code costs. */
   readonly withoutSdkMs: number | null;
   /** Median init with the SDK left out of the bundle and loaded from node_modules, as the runtime's copy was. */
@@ -115,8 +121,11 @@ function emptyFolder(root: string, name: string): string {
   return dir;
 }
 
-function initOnce(file: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+/** One init: wall time, and the CPU time the process spent on it (all its threads: compiling, GC). */
+function initOnce(file: string): { wall: number; cpu: number } {
+  const script =
+    `const t = performance.now(), c = process.cpuUsage(); await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
+    `const used = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall: performance.now() - t, cpu: (used.user + used.system) / 1000 }));`;
   const child = spawnSync(process.execPath, [...NODE_FLAGS, '--input-type=module', '-e', script], {
     cwd: dirname(file),
     env: { PATH: process.env.PATH, ...FUNCTION_ENV },
@@ -124,7 +133,7 @@ function initOnce(file: string): number {
     timeout: 60_000,
   });
   if (child.status !== 0) throw new Error(`init failed: ${firstErrorLine(child.stderr ?? '')}`);
-  return Number(child.stdout);
+  return JSON.parse(child.stdout) as { wall: number; cpu: number };
 }
 
 function firstErrorLine(stderr: string): string {
@@ -136,6 +145,8 @@ interface Built {
   readonly entry: string;
   readonly files: Partial<Record<Variant, string>>;
   readonly samples: Record<Variant, number[]>;
+  /** CPU time of the deployed variant's inits. */
+  readonly cpuSamples: number[];
   sizes: BundleSizes;
   readonly errors: string[];
 }
@@ -184,7 +195,7 @@ export async function benchColdStart(runs = 7, log = console.log): Promise<ColdS
     const entries = [{ entry: 'floor', path: FLOOR_ENTRY }, ...lambdaEntrypoints().map((file) => ({ entry: file, path: join(ENTRYPOINTS, file) }))];
     const built: Built[] = [];
     for (const { entry, path } of entries) {
-      const item: Built = { entry, files: {}, samples: { deployed: [], withoutSdk: [], runtimeSdk: [] }, sizes: NO_SIZES, errors: [] };
+      const item: Built = { entry, files: {}, samples: { deployed: [], withoutSdk: [], runtimeSdk: [] }, cpuSamples: [], sizes: NO_SIZES, errors: [] };
       for (const variant of ['deployed', 'withoutSdk', 'runtimeSdk'] as const) {
         try {
           const { file, metafile } = await buildVariant(path, emptyFolder(root, `${basename(entry, '.ts')}-${variant}`), variant);
@@ -200,8 +211,9 @@ export async function benchColdStart(runs = 7, log = console.log): Promise<ColdS
       for (const item of built) {
         for (const [variant, file] of Object.entries(item.files) as [Variant, string][]) {
           try {
-            const ms = initOnce(file);
-            if (round > 0) item.samples[variant].push(ms);
+            const { wall, cpu } = initOnce(file);
+            if (round > 0) item.samples[variant].push(wall);
+            if (round > 0 && variant === 'deployed') item.cpuSamples.push(cpu);
           } catch (error) {
             item.errors.push(`${variant}: ${(error as Error).message}`);
             delete item.files[variant];
@@ -216,6 +228,7 @@ export async function benchColdStart(runs = 7, log = console.log): Promise<ColdS
         entry: item.entry,
         ...item.sizes,
         initMs: median('deployed'),
+        initCpuMs: item.cpuSamples.length ? percentile([...item.cpuSamples].sort((a, b) => a - b), 50) : null,
         initP90Ms: item.samples.deployed.length ? percentile([...item.samples.deployed].sort((a, b) => a - b), 90) : null,
         withoutSdkMs: median('withoutSdk'),
         runtimeSdkMs: median('runtimeSdk'),
@@ -223,7 +236,7 @@ export async function benchColdStart(runs = 7, log = console.log): Promise<ColdS
       };
     });
     for (const f of figures) {
-      log(`  ${f.entry}: ${(f.bytes / 1024).toFixed(0)} KB (${(f.initBytes / 1024).toFixed(0)} KB at init), init ${f.initMs?.toFixed(1) ?? 'n/a'} ms (without the SDK ${f.withoutSdkMs?.toFixed(1) ?? 'n/a'} ms; runtime's SDK ${f.runtimeSdkMs?.toFixed(1) ?? 'n/a'} ms)${f.error ? ` ${f.error}` : ''}`);
+      log(`  ${f.entry}: ${(f.bytes / 1024).toFixed(0)} KB (${(f.initBytes / 1024).toFixed(0)} KB at init), init ${f.initMs?.toFixed(1) ?? 'n/a'} ms, CPU ${f.initCpuMs?.toFixed(1) ?? 'n/a'} ms (without the SDK ${f.withoutSdkMs?.toFixed(1) ?? 'n/a'} ms; runtime's SDK ${f.runtimeSdkMs?.toFixed(1) ?? 'n/a'} ms)${f.error ? ` ${f.error}` : ''}`);
     }
     return { runs, floor: figures[0], bundles: figures.slice(1) };
   } finally {
@@ -270,6 +283,14 @@ export function coldStartFigures(result: ColdStartResult): PartOutput {
       target: `≤ ${TARGET_RATIO}×`,
       met: ratio !== null && ratio <= TARGET_RATIO,
     });
+    const cpuRatio = b.initCpuMs && floor.initCpuMs ? b.initCpuMs / floor.initCpuMs : null;
+    figures.push({
+      section,
+      name: `${b.entry} init CPU time ratio to floor`,
+      value: cpuRatio === null ? 'n/a' : Number(cpuRatio.toFixed(2)),
+      unit: cpuRatio === null ? '' : '×',
+      detail: `${b.initCpuMs?.toFixed(1) ?? 'n/a'} ms CPU; the floor's ${floor.initCpuMs?.toFixed(1) ?? 'n/a'} ms`,
+    });
   }
   const sizes = 'Bundle size (minified ESM split into chunks, AWS SDK clients inside)';
   for (const b of [floor, ...result.bundles]) {
@@ -302,7 +323,8 @@ export function coldStartFigures(result: ColdStartResult): PartOutput {
       'Each Lambda entry point is built with the esbuild options CDK uses for it (infra/constructs/lambda-bundling.ts, shared by both): minified ESM split into chunks, ' +
       'code reached only through `import()` in chunk files beside `index.mjs` that Node reads and compiles only when first imported. ' +
       'The bundle sits alone in an empty folder with no node_modules reachable, and is imported in a fresh `node --enable-source-maps` process with the function\'s environment. ' +
-      `Init is the median of ${result.runs} imports after one warm-up, round-robin over all bundles. ` +
+      `Init is the median of ${result.runs} imports after one warm-up, round-robin over all bundles; ` +
+      'beside its wall time, the CPU time the process spent on it, which a busy shared machine does not stretch as it does wall time (a 256 to 512 MB Lambda function gets a fraction of a vCPU, so there init takes about that CPU time over the fraction). ' +
       'The floor is a bundle built the same way that only constructs a DynamoDB document client and a Step Functions client: the least any function here can do. ' +
       'The SDK share is init as deployed minus init of the same bundle with every AWS SDK module replaced by a stand-in. ' +
       'Size counts every file of the bundle; "loaded at init" only the entry and the chunks it imports statically. ' +
