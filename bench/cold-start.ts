@@ -5,13 +5,13 @@
  * that only constructs a DynamoDB document client and a Step Functions client.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { esbuildOptions } from '#infra/constructs/lambda-bundling';
+import { BUNDLE_ENTRY_FILE, esbuildOptions } from '#infra/constructs/lambda-bundling';
 import type { BenchPart, Figure, PartOutput } from './lib/figure.ts';
 import { percentile } from './lib/stats.ts';
 
@@ -43,13 +43,24 @@ const SDK_IMPORT = /^(@aws-sdk|@smithy)\//;
 
 export interface BundleInit {
   readonly entry: string;
+  /** Every file of the bundle: `index.mjs` and its chunks. */
   readonly bytes: number;
   readonly gzipBytes: number;
   /** Bytes of the bundle that come from the AWS SDK (eager and lazily loaded alike). */
   readonly sdkBytes: number;
+  /** What init reads and compiles: `index.mjs` and the chunks it imports statically, not those behind `import()`. */
+  readonly initBytes: number;
+  /** The AWS SDK's part of `initBytes`. */
+  readonly initSdkBytes: number;
   /** Median init, ms, as deployed. */
   readonly initMs: number | null;
   readonly initP90Ms: number | null;
+  /**
+   * Median CPU time of init, as deployed: the work itself, which waiting for a busy machine's cores
+   * does not stretch. A Lambda function of 256 to 512 MB gets a fraction of a vCPU, so there its
+   * init takes about this CPU time divided by that fraction.
+   */
+  readonly initCpuMs?: number | null;
   /** Median init with every AWS SDK module replaced by an empty stand-in: what our own code costs. */
   readonly withoutSdkMs: number | null;
   /** Median init with the SDK left out of the bundle and loaded from node_modules, as the runtime's copy was. */
@@ -91,11 +102,11 @@ const sdkStandIns: Plugin = {
 type Variant = 'deployed' | 'withoutSdk' | 'runtimeSdk';
 
 async function buildVariant(entry: string, dir: string, variant: Variant): Promise<{ file: string; metafile: Metafile }> {
-  const options: BuildOptions = { ...esbuildOptions(existsSync(TSCONFIG) ? TSCONFIG : undefined), logLevel: 'silent', metafile: true };
-  const outfile = join(dir, 'index.mjs');
+  const options: BuildOptions = { ...esbuildOptions(existsSync(TSCONFIG) ? TSCONFIG : undefined, dir), logLevel: 'silent', metafile: true };
   const extra: BuildOptions =
-    variant === 'withoutSdk' ? { plugins: [sdkStandIns] } : variant === 'runtimeSdk' ? { external: ['@aws-sdk/*'] } : {};
-  const result = await build({ ...options, ...extra, entryPoints: [entry], outfile });
+    variant === 'withoutSdk' ? { plugins: [...(options.plugins ?? []), sdkStandIns] } : variant === 'runtimeSdk' ? { external: ['@aws-sdk/*'] } : {};
+  const result = await build({ ...options, ...extra, entryPoints: [entry] });
+  const outfile = join(dir, BUNDLE_ENTRY_FILE);
   // The runtime's SDK resolves from node_modules beside the bundle, as /var/runtime's does on Lambda.
   if (variant === 'runtimeSdk') symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { file: outfile, metafile: result.metafile! };
@@ -110,8 +121,11 @@ function emptyFolder(root: string, name: string): string {
   return dir;
 }
 
-function initOnce(file: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+/** One init: wall time, and the CPU time the process spent on it (all its threads: compiling, GC). */
+function initOnce(file: string): { wall: number; cpu: number } {
+  const script =
+    `const t = performance.now(), c = process.cpuUsage(); await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
+    `const used = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall: performance.now() - t, cpu: (used.user + used.system) / 1000 }));`;
   const child = spawnSync(process.execPath, [...NODE_FLAGS, '--input-type=module', '-e', script], {
     cwd: dirname(file),
     env: { PATH: process.env.PATH, ...FUNCTION_ENV },
@@ -119,7 +133,7 @@ function initOnce(file: string): number {
     timeout: 60_000,
   });
   if (child.status !== 0) throw new Error(`init failed: ${firstErrorLine(child.stderr ?? '')}`);
-  return Number(child.stdout);
+  return JSON.parse(child.stdout) as { wall: number; cpu: number };
 }
 
 function firstErrorLine(stderr: string): string {
@@ -131,9 +145,43 @@ interface Built {
   readonly entry: string;
   readonly files: Partial<Record<Variant, string>>;
   readonly samples: Record<Variant, number[]>;
-  bytes: number;
-  sdkBytes: number;
+  /** CPU time of the deployed variant's inits. */
+  readonly cpuSamples: number[];
+  sizes: BundleSizes;
   readonly errors: string[];
+}
+
+interface BundleSizes {
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly sdkBytes: number;
+  readonly initBytes: number;
+  readonly initSdkBytes: number;
+}
+
+const NO_SIZES: BundleSizes = { bytes: 0, gzipBytes: 0, sdkBytes: 0, initBytes: 0, initSdkBytes: 0 };
+
+/** The sizes of a split bundle: all of its files, and those loaded at init (the entry and its static imports). */
+function bundleSizes(metafile: Metafile): BundleSizes {
+  const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  const entry = outputs.find(([file]) => basename(file) === BUNDLE_ENTRY_FILE)![0];
+  const atInit = new Set<string>();
+  for (const pending = [entry]; pending.length > 0; ) {
+    const file = pending.pop()!;
+    if (atInit.has(file)) continue;
+    atInit.add(file);
+    pending.push(...metafile.outputs[file].imports.filter((i) => i.kind === 'import-statement' && i.path in metafile.outputs).map((i) => i.path));
+  }
+  const sdkOf = (file: string) => Object.entries(metafile.outputs[file].inputs).filter(([input]) => SDK_PACKAGE.test(input)).reduce((sum, [, info]) => sum + info.bytesInOutput, 0);
+  const sum = (files: string[], size: (file: string) => number) => files.reduce((total, file) => total + size(file), 0);
+  const all = outputs.map(([file]) => file);
+  return {
+    bytes: sum(all, (file) => metafile.outputs[file].bytes),
+    gzipBytes: sum(all, (file) => gzipSync(readFileSync(file)).length),
+    sdkBytes: sum(all, sdkOf),
+    initBytes: sum([...atInit], (file) => metafile.outputs[file].bytes),
+    initSdkBytes: sum([...atInit], sdkOf),
+  };
 }
 
 /**
@@ -147,16 +195,12 @@ export async function benchColdStart(runs = 7, log = console.log): Promise<ColdS
     const entries = [{ entry: 'floor', path: FLOOR_ENTRY }, ...lambdaEntrypoints().map((file) => ({ entry: file, path: join(ENTRYPOINTS, file) }))];
     const built: Built[] = [];
     for (const { entry, path } of entries) {
-      const item: Built = { entry, files: {}, samples: { deployed: [], withoutSdk: [], runtimeSdk: [] }, bytes: 0, sdkBytes: 0, errors: [] };
+      const item: Built = { entry, files: {}, samples: { deployed: [], withoutSdk: [], runtimeSdk: [] }, cpuSamples: [], sizes: NO_SIZES, errors: [] };
       for (const variant of ['deployed', 'withoutSdk', 'runtimeSdk'] as const) {
         try {
           const { file, metafile } = await buildVariant(path, emptyFolder(root, `${basename(entry, '.ts')}-${variant}`), variant);
           item.files[variant] = file;
-          if (variant === 'deployed') {
-            const output = Object.values(metafile.outputs).find((o) => o.entryPoint)!;
-            item.bytes = statSync(file).size;
-            item.sdkBytes = Object.entries(output.inputs).filter(([input]) => SDK_PACKAGE.test(input)).reduce((sum, [, info]) => sum + info.bytesInOutput, 0);
-          }
+          if (variant === 'deployed') item.sizes = bundleSizes(metafile);
         } catch (error) {
           item.errors.push(`${variant}: bundling failed: ${(error as Error).message.split('\n')[0]}`);
         }
@@ -167,8 +211,9 @@ export async function benchColdStart(runs = 7, log = console.log): Promise<ColdS
       for (const item of built) {
         for (const [variant, file] of Object.entries(item.files) as [Variant, string][]) {
           try {
-            const ms = initOnce(file);
-            if (round > 0) item.samples[variant].push(ms);
+            const { wall, cpu } = initOnce(file);
+            if (round > 0) item.samples[variant].push(wall);
+            if (round > 0 && variant === 'deployed') item.cpuSamples.push(cpu);
           } catch (error) {
             item.errors.push(`${variant}: ${(error as Error).message}`);
             delete item.files[variant];
@@ -181,10 +226,9 @@ export async function benchColdStart(runs = 7, log = console.log): Promise<ColdS
       const median = (variant: Variant) => (item.samples[variant].length ? percentile([...item.samples[variant]].sort((a, b) => a - b), 50) : null);
       return {
         entry: item.entry,
-        bytes: item.bytes,
-        gzipBytes: item.files.deployed ? gzipSync(readFileSync(item.files.deployed)).length : 0,
-        sdkBytes: item.sdkBytes,
+        ...item.sizes,
         initMs: median('deployed'),
+        initCpuMs: item.cpuSamples.length ? percentile([...item.cpuSamples].sort((a, b) => a - b), 50) : null,
         initP90Ms: item.samples.deployed.length ? percentile([...item.samples.deployed].sort((a, b) => a - b), 90) : null,
         withoutSdkMs: median('withoutSdk'),
         runtimeSdkMs: median('runtimeSdk'),
@@ -192,7 +236,7 @@ export async function benchColdStart(runs = 7, log = console.log): Promise<ColdS
       };
     });
     for (const f of figures) {
-      log(`  ${f.entry}: ${(f.bytes / 1024).toFixed(0)} KB, init ${f.initMs?.toFixed(1) ?? 'n/a'} ms (without the SDK ${f.withoutSdkMs?.toFixed(1) ?? 'n/a'} ms; runtime's SDK ${f.runtimeSdkMs?.toFixed(1) ?? 'n/a'} ms)${f.error ? ` ${f.error}` : ''}`);
+      log(`  ${f.entry}: ${(f.bytes / 1024).toFixed(0)} KB (${(f.initBytes / 1024).toFixed(0)} KB at init), init ${f.initMs?.toFixed(1) ?? 'n/a'} ms, CPU ${f.initCpuMs?.toFixed(1) ?? 'n/a'} ms (without the SDK ${f.withoutSdkMs?.toFixed(1) ?? 'n/a'} ms; runtime's SDK ${f.runtimeSdkMs?.toFixed(1) ?? 'n/a'} ms)${f.error ? ` ${f.error}` : ''}`);
     }
     return { runs, floor: figures[0], bundles: figures.slice(1) };
   } finally {
@@ -226,7 +270,7 @@ export function coldStartFigures(result: ColdStartResult): PartOutput {
     name: 'floor: DynamoDB document client + Step Functions client',
     value: floor.initMs ?? (floor.error ?? 'n/a'),
     unit: floor.initMs === null ? '' : 'ms',
-    detail: `${kb(floor.bytes)}; ${sdkShare(floor)}`,
+    detail: `${kb(floor.initBytes)}; ${sdkShare(floor)}`,
   });
   for (const b of result.bundles) {
     const ratio = b.initMs !== null && floor.initMs ? b.initMs / floor.initMs : null;
@@ -239,10 +283,24 @@ export function coldStartFigures(result: ColdStartResult): PartOutput {
       target: `≤ ${TARGET_RATIO}×`,
       met: ratio !== null && ratio <= TARGET_RATIO,
     });
+    const cpuRatio = b.initCpuMs && floor.initCpuMs ? b.initCpuMs / floor.initCpuMs : null;
+    figures.push({
+      section,
+      name: `${b.entry} init CPU time ratio to floor`,
+      value: cpuRatio === null ? 'n/a' : Number(cpuRatio.toFixed(2)),
+      unit: cpuRatio === null ? '' : '×',
+      detail: `${b.initCpuMs?.toFixed(1) ?? 'n/a'} ms CPU; the floor's ${floor.initCpuMs?.toFixed(1) ?? 'n/a'} ms`,
+    });
   }
-  const sizes = 'Bundle size (minified ESM, AWS SDK clients inside)';
+  const sizes = 'Bundle size (minified ESM split into chunks, AWS SDK clients inside)';
   for (const b of [floor, ...result.bundles]) {
-    figures.push({ section: sizes, name: `${b.entry} size`, value: Math.round(b.bytes / 1024), unit: 'KB', detail: `gzip ${kb(b.gzipBytes)}; AWS SDK ${kb(b.sdkBytes)}` });
+    figures.push({
+      section: sizes,
+      name: `${b.entry} size`,
+      value: Math.round(b.bytes / 1024),
+      unit: 'KB',
+      detail: `loaded at init ${kb(b.initBytes)} (AWS SDK ${kb(b.initSdkBytes)}); AWS SDK in all ${kb(b.sdkBytes)}; gzip ${kb(b.gzipBytes)}`,
+    });
   }
   const before = 'For comparison: the AWS SDK left out and loaded from node_modules, as the runtime\'s copy was';
   for (const b of [floor, ...result.bundles]) {
@@ -262,17 +320,19 @@ export function coldStartFigures(result: ColdStartResult): PartOutput {
     raw: result,
     misses,
     meaning:
-      'Each Lambda entry point is built with the esbuild options CDK uses for it (infra/constructs/lambda-bundling.ts, shared by both), ' +
-      'alone in an empty folder with no node_modules reachable, and imported in a fresh `node --enable-source-maps` process with the function\'s environment. ' +
-      `Init is the median of ${result.runs} imports after one warm-up, round-robin over all bundles. ` +
+      'Each Lambda entry point is built with the esbuild options CDK uses for it (infra/constructs/lambda-bundling.ts, shared by both): minified ESM split into chunks, ' +
+      'code reached only through `import()` in chunk files beside `index.mjs` that Node reads and compiles only when first imported. ' +
+      'The bundle sits alone in an empty folder with no node_modules reachable, and is imported in a fresh `node --enable-source-maps` process with the function\'s environment. ' +
+      `Init is the median of ${result.runs} imports after one warm-up, round-robin over all bundles; ` +
+      'beside its wall time, the CPU time the process spent on it, which a busy shared machine does not stretch as it does wall time (a 256 to 512 MB Lambda function gets a fraction of a vCPU, so there init takes about that CPU time over the fraction). ' +
       'The floor is a bundle built the same way that only constructs a DynamoDB document client and a Step Functions client: the least any function here can do. ' +
       'The SDK share is init as deployed minus init of the same bundle with every AWS SDK module replaced by a stand-in. ' +
-      'Clients a function rarely uses (Cognito, Secrets Manager, SES, Lambda, Bedrock) are in the bundle but behind `import()`: their code is parsed at init but runs only on first use. ' +
+      'Size counts every file of the bundle; "loaded at init" only the entry and the chunks it imports statically. ' +
+      'Loaded on first use, in chunks of their own: the clients a function rarely uses (Cognito, Secrets Manager, SES, Lambda, Bedrock), the MCP SDK with ajv, ' +
+      'and in the API the flow, flow editor, tool and gate routes (with the tool registry, built when first needed). ' +
+      'Bundles keep only zod\'s English locale (the MCP SDK\'s namespace import kept all 40, some 260 KB compiled at every init). ' +
       'Lambda\'s own runtime bootstrap comes on top of every figure. ' +
-      'Above the floor, the rest of init is our own module-level code: the zod schemas built at load, the CEL policy engine with re2js (about 230 KB, imported wherever a gate policy is checked), ' +
-      'and in the API and the flow agent and tool functions the MCP SDK with ajv (about 240 KB) and the route table. ' +
-      'What would close the gap: split the API into a decision function and an admin function (flows, tools, gates); load the policy engine and the MCP SDK on first use ' +
-      '(deferring the MCP SDK inside the bundle defers zod\'s modules too, which breaks their init order, so it needs zod kept eager or a separate chunk); ' +
-      'and build with code splitting so that deferred code is not even parsed, which NodejsFunction cannot do as it writes one file.',
+      'Above the floor, the rest of init is our own module-level code: zod itself and the schemas built at load, and the CEL policy engine with re2js (about 230 KB), ' +
+      'which every function loads because the stored request\'s schema checks its policy rules synchronously; loading it on first use would take asynchronous schema checks at every parse of a request.',
   };
 }

@@ -1,15 +1,14 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, RemovalPolicy } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { cdkBundlingOptions } from './lambda-bundling.ts';
 import { acknowledgeControl, acknowledgeLogGroupControls } from './control-tower.ts';
 import { acknowledgeRule, acknowledgeWildcardResource, XRAY_WILDCARD_REASON } from './nag.ts';
 
@@ -23,7 +22,7 @@ export const DEFAULT_ENTRYPOINTS_DIR = join(REPO_ROOT, 'lambdas', 'entrypoints')
 export interface HandlerSource {
   /** Folder with one `<name>.ts` per `EntryName`, each exporting `handler`. */
   readonly entrypointsDir: string;
-  /** Folder holding `package-lock.json` (and `tsconfig.json`); it must contain `entrypointsDir`. */
+  /** Folder holding `tsconfig.json` (and `package-lock.json`); it must contain `entrypointsDir`. */
   readonly projectRoot: string;
 }
 
@@ -57,7 +56,7 @@ export interface FunctionNetwork {
 export interface HitlFunctionProps {
   /** Absolute path of the TypeScript entry file; it must `export const handler`. */
   readonly entry: string;
-  /** Folder with the lock file and tsconfig the entry builds with. @default REPO_ROOT */
+  /** Folder with the tsconfig the entry builds with. @default REPO_ROOT */
   readonly projectRoot?: string;
   /** What the function does, shown in the Lambda console. */
   readonly description: string;
@@ -92,13 +91,14 @@ export interface HitlFunctionProps {
 
 /**
  * A Lambda function with the project's defaults: Node.js 22 on arm64, bundled by the local esbuild
- * to minified ESM with source maps and the AWS SDK clients inside (`lambda-bundling.ts`), its own
+ * to minified, split ESM with source maps and the AWS SDK clients inside (`lambda-bundling.ts`; the
+ * same build the cold-start bench times, which `NodejsFunction` cannot do as it writes one file), its own
  * log group with a retention, X-Ray tracing, and a role that may write only to that log group until `bind*` helpers grant more.
  *
  * The role and the log group are created next to the function (`<id>Role`, `<id>Logs`) because a
  * subclass cannot create children before calling `super`.
  */
-export class HitlFunction extends NodejsFunction {
+export class HitlFunction extends LambdaFunction {
   /** The execution role; it starts with only its own log group's write access. */
   public readonly executionRole: Role;
   /** The function's log group, with the retention set. */
@@ -120,9 +120,15 @@ export class HitlFunction extends NodejsFunction {
     acknowledgeLogGroupControls(logs, retention, props.logEncryptionKey !== undefined);
     const projectRoot = props.projectRoot ?? REPO_ROOT;
     const tsconfig = join(projectRoot, 'tsconfig.json');
+    const build = new LocalBundling(props.entry, existsSync(tsconfig) ? tsconfig : undefined, props.bundledFolders ?? {}, props.withDashboard ?? false);
     super(scope, id, {
-      entry: props.entry,
-      handler: 'handler',
+      // The bundle's own bytes are the asset's hash; bundling reads the entry and what it imports.
+      code: Code.fromAsset(projectRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        // Bundling always runs locally (esbuild is a dependency); the image is never pulled.
+        bundling: { image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'), local: build },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -134,17 +140,11 @@ export class HitlFunction extends NodejsFunction {
       vpc: props.network?.vpc,
       vpcSubnets: props.network?.vpcSubnets,
       securityGroups: props.network?.securityGroups,
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         LOG_LEVEL: props.logLevel ?? 'INFO',
         ...props.environment,
-      },
-      bundling: {
-        ...cdkBundlingOptions(existsSync(tsconfig) ? tsconfig : undefined),
-        commandHooks: afterBundlingHooks(projectRoot, props.bundledFolders ?? {}, props.withDashboard ?? false),
       },
     });
     this.executionRole = role;
@@ -172,38 +172,39 @@ export class HitlFunction extends NodejsFunction {
   }
 }
 
-/** What builds the dashboard's script and style into a folder (infra/cli/dashboard-build.ts, run by tsx). */
-const DASHBOARD_BUILD = [join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), join(REPO_ROOT, 'infra', 'cli', 'dashboard-build.ts')];
-
 /**
- * Bundling hooks that run once esbuild is done: copy each existing folder's files into
- * `<output>/<name>/`, and with `withDashboard` build the dashboard into `<output>/web/`.
- * Paths are taken relative to the project root, which is what bundling sees as its input folder.
+ * Bundles one function on this machine. Its fields are what CDK's asset cache keys on (it serializes
+ * the bundling options, where methods do not show): two functions bundled alike share a bundle.
  */
-function afterBundlingHooks(projectRoot: string, folders: Readonly<Record<string, string>>, withDashboard: boolean) {
-  const copies = Object.entries(folders)
-    .filter(([, source]) => existsSync(source))
-    .map(([name, source]) => ({
-      name,
-      files: readdirSync(source)
-        .filter((file) => statSync(join(source, file)).isFile())
-        .map((file) => relative(projectRoot, join(source, file))),
-    }));
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (inputDir: string, outputDir: string) =>
-      [
-        ...copies.flatMap(({ name, files }) => [
-          `mkdir -p ${quote(join(outputDir, name))}`,
-          ...files.map((file) => `cp ${quote(join(inputDir, file))} ${quote(join(outputDir, name))}/`),
-        ]),
-        ...(withDashboard ? [[...DASHBOARD_BUILD, join(outputDir, 'web')].map(quote).join(' ')] : []),
-      ],
-  };
+class LocalBundling implements ILocalBundling {
+  constructor(
+    readonly entry: string,
+    readonly tsconfig: string | undefined,
+    readonly folders: Readonly<Record<string, string>>,
+    readonly withDashboard: boolean,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    execFileSync(TSX, [LAMBDA_BUNDLE_CLI, this.entry, outputDir, ...(this.tsconfig ? [this.tsconfig] : [])], { stdio: 'inherit' });
+    copyFolders(this.folders, outputDir);
+    if (this.withDashboard) execFileSync(TSX, [DASHBOARD_BUILD_CLI, join(outputDir, 'web')], { stdio: 'inherit' });
+    return true;
+  }
 }
 
-/** A POSIX shell word for `value`. */
-function quote(value: string): string {
-  return `'${value.replaceAll("'", "'\\''")}'`;
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+/** What bundles a function (lambda-bundling.ts), as the bench does. */
+const LAMBDA_BUNDLE_CLI = join(REPO_ROOT, 'infra', 'cli', 'lambda-bundle.ts');
+/** What builds the dashboard's script and style into a folder. */
+const DASHBOARD_BUILD_CLI = join(REPO_ROOT, 'infra', 'cli', 'dashboard-build.ts');
+
+/** Copies each existing folder's files into `<outputDir>/<name>/`. */
+function copyFolders(folders: Readonly<Record<string, string>>, outputDir: string): void {
+  for (const [name, source] of Object.entries(folders)) {
+    if (!existsSync(source)) continue;
+    mkdirSync(join(outputDir, name), { recursive: true });
+    for (const file of readdirSync(source)) {
+      if (statSync(join(source, file)).isFile()) cpSync(join(source, file), join(outputDir, name, file));
+    }
+  }
 }

@@ -1,64 +1,72 @@
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BuildOptions } from 'esbuild';
+import { dirname } from 'node:path';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 // The code is ESM ("type": "module"); a few CommonJS dependencies still call `require`, which ESM
-// output lacks, so the banner defines it for them.
+// output lacks, so the banner defines it for them (in every file of the bundle).
 const ESM_REQUIRE_BANNER = "import { createRequire as __hitlCreateRequire } from 'node:module';const require = __hitlCreateRequire(import.meta.url);";
 
 /**
+ * zod re-exports its 40-odd message locales as one namespace (`z.locales`); a bundle that uses the
+ * namespace as a value (the MCP SDK's `import * as z` does) keeps every one of them, and compiles
+ * about 260 KB of them at each cold start (some 25 ms). The functions answer in English, the only
+ * locale zod configures by default: the namespace keeps `en` only. Like leaving out moment's
+ * locales, it is a bundling choice; `z.locales.fr` is undefined in a bundle.
+ */
+export const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: args.importer, namespace: 'zod-english-only' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from '../locales/en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** The file Lambda loads (`index.handler`); the chunks it imports sit beside it. */
+export const BUNDLE_ENTRY_FILE = 'index.mjs';
+
+/**
  * How every Lambda bundle is built, in one place, so that CDK (`HitlFunction`) and the cold-start
- * bench build the very same file.
+ * bench build the very same files.
  *
  * The AWS SDK clients are bundled, tree-shaken, instead of loaded from the runtime's copy (as
  * Powertools recommends): importing the runtime's SDK means resolving and compiling hundreds of
  * small files at every cold start, and pins our behaviour to whatever SDK version the runtime has.
- * Clients a function rarely needs are loaded with `import()` at first use (see
- * `lambdas/adapters/aws/on-first-use.ts`); esbuild keeps them in the bundle but runs their code only
- * when imported.
+ *
+ * The bundle is split: code reached only through `import()` (the clients a function rarely needs,
+ * see `lambdas/adapters/aws/on-first-use.ts`, the MCP SDK, the policy engine, route groups) goes
+ * into chunk files beside `index.mjs`, which Node reads and compiles only when first imported.
+ * Compiling is most of a cold start's cost above the SDK's, and it grows with the bytes loaded.
+ * Chunks share the entry's folder, so `new URL('./x/', import.meta.url)` means the same folder in
+ * every one of them.
  */
-export const LAMBDA_BUNDLE = {
-  format: 'esm',
-  target: 'node22',
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_BANNER,
-  externalModules: [] as string[],
-} as const;
-
-/** The options `NodejsFunction` gets (its defaults would leave `@aws-sdk/*` out). */
-export function cdkBundlingOptions(tsconfig: string | undefined): BundlingOptions {
-  return {
-    format: OutputFormat.ESM,
-    target: LAMBDA_BUNDLE.target,
-    minify: LAMBDA_BUNDLE.minify,
-    sourceMap: LAMBDA_BUNDLE.sourceMap,
-    sourcesContent: LAMBDA_BUNDLE.sourcesContent,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    banner: LAMBDA_BUNDLE.banner,
-    externalModules: [...LAMBDA_BUNDLE.externalModules],
-    tsconfig,
-  };
-}
-
-/**
- * The same options as esbuild's API takes them, as `NodejsFunction` turns them into esbuild's
- * command line (`--bundle --platform=node --target --format --minify --sourcemap
- * --sources-content=false --external --main-fields --banner:js --tsconfig`), for builds outside CDK.
- */
-export function esbuildOptions(tsconfig: string | undefined): BuildOptions {
+export function esbuildOptions(tsconfig: string | undefined, outdir: string): BuildOptions {
   return {
     bundle: true,
     platform: 'node',
-    target: LAMBDA_BUNDLE.target,
-    format: LAMBDA_BUNDLE.format,
-    minify: LAMBDA_BUNDLE.minify,
-    sourcemap: LAMBDA_BUNDLE.sourceMap,
-    sourcesContent: LAMBDA_BUNDLE.sourcesContent,
-    external: [...LAMBDA_BUNDLE.externalModules],
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    banner: { js: LAMBDA_BUNDLE.banner },
+    target: 'node22',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    external: [],
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    splitting: true,
+    outdir,
+    entryNames: 'index',
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    plugins: [zodEnglishOnly],
     ...(tsconfig ? { tsconfig } : {}),
   };
+}
+
+/** Builds one entry file into `outdir` (`index.mjs`, its chunks and their source maps). */
+export async function bundleLambda(entry: string, outdir: string, tsconfig: string | undefined): Promise<void> {
+  await build({ ...esbuildOptions(tsconfig, outdir), entryPoints: [entry], logLevel: 'warning' });
 }

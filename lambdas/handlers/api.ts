@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { AppDeps } from './deps.ts';
 import { governanceRoutes } from './api/governance-routes.ts';
 import { inboxRoutes } from './api/inbox-routes.ts';
@@ -12,8 +12,25 @@ import { identityOf } from './http/identity.ts';
 import { mcpRoutes } from './mcp/routes.ts';
 import { json } from './http/responses.ts';
 
-/** Every route the API serves, /openapi.json included (it describes all of them). */
-export function apiRoutes(deps: AppDeps, extraRoutes: Route[] = []): Route[] {
+/**
+ * Routes whose code loads with the first request for one of them rather than at cold start (an
+ * `import()` of the module that builds them). Called at most once at a time; a failed load is tried
+ * again by the next request.
+ */
+export type LaterRoutes = () => Promise<Route[]>;
+
+/** `later`, loaded once and shared; a failure is forgotten so that the next call tries again. */
+function loadedOnce(later: LaterRoutes): LaterRoutes {
+  let loading: Promise<Route[]> | undefined;
+  return () =>
+    (loading ??= later().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+}
+
+/** Every route the API serves at once, /openapi.json included (it describes these and the later ones). */
+export function apiRoutes(deps: AppDeps, extraRoutes: Route[] = [], later?: LaterRoutes): Route[] {
   const routes: Route[] = [...approvalRoutes(deps), ...governanceRoutes(deps), ...inboxRoutes(deps), ...insightsRoutes(deps), ...mcpRoutes(deps), ...extraRoutes];
   routes.push({
     method: 'GET',
@@ -21,16 +38,44 @@ export function apiRoutes(deps: AppDeps, extraRoutes: Route[] = []): Route[] {
     doc: { summary: 'This OpenAPI document', tags: ['meta'] },
     handler: async (event) => {
       identityOf(event);
-      return json(200, openApiDocument(routes));
+      return json(200, openApiDocument([...routes, ...(later ? await later() : [])]));
     },
   });
   return routes;
 }
 
-/** Builds the API Lambda handler: one router over every route, one error mapper around it. */
-export function createApiHandler(deps: AppDeps, extraRoutes: Route[] = []) {
-  const routes = apiRoutes(deps, extraRoutes);
+type Router = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** What the first router answers for a path it does not serve: the later routes may. */
+const NOT_HERE = Symbol('not one of the routes loaded at cold start');
+
+/**
+ * Builds the API Lambda handler: one router over every route, one error mapper around it. The
+ * routes of `later` load with the first request that none of the others serves; until then a
+ * request for an unknown path loads them too, and gets the router's 404 once they are in.
+ */
+export function createApiHandler(deps: AppDeps, extraRoutes: Route[] = [], later?: LaterRoutes) {
+  const shared = later && loadedOnce(later);
+  const routes = apiRoutes(deps, extraRoutes, shared);
+  const route: Router = shared ? routerWithLaterRoutes(routes, shared) : (httpRouterHandler(routes as never) as unknown as Router);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpErrors())
-    .handler(httpRouterHandler(routes as never) as never);
+    .handler((event, context) => route(event, context));
+}
+
+function routerWithLaterRoutes(routes: Route[], later: LaterRoutes): Router {
+  const first = httpRouterHandler({ routes: routes as never, notFoundResponse: () => NOT_HERE as never }) as unknown as (...args: Parameters<Router>) => Promise<APIGatewayProxyResult | typeof NOT_HERE>;
+  let all: Promise<Router> | undefined;
+  const everyRoute = () =>
+    (all ??= later().then(
+      (more) => httpRouterHandler([...routes, ...more] as never) as unknown as Router,
+      (error: unknown) => {
+        all = undefined;
+        throw error;
+      },
+    ));
+  return async (event, context) => {
+    const answer = await first(event, context);
+    return answer === NOT_HERE ? (await everyRoute())(event, context) : answer;
+  };
 }

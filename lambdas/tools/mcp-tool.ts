@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpCaller } from './data-tool.ts';
 import { ToolCallError } from './tool-errors.ts';
 
@@ -13,6 +12,11 @@ type Server = { readonly url: string; readonly tool: string; readonly timeoutMs:
 
 /** Runs `use` with a client connected to the server, closed afterwards; connection failures name the host only. */
 async function withClient<T>(server: Server, toolName: string, use: (client: Client) => Promise<T>): Promise<T> {
+  // The MCP SDK (with ajv) loads with the first MCP tool call, not at every cold start of a function that may call one.
+  const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
   const client = new Client({ name: 'hitl-approvals', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { signal: AbortSignal.timeout(server.timeoutMs) } });
   try {

@@ -4,16 +4,18 @@ import { environmentOf } from './template-values.ts';
 
 /**
  * The handler's side of the contract: the routes lambdas/entrypoints/api.ts hands the router,
- * captured where it builds the handler (`createApiHandler` → `apiRoutes`), so whatever the entry
- * point wires (channels, executions, the flow editor once it lands) is what gets compared.
+ * captured where it builds the handler (`createApiHandler` → `apiRoutes`, and the routes it loads
+ * later), so whatever the entry point wires (channels, executions, the flow editor) is what gets compared.
  */
-const served = vi.hoisted(() => ({ routes: undefined as { method: string; path: string; doc?: { public?: boolean } }[] | undefined }));
+type ServedRoute = { method: string; path: string; doc?: { public?: boolean } };
+const served = vi.hoisted(() => ({ routes: undefined as ServedRoute[] | undefined, later: undefined as (() => Promise<ServedRoute[]>) | undefined }));
 vi.mock('#handlers/api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('#handlers/api')>();
   return {
     ...actual,
     createApiHandler: (...args: Parameters<typeof actual.createApiHandler>) => {
       served.routes = actual.apiRoutes(...args);
+      served.later = args[2];
       return actual.createApiHandler(...args);
     },
   };
@@ -38,7 +40,8 @@ describe('the API route table and the API handler', () => {
     // Act
     await import('../../lambdas/entrypoints/api.ts');
 
-    handlerRoutes = new Map((served.routes ?? []).map((route) => [shape(`${route.method} ${route.path}`), { public: route.doc?.public === true }]));
+    const later = served.later ? await served.later() : [];
+    handlerRoutes = new Map([...(served.routes ?? []), ...later].map((route) => [shape(`${route.method} ${route.path}`), { public: route.doc?.public === true }]));
   });
 
   afterAll(() => {

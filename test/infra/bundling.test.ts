@@ -38,7 +38,7 @@ describe('bundling with the local esbuild (no Docker)', () => {
     expect(missing.map((path) => path.replace(`${REPO_ROOT}/`, ''))).toEqual([]);
   });
 
-  it('turns every entry point into minified ESM with a require shim, a source map and the AWS SDK inside, which loads on its own', { timeout: BUNDLING_BUDGET_MS }, async () => {
+  it('turns every entry point into minified ESM chunks with a require shim, source maps and the AWS SDK inside, which load on their own', { timeout: BUNDLING_BUDGET_MS }, async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'hitl-bundle-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,17 +57,22 @@ describe('bundling with the local esbuild (no Docker)', () => {
     const assetDirOf = (fn: any) => join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
     for (const fn of functions) {
       const assetDir = assetDirOf(fn);
-      const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
-      expect(code.startsWith("import { createRequire as __hitlCreateRequire } from 'node:module';const require = __hitlCreateRequire(import.meta.url);")).toBe(true);
-      // Minified: long lines, few of them.
-      expect(code.length / code.split('\n').length).toBeGreaterThan(300);
-      expect(statSync(join(assetDir, 'index.mjs')).size).toBeLessThan(3_000_000);
-      // The source map exists and shows the SDK clients are bundled: nothing is left for the runtime's copy.
-      const sources = (JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+      // The entry and the chunks it loads (code behind import() is split into files beside it).
+      const files = readdirSync(assetDir).filter((file) => file.endsWith('.mjs'));
+      for (const file of files) {
+        const chunk = readFileSync(join(assetDir, file), 'utf8');
+        expect(chunk.startsWith("import { createRequire as __hitlCreateRequire } from 'node:module';const require = __hitlCreateRequire(import.meta.url);"), file).toBe(true);
+        // Minified: long lines, few of them.
+        expect(chunk.length / chunk.split('\n').length, file).toBeGreaterThan(100);
+        expect(existsSync(join(assetDir, `${file}.map`)), file).toBe(true);
+        expect(chunk).not.toMatch(/from\s*["']@aws-sdk\//);
+        expect(chunk).not.toMatch(/import\(\s*["']@aws-sdk\//);
+      }
+      expect(files.reduce((total, file) => total + statSync(join(assetDir, file)).size, 0)).toBeLessThan(3_000_000);
+      // The source maps exist and show the SDK clients are bundled: nothing is left for the runtime's copy.
+      const sources = files.flatMap((file) => (JSON.parse(readFileSync(join(assetDir, `${file}.map`), 'utf8')) as { sources: string[] }).sources);
       expect(sources.some((source) => source.includes('lambdas/entrypoints/'))).toBe(true);
       expect(sources.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
-      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
-      expect(code).not.toMatch(/import\(\s*["']@aws-sdk\//);
     }
     // Each function bundles one entry file, and every entry file is bundled (flow-config.ts and
     // flow-api-deps.ts are wiring modules that entries import, not entries).
@@ -84,7 +89,8 @@ describe('bundling with the local esbuild (no Docker)', () => {
     expect(shipped.length).toBeGreaterThan(0);
     expect(readdirSync(join(apiDir, 'flows')).sort()).toEqual(shipped);
     for (const file of shipped) expect(readFileSync(join(apiDir, 'flows', file), 'utf8'), file).toBe(readFileSync(join(FLOWS_DIR, file), 'utf8'));
-    expect(readFileSync(join(apiDir, 'index.mjs'), 'utf8')).toMatch(/new URL\(["']\.\/flows\/["'],import\.meta\.url\)/);
+    const apiCode = readdirSync(apiDir).filter((file) => file.endsWith('.mjs')).map((file) => readFileSync(join(apiDir, file), 'utf8')).join('\n');
+    expect(apiCode).toMatch(/new URL\(["']\.\/flows\/["'],import\.meta\.url\)/);
     expect(functions.filter((fn) => existsSync(join(assetDirOf(fn), 'flows'))).map((fn) => fn.id)).toEqual([stack.getLogicalId(stack.approvals.apiFunction.node.defaultChild as never)]);
 
     // The API function also carries the dashboard's browser code, built from web/ after bundling,
@@ -92,7 +98,7 @@ describe('bundling with the local esbuild (no Docker)', () => {
     const webDir = join(apiDir, 'web');
     expect(readdirSync(webDir).sort()).toEqual(Object.values(DASHBOARD_ASSET_FILES).sort());
     expect(await readDashboardAssets(pathToFileURL(`${webDir}/`))).toEqual(await buildDashboardAssets());
-    expect(readFileSync(join(apiDir, 'index.mjs'), 'utf8')).toMatch(/new URL\(["']\.\/web\/["'],import\.meta\.url\)/);
+    expect(apiCode).toMatch(/new URL\(["']\.\/web\/["'],import\.meta\.url\)/);
     expect(functions.filter((fn) => existsSync(join(assetDirOf(fn), 'web'))).map((fn) => fn.id)).toEqual([stack.getLogicalId(stack.approvals.apiFunction.node.defaultChild as never)]);
 
     // Load each bundle in a plain Node process, as the Lambda runtime would (vitest would transform

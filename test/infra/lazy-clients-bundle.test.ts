@@ -13,7 +13,7 @@ describe('clients loaded on first use, inside a bundle built as CDK builds the f
     // Prepare: the bundle alone in an empty folder, so nothing comes from a node_modules.
     const dir = mkdtempSync(join(tmpdir(), 'hitl-lazy-clients-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json')), entryPoints: [join(REPO_ROOT, 'test', 'support', 'lazy-clients-probe.ts')], outfile: join(dir, 'index.mjs'), logLevel: 'silent' });
+    const { metafile } = await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json'), dir), entryPoints: [join(REPO_ROOT, 'test', 'support', 'lazy-clients-probe.ts')], logLevel: 'silent', metafile: true });
 
     // Act
     const script = `const { probe } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); process.stdout.write(JSON.stringify(await probe()));`;
@@ -32,5 +32,19 @@ describe('clients loaded on first use, inside a bundle built as CDK builds the f
       'FunctionName,InvocationType,Payload', // Invoke
       'client of Lambda',
     ]);
+    // None of them is in the files loaded at init (the entry and what it imports statically): their
+    // chunks are read and compiled only at first use.
+    const atInit = new Set<string>();
+    for (const pending = Object.keys(metafile.outputs).filter((file) => file.endsWith('/index.mjs')); pending.length > 0; ) {
+      const file = pending.pop()!;
+      if (atInit.has(file)) continue;
+      atInit.add(file);
+      pending.push(...metafile.outputs[file].imports.filter((i) => i.kind === 'import-statement' && i.path in metafile.outputs).map((i) => i.path));
+    }
+    const sourcesAtInit = [...atInit].flatMap((file) => Object.keys(metafile.outputs[file].inputs));
+    expect(sourcesAtInit.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
+    for (const client of ['client-secrets-manager', 'client-ses', 'client-cognito-identity-provider', 'client-lambda']) {
+      expect(sourcesAtInit.filter((source) => source.includes(`node_modules/@aws-sdk/${client}/`)), client).toEqual([]);
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
@@ -6,7 +5,6 @@ import { MAX_JSON_BODY_BYTES, type Route } from '../api/routes.ts';
 import type { AppDeps } from '../deps.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { identityOf } from '../http/identity.ts';
-import { createApprovalsMcpServer } from './approval-tools.ts';
 
 /** Where the MCP endpoint is mounted on the API. */
 export const MCP_PATH = '/mcp';
@@ -32,6 +30,15 @@ const TRANSPORT_STATUSES = {
   '415': 'Content-Type is not application/json',
 } as const;
 
+/**
+ * The MCP SDK (with ajv and zod's JSON Schema code) is most of the API bundle; it loads with the
+ * first MCP request instead of at every cold start.
+ */
+async function mcpServerModules() {
+  const [transport, tools] = await Promise.all([import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), import('./approval-tools.ts')]);
+  return { WebStandardStreamableHTTPServerTransport: transport.WebStandardStreamableHTTPServerTransport, createApprovalsMcpServer: tools.createApprovalsMcpServer };
+}
+
 export function mcpRoutes(deps: AppDeps): Route[] {
   const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const identity = identityOf(event);
@@ -44,6 +51,7 @@ export function mcpRoutes(deps: AppDeps): Route[] {
         body: JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; send JSON-RPC messages with POST' }, id: null }),
       };
     }
+    const { WebStandardStreamableHTTPServerTransport, createApprovalsMcpServer } = await mcpServerModules();
     const server = createApprovalsMcpServer(deps, identity);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
