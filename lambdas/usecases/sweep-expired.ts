@@ -80,14 +80,18 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
         const next = expire(request, now);
         const owed = await sealAuditFollowUps(deps.audit, request, owe(followUpsOfExpiry(request, next, now), now.toISOString()));
         const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS), owed);
-        const followUps = performFollowUps(deps, next.id, { held: owed });
         if (next.status !== 'pending') {
           report.timedOut++;
-          const [delivered] = await Promise.all([deliverDecision(deps, next, taskToken), followUps]);
+          // The follow-ups run beside the delivery and are marked done in the write that records it:
+          // after the timeout write, one write settles the request (see ApprovalStore.markDelivery).
+          const followUps = performFollowUps(deps, next.id, { held: owed, state: next, callerMarksDone: true });
+          const delivered = await deliverDecision(deps, next, taskToken, { followUpsDone: followUps.then((r) => r.done, () => undefined) });
+          const done = await followUps;
+          if (!delivered.followUpsMarked) await deps.store.completeFollowUps(next.id, done.done);
           countDelivery(report, delivered.result);
         } else {
           report.escalated++;
-          await followUps;
+          await performFollowUps(deps, next.id, { held: owed, state: next });
         }
       } catch (error) {
         // Decided or escalated by someone else between the read and the write: nothing left to do.

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { RequestRepository } from '#adapters/dynamodb/request-repository';
+import { shardOf } from '#adapters/dynamodb/shards';
 import { ValidationError } from '#core/errors';
 import { decide } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
@@ -103,6 +104,32 @@ describe('lists merged across index shards, on dynalite', () => {
       { numRuns: 25 },
     );
   }, 240_000);
+
+  it('pages requests that all sit in one shard, and an even spread, with no repeats and no gaps for small and large pages', async () => {
+    // Prepare: 60 requests in shard 1 of 4 (the others empty), and a table of 90 spread by their ids
+    const skewed = `shards-${randomUUID().slice(0, 8)}`;
+    const even = `shards-${randomUUID().slice(0, 8)}`;
+    await ensureTable(dynamo.clientConfig, skewed);
+    await ensureTable(dynamo.clientConfig, even);
+    const oneShard: ApprovalRequest[] = [];
+    while (oneShard.length < 60) {
+      const request = pendingRequest('wf', new Date(BASE + oneShard.length * 1000).toISOString());
+      if (shardOf(request.id, 4) === 1) oneShard.push(request);
+    }
+    const spread = Array.from({ length: 90 }, (_, i) => pendingRequest('wf', new Date(BASE + Math.floor(i / 2) * 1000).toISOString()));
+    const skewedStore = new RequestRepository(db, skewed, { shards: { count: 4 } });
+    const evenStore = new RequestRepository(db, even, { shards: { count: 4 } });
+    await Promise.all([...oneShard.map((r) => skewedStore.create(r, 'token')), ...spread.map((r) => evenStore.create(r, 'token'))]);
+    const newest = (requests: ApprovalRequest[]) => [...requests].sort(newestFirst((r) => `${r.createdAt}#${r.id}`)).map((r) => r.id);
+    for (const sizes of [[1], [7, 50], [50], [100]]) {
+      // Act
+      const inOne = await allPages((page) => skewedStore.listPending(page), sizes);
+      const inAll = await allPages((page) => evenStore.listPending(page), sizes);
+      // Assess
+      expect(inOne.items.map((r) => r.id), `pages of ${sizes}`).toEqual(newest(oneShard));
+      expect(inAll.items.map((r) => r.id), `pages of ${sizes}`).toEqual(newest(spread));
+    }
+  }, 120_000);
 
   it('refuses a tampered cursor, or one of another list, with a 400 naming the cursor', async () => {
     // Prepare

@@ -16,12 +16,13 @@ async function dynamoEndpoint(app: LocalApp): Promise<string> {
 
 /**
  * Runs the sweeper in a process of its own, serving its Step Functions calls from the app's engine;
- * it SIGKILLs itself after its `dieAfterTransitions`th timeout write lands. Resolves with how it ended.
+ * it SIGKILLs itself after its `dieAfterTransitions`th timeout write lands, or once the workflows have
+ * accepted `dieAfterDeliveries` decisions. Resolves with how it ended.
  */
 export async function runSweeperProcess(
   app: LocalApp,
   clock: Clock,
-  options: { readonly dieAfterTransitions: number; readonly concurrency: number },
+  options: ({ readonly dieAfterTransitions: number } | { readonly dieAfterDeliveries: number }) & { readonly concurrency: number },
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', SWEEPER], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -30,7 +31,7 @@ export async function runSweeperProcess(
       HITL_DYNAMO_ENDPOINT: await dynamoEndpoint(app),
       HITL_TABLE: LOCAL_TABLE_NAME,
       HITL_NOW: clock.now().toISOString(),
-      HITL_DIE_AFTER_TRANSITIONS: String(options.dieAfterTransitions),
+      ...('dieAfterTransitions' in options ? { HITL_DIE_AFTER_TRANSITIONS: String(options.dieAfterTransitions) } : { HITL_DIE_AFTER_DELIVERIES: String(options.dieAfterDeliveries) }),
       HITL_SWEEP_CONCURRENCY: String(options.concurrency),
     },
   });

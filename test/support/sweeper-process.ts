@@ -2,10 +2,12 @@
  * A sweeper run in its own process, for tests that kill it half way. It works on the parent's
  * DynamoDB (dynalite over HTTP) and reaches the parent's Step Functions engine through the IPC
  * channel; after the `HITL_DIE_AFTER_TRANSITIONS`th timeout write lands, it SIGKILLs itself, so
- * nothing after that write runs: no audit entry, no delivery, no clean-up.
+ * nothing after that write runs: no audit entry, no delivery, no clean-up. With
+ * `HITL_DIE_AFTER_DELIVERIES` it dies instead once the workflow has accepted that many decisions,
+ * before the write that records the delivery.
  *
  * Env: HITL_DYNAMO_ENDPOINT, HITL_TABLE, HITL_NOW (ISO time the sweeper's clock stands at),
- * HITL_DIE_AFTER_TRANSITIONS, HITL_SWEEP_CONCURRENCY (expiries under way at once).
+ * HITL_DIE_AFTER_TRANSITIONS or HITL_DIE_AFTER_DELIVERIES, HITL_SWEEP_CONCURRENCY (expiries under way at once).
  */
 import { AuditRepository } from '#adapters/dynamodb/audit-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
@@ -39,9 +41,14 @@ function engine<T>(method: EngineCall['method'], ...args: unknown[]): Promise<T>
     process.send!({ id, method, args } satisfies EngineCall);
   });
 }
+const dieAfterDeliveries = Number(process.env.HITL_DIE_AFTER_DELIVERIES ?? 0);
+let deliveries = 0;
 const workflows: Workflows = {
   startExecution: () => Promise.reject(new Error('the sweeper starts no executions')),
-  sendTaskSuccess: (token, output) => engine('sendTaskSuccess', token, output),
+  sendTaskSuccess: async (token, output) => {
+    await engine('sendTaskSuccess', token, output);
+    if (++deliveries === dieAfterDeliveries) process.kill(process.pid, 'SIGKILL');
+  },
   sendTaskFailure: (token, error, cause) => engine('sendTaskFailure', token, error, cause),
   describeExecution: (arn) => engine<ExecutionDescription>('describeExecution', arn),
 };
@@ -49,7 +56,7 @@ const workflows: Workflows = {
 const db = createDocumentClient({ endpoint: env('HITL_DYNAMO_ENDPOINT'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 const clock = { now: () => new Date(env('HITL_NOW')) };
 const table = env('HITL_TABLE');
-const dieAfter = Number(env('HITL_DIE_AFTER_TRANSITIONS'));
+const dieAfter = Number(process.env.HITL_DIE_AFTER_TRANSITIONS ?? 0);
 const real = new RequestRepository(db, table);
 let transitions = 0;
 const store = new Proxy(real, {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, NotFoundError } from '#core/errors';
 import type { ChainTail } from '#core/audit-chain';
 import { sealedEntryOf, type OwedFollowUp } from '#core/follow-up';
@@ -83,6 +83,11 @@ function toListed(item: Record<string, unknown>): ListedRequest {
   for (const field of LISTED_FIELDS) if (item[field] !== undefined) request[field] = item[field];
   return request as ListedRequest;
 }
+
+/** Keys one BatchGetItem may ask for. */
+const BATCH_GET_KEYS = 100;
+/** BatchGetItem calls for one batch while DynamoDB leaves keys unprocessed (throttled, or over 16 MB). */
+const BATCH_GET_ATTEMPTS = 4;
 
 /** Whatever the shard, an owed entry's partition starts with this. */
 const OWED_PREFIX = 'OWED';
@@ -650,11 +655,30 @@ export class RequestRepository implements ApprovalStore {
 
   /**
    * The due and undelivered indexes hold keys only (see index-projections.ts): the sweeper reads each
-   * request it acts on from the table, consistently. One that is gone meanwhile is skipped.
+   * request it acts on from the table, consistently, a batch in one BatchGetItem instead of a GetItem
+   * each. One that is gone meanwhile is skipped; the list keeps the index's order.
    */
   private async getAll(keys: readonly Record<string, unknown>[]): Promise<ApprovalRequest[]> {
-    const requests = await Promise.all(keys.map((key) => this.get(idOfKey(key))));
-    return requests.filter((request): request is ApprovalRequest => request !== undefined);
+    const ids = keys.map(idOfKey);
+    const found = new Map<string, ApprovalRequest>();
+    for (let start = 0; start < ids.length; start += BATCH_GET_KEYS) {
+      for (const item of await this.batchGet(ids.slice(start, start + BATCH_GET_KEYS))) found.set(String(item.id), toDomain(item));
+    }
+    return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+  }
+
+  /** The items of `ids` (at most 100), read again while DynamoDB leaves keys unprocessed; the last few one by one. */
+  private async batchGet(ids: readonly string[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: requestKeys.pk(id), sk: requestKeys.sk }));
+    for (let attempt = 0; attempt < BATCH_GET_ATTEMPTS && keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+      const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+      items.push(...(result.Responses?.[this.tableName] ?? []));
+      keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    const rest = await Promise.all(keys.map((key) => this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))));
+    return [...items, ...rest.flatMap((result) => (result.Item ? [result.Item] : []))];
   }
 
   async listDecided(query: HistoryQuery): Promise<Page<ListedRequest>> {
