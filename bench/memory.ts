@@ -60,7 +60,7 @@ export async function benchMemory(count = 10_000, log = console.log, variant: 'f
   const child = spawnSync(process.execPath, [...startScriptNodeOptions(), '--expose-gc', CHILD, String(count), ...(variant === 'engine-only' ? ['engine-only'] : [])], {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 900_000,
     maxBuffer: 64 * MB,
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', LOG_LEVEL: 'WARN' },
   });
