@@ -1,8 +1,9 @@
 /**
  * Child process of the memory benchmark: starts the local app as `npm start` does (all feature
  * modules, DynamoDB on disk in a temporary data folder), starts N approval-gate executions, waits
- * until every gate has stored its request and paused, and prints the process's memory as JSON.
- * Run with --expose-gc so the figure is what stays alive, not garbage not yet collected.
+ * until every gate has stored its request and paused, and prints the process's memory as JSON:
+ * first as the process holds it after IDLE_MS with nothing to do (what a person running `npm start`
+ * sees), then after forced full GCs (what stays alive; run with --expose-gc for that reading).
  */
 import '#local/polyfills';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -21,6 +22,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'hitl-bench-memory-'));
 // Record-only: the point is the engine and the store, not 10,000 emails in the outbox.
 const notifier: Notifier = recordOnlyNotifier;
 const gc = (globalThis as { gc?: () => void }).gc;
+const IDLE_MS = 20_000;
 const settle = async () => {
   for (let i = 0; i < 3; i++) {
     gc?.();
@@ -52,6 +54,12 @@ const writeCounter: LocalModule = {
     return {};
   },
 };
+/** process.memoryUsage() with the kernel's split of RSS (Linux) and the peak so far. */
+function memoryNow(): NodeJS.MemoryUsage & Record<string, number> {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const proc = Object.fromEntries([...status.matchAll(/^(RssAnon|RssFile|RssShmem|VmHWM):\s+(\d+) kB/gm)].map((m) => [m[1], Number(m[2]) * 1024]));
+  return { ...process.memoryUsage(), ...proc };
+}
 const folderBytes = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => sum + (entry.isDirectory() ? folderBytes(join(dir, entry.name)) : statSync(join(dir, entry.name)).size), 0);
 
@@ -91,18 +99,19 @@ try {
     if (gates.failed > 0) throw new Error(`${gates.failed} gates failed: ${gates.errors.join('; ')}`);
   }
   const startSeconds = (performance.now() - started) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const idle = memoryNow();
   await settle();
+  const memory = memoryNow();
+  // Counted after the readings: listing parses every execution's input, garbage the readings must not see.
   const running = (await app.engine.listExecutions({ status: 'RUNNING' })).length;
   const parked = app.engine.parkedCount;
-  const memory = process.memoryUsage();
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const proc = Object.fromEntries([...status.matchAll(/^(RssAnon|RssFile|RssShmem|VmHWM):\s+(\d+) kB/gm)].map((m) => [m[1], Number(m[2]) * 1024]));
   const store = {
     writes: Object.fromEntries(writes),
     dataFolderBytes: process.env.HITL_BENCH_IN_MEMORY ? null : folderBytes(dataDir),
     dynamoFolderBytes: process.env.HITL_BENCH_IN_MEMORY ? null : folderBytes(join(dataDir, 'dynamodb')),
   };
-  process.stdout.write(`${JSON.stringify({ count, running, parked, paused: gates.completed, startSeconds, baseline, memory: { ...memory, ...proc }, store })}\n`);
+  process.stdout.write(`${JSON.stringify({ count, running, parked, paused: gates.completed, startSeconds, baseline, idle, memory, store })}\n`);
 } finally {
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -13,19 +13,21 @@ import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
 import { readAccessFrom, type ReadAccess } from '#core/read-access';
 import { fetchWebhookSender } from '#adapters/webhook/fetch-webhook-sender';
 import { LambdaDurableCallbacks } from '#adapters/lambda/durable-callbacks';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { onFirstUse } from '#adapters/aws/on-first-use';
 import { systemClock, type Clock, type Notifier } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
 import type { AgentGates, AppDeps } from '../../lambdas/handlers/deps.ts';
 import type { Directory } from '../../lambdas/channels/directory.ts';
+import type { DashboardAssets } from '../../lambdas/channels/dashboard/dashboard-assets.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import { localSecret } from '../../lambdas/channels/secrets/local-secret.ts';
 import { demoToolSchema } from '../../lambdas/tools/demo-tools.ts';
 import { toolArgsValidator, ToolSchemaSlot } from '../../lambdas/tools/registry.ts';
 import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
+import { localDashboardAssets } from '../web/dashboard-build.ts';
 import { localAuditKey } from './audit-key.ts';
 import { DEFAULT_DURABLE_ENDPOINT, type LocalFault } from './config.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
@@ -75,6 +77,8 @@ export interface LocalAppOptions {
   readonly fault?: LocalFault;
   /** The known users (delegates, delegators' groups). @default the JSON file in HITL_DIRECTORY_FILE, else config/directory.local.json */
   readonly directory?: Directory;
+  /** The dashboard's script and style. @default built from `web/` on first use (`localDashboardAssets`) */
+  readonly dashboardAssets?: () => Promise<DashboardAssets>;
 }
 
 export interface LocalApp {
@@ -99,8 +103,12 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const db = createDocumentClient(dynamo.clientConfig);
   const clock = options.clock ?? systemClock;
 
+  // Few local runs complete a durable callback: the Lambda client loads on the first one.
+  const durableLambda = onFirstUse(async () => {
+    const { LambdaClient } = await import('@aws-sdk/client-lambda');
+    return new LambdaClient({ endpoint: options.durableEndpoint ?? DEFAULT_DURABLE_ENDPOINT, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  });
   // With a data folder, execution histories live beside the table and survive a restart.
-  const durableLambda = new LambdaClient({ endpoint: options.durableEndpoint ?? DEFAULT_DURABLE_ENDPOINT, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const engine = new LocalStepFunctions({ functions: {}, ...(options.dataDir ? { history: new FileHistoryLog(join(options.dataDir, 'executions')) } : {}) });
   // Modules register functions by assigning to this record; each assignment reaches the engine.
   const functions = new Proxy({} as Record<string, (payload: unknown) => Promise<unknown>>, {
@@ -128,7 +136,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     // Decisions on agents' requests are signed with a key kept in the data folder (one per process in memory mode).
     webhooks: { sender: fetchWebhookSender, signingSecret: localSecret(options.dataDir ? join(options.dataDir, 'webhook-secret') : undefined) },
     // Durable functions run on the SDK's local runner; a server beside it speaks Lambda's callback API.
-    durableCallbacks: new LambdaDurableCallbacks(async () => durableLambda),
+    durableCallbacks: new LambdaDurableCallbacks(durableLambda),
     delegations: new DelegationRepository(db, LOCAL_TABLE_NAME),
     payloads: new PayloadRepository(db, LOCAL_TABLE_NAME, clock),
     directory: options.directory ?? LocalDirectory.fromFile(process.env.HITL_DIRECTORY_FILE || DEFAULT_DIRECTORY_FILE),
@@ -157,6 +165,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     db,
     tableName: LOCAL_TABLE_NAME,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    dashboardAssets: options.dashboardAssets ?? localDashboardAssets,
     publicUrl: () => options.publicUrl ?? serverUrl,
   };
   const extraRoutes: Route[] = [];

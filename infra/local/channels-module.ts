@@ -16,7 +16,6 @@ import { fetchSlackPost, SLACK_RESPONSE_URL_PREFIXES, type SlackPost } from '../
 import { SlackNotifier } from '../../lambdas/channels/slack/slack-notifier.ts';
 import { parseWebhookMap, type SlackWebhookMap } from '../../lambdas/channels/slack/slack-webhooks.ts';
 import { channelRoutes } from '../../lambdas/handlers/channels/routes.ts';
-import { localDashboardAssets } from '../web/dashboard-build.ts';
 import type { LocalModule } from './module.ts';
 import { InProcessSlackFollowUps } from './slack-follow-ups.ts';
 
@@ -99,7 +98,7 @@ export function channelsModule(options: ChannelsModuleOptions = {}): LocalModule
 
       return {
         routes: channelRoutes({
-          dashboard: { auth: { kind: 'headers' }, assets: localDashboardAssets },
+          dashboard: { auth: { kind: 'headers' }, assets: ctx.dashboardAssets },
           links: { ...ctx.deps, linkSecret, nonces: new DynamoLinkNonces(ctx.db, ctx.tableName), directory },
           ...(signingSecret
             ? {

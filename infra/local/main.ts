@@ -1,7 +1,22 @@
 import './polyfills.ts';
+import { existsSync } from 'node:fs';
+import { onFirstUse } from '#adapters/aws/on-first-use';
+import { DASHBOARD_ASSET_FILES, readDashboardAssets, type DashboardAssets } from '../../lambdas/channels/dashboard/dashboard-assets.ts';
 import { startLocalApp } from './app.ts';
 import { loadLocalConfig } from './config.ts';
 import { localDashboardAssets } from '../web/dashboard-build.ts';
+
+/**
+ * `npm start` runs this file as the bundle infra/local/build.ts makes, with the dashboard it built
+ * beside it in `web/`. Run from source (`tsx infra/local/main.ts`) there is none: the page is built
+ * now rather than on its first request, so that a broken web/ shows at start.
+ */
+async function dashboardAssets(): Promise<() => Promise<DashboardAssets>> {
+  const built = new URL('./web/', import.meta.url);
+  if (existsSync(new URL(DASHBOARD_ASSET_FILES.script, built))) return onFirstUse(() => readDashboardAssets(built));
+  await localDashboardAssets().catch((error: Error) => console.error(`the dashboard did not build: ${error.message}`));
+  return localDashboardAssets;
+}
 
 /** `npm start`: the whole system on local engines, with the demo flow, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -15,9 +30,8 @@ async function main(): Promise<void> {
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.auditKey ? { auditKey: config.auditKey } : {}),
     ...(config.fault ? { fault: config.fault } : {}),
+    dashboardAssets: await dashboardAssets(),
   });
-  // Build the dashboard now rather than on its first request, so a broken web/ shows at start.
-  await localDashboardAssets().catch((error: Error) => console.error(`the dashboard did not build: ${error.message}`));
   const approver = `-H 'x-user: bob' -H 'x-groups: approvers'`;
   console.log(
     [

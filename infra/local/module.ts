@@ -4,6 +4,7 @@ import type { Route } from '../../lambdas/handlers/api/routes.ts';
 import type { AgentGates, AppDeps } from '../../lambdas/handlers/deps.ts';
 import type { LocalStepFunctions } from './stepfunctions-engine.ts';
 import type { ToolSchemaSlot } from '../../lambdas/tools/registry.ts';
+import type { DashboardAssets } from '../../lambdas/channels/dashboard/dashboard-assets.ts';
 
 /** What the local app hands each feature module when it starts. */
 export interface LocalContext {
@@ -19,6 +20,8 @@ export interface LocalContext {
   readonly toolSchemas: ToolSchemaSlot;
   /** The local data folder; undefined when running in memory (tests). */
   readonly dataDir?: string;
+  /** The dashboard's script and style, for the page at `/`. */
+  dashboardAssets(): Promise<DashboardAssets>;
   /** The server's own base URL (known once it listens; read it lazily). */
   publicUrl(): string;
 }

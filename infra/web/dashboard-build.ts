@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 import { DASHBOARD_ASSET_FILES, type DashboardAssets } from '../../lambdas/channels/dashboard/dashboard-assets.ts';
 
 /** The dashboard's browser code: a tree of typed modules with `main.ts` as entry. */
@@ -28,6 +28,8 @@ const OPTIONS = {
  * "<\/script" and escapes "</style" in CSS.
  */
 export async function buildDashboardAssets(): Promise<DashboardAssets> {
+  // Loaded here, not with the module: a local stack started from its build never builds the page.
+  const { build } = await import('esbuild');
   const result = await build(OPTIONS);
   const text = (suffix: string) => {
     const file = result.outputFiles.find((output) => output.path.endsWith(suffix));
