@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.auditKey ? { auditKey: config.auditKey } : {}),
     ...(config.fault ? { fault: config.fault } : {}),
+    ...(config.clockAheadMs ? { clock: { now: () => new Date(Date.now() + config.clockAheadMs) } } : {}),
   });
   // Build the dashboard now rather than on its first request, so a broken web/ shows at start.
   await localDashboardAssets().catch((error: Error) => console.error(`the dashboard did not build: ${error.message}`));
