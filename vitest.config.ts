@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowFoldersFirst } from './test/support/slow-folders-first.ts';
 
 export default defineConfig({
   test: {
@@ -11,6 +12,7 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores: one on a two-core machine. Most files wait
     // on servers, child processes and the browser, so two workers keep both cores busy.
     maxWorkers: 2,
+    sequence: { sequencer: SlowFoldersFirst },
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results.json' },
     projects: [
