@@ -4,8 +4,10 @@ import { SlowFoldersFirst } from './test/support/slow-folders-first.ts';
 export default defineConfig({
   test: {
     setupFiles: ['test/setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: two workers on two cores that other work also loads can make a CDK synth or a server
+    // restart take several times its idle time. A timeout is not what a test asserts.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     // A poll waits for what the page or the server does next; on two busy cores that can take seconds.
     expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
