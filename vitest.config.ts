@@ -1,15 +1,34 @@
 import { defineConfig } from 'vitest/config';
+import { SlowFoldersFirst } from './test/support/slow-folders-first.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: two workers on two cores that other work also loads can make a CDK synth or a server
+    // restart take several times its idle time. A timeout is not what a test asserts.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     // A poll waits for what the page or the server does next; on two busy cores that can take seconds.
     expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on a two-core machine. Most files wait
+    // on servers, child processes and the browser, so two workers keep both cores busy.
+    maxWorkers: 2,
+    sequence: { sequencer: SlowFoldersFirst },
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results.json' },
+    projects: [
+      {
+        // Pure tests hold no global state (fake timers and SDK stubs are restored after each test), so
+        // their files share a worker and its loaded modules instead of each starting a fresh process.
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+      },
+      {
+        // Everything that starts engines, servers, processes or a browser gets a fresh process per file.
+        extends: true,
+        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/unit/**'] },
+      },
+    ],
   },
 });

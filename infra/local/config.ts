@@ -25,6 +25,11 @@ const LocalEnvSchema = z.object({
     .default(DEFAULT_DURABLE_ENDPOINT),
   /** Test-only fault injection, see `LocalFault`. */
   HITL_FAULT: z.enum(['gate-stalls-after-create', 'gate-stalls-after-notice', 'decision-stalls-before-delivery', 'decision-entry-stalls']).optional(),
+  /**
+   * Test-only: the server's clock reads this many milliseconds ahead, as if it came up that much later.
+   * A fault test restarts a killed server "after" a lease the dead one held ran out, instead of waiting for it.
+   */
+  HITL_CLOCK_AHEAD_MS: z.coerce.number().int().min(0).max(24 * 3600 * 1000).default(0),
 });
 
 /**
@@ -50,6 +55,8 @@ export interface LocalConfig {
   readonly auditKey?: string;
   readonly durableEndpoint: string;
   readonly fault?: LocalFault;
+  /** How far ahead of the system clock the server's clock reads; 0 outside fault tests. */
+  readonly clockAheadMs: number;
 }
 
 /** Local-mode settings from the environment, validated once at start with every problem named. */
@@ -64,5 +71,6 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     ...(parsed.HITL_AUDIT_KEY ? { auditKey: parsed.HITL_AUDIT_KEY } : {}),
     durableEndpoint: parsed.HITL_DURABLE_ENDPOINT,
     ...(parsed.HITL_FAULT ? { fault: parsed.HITL_FAULT } : {}),
+    clockAheadMs: parsed.HITL_CLOCK_AHEAD_MS,
   };
 }

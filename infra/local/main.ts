@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     ...(config.auditKey ? { auditKey: config.auditKey } : {}),
     ...(config.fault ? { fault: config.fault } : {}),
     dashboardAssets: await dashboardAssets(),
+    ...(config.clockAheadMs ? { clock: { now: () => new Date(Date.now() + config.clockAheadMs) } } : {}),
   });
   const approver = `-H 'x-user: bob' -H 'x-groups: approvers'`;
   console.log(

@@ -7,12 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalNotGrantedError, waitForApproval } from '#agents/durable-functions';
 import { serveLocalDurableCallbacks, type LocalDurableCallbacks } from '#agents/durable-functions-local';
 import { hitlClient } from '#agents/hitl';
+import { DELIVERY_LEASE_MS } from '#usecases/deliver-decision';
 import { call, eventually, REQUESTER } from '../support/http.ts';
 import { startLocalServerProcess, type LocalServerProcess } from '../support/local-server-process.ts';
 
 const AGENT = { 'x-user': 'refund-bot', 'x-groups': 'agents' };
-/** The restarted server sweeps often; the decision's 30-second delivery lease still has to run out first. */
-const AFTER_RESTART = { HITL_SWEEP_INTERVAL_MS: '500' };
+/**
+ * The restarted server sweeps often, and comes up with its clock past the dead responder's delivery
+ * lease: the lease must run out before the sweeper may deliver, and waiting it out in real time only
+ * made the test slow.
+ */
+const AFTER_RESTART = { HITL_SWEEP_INTERVAL_MS: '500', HITL_CLOCK_AHEAD_MS: String(DELIVERY_LEASE_MS + 1_000) };
 const STALL = { HITL_FAULT: 'decision-stalls-before-delivery' };
 const servers: LocalServerProcess[] = [];
 const dirs: string[] = [];

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DELIVERY_LEASE_MS } from '#usecases/deliver-decision';
 import { call, eventually } from '../support/http.ts';
 import { startLocalServerProcess, type LocalServerProcess } from '../support/local-server-process.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -41,9 +42,10 @@ describe('the server is killed between a decision and its webhook delivery', () 
     const decided = await call(first.url, 'POST', `/approvals/${created.body.id}/respond`, { body: { decision: 'approve', reason: 'fine' } }).catch((error: Error) => error);
     await eventually(async () => (killed ? true : undefined), 20_000, 'the kill');
     await killed;
-    const second = await startLocalServerProcess(dir, env);
+    // The responder's delivery lease has to run out before the sweeper may deliver again: the restarted
+    // server comes up with its clock past it rather than the test waiting it out.
+    const second = await startLocalServerProcess(dir, { ...env, HITL_CLOCK_AHEAD_MS: String(DELIVERY_LEASE_MS + 1_000) });
     servers.push(second);
-    // The responder's 30-second delivery lease has to run out before the sweeper may deliver again.
     const delivered = await eventually(async () => {
       const request = await call(second.url, 'GET', `/approvals/${created.body.id}`);
       return request.body.delivery === 'delivered' ? request.body : undefined;
