@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { SlowFoldersFirst } from './test/support/slow-folders-first.ts';
 
@@ -12,8 +13,9 @@ export default defineConfig({
     expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: one on a two-core machine. Most files wait
-    // on servers, child processes and the browser, so two workers keep both cores busy.
-    maxWorkers: 2,
+    // on servers, child processes, timers and the browser (two workers left a third of two cores idle),
+    // so half again as many workers as cores keep them busy.
+    maxWorkers: Math.max(2, Math.round(availableParallelism() * 1.5)),
     sequence: { sequencer: SlowFoldersFirst },
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results.json' },
