@@ -13,9 +13,9 @@ export default defineConfig({
     expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: one on a two-core machine. Most files wait
-    // on servers, child processes, timers and the browser (two workers left a third of two cores idle),
-    // so half again as many workers as cores keep them busy.
-    maxWorkers: Math.max(2, Math.round(availableParallelism() * 1.5)),
+    // on servers, child processes and the browser, so one worker per core keeps them busy (on two
+    // cores a third worker took as long: the files' own processes fill the cores).
+    maxWorkers: Math.max(2, availableParallelism()),
     sequence: { sequencer: SlowFoldersFirst },
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results.json' },
