@@ -1,43 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApp, type LocalApp } from '#local/app';
+import { describe, expect, it } from 'vitest';
+import { awsError, interpose } from '../support/fault-injection.ts';
 import { call } from '../support/http.ts';
-import { ManualClock } from '../support/fixtures.ts';
-import { awsError, interpose, recordDeliveries, type DeliveryLog } from '../support/fault-injection.ts';
+import { localAppOnManualClock } from '../support/manual-clock-app.ts';
 import { startPausedExecutions } from '../support/paused-executions.ts';
 
-let app: LocalApp;
-let deliveries: DeliveryLog;
-const clock = new ManualClock(new Date());
-beforeAll(async () => {
-  app = await startLocalApp({ sweepIntervalMs: 0, modules: [], clock });
-  deliveries = recordDeliveries(app.engine);
-});
-afterAll(async () => {
-  deliveries.restore();
-  await app.close();
-});
+const local = localAppOnManualClock();
+const { clock } = local;
 
 describe('SendTaskSuccess fails after the decision is stored', () => {
   it('answers 202 with delivery pending when throttled, and the sweeper delivers it exactly once later', async () => {
     // Prepare: the first SendTaskSuccess for this token is throttled, as Step Functions may do
-    const [paused] = await startPausedExecutions(app, 1);
+    const [paused] = await startPausedExecutions(local.app, 1);
     let throttled = 0;
-    const restore = interpose(app.engine, 'sendTaskSuccess', async (original, token, output) => {
+    const restore = interpose(local.app.engine, 'sendTaskSuccess', async (original, token, output) => {
       if (token === paused.taskToken && throttled++ === 0) throw awsError('ThrottlingException', 'Rate exceeded');
       return original(token, output);
     });
     try {
       // Act
-      const decided = await call(app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'approve', reason: 'fine' } });
-      const stored = await call(app.url, 'GET', `/approvals/${paused.requestId}`);
-      const early = await app.sweep(); // the responder's delivery lease still holds
-      const whileLeased = await app.engine.describeExecution(paused.executionArn);
+      const decided = await call(local.app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'approve', reason: 'fine' } });
+      const stored = await call(local.app.url, 'GET', `/approvals/${paused.requestId}`);
+      const early = await local.app.sweep(); // the responder's delivery lease still holds
+      const whileLeased = await local.app.engine.describeExecution(paused.executionArn);
       clock.advance(31_000);
-      const late = await app.sweep();
-      const finished = await app.engine.waitForExecution(paused.executionArn, 5_000);
-      await app.sweep();
+      const late = await local.app.sweep();
+      const finished = await local.app.engine.waitForExecution(paused.executionArn, 5_000);
+      await local.app.sweep();
       clock.advance(31_000);
-      await app.sweep();
+      await local.app.sweep();
 
       // Assess: the caller was told the decision is stored but not yet delivered
       expect(decided.status).toBe(202);
@@ -50,8 +40,8 @@ describe('SendTaskSuccess fails after the decision is stored', () => {
       expect(late.delivered).toBe(1);
       expect(finished.status).toBe('SUCCEEDED');
       expect((finished.output as { approval: unknown }).approval).toMatchObject({ outcome: 'approved', approver: 'bob', reason: 'fine' });
-      expect(deliveries.acceptedFor(paused.taskToken)).toBe(1);
-      const final = await app.deps.store.get(paused.requestId);
+      expect(local.deliveries.acceptedFor(paused.taskToken)).toBe(1);
+      const final = await local.app.deps.store.get(paused.requestId);
       expect(final).toMatchObject({ status: 'approved', delivery: 'delivered' });
       expect(final?.events.filter((e) => e.type === 'delivered')).toHaveLength(1);
       expect(final?.events.filter((e) => e.type === 'decided')).toHaveLength(1);
@@ -62,15 +52,15 @@ describe('SendTaskSuccess fails after the decision is stored', () => {
 
   it('answers 410 when the workflow is gone, records the decision as workflow_gone, and says so again on a repeat', async () => {
     // Prepare: the execution was stopped, so its task token is closed
-    const [paused] = await startPausedExecutions(app, 1);
-    await app.engine.stopExecution(paused.executionArn, { cause: 'stopped by an operator' });
+    const [paused] = await startPausedExecutions(local.app, 1);
+    await local.app.engine.stopExecution(paused.executionArn, { cause: 'stopped by an operator' });
 
     // Act
-    const decided = await call(app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'approve' } });
-    const stored = await call(app.url, 'GET', `/approvals/${paused.requestId}`);
-    const repeat = await call(app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'approve' } });
+    const decided = await call(local.app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'approve' } });
+    const stored = await call(local.app.url, 'GET', `/approvals/${paused.requestId}`);
+    const repeat = await call(local.app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'approve' } });
     clock.advance(31_000);
-    const sweep = await app.sweep();
+    const sweep = await local.app.sweep();
 
     // Assess
     expect(decided.status).toBe(410);
@@ -80,20 +70,20 @@ describe('SendTaskSuccess fails after the decision is stored', () => {
     expect(stored.body.events.filter((e: { type: string }) => e.type === 'workflow_gone')).toHaveLength(1);
     expect(repeat.status).toBe(410);
     expect(sweep.delivered + sweep.workflowGone).toBe(0);
-    expect(deliveries.acceptedFor(paused.taskToken)).toBe(0);
+    expect(local.deliveries.acceptedFor(paused.taskToken)).toBe(0);
   });
 
   it('answers 410 when the gate hit its Step Functions hard cap before anyone decided', async () => {
     // Prepare: a gate with a 1 s hard cap and no sweeper run: the workflow moves on as timed out
-    const [paused] = await startPausedExecutions(app, 1, { gateTimeoutSeconds: 1 });
-    const ended = await app.engine.waitForExecution(paused.executionArn, 5_000);
+    const [paused] = await startPausedExecutions(local.app, 1, { gateTimeoutSeconds: 1 });
+    const ended = await local.app.engine.waitForExecution(paused.executionArn, 5_000);
 
     // Act
-    const decided = await call(app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'reject' } });
+    const decided = await call(local.app.url, 'POST', `/approvals/${paused.requestId}/respond`, { body: { decision: 'reject' } });
 
     // Assess: the workflow went on without the decision, and the caller learns it
     expect((ended.output as { approval: { outcome: string } }).approval.outcome).toBe('timed_out');
     expect(decided.status).toBe(410);
-    expect(await app.deps.store.get(paused.requestId)).toMatchObject({ status: 'rejected', delivery: 'workflow_gone' });
+    expect(await local.app.deps.store.get(paused.requestId)).toMatchObject({ status: 'rejected', delivery: 'workflow_gone' });
   });
 });

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApp, type LocalApp } from '#local/app';
+import { describe, expect, it } from 'vitest';
 import { FOLLOW_UP_LEASE_MS } from '#usecases/perform-follow-ups';
 import { respond } from '#usecases/respond';
 import { verifyAudit } from '#usecases/verify-audit';
-import { ManualClock } from '../support/fixtures.ts';
-import { interpose, never, recordDeliveries, type DeliveryLog } from '../support/fault-injection.ts';
+import { interpose, never } from '../support/fault-injection.ts';
 import { eventually } from '../support/http.ts';
+import { localAppOnManualClock } from '../support/manual-clock-app.ts';
 import { startPausedExecutions } from '../support/paused-executions.ts';
 
-let app: LocalApp;
-let deliveries: DeliveryLog;
-const clock = new ManualClock(new Date());
-beforeAll(async () => {
-  app = await startLocalApp({ sweepIntervalMs: 0, modules: [], clock });
-  deliveries = recordDeliveries(app.engine);
-});
-afterAll(async () => {
-  deliveries.restore();
-  await app.close();
-});
+const local = localAppOnManualClock();
+const { clock } = local;
 
 /**
  * A responder that dies once the workflow has its decision: from then on, its audit entry store
@@ -26,15 +16,15 @@ afterAll(async () => {
  * after it (the count's and the delivery's marks). From the inside, a kill -9 there looks like this.
  */
 async function responderDiesAfterSendTaskSuccess(landed: boolean) {
-  const [paused] = await startPausedExecutions(app, 1);
-  await eventually(async () => ((await app.deps.store.owedFollowUps(paused!.requestId)).length === 0 ? true : undefined), 10_000, 'the gate to finish');
-  const restore = interpose(app.deps.audit, 'appendSealed', async (original, entry) => {
+  const [paused] = await startPausedExecutions(local.app, 1);
+  await eventually(async () => ((await local.app.deps.store.owedFollowUps(paused!.requestId)).length === 0 ? true : undefined), 10_000, 'the gate to finish');
+  const restore = interpose(local.app.deps.audit, 'appendSealed', async (original, entry) => {
     if (entry.kind !== 'decision') return original(entry);
     if (landed) await original(entry);
     return never();
   });
-  void respond(app.deps, { id: paused!.requestId, identity: { userId: 'bob', groups: ['approvers'] }, channel: 'api', decision: 'approve', scope: 'once' });
-  await eventually(async () => (deliveries.acceptedFor(paused!.taskToken) === 1 ? true : undefined), 10_000, 'SendTaskSuccess');
+  void respond(local.app.deps, { id: paused!.requestId, identity: { userId: 'bob', groups: ['approvers'] }, channel: 'api', decision: 'approve', scope: 'once' });
+  await eventually(async () => (local.deliveries.acceptedFor(paused!.taskToken) === 1 ? true : undefined), 10_000, 'SendTaskSuccess');
   // The process is gone: what it left is what the table holds; the next process has the real audit log.
   restore();
   return paused!;
@@ -47,28 +37,28 @@ describe('a responder killed between SendTaskSuccess and its audit entry', () =>
   ])('%s: the sweeper stores the decision entry exactly once, and the workflow resumed once', async (_, landed) => {
     // Prepare
     const paused = await responderDiesAfterSendTaskSuccess(landed);
-    const left = await app.deps.store.owedFollowUps(paused.requestId);
-    const before = await verifyAudit(app.deps, paused.executionArn);
+    const left = await local.app.deps.store.owedFollowUps(paused.requestId);
+    const before = await verifyAudit(local.app.deps, paused.executionArn);
 
     // Act: sweeps after the dead responder's leases ran out, and one more
     clock.advance(FOLLOW_UP_LEASE_MS + 31_000);
-    await app.sweep();
-    await app.sweep();
+    await local.app.sweep();
+    await local.app.sweep();
 
     // Assess: the entry and the count were owed, and verify said so rather than calling them missing
     expect(left.map((f) => f.id).sort()).toEqual(['audit:' + `${paused.requestId}/decision`, 'stats:decision']);
     expect(before).toMatchObject({ ok: true, owed: landed ? 0 : 1, missing: [] });
     // ... now the entry is in the request's chain once, sealed where the decision's write put it
-    const chain = await app.deps.audit.chain(paused.executionArn);
+    const chain = await local.app.deps.audit.chain(paused.executionArn);
     const decisions = chain.filter((e) => e.kind === 'decision' && e.requestId === paused.requestId);
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({ chain: `request:${paused.requestId}`, seq: 2 });
-    expect(await verifyAudit(app.deps, paused.executionArn)).toMatchObject({ ok: true, owed: 0, missing: [] });
-    expect(await app.deps.store.owedFollowUps(paused.requestId)).toEqual([]);
+    expect(await verifyAudit(local.app.deps, paused.executionArn)).toMatchObject({ ok: true, owed: 0, missing: [] });
+    expect(await local.app.deps.store.owedFollowUps(paused.requestId)).toEqual([]);
     // The workflow got the decision once; the redelivery finds the token used and only records it
-    expect(deliveries.acceptedFor(paused.taskToken)).toBe(1);
-    expect((await app.engine.waitForExecution(paused.executionArn, 5_000)).status).toBe('SUCCEEDED');
-    const stored = await app.deps.store.get(paused.requestId);
+    expect(local.deliveries.acceptedFor(paused.taskToken)).toBe(1);
+    expect((await local.app.engine.waitForExecution(paused.executionArn, 5_000)).status).toBe('SUCCEEDED');
+    const stored = await local.app.deps.store.get(paused.requestId);
     expect(stored?.events.filter((e) => e.type === 'decided')).toHaveLength(1);
     expect(stored?.delivery).not.toBe('pending');
   });

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApp, type LocalApp } from '#local/app';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalStore } from '#ports';
 import { FOLLOW_UP_LEASE_MS } from '#usecases/perform-follow-ups';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { verifyAudit } from '#usecases/verify-audit';
-import { ManualClock } from '../support/fixtures.ts';
-import { never, recordDeliveries, type DeliveryLog } from '../support/fault-injection.ts';
+import { never } from '../support/fault-injection.ts';
+import { localAppOnManualClock } from '../support/manual-clock-app.ts';
 import { startPausedExecutions, type PausedExecution } from '../support/paused-executions.ts';
 
-let app: LocalApp;
-let deliveries: DeliveryLog;
-const clock = new ManualClock(new Date());
-beforeAll(async () => {
-  app = await startLocalApp({ sweepIntervalMs: 0, modules: [], clock });
-  deliveries = recordDeliveries(app.engine);
-});
-afterAll(async () => {
-  deliveries.restore();
-  await app.close();
-});
+const local = localAppOnManualClock();
+const { clock } = local;
 
 /**
  * The app's real store, except that at the `n`th call of `method` (before it runs, or after it has
@@ -52,18 +42,18 @@ function storeThatDies(store: ApprovalStore, method: keyof ApprovalStore, n: num
 }
 
 async function expiredExecutions(count: number): Promise<PausedExecution[]> {
-  const paused = await startPausedExecutions(app, count, { hitl: { timeoutSeconds: 60 } });
+  const paused = await startPausedExecutions(local.app, count, { hitl: { timeoutSeconds: 60 } });
   clock.advance(61_000);
   return paused;
 }
 
 async function expectEachTimedOutAndResumedOnce(paused: PausedExecution[]) {
   for (const p of paused) {
-    const execution = await app.engine.waitForExecution(p.executionArn, 5_000);
-    const stored = await app.deps.store.get(p.requestId);
+    const execution = await local.app.engine.waitForExecution(p.executionArn, 5_000);
+    const stored = await local.app.deps.store.get(p.requestId);
     expect(execution.status).toBe('SUCCEEDED');
     expect((execution.output as { approval: { outcome: string } }).approval.outcome).toBe('timed_out');
-    expect(deliveries.acceptedFor(p.taskToken)).toBe(1);
+    expect(local.deliveries.acceptedFor(p.taskToken)).toBe(1);
     expect(stored?.status).toBe('timed_out');
     expect(stored?.events.filter((e) => e.type === 'decided')).toHaveLength(1);
     expect(stored?.delivery === 'delivered' || stored?.delivery === 'workflow_gone').toBe(true);
@@ -75,49 +65,49 @@ describe('the sweeper crashes half way through a batch', () => {
     // Prepare: ten expired requests of paused executions
     const paused = await expiredExecutions(10);
     // Act: the first run dies right after its fifth timeout lands (before its audit entry and delivery)
-    const dying = storeThatDies(app.deps.store, 'transition', 5, 'after');
+    const dying = storeThatDies(local.app.deps.store, 'transition', 5, 'after');
     // One expiry at a time, so the point of death is exact (sweeper-kill-concurrent.test.ts kills a run with many under way).
-    void sweepExpired({ ...app.deps, store: dying.store }, { concurrency: 1 });
+    void sweepExpired({ ...local.app.deps, store: dying.store }, { concurrency: 1 });
     await dying.crashed;
-    const next = await app.sweep();
+    const next = await local.app.sweep();
     clock.advance(31_000); // the dead run's delivery lease on the fifth request runs out
-    const after = await app.sweep();
+    const after = await local.app.sweep();
 
     // Assess: all ten timed out, every workflow resumed exactly once, nothing decided twice
     await expectEachTimedOutAndResumedOnce(paused);
-    for (const p of paused) expect((await app.deps.store.get(p.requestId))?.delivery).toBe('delivered');
+    for (const p of paused) expect((await local.app.deps.store.get(p.requestId))?.delivery).toBe('delivered');
     expect(next.timedOut).toBe(5);
     expect(after.delivered).toBe(1);
     // The timeout the crash hit still owes its audit entry and its count, held by the dead run: once
     // that run's hold on them runs out, the next sweep writes them, and no later sweep again.
     clock.advance(FOLLOW_UP_LEASE_MS);
-    const repair = await app.sweep();
-    const later = await app.sweep();
+    const repair = await local.app.sweep();
+    const later = await local.app.sweep();
     expect([repair.repaired, later.repaired]).toEqual([2, 0]);
-    const timeouts = await Promise.all(paused.map(async (p) => (await app.deps.audit.chain(p.executionArn)).filter((e) => e.kind === 'timeout').length));
+    const timeouts = await Promise.all(paused.map(async (p) => (await local.app.deps.audit.chain(p.executionArn)).filter((e) => e.kind === 'timeout').length));
     expect(timeouts).toEqual(paused.map(() => 1));
-    for (const p of paused) expect((await verifyAudit(app.deps, p.executionArn)).ok).toBe(true);
+    for (const p of paused) expect((await verifyAudit(local.app.deps, p.executionArn)).ok).toBe(true);
   });
 
   it('resumes each workflow once when it died after SendTaskSuccess but before recording the delivery', async () => {
     const paused = await expiredExecutions(6);
     // The first run dies after its third SendTaskSuccess went through, before it recorded the delivery
-    const dying = storeThatDies(app.deps.store, 'markDelivery', 3, 'before');
-    void sweepExpired({ ...app.deps, store: dying.store }, { concurrency: 1 });
+    const dying = storeThatDies(local.app.deps.store, 'markDelivery', 3, 'before');
+    void sweepExpired({ ...local.app.deps, store: dying.store }, { concurrency: 1 });
     await dying.crashed;
-    await app.sweep();
+    await local.app.sweep();
     clock.advance(31_000);
-    await app.sweep();
-    await app.sweep();
+    await local.app.sweep();
+    await local.app.sweep();
 
     // Nothing doubled: Step Functions refuses a second SendTaskSuccess on a used token, so the
     // retry can only record the outcome. (It records `workflow_gone`: after a crash at that exact
     // point, a used token and a timed-out one look the same to the sweeper.)
     await expectEachTimedOutAndResumedOnce(paused);
-    const deliveryRecords = await Promise.all(paused.map(async (p) => (await app.deps.store.get(p.requestId))?.delivery));
+    const deliveryRecords = await Promise.all(paused.map(async (p) => (await local.app.deps.store.get(p.requestId))?.delivery));
     expect(deliveryRecords.filter((d) => d === 'workflow_gone')).toHaveLength(1);
     expect(deliveryRecords.filter((d) => d === 'delivered')).toHaveLength(paused.length - 1);
-    const undelivered = await app.deps.store.listUndelivered(100);
+    const undelivered = await local.app.deps.store.listUndelivered(100);
     expect(undelivered.filter((r) => paused.some((p) => p.requestId === r.id))).toEqual([]);
   });
 });

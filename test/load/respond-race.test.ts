@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyChain } from '#core/audit-chain';
-import { startLocalApp, type LocalApp } from '#local/app';
 import { call } from '../support/http.ts';
-import { ManualClock } from '../support/fixtures.ts';
-import { recordDeliveries, type DeliveryLog } from '../support/fault-injection.ts';
+import { localAppOnManualClock } from '../support/manual-clock-app.ts';
 import { inPool, startPausedExecutions, type PausedExecution } from '../support/paused-executions.ts';
 
 const REQUESTS = 100;
@@ -12,17 +10,8 @@ const CLIENT_CONCURRENCY = 64;
 // Generous: about 6 s on an idle 2-core machine, many times that on a busy one; speed is the bench's concern.
 const LOAD_TEST_TIMEOUT_MS = 300_000;
 
-let app: LocalApp;
-let deliveries: DeliveryLog;
-const clock = new ManualClock(new Date());
-beforeAll(async () => {
-  app = await startLocalApp({ sweepIntervalMs: 0, modules: [], clock });
-  deliveries = recordDeliveries(app.engine);
-});
-afterAll(async () => {
-  deliveries.restore();
-  await app.close();
-});
+const local = localAppOnManualClock();
+const { clock } = local;
 
 /** Approver k of request r: a different person per request, each sending one decision. */
 const approverOf = (r: number, k: number) => ({ 'x-user': `approver-${r}-${k}`, 'x-groups': 'approvers' });
@@ -31,14 +20,14 @@ const decisionOf = (r: number, k: number) => ((r + k) % 2 === 0 ? 'approve' : 'r
 describe('1,000 concurrent decisions on 100 paused executions, over HTTP', () => {
   it('records exactly one decision per request, resumes each workflow once, and answers every loser 409', async () => {
     // Prepare: 100 real executions of the approval-gate machine, paused at their gate
-    const paused = await startPausedExecutions(app, REQUESTS);
+    const paused = await startPausedExecutions(local.app, REQUESTS);
     const calls = paused.flatMap((p, r) => Array.from({ length: APPROVERS_PER_REQUEST }, (_, k) => ({ p, r, k })));
 
     // Act: each request's ten approvers answer at about the same time, 64 calls in flight at most
     const started = Date.now();
     const responses = await inPool(calls.length, CLIENT_CONCURRENCY, (i) => {
       const { p, r, k } = calls[i];
-      return call(app.url, 'POST', `/approvals/${p.requestId}/respond`, { body: { decision: decisionOf(r, k) }, as: approverOf(r, k) });
+      return call(local.app.url, 'POST', `/approvals/${p.requestId}/respond`, { body: { decision: decisionOf(r, k) }, as: approverOf(r, k) });
     });
     // For the reader only: how fast it is belongs to the bench (npm run bench), not to a pass or fail here.
     console.info(`1,000 decisions answered in ${Date.now() - started} ms`);
@@ -55,7 +44,7 @@ describe('1,000 concurrent decisions on 100 paused executions, over HTTP', () =>
       const winner = winners[0];
       expect(winner.res.body).toMatchObject({ delivery: 'delivered', decidedNow: true });
 
-      const stored = await app.deps.store.get(p.requestId);
+      const stored = await local.app.deps.store.get(p.requestId);
       expect(stored?.decision?.approver).toBe(`approver-${r}-${winner.k}`);
       expect(stored?.status).toBe(decisionOf(r, winner.k) === 'approve' ? 'approved' : 'rejected');
       expect(stored?.delivery).toBe('delivered');
@@ -63,18 +52,18 @@ describe('1,000 concurrent decisions on 100 paused executions, over HTTP', () =>
       expect(stored?.events.filter((e) => e.type === 'delivered')).toHaveLength(1);
 
       // The workflow resumed exactly once, with the winner's decision
-      expect(deliveries.acceptedFor(p.taskToken)).toBe(1);
-      const execution = await app.engine.waitForExecution(p.executionArn, 30_000);
+      expect(local.deliveries.acceptedFor(p.taskToken)).toBe(1);
+      const execution = await local.app.engine.waitForExecution(p.executionArn, 30_000);
       expect(execution.status).toBe('SUCCEEDED');
       expect((execution.output as { approval: unknown }).approval).toMatchObject({ requestId: p.requestId, approver: `approver-${r}-${winner.k}`, outcome: stored?.status });
 
       // The audit chain holds one decision and is intact
-      const chain = await app.deps.audit.chain(p.executionArn);
+      const chain = await local.app.deps.audit.chain(p.executionArn);
       expect(chain.filter((e) => e.kind === 'decision')).toHaveLength(1);
-      expect(verifyChain(await app.deps.audit.key(), chain).ok).toBe(true);
+      expect(verifyChain(await local.app.deps.audit.key(), chain).ok).toBe(true);
     }
-    expect(deliveries.accepted).toHaveLength(REQUESTS);
-    expect(deliveries.refused).toEqual([]);
+    expect(local.deliveries.accepted).toHaveLength(REQUESTS);
+    expect(local.deliveries.refused).toEqual([]);
   }, LOAD_TEST_TIMEOUT_MS);
 });
 
@@ -83,7 +72,7 @@ describe('the sweeper and approvers racing on expiring requests, over HTTP', () 
     const outcomes = { approved: 0, timed_out: 0 };
     for (let round = 0; round < 3; round++) {
       // Prepare: 20 paused executions whose requests are due in 60 s, then let the clock pass that
-      const paused: PausedExecution[] = await startPausedExecutions(app, 20, { hitl: { timeoutSeconds: 60 } });
+      const paused: PausedExecution[] = await startPausedExecutions(local.app, 20, { hitl: { timeoutSeconds: 60 } });
       clock.advance(61_000);
 
       // Act: one sweep and one approver per request. The sweep takes them oldest first, so the
@@ -91,20 +80,20 @@ describe('the sweeper and approvers racing on expiring requests, over HTTP', () 
       // wins at one end, the approvers at the other, and in the middle they race.
       const delay = (i: number) => new Promise((resolve) => setTimeout(resolve, (1 - i / paused.length) * 120 + Math.random() * 20));
       const [report, ...responses] = await Promise.all([
-        app.sweep(),
+        local.app.sweep(),
         ...paused.map((p, i) =>
-          delay(i).then(() => call(app.url, 'POST', `/approvals/${p.requestId}/respond`, { body: { decision: 'approve' }, as: { 'x-user': `racer-${round}-${i}`, 'x-groups': 'approvers' } })),
+          delay(i).then(() => call(local.app.url, 'POST', `/approvals/${p.requestId}/respond`, { body: { decision: 'approve' }, as: { 'x-user': `racer-${round}-${i}`, 'x-groups': 'approvers' } })),
         ),
       ]);
 
       // Assess
       let approved = 0;
       for (const [i, p] of paused.entries()) {
-        const stored = await app.deps.store.get(p.requestId);
-        const execution = await app.engine.waitForExecution(p.executionArn, 30_000);
+        const stored = await local.app.deps.store.get(p.requestId);
+        const execution = await local.app.engine.waitForExecution(p.executionArn, 30_000);
         expect(stored?.events.filter((e) => e.type === 'decided')).toHaveLength(1);
         expect(stored?.delivery).toBe('delivered');
-        expect(deliveries.acceptedFor(p.taskToken)).toBe(1);
+        expect(local.deliveries.acceptedFor(p.taskToken)).toBe(1);
         expect(execution.status).toBe('SUCCEEDED');
         const workflowSaw = (execution.output as { approval: { outcome: string } }).approval.outcome;
         if (stored?.status === 'approved') {
