@@ -8,7 +8,8 @@ import { assertMayVoteAtLevel, assertRoomForVote, ballotOf, needsVotes, quorumOu
 import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, DurableCallbacks, WebhookDelivery, Workflows } from '#ports';
-import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
+import { DELIVERY_LEASE_MS, type DeliveryResult } from './deliver-decision.ts';
+import { deliverWithFollowUps } from './deliver-with-follow-ups.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 import { sealAuditFollowUps } from './seal-audit.ts';
 import { resolveDecider, type Decider, type DelegationDeps } from './resolve-decider.ts';
@@ -235,12 +236,7 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: A
     followUp.stats(decision.outcome, decision.decidedAt, request.level),
   ], decision.decidedAt));
   const { taskToken } = await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS), owed);
-  const followUps = performFollowUps(deps, decided.id, { held: owed, state: decided, callerMarksDone: true });
-  // Never rejects: a failure of the follow-ups surfaces below, when they are awaited.
-  const done = followUps.then((report) => report.done, () => undefined);
-  const delivered = await deliverDecision(deps, decided, taskToken, { followUpsDone: done });
-  const report = await followUps;
-  if (!delivered.followUpsMarked) await deps.store.completeFollowUps(decided.id, report.done);
+  const delivered = await deliverWithFollowUps(deps, decided, taskToken, owed);
   const delivery = delivered.result;
   if (delivery === 'workflow_gone') {
     throw new WorkflowGoneError(`the decision on ${decided.id} is recorded, but its workflow is no longer waiting (it timed out or was stopped)`);

@@ -7,6 +7,7 @@ import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, DurableCallbacks, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
 import { forEachConcurrently } from './bounded-concurrency.ts';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
+import { deliverWithFollowUps } from './deliver-with-follow-ups.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 import { sealAuditFollowUps } from './seal-audit.ts';
 
@@ -82,12 +83,8 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
         const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS), owed);
         if (next.status !== 'pending') {
           report.timedOut++;
-          // The follow-ups run beside the delivery and are marked done in the write that records it:
-          // after the timeout write, one write settles the request (see ApprovalStore.markDelivery).
-          const followUps = performFollowUps(deps, next.id, { held: owed, state: next, callerMarksDone: true });
-          const delivered = await deliverDecision(deps, next, taskToken, { followUpsDone: followUps.then((r) => r.done, () => undefined) });
-          const done = await followUps;
-          if (!delivered.followUpsMarked) await deps.store.completeFollowUps(next.id, done.done);
+          // After the timeout write, one write settles the request: the delivery with its follow-ups done.
+          const delivered = await deliverWithFollowUps(deps, next, taskToken, owed);
           countDelivery(report, delivered.result);
         } else {
           report.escalated++;
