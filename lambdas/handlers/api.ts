@@ -19,11 +19,11 @@ import { json } from './http/responses.ts';
  */
 export type LaterRoutes = () => Promise<Route[]>;
 
-/** `later`, loaded once and shared; a failure is forgotten so that the next call tries again. */
-function loadedOnce(later: LaterRoutes): LaterRoutes {
-  let loading: Promise<Route[]> | undefined;
+/** `load`, run once and its result shared; a failure is forgotten so that the next call tries again. */
+function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
   return () =>
-    (loading ??= later().catch((error: unknown) => {
+    (loading ??= load().catch((error: unknown) => {
       loading = undefined;
       throw error;
     }));
@@ -65,15 +65,7 @@ export function createApiHandler(deps: AppDeps, extraRoutes: Route[] = [], later
 
 function routerWithLaterRoutes(routes: Route[], later: LaterRoutes): Router {
   const first = httpRouterHandler({ routes: routes as never, notFoundResponse: () => NOT_HERE as never }) as unknown as (...args: Parameters<Router>) => Promise<APIGatewayProxyResult | typeof NOT_HERE>;
-  let all: Promise<Router> | undefined;
-  const everyRoute = () =>
-    (all ??= later().then(
-      (more) => httpRouterHandler([...routes, ...more] as never) as unknown as Router,
-      (error: unknown) => {
-        all = undefined;
-        throw error;
-      },
-    ));
+  const everyRoute = loadedOnce(async () => httpRouterHandler([...routes, ...(await later())] as never) as unknown as Router);
   return async (event, context) => {
     const answer = await first(event, context);
     return answer === NOT_HERE ? (await everyRoute())(event, context) : answer;
