@@ -5,8 +5,9 @@ import { RequestRepository } from '#adapters/dynamodb/request-repository';
 import { INDEXES } from '#adapters/dynamodb/table';
 import type { ApprovalRequest } from '#core/request';
 import { requestIdFor } from '#core/request-id';
-import type { ApprovalStore, Workflows } from '#ports';
+import type { ApprovalStore } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
+import { acceptingWorkflows } from '../support/accepting-workflows.ts';
 import { gateInput, hitl, ManualClock } from '../support/fixtures.ts';
 import { startLocalTable, type LocalTable } from '../support/local-table.ts';
 
@@ -28,13 +29,7 @@ function expiredRequest(workflowId: string, dueAt: Date): ApprovalRequest {
   };
 }
 
-const accepted: string[] = [];
-const workflows: Workflows = {
-  startExecution: () => Promise.reject(new Error('not used')),
-  sendTaskSuccess: async (token) => void accepted.push(token),
-  sendTaskFailure: async (token) => void accepted.push(token),
-  describeExecution: () => Promise.reject(new Error('not used')),
-};
+const { workflows, accepted } = acceptingWorkflows();
 
 /** The store, counting how many timeout writes are under way at once. */
 function countingStore(store: ApprovalStore) {

@@ -6,9 +6,9 @@ import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
 import type { ApprovalRequest } from '#core/request';
 import { requestIdFor } from '#core/request-id';
-import type { Workflows } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { staticSecret } from '../../lambdas/channels/secrets/secret-source.ts';
+import { acceptingWorkflows } from '../support/accepting-workflows.ts';
 import { gateInput, hitl, ManualClock } from '../support/fixtures.ts';
 import { startLocalTable, TEST_AUDIT_KEY, type LocalTable } from '../support/local-table.ts';
 
@@ -44,13 +44,7 @@ function countingClient(db: DynamoDBDocumentClient, tamper?: (command: unknown, 
   return { client, calls };
 }
 
-const accepted: string[] = [];
-const workflows: Workflows = {
-  startExecution: () => Promise.reject(new Error('not used')),
-  sendTaskSuccess: async (token) => void accepted.push(token),
-  sendTaskFailure: async (token) => void accepted.push(token),
-  describeExecution: () => Promise.reject(new Error('not used')),
-};
+const { workflows, accepted } = acceptingWorkflows();
 
 describe('one expiry in the sweeper', () => {
   it('costs the timeout write, the audit entry, the count and one write that records the delivery and its follow-ups done', async () => {
