@@ -12,13 +12,12 @@ export interface NotifyDeps {
  * channel that is down must not hold up the gate, and the request stays answerable through the API.
  */
 export async function notifyApprovers(deps: NotifyDeps, request: ApprovalRequest, reason: NotifyReason): Promise<void> {
-  for (const event of await tellApprovers(deps, request, reason)) {
-    try {
-      await deps.store.appendEvent(request.id, event);
-    } catch {
-      // The history note is best effort; the request itself is stored and answerable.
-    }
-  }
+  await recordNotes(deps.store, request.id, await tellApprovers(deps, request, reason));
+}
+
+/** Appends history notes of notices sent, one write each, best effort: the request itself is stored and answerable. */
+export async function recordNotes(store: ApprovalStore, requestId: string, notes: readonly HistoryEvent[]): Promise<void> {
+  for (const note of notes) await store.appendEvent(requestId, note).catch(() => undefined);
 }
 
 /**

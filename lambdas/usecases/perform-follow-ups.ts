@@ -2,7 +2,7 @@ import { sampleOf } from '#core/decision-stats';
 import type { FollowUp, OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest, HistoryEvent } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, DecisionStats, FollowUpClaim, Notifier } from '#ports';
-import { tellApprovers } from './notify-approvers.ts';
+import { recordNotes, tellApprovers } from './notify-approvers.ts';
 
 export interface FollowUpDeps {
   readonly store: ApprovalStore;
@@ -107,7 +107,7 @@ export async function performFollowUps(deps: FollowUpDeps, requestId: string, op
     }),
   );
   if (!options.callerMarksDone) await deps.store.completeFollowUps(requestId, report.done, report.events);
-  else for (const event of report.events) await deps.store.appendEvent(requestId, event).catch(() => undefined);
+  else await recordNotes(deps.store, requestId, report.events);
   return report;
 }
 
