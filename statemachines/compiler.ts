@@ -1,6 +1,6 @@
 import { flowPath, hasGate, type Flow, type FlowNode, type ToolNode } from '#core/flow';
 import { timeoutAtLevel, totalWaitSeconds, type HitlConfig } from '#core/hitl-config';
-import { effectiveConfig } from '#core/policy';
+import { effectiveConfig } from '#core/gate-verdict';
 import type { AslDefinition } from './definitions.ts';
 import { DONE_STATE, nodeStates } from './flow-state-names.ts';
 

@@ -3,6 +3,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FlowSchema, type Flow } from '#core/flow';
 import { ValidationError } from '#core/errors';
+import { policyChecker } from '#core/policy-checker';
+import { withPolicyChecks } from '#core/policy-checks';
 import { parseOrThrow } from '#core/validation';
 
 /**
@@ -12,8 +14,10 @@ import { parseOrThrow } from '#core/validation';
 export const FLOWS_DIR = fileURLToPath(new URL('./flows/', import.meta.url));
 
 /**
- * Parses a flow file and checks what the schema alone cannot: that every tool it names exists.
- * Throws ValidationError naming each offending field.
+ * Parses a flow and checks what the schema alone cannot: that every tool it names exists. Throws
+ * ValidationError naming each offending field. Its CEL rules and tool globs are checked only under
+ * policy checks (see policy-checks.ts): a flow from outside is parsed under them, a stored revision
+ * was checked when saved.
  */
 export function parseFlow(input: unknown, knownTools: readonly string[]): Flow {
   const flow = parseOrThrow(FlowSchema, input, 'flow');
@@ -43,11 +47,11 @@ export function isFlowFileName(file: string): boolean {
   return file.endsWith('.json') && !file.startsWith('.');
 }
 
-/** One flow file, parsed; its id must be its file name. Throws naming the file. */
+/** One flow file, parsed with its policy settings checked in full; its id must be its file name. Throws naming the file. */
 export function loadFlowFile(path: string, knownTools: readonly string[]): Flow {
   const file = basename(path);
   try {
-    const flow = parseFlow(JSON.parse(readFileSync(path, 'utf8')), knownTools);
+    const flow = withPolicyChecks(policyChecker, () => parseFlow(JSON.parse(readFileSync(path, 'utf8')), knownTools));
     if (`${flow.id}.json` !== file) throw new Error(`the flow id "${flow.id}" does not match its file name`);
     return flow;
   } catch (error) {

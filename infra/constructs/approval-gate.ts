@@ -3,6 +3,8 @@ import { type INextable, IntegrationPattern, JsonPath, Pass, Result, type RetryP
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { HitlConfigSchema, totalWaitSeconds, type HitlConfigInput } from '#core/hitl-config';
+import { policyChecker } from '#core/policy-checker';
+import { withPolicyChecks } from '#core/policy-checks';
 import { GATE_HARD_CAP_MARGIN_SECONDS } from '#statemachines/compiler';
 import type { HitlApprovals } from './hitl-approvals.ts';
 import { assertNoProblems } from './prop-checks.ts';
@@ -80,7 +82,7 @@ export class ApprovalGate extends StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: ApprovalGateProps) {
     super(scope, id);
-    const parsed = HitlConfigSchema.safeParse(props.hitl);
+    const parsed = withPolicyChecks(policyChecker, () => HitlConfigSchema.safeParse(props.hitl));
     assertNoProblems(this, [
       ...(parsed.success ? [] : parsed.error.issues.map((issue) => `hitl.${issue.path.join('.')}: ${issue.message}`)),
       ...(/^[A-Za-z0-9_-]{1,80}$/.test(props.stateMachineName) ? [] : [`stateMachineName "${props.stateMachineName}" must be 1 to 80 letters, digits, - or _`]),

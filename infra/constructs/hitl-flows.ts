@@ -4,6 +4,8 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { Flow } from '#core/flow';
+import { policyChecker } from '#core/policy-checker';
+import { withPolicyChecks } from '#core/policy-checks';
 import { compileFlow, FLOW_SUBSTITUTION_KEYS } from '#statemachines/compiler';
 import { parseFlow } from '#statemachines/flows';
 import { FLOW_ALIAS, flowStateMachineName } from '#statemachines/flow-state-names';
@@ -378,7 +380,7 @@ const FUNCTION_IDS = {
 /** Problems with a flow the constructs deploy: its schema and graph, and tools the tool function lacks. */
 export function flowProblems(flow: Flow, knownTools: readonly string[]): string[] {
   try {
-    parseFlow(flow, knownTools);
+    withPolicyChecks(policyChecker, () => parseFlow(flow, knownTools));
     return [];
   } catch (error) {
     const issues = (error as { issues?: { path: string; message: string }[] }).issues;

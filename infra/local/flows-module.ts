@@ -10,6 +10,8 @@ import { aslProblems } from '#adapters/stepfunctions/asl-validator-check';
 import type { Flow, FlowInput } from '#core/flow';
 import type { ExecutionRecord } from '#core/flow-execution';
 import { adminGroupsFrom, type FlowHead } from '#core/flow-revision';
+import { policyChecker } from '#core/policy-checker';
+import { withPolicyChecks } from '#core/policy-checks';
 import type { Workflows } from '#ports';
 import { publishRevision } from '#usecases/deploy-flow';
 import type { FlowDeployer, FlowStore } from '#usecases/flow-editor-ports';
@@ -117,7 +119,7 @@ export function createFlowsModule(options: FlowsModuleOptions = {}): LocalModule
       bindFunctions(ctx, deps, gates);
 
       const flowsDir = options.flowsDir ?? FLOWS_DIR;
-      const flows = options.flows ? options.flows.map((flow) => parseFlow(flow, tools.names)) : loadFlowFiles(tools.names, flowsDir);
+      const flows = options.flows ? withPolicyChecks(policyChecker, () => options.flows!.map((flow) => parseFlow(flow, tools.names))) : loadFlowFiles(tools.names, flowsDir);
       const shippedSpecs = shippedToolSpecs();
       const editor: FlowEditorDeps = {
         flows: new FlowRepository(ctx.db, ctx.tableName),

@@ -23,7 +23,7 @@ export function gatesModule(options: GatesModuleOptions = {}): LocalModule {
     name: 'gates',
     async start(ctx) {
       const env = options.env ?? process.env;
-      const files = loadGateFiles(options.dir ?? env.HITL_GATES_DIR ?? GATES_DIR);
+      const files = await loadGateFiles(options.dir ?? env.HITL_GATES_DIR ?? GATES_DIR);
       const gateStore = new GateRepository(ctx.db, ctx.tableName);
       await seedGateFiles({ ...ctx.deps, gateStore }, files);
       const gates = storedGateCatalog(gateStore);

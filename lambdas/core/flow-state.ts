@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { FlowActionSchema, FlowTurnSchema, ToolCallSchema, type ConversationTurn, type ToolCall } from './action.ts';
-import type { ExecutionGrants } from './policy.ts';
-import { PolicyRuleSchema } from './policy-rules.ts';
+import type { ExecutionGrants } from './gate-verdict.ts';
+import { PolicyRuleSchema } from './policy-rule-schema.ts';
 import { PolicyRefSchema, WorkflowDecisionSchema } from './request.ts';
 import { UnknownOutcomeEvidenceSchema } from './unknown-outcome.ts';
 

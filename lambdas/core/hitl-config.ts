@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { ApproversSchema, type Approvers } from './approvers.ts';
-import { checkExpression, PolicyRuleSchema } from './policy-rules.ts';
-import { ToolGlobSchema } from './tool-glob.ts';
+import { policyChecksInScope } from './policy-checks.ts';
+import { PolicyRuleSchema } from './policy-rule-schema.ts';
+import { ToolGlobSchema } from './tool-glob-schema.ts';
 
 export { ApproversSchema, type Approvers };
 
@@ -25,7 +26,11 @@ export type EscalationLevel = z.infer<typeof EscalationLevelSchema>;
 /** A tool name or glob (`search*`, `crm.*`). */
 const toolPattern = ToolGlobSchema;
 
-/** A node's human-in-the-loop settings. */
+/**
+ * A node's human-in-the-loop settings. Its CEL rules and tool globs are checked when parsed under
+ * policy checks (input from outside, see policy-checks.ts); settings read back from the table were
+ * checked when written.
+ */
 export const HitlConfigSchema = z
   .object({
     mode: HitlModeSchema,
@@ -59,8 +64,9 @@ export const HitlConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    const checks = policyChecksInScope();
     config.policies.forEach((rule, index) => {
-      const problem = checkExpression(rule.when);
+      const problem = checks?.expression(rule.when);
       if (problem) {
         ctx.addIssue({
           code: 'custom',

@@ -1,51 +1,21 @@
 import { Environment } from '@marcbachmann/cel-js';
-import * as z from 'zod';
-import { ApproversSchema } from './approvers.ts';
 import { BoundedCache } from './bounded-cache.ts';
 import { lineAndColumn, type CelNode } from './cel-ast.ts';
 import { costProblem, describeParseError } from './policy-cost-check.ts';
 import { POLICY_LIMITS } from './policy-limits.ts';
 import { instrument, runMetered } from './policy-meter.ts';
+import type { PolicyInput, PolicyRule, PolicySyntaxProblem } from './policy-rule-schema.ts';
 import { patternCacheSize } from './re2-patterns.ts';
-import { ToolGlobSchema } from './tool-glob.ts';
 
 /**
  * Argument-aware policies, written in CEL (the Common Expression Language): safe, side-effect free,
  * not Turing complete, and fast to evaluate (a few µs per rule here). A rule's `when` sees:
  * - `tool`: the tool's name, `args`: its arguments,
  * - `context`: { workflowId, nodeId, channel, requestedBy, facts }.
- * Its cost is bounded (POLICY_LIMITS): checked on load and save, metered when it runs.
+ * Its cost is bounded (POLICY_LIMITS): checked on save and on input from outside, metered when it
+ * runs. This module and its engines load on first use (see policy-checks.ts and gate-verdict.ts);
+ * a rule's shape is PolicyRuleSchema (policy-rule-schema.ts).
  */
-export const PolicyRuleSchema = z
-  .object({
-    id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
-    description: z.string().max(500).optional(),
-    /** Tools the rule applies to (globs); all tools when empty. */
-    tools: z.array(ToolGlobSchema).max(50).default([]),
-    when: z.string().min(1).max(POLICY_LIMITS.maxExpressionChars),
-    effect: z.enum(['allow', 'deny', 'require_approval']),
-    /** What the agent reads when a deny rule refuses its call. */
-    reason: z.string().max(1000).optional(),
-    /** require_approval: who decides, how many, and how long they have, instead of the node's. */
-    approvers: ApproversSchema.optional(),
-    quorum: z.object({ approvals: z.number().int().min(1).max(50), rejections: z.number().int().min(1).max(50).default(1) }).strict().optional(),
-    timeoutSeconds: z.number().int().min(1).max(365 * 24 * 3600).optional(),
-  })
-  .strict();
-export type PolicyRule = z.infer<typeof PolicyRuleSchema>;
-
-export interface PolicyInput {
-  readonly tool: string;
-  readonly args: Record<string, unknown>;
-  readonly context: {
-    readonly workflowId?: string;
-    readonly nodeId?: string;
-    readonly channel?: string;
-    readonly requestedBy?: string | null;
-    readonly facts?: Record<string, unknown>;
-  };
-}
-
 const environment = new Environment({
   unlistedVariablesAreDyn: true,
   homogeneousAggregateLiterals: false,
@@ -61,17 +31,10 @@ const environment = new Environment({
 type Compiled = ((context: Record<string, unknown>) => unknown) & { readonly ast: CelNode };
 const compiled = new BoundedCache<string, Compiled>(POLICY_LIMITS.compiledRuleCacheEntries, POLICY_LIMITS.compiledRuleCacheChars, (expression) => expression.length);
 
-/** Where a CEL expression failed its checks: 1-based line and column of the offending token. */
-export interface PolicySyntaxProblem {
-  readonly line: number;
-  readonly column: number;
-  readonly message: string;
-}
-
 /**
  * Parses a rule's expression and checks its cost limits (POLICY_LIMITS: size, nesting, list and map
  * literals, comprehension nesting, RE2 patterns); returns the first problem, or undefined when the
- * rule is acceptable. Node settings are parsed on every gate invocation and request read, so the
+ * rule is acceptable. A gate's settings are checked on every invocation of the gate function, so the
  * outcome is cached (only the outcome: checking does not fill the compiled-rule cache).
  */
 export function checkExpression(expression: string): PolicySyntaxProblem | undefined {

@@ -1,28 +1,11 @@
 import type { AgentAction } from './action.ts';
+import { NO_GRANTS, type ExecutionGrants, type GateVerdict } from './gate-verdict.ts';
 import type { HitlConfig } from './hitl-config.ts';
-import { evaluateRule, type PolicyInput, type PolicyRule } from './policy-rules.ts';
+import type { PolicyInput, PolicyRule } from './policy-rule-schema.ts';
+import { evaluateRule } from './policy-rules.ts';
 import { matchesGlob } from './tool-glob.ts';
 
-/** Tool permissions an approver granted or revoked for the rest of one execution. */
-export interface ExecutionGrants {
-  readonly allowedTools: readonly string[];
-  readonly deniedTools: readonly string[];
-}
-
-export const NO_GRANTS: ExecutionGrants = { allowedTools: [], deniedTools: [] };
-
-/** What a require_approval rule changes about the wait: other approvers, a quorum, another timeout. */
-export type ApprovalOverrides = Pick<PolicyRule, 'approvers' | 'quorum' | 'timeoutSeconds'>;
-
-/**
- * The gate's answer. `policyId` names what decided: a policy rule's id, or `blockedTools`,
- * `approvedTools`, `grant`, `mode` for the built-in rules.
- */
-export type GateVerdict =
-  | { readonly outcome: 'pass'; readonly why: string; readonly policyId: string }
-  | { readonly outcome: 'pause'; readonly why: string; readonly policyId: string; readonly overrides?: ApprovalOverrides }
-  | { readonly outcome: 'deny'; readonly why: string; readonly policyId: string; readonly reason: string }
-  | { readonly outcome: 'log'; readonly why: string; readonly policyId: string };
+export { effectiveConfig, NO_GRANTS, type ApprovalOverrides, type ExecutionGrants, type GateVerdict } from './gate-verdict.ts';
 
 /** True when `toolName` matches any of the glob `patterns` (`search`, `crm.*`, `*`), in linear time (see tool-glob.ts). */
 export function matchesAny(toolName: string, patterns: readonly string[]): boolean {
@@ -124,15 +107,4 @@ export function evaluateGate(
       return { outcome: 'pause', why: 'tool needs a person to approve it', policyId: 'default' };
     }
   }
-}
-
-/** The node's config as the gate should apply it after a require_approval rule's overrides. */
-export function effectiveConfig(config: HitlConfig, verdict: GateVerdict): HitlConfig {
-  if (verdict.outcome !== 'pause' || !verdict.overrides) return config;
-  return {
-    ...config,
-    ...(verdict.overrides.approvers ? { approvers: verdict.overrides.approvers } : {}),
-    ...(verdict.overrides.quorum ? { quorum: verdict.overrides.quorum } : {}),
-    ...(verdict.overrides.timeoutSeconds ? { timeoutSeconds: verdict.overrides.timeoutSeconds } : {}),
-  };
 }

@@ -1,5 +1,4 @@
 import { RE2JS } from 're2js';
-import * as z from 'zod';
 import { BoundedCache } from './bounded-cache.ts';
 import { POLICY_LIMITS } from './policy-limits.ts';
 
@@ -9,18 +8,9 @@ import { POLICY_LIMITS } from './policy-limits.ts';
  * RegExp, where a glob such as `*a*a*a*a*a*a*a*a*a*a*c` takes seconds to minutes on a 40-character
  * name. Syntax: `*` any run of characters but `/`, `**` any run, `?` one character but `/`,
  * `[abc]`, `[a-z]`, `[!a]` classes, `{a,b}` alternatives, `\` escapes; anything else is literal.
+ * Settings name globs through ToolGlobSchema (tool-glob-schema.ts), which needs no RE2.
  */
 const compiled = new BoundedCache<string, RE2JS | null>(POLICY_LIMITS.globCacheEntries, POLICY_LIMITS.globCacheChars, (glob) => glob.length);
-
-/** A tool name or glob as flows write them: checked to compile when the flow is loaded or saved. */
-export const ToolGlobSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .superRefine((glob, ctx) => {
-    const problem = globProblem(glob);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
 
 /** True when `name` matches `glob` as a whole. A glob that is not valid (checked on save) matches only itself. */
 export function matchesGlob(name: string, glob: string): boolean {

@@ -31,7 +31,7 @@ const deps = {
 };
 // Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.
 const gateStore = new GateRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME);
-const gates = storedGateCatalog(gateStore, once(() => seedGateFiles({ ...deps, gateStore }, shippedGates())));
+const gates = storedGateCatalog(gateStore, once(async () => seedGateFiles({ ...deps, gateStore }, await shippedGates())));
 // Named gates for any agent (REST and MCP's request_approval): the bundled gate files; webhooks must be https.
 const agentGates = { gates, agentGroups: agentGroupsFrom(process.env), webhookRule: 'https' } as const;
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseGate, type Gate } from '#core/gate';
+import { parseWithPolicyChecks } from '#core/policy-checks';
 import type { GateCatalog } from '#ports';
 import refundApproval from '../../gates/refund-approval.json' with { type: 'json' };
 
@@ -14,17 +15,21 @@ export const GATES_DIR = fileURLToPath(new URL('../../gates/', import.meta.url))
  */
 export const SHIPPED_GATE_FILES: readonly { readonly file: string; readonly gate: unknown }[] = [{ file: 'refund-approval.json', gate: refundApproval }];
 
-/** Every gate file of `dir`, parsed; a broken file fails loudly with its name. */
-export function loadGateFiles(dir: string = GATES_DIR): Gate[] {
-  return readdirSync(dir)
+/**
+ * Every gate file of `dir`, parsed with its policy settings checked in full; a broken file fails
+ * loudly with its name.
+ */
+export async function loadGateFiles(dir: string = GATES_DIR): Promise<Gate[]> {
+  const files = readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
     .sort()
-    .map((file) => parseNamed(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')), file));
+    .map((file) => ({ file, gate: JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as unknown }));
+  return parseWithPolicyChecks(() => files.map(({ file, gate }) => parseNamed(gate, file)));
 }
 
-/** The gates bundled with the code (the API function on AWS). */
-export function shippedGates(): Gate[] {
-  return SHIPPED_GATE_FILES.map(({ file, gate }) => parseNamed(gate, file));
+/** The gates bundled with the code (the API function on AWS), checked in full like any gate file. */
+export async function shippedGates(): Promise<Gate[]> {
+  return parseWithPolicyChecks(() => SHIPPED_GATE_FILES.map(({ file, gate }) => parseNamed(gate, file)));
 }
 
 function parseNamed(input: unknown, file: string): Gate {

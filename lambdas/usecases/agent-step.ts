@@ -1,7 +1,7 @@
 import type { AgentNode } from '#core/flow';
 import { AgentTurnLimitError } from '#core/flow-errors';
 import type { FlowState } from '#core/flow-state';
-import { evaluateGate } from '#core/policy';
+import { evaluateGatePolicy } from '#core/gate-verdict';
 import type { AuditLog, PayloadStore } from '#ports';
 import { isToolTurn } from '../agents/agent-model.ts';
 import type { AgentModels } from '../agents/models.ts';
@@ -46,7 +46,7 @@ export async function agentStep(deps: AgentStepDeps, input: FlowStepInput<AgentN
   if (node.hitl.mode === 'blocking') {
     // The answer is not part of the conversation until a person lets it through.
     const action = { kind: 'message', text } as const;
-    const verdict = evaluateGate(node.hitl, action, state.grants, policyContext(input));
+    const verdict = await evaluateGatePolicy(node.hitl, action, state.grants, policyContext(input));
     const policy = verdict.outcome === 'pause' ? gatePolicyOf(verdict) : undefined;
     return { ...state, next: 'gate', gate: { step: `message-${state.conversation.length}`, action, ...(policy ? { policy } : {}) }, turns };
   }

@@ -3,8 +3,8 @@ import type { AuditKind } from '#core/audit-entry';
 import type { FlowNode } from '#core/flow';
 import type { FlowRoute, FlowState, GatePolicy } from '#core/flow-state';
 import type { FlowChannel } from '#core/hitl-config';
-import type { GateVerdict } from '#core/policy';
-import type { PolicyInput } from '#core/policy-rules';
+import type { GateVerdict } from '#core/gate-verdict';
+import type { PolicyInput } from '#core/policy-rule-schema';
 import type { AuditLog } from '#ports';
 
 /** What every flow step gets from its state machine task: who it runs for, which node, and the state. */

@@ -3,6 +3,7 @@ import { canonicalJson } from '#core/audit-chain';
 import { ConcurrentUpdateError, ForbiddenError, ValidationError } from '#core/errors';
 import { gateAuditExecutionId, GateSchema, gateWorkflowId, type Gate, type GateRevision } from '#core/gate';
 import type { Identity } from '#core/identity';
+import { parseWithPolicyChecks } from '#core/policy-checks';
 import { parseOrThrow } from '#core/validation';
 import type { AuditLog, Clock, GateCatalog, GateStore } from '#ports';
 
@@ -49,7 +50,7 @@ export async function saveGate(deps: GateRevisionDeps, input: SaveGateInput): Pr
   if (!input.identity.groups.some((group) => input.adminGroups.includes(group))) {
     throw new ForbiddenError(`only members of ${input.adminGroups.join(' or ')} may save gates`);
   }
-  const gate = parseOrThrow(GateSchema, input.body, 'gate');
+  const gate = await parseWithPolicyChecks(() => parseOrThrow(GateSchema, input.body, 'gate'));
   if (gate.id !== input.gateId) throw new ValidationError(`gate id "${gate.id}" is not the gate in the path`, [{ path: 'id', message: `must be "${input.gateId}"` }]);
   const current = await deps.gateStore.current(gate.id);
   const revision: GateRevision = { gateId: gate.id, revision: (current?.revision ?? 0) + 1, gate, source: 'api', savedBy: input.identity.userId, savedAt: deps.clock.now().toISOString() };

@@ -2,7 +2,7 @@ import type { ConversationTurn } from '#core/action';
 import { assertWithinStateLimit } from '#core/flow-errors';
 import { GateAskSchema, type GateAsk } from '#core/flow-state';
 import type { GateInput } from '#core/gate-input';
-import { effectiveConfig } from '#core/policy';
+import { effectiveConfig } from '#core/gate-verdict';
 import { requestIdFor } from '#core/request-id';
 import { isPayloadRef } from '#core/payload-ref';
 import type { PayloadStore } from '#ports';

@@ -3,7 +3,7 @@ import { IdempotencyConflictError, NotFoundError } from '#core/errors';
 import { gateWorkflowId } from '#core/gate';
 import { timeoutAtLevel } from '#core/hitl-config';
 import type { Identity } from '#core/identity';
-import { effectiveConfig, evaluateGate, NO_GRANTS } from '#core/policy';
+import { effectiveConfig, evaluateGatePolicy, NO_GRANTS } from '#core/gate-verdict';
 import type { ApprovalRequest } from '#core/request';
 import type { ApprovalStore, AuditLog, Clock, GateCatalog, Notifier } from '#ports';
 import { notifyApprovers } from './notify-approvers.ts';
@@ -53,7 +53,7 @@ export async function requestAtGate(deps: GateRequestDeps, input: GateRequestInp
   const workflowId = gateWorkflowId(gate.id);
   const executionId = `${workflowId}/${id}`;
   const requestedBy = input.body.requestedBy ?? input.caller.userId;
-  const verdict = evaluateGate(gate.hitl, input.body.action, NO_GRANTS, { workflowId, nodeId: gate.id, requestedBy, facts: input.body.context.facts });
+  const verdict = await evaluateGatePolicy(gate.hitl, input.body.action, NO_GRANTS, { workflowId, nodeId: gate.id, requestedBy, facts: input.body.context.facts });
   if (verdict.outcome === 'pass' || verdict.outcome === 'deny') {
     const allowed = verdict.outcome === 'pass';
     const reason = verdict.outcome === 'deny' ? verdict.reason : verdict.why;

@@ -1,5 +1,4 @@
 import { auditEventId } from '#core/audit-events';
-import { assertEditPermitted } from '#core/edit-policy';
 import { followUp } from '#core/follow-up';
 import { AlreadyDecidedError, ConcurrentUpdateError, NotFoundError, ValidationError, WorkflowGoneError } from '#core/errors';
 import type { Identity } from '#core/identity';
@@ -71,6 +70,8 @@ export async function respond(deps: RespondDeps, input: RespondInput): Promise<R
     if (input.editedArgs !== undefined && request.action.kind === 'tool_call') {
       const toolName = request.action.toolCall.name;
       if (deps.toolArgs) assertArgsFit(deps.toolArgs, toolName, input.editedArgs);
+      // The edit policy runs the gate policy with its CEL engine, loaded on the first edit rather than at every cold start.
+      const { assertEditPermitted } = await import('#core/edit-policy');
       assertEditPermitted(request, deps.toolArgs?.withDefaults(toolName, input.editedArgs) ?? input.editedArgs, decider.rights);
     }
     try {

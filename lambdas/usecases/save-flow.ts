@@ -4,6 +4,7 @@ import { assertFlowAdmin, comparable, flowAuditExecutionId, type FlowHead, type 
 import type { Identity } from '#core/identity';
 import { diffJson, type JsonChange } from '#core/json-diff';
 import { flowToolNames, hostOf, listingsOf, sameListings, type McpToolListings } from '#core/mcp-listing';
+import { parseWithPolicyChecks } from '#core/policy-checks';
 import type { AuditLog, Clock } from '#ports';
 import { parseFlow } from '#statemachines/flows';
 import type { FlowStore, McpToolReader } from './flow-editor-ports.ts';
@@ -56,14 +57,14 @@ export async function checkFlowRevision(deps: Pick<SaveFlowDeps, 'flows' | 'know
     if (body.revision !== undefined && body.revision !== 1) {
       throw new ValidationError(`invalid flow: flow ${input.flowId} does not exist yet, so its first revision is 1`, [{ path: 'revision', message: 'must be 1 or left out for a new flow' }]);
     }
-    return { flow: parseFlow({ ...body, id: input.flowId, revision: 1 }, deps.knownTools), diff: [] };
+    return { flow: await parseWithPolicyChecks(() => parseFlow({ ...body, id: input.flowId, revision: 1 }, deps.knownTools)), diff: [] };
   }
   if (body.revision !== undefined && body.revision !== head.currentRevision) {
     throw new ConcurrentUpdateError(
       `flow ${input.flowId} is at revision ${head.currentRevision} now, but this edit started from revision ${String(body.revision)}: reload it and edit again`,
     );
   }
-  const flow = parseFlow({ ...body, id: input.flowId, revision: head.currentRevision + 1 }, deps.knownTools);
+  const flow = await parseWithPolicyChecks(() => parseFlow({ ...body, id: input.flowId, revision: head.currentRevision + 1 }, deps.knownTools));
   return { head, current, flow, diff: diffJson(comparable(current.flow), comparable(flow)) };
 }
 

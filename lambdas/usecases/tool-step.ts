@@ -1,7 +1,7 @@
 import type { ToolCall } from '#core/action';
 import type { FlowNode } from '#core/flow';
 import { toolTurn, type FlowState, type ToolOutcome } from '#core/flow-state';
-import { evaluateGate } from '#core/policy';
+import { evaluateGatePolicy } from '#core/gate-verdict';
 import type { ApprovalStore, AuditLog } from '#ports';
 import type { ToolDefinition } from '../tools/tool.ts';
 import { auditStep, gatePolicyOf, policyContext, routeAfterTool, withoutCall, type FlowStepInput } from './flow-step.ts';
@@ -63,7 +63,7 @@ export async function toolStep(deps: ToolStepDeps, input: ToolStepInput): Promis
     return (await askWhetherToRunAgain(deps, input, state, { step: call.id, call: { ...call, args: callArgs }, outcome })) ?? finish(outcome);
   };
 
-  const verdict = evaluateGate(node.hitl, { kind: 'tool_call', toolCall: { ...call, args: callArgs } }, state.grants, policyContext(input));
+  const verdict = await evaluateGatePolicy(node.hitl, { kind: 'tool_call', toolCall: { ...call, args: callArgs } }, state.grants, policyContext(input));
   switch (verdict.outcome) {
     case 'pause':
       return { ...state, next: 'gate', gate: { step: call.id, action: { kind: 'tool_call', toolCall: call }, policy: gatePolicyOf(verdict) } };

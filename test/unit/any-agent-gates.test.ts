@@ -105,26 +105,26 @@ describe('webhook URLs', () => {
 });
 
 describe('gate files', () => {
-  it('ships refund-approval: blocking, group approvers, 30 minutes, no policies', () => {
+  it('ships refund-approval: blocking, group approvers, 30 minutes, no policies', async () => {
     // Act
-    const gate = shippedGates().find((g) => g.id === 'refund-approval');
+    const gate = (await shippedGates()).find((g) => g.id === 'refund-approval');
 
     // Assess
     expect(gate?.hitl).toMatchObject({ mode: 'blocking', approvers: { groups: ['approvers'] }, timeoutSeconds: 1800, policies: [] });
   });
 
-  it('bundles exactly the files of gates/', () => {
-    expect(SHIPPED_GATE_FILES.map((entry) => entry.file).sort()).toEqual(loadGateFiles().map((gate) => `${gate.id}.json`));
-    expect(shippedGates()).toEqual(loadGateFiles());
+  it('bundles exactly the files of gates/', async () => {
+    expect(SHIPPED_GATE_FILES.map((entry) => entry.file).sort()).toEqual((await loadGateFiles()).map((gate) => `${gate.id}.json`));
+    expect(await shippedGates()).toEqual(await loadGateFiles());
   });
 
-  it('refuses a gate that would not wait for anyone, naming hitl.mode', () => {
+  it('refuses a gate that would not wait for anyone, naming hitl.mode', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'gates-'));
     writeFileSync(join(dir, 'lax.json'), JSON.stringify({ id: 'lax', name: 'Lax', hitl: { mode: 'audit' } }));
 
     // Act & Assess
-    expect(() => loadGateFiles(dir)).toThrow(/gates\/lax\.json: .*hitl\.mode/);
+    await expect(loadGateFiles(dir)).rejects.toThrow(/gates\/lax\.json: .*hitl\.mode/);
     expect(() => parseGate({ id: 'other', name: 'x', hitl: { mode: 'blocking', approvers: { groups: ['a'] } } }, 'lax.json')).toThrow(/file name/);
   });
 });

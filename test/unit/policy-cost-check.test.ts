@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { FlowSchema, type FlowInput } from '#core/flow';
+import { policyChecker } from '#core/policy-checker';
+import { withPolicyChecks } from '#core/policy-checks';
 import { loadFlowFiles } from '../../statemachines/flows.ts';
 
 const approvers = { groups: ['approvers'] };
@@ -12,7 +14,7 @@ const flowWith = (policies: Record<string, unknown>[]): FlowInput => ({
   name: 'Bulk',
   nodes: [{ id: 'agent', type: 'agent', tools: ['search'], hitl: { mode: 'confirm_tools', approvers, policies } as never }],
 });
-const issuesOf = (flow: FlowInput) => (FlowSchema.safeParse(flow).error?.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]);
+const issuesOf = (flow: FlowInput) => (withPolicyChecks(policyChecker, () => FlowSchema.safeParse(flow)).error?.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]);
 const allow = (id: string, when: string) => ({ id, when, effect: 'allow' });
 
 describe('the cost check of policies on save and load', () => {

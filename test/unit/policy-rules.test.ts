@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AgentAction } from '#core/action';
 import { HitlConfigSchema } from '#core/hitl-config';
 import { effectiveConfig, evaluateGate } from '#core/policy';
+import { policyChecker } from '#core/policy-checker';
+import { withPolicyChecks } from '#core/policy-checks';
 import { parseOrThrow } from '#core/validation';
 
 const refundPolicies = {
@@ -52,7 +54,7 @@ describe('argument-aware policies (CEL)', () => {
 
   it('rejects a malformed policy at load, naming the policy, its line and column', () => {
     const broken = { ...refundPolicies, policies: [{ id: 'bad-rule', when: 'args.amount >\n  50 && )', effect: 'deny' }] };
-    expect(() => parseOrThrow(HitlConfigSchema, broken, 'hitl')).toThrow(/policies\.0\.when: policy "bad-rule", line 2, column 9/);
+    expect(() => withPolicyChecks(policyChecker, () => parseOrThrow(HitlConfigSchema, broken, 'hitl'))).toThrow(/policies\.0\.when: policy "bad-rule", line 2, column 9/);
   });
 
   it('rejects duplicate policy ids', () => {

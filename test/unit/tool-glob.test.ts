@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AgentAction } from '#core/action';
 import { HitlConfigSchema } from '#core/hitl-config';
 import { matchesAny } from '#core/policy';
+import { policyChecker } from '#core/policy-checker';
+import { withPolicyChecks } from '#core/policy-checks';
 import { evaluateGateInChild } from '../support/policy-in-child.ts';
 
 const approvers = { groups: ['approvers'] };
@@ -34,7 +36,7 @@ describe('tool-name globs', () => {
   });
 
   it('refuses a glob that cannot match when the flow is saved, naming the field', () => {
-    const issues = HitlConfigSchema.safeParse({ mode: 'confirm_tools', approvers, approvedTools: ['search', 'crm.[z-a]*'] }).error?.issues ?? [];
+    const issues = withPolicyChecks(policyChecker, () => HitlConfigSchema.safeParse({ mode: 'confirm_tools', approvers, approvedTools: ['search', 'crm.[z-a]*'] })).error?.issues ?? [];
     expect(issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['approvedTools.1', expect.stringMatching(/^"crm\.\[z-a\]\*" is not a valid glob/)]]);
   });
 });
