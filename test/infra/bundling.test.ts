@@ -62,8 +62,9 @@ describe('bundling with the local esbuild (no Docker)', () => {
       for (const file of files) {
         const chunk = readFileSync(join(assetDir, file), 'utf8');
         expect(chunk.startsWith("import { createRequire as __hitlCreateRequire } from 'node:module';const require = __hitlCreateRequire(import.meta.url);"), file).toBe(true);
-        // Minified: long lines, few of them.
-        expect(chunk.length / chunk.split('\n').length, file).toBeGreaterThan(100);
+        // Minified: long lines, few of them; a chunk that only re-exports shared chunks is one short line.
+        const lines = chunk.trimEnd().split('\n').length;
+        expect(lines <= 3 || chunk.length / lines > 100, `${file}: ${lines} lines, ${chunk.length} characters`).toBe(true);
         expect(existsSync(join(assetDir, `${file}.map`)), file).toBe(true);
         expect(chunk).not.toMatch(/from\s*["']@aws-sdk\//);
         expect(chunk).not.toMatch(/import\(\s*["']@aws-sdk\//);
