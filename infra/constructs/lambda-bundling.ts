@@ -1,4 +1,6 @@
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 // The code is ESM ("type": "module"); a few CommonJS dependencies still call `require`, which ESM
@@ -23,6 +25,37 @@ export const zodEnglishOnly: Plugin = {
       resolveDir: dirname(args.path),
       loader: 'js',
     }));
+  },
+};
+
+// The local `z` of zod's JSON Schema reader, as zod writes it.
+const SPREAD_Z = /const z = \{\s*\.\.\._schemas,\s*\.\.\._checks,\s*iso: _iso,\s*\};/;
+
+/**
+ * zod's JSON Schema reader (`z.fromJSONSchema`, which builds the argument schema of a tool saved
+ * with a JSON Schema) makes its own `z` by spreading the namespaces of every schema kind and check.
+ * A namespace used as a value keeps all its exports, so any bundle that can reach the reader, even
+ * behind `import()`, compiles every zod schema kind at init (some 45 KB in the API and flow
+ * functions). The plugin writes that `z` with the members the reader uses, by name, taken from the
+ * namespace the spread took them from (checks over schemas, as the spread's order has it); the
+ * bundle keeps only those. A zod whose reader is not written this way fails the build, naming it.
+ */
+export const zodJsonSchemaReaderByName: Plugin = {
+  name: 'zod-json-schema-reader-by-name',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]from-json-schema\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!SPREAD_Z.test(source)) throw new Error(`${args.path}: zod's JSON Schema reader no longer spreads its namespaces into \`z\`; update zodJsonSchemaReaderByName`);
+      const dir = dirname(args.path);
+      const [schemas, checks] = await Promise.all(['schemas.js', 'checks.js'].map(async (file) => Object.keys(await import(pathToFileURL(join(dir, file)).href))));
+      const used = [...new Set([...source.matchAll(/\bz\.([A-Za-z_$][\w$]*)/g)].map((match) => match[1]))].filter((name) => name !== 'iso');
+      const members = used.map((name) => {
+        if (checks.includes(name)) return `${name}: _checks.${name}`;
+        if (schemas.includes(name)) return `${name}: _schemas.${name}`;
+        throw new Error(`${args.path}: z.${name} is neither a zod schema nor a check`);
+      });
+      return { contents: source.replace(SPREAD_Z, `const z = { ${members.join(', ')}, iso: _iso };`), loader: 'js', resolveDir: dir };
+    });
   },
 };
 
@@ -61,7 +94,7 @@ export function esbuildOptions(tsconfig: string | undefined, outdir: string): Bu
     entryNames: 'index',
     chunkNames: '[name]-[hash]',
     outExtension: { '.js': '.mjs' },
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, zodJsonSchemaReaderByName],
     ...(tsconfig ? { tsconfig } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExecutionViewSchema } from './flow-execution.ts';
 import { FlowEdgeSchema, type Flow } from './flow.ts';
 import { HitlModeSchema } from './hitl-config.ts';

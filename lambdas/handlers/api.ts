@@ -6,7 +6,6 @@ import { governanceRoutes } from './api/governance-routes.ts';
 import { inboxRoutes } from './api/inbox-routes.ts';
 import { insightsRoutes } from './api/insights-routes.ts';
 import { approvalRoutes, type Route } from './api/routes.ts';
-import { openApiDocument } from './api/openapi.ts';
 import { httpErrors } from './http/errors.ts';
 import { identityOf } from './http/identity.ts';
 import { mcpRoutes } from './mcp/routes.ts';
@@ -38,6 +37,8 @@ export function apiRoutes(deps: AppDeps, extraRoutes: Route[] = [], later?: Late
     doc: { summary: 'This OpenAPI document', tags: ['meta'] },
     handler: async (event) => {
       identityOf(event);
+      // The document is built from every route's zod schemas (zod's JSON Schema output), which only this route needs.
+      const { openApiDocument } = await import('./api/openapi.ts');
       return json(200, openApiDocument([...routes, ...(later ? await later() : [])]));
     },
   });
