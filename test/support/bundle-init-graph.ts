@@ -12,11 +12,8 @@ export function lambdaEntryFiles(): string[] {
     .map((file) => join(dir, file));
 }
 
-/**
- * The source files a split bundle reads and compiles at init: those of `index.mjs` and of the chunks
- * it imports statically, not of the chunks behind `import()`.
- */
-export function sourcesAtInit(metafile: Metafile): string[] {
+/** The files a split bundle reads and compiles at init: `index.mjs` and the chunks it imports statically, not those behind `import()`. */
+export function outputsAtInit(metafile: Metafile): string[] {
   const atInit = new Set<string>();
   for (const pending = Object.keys(metafile.outputs).filter((file) => file.endsWith('/index.mjs')); pending.length > 0; ) {
     const file = pending.pop()!;
@@ -24,7 +21,12 @@ export function sourcesAtInit(metafile: Metafile): string[] {
     atInit.add(file);
     pending.push(...metafile.outputs[file].imports.filter((i) => i.kind === 'import-statement' && i.path in metafile.outputs).map((i) => i.path));
   }
-  return [...atInit].flatMap((file) => Object.keys(metafile.outputs[file].inputs));
+  return [...atInit];
+}
+
+/** The source files of the outputs read at init (outputsAtInit). */
+export function sourcesAtInit(metafile: Metafile): string[] {
+  return outputsAtInit(metafile).flatMap((file) => Object.keys(metafile.outputs[file].inputs));
 }
 
 /** Every source file of the bundle, loaded at init or later. */
