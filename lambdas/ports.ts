@@ -235,9 +235,9 @@ export interface DecisionStats {
  * refused at respond time. An empty list means they fit, or that the tool is not one we know.
  */
 export interface ToolArgsValidator {
-  validate(toolName: string, args: Record<string, unknown>): { path: string; message: string }[];
+  validate(toolName: string, args: Record<string, unknown>): Promise<{ path: string; message: string }[]>;
   /** The arguments as the tool will get them (schema defaults filled in), which is what policies see; unchanged when unknown or invalid. */
-  withDefaults(toolName: string, args: Record<string, unknown>): Record<string, unknown>;
+  withDefaults(toolName: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** The named gates agents may call, by id. */

@@ -6,27 +6,28 @@ import { agentGroupsFrom } from '#core/agent-config';
 import { once, seedGateFiles, storedGateCatalog } from '#usecases/gate-revisions';
 import { loadLambdaConfig } from '../config.ts';
 import { shippedGates } from '../gates/gate-files.ts';
-import { createApiHandler } from '../handlers/api.ts';
+import { createApiHandler, loadedOnce } from '../handlers/api.ts';
 import { awsChannelRoutes } from '../handlers/channels/aws-wiring.ts';
 import { toolArgsValidator } from '../tools/registry.ts';
 import { awsDeps } from './aws-deps.ts';
-import { awsTools, type AwsTools } from './aws-tools.ts';
+import type { AwsTools } from './aws-tools.ts';
 
-// The API describes and checks tools but never runs them. Their registry is built when first needed
-// (an approver's edited arguments, a tool or flow route), not at every cold start.
-let registered: AwsTools | undefined;
-const tools = (): AwsTools =>
-  (registered ??= awsTools({
-    send: async () => {
-      throw new Error('the API function does not send tool mail; the tool function does');
-    },
-  }));
+// The API describes and checks tools but never runs them. Their registry, and the tools' code, load
+// when first needed (an approver's edited arguments, a tool or flow route), not at every cold start.
+const tools = loadedOnce(
+  async (): Promise<AwsTools> =>
+    (await import('./aws-tools.ts')).awsTools({
+      send: async () => {
+        throw new Error('the API function does not send tool mail; the tool function does');
+      },
+    }),
+);
 // The flows' tool schemas, so an approver's edited arguments are checked before they are stored.
 // Delegations need the user pool: a delegate must be a known user, and a delegator's groups come from it.
 const userPoolId = loadLambdaConfig().USER_POOL_ID;
 const deps = {
   ...awsDeps(),
-  toolArgs: toolArgsValidator((name) => tools().registry.get(name)?.input),
+  toolArgs: toolArgsValidator(async (name) => (await tools()).registry.get(name)?.input),
   ...(userPoolId ? { delegations: new DelegationRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME), directory: new CognitoDirectory(userPoolId) } : {}),
 };
 // Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.
@@ -36,5 +37,5 @@ const gates = storedGateCatalog(gateStore, once(async () => seedGateFiles({ ...d
 const agentGates = { gates, agentGroups: agentGroupsFrom(process.env), webhookRule: 'https' } as const;
 
 export const handler = createApiHandler({ ...deps, agentGates }, awsChannelRoutes(deps, loadLambdaConfig()), async () =>
-  (await import('./api-flow-routes.ts')).flowAndGateRoutes({ deps, tools: tools(), agentGates, gateStore }),
+  (await import('./api-flow-routes.ts')).flowAndGateRoutes({ deps, tools: await tools(), agentGates, gateStore }),
 );

@@ -19,7 +19,7 @@ import { json } from './http/responses.ts';
 export type LaterRoutes = () => Promise<Route[]>;
 
 /** `load`, run once and its result shared; a failure is forgotten so that the next call tries again. */
-function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+export function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
   return () =>
     (loading ??= load().catch((error: unknown) => {

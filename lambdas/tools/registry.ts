@@ -48,17 +48,18 @@ export class ToolRegistry {
 
 /**
  * Checks arguments against the schema `schemaOf` gives for a tool (the API's check of edited arguments).
- * A tool without a schema here is not ours to judge: it gets no issues.
+ * A tool without a schema here is not ours to judge: it gets no issues. `schemaOf` may load the tools
+ * first (the API loads its registry with the first edit).
  */
-export function toolArgsValidator(schemaOf: (toolName: string) => z.ZodType | undefined): ToolArgsValidator {
+export function toolArgsValidator(schemaOf: (toolName: string) => z.ZodType | undefined | Promise<z.ZodType | undefined>): ToolArgsValidator {
   return {
-    validate(toolName, args) {
-      const result = schemaOf(toolName)?.safeParse(args);
+    async validate(toolName, args) {
+      const result = (await schemaOf(toolName))?.safeParse(args);
       if (!result || result.success) return [];
       return result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
     },
-    withDefaults(toolName, args) {
-      const result = schemaOf(toolName)?.safeParse(args);
+    async withDefaults(toolName, args) {
+      const result = (await schemaOf(toolName))?.safeParse(args);
       return result?.success && result.data !== null && typeof result.data === 'object' ? (result.data as Record<string, unknown>) : args;
     },
   };

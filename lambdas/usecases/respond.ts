@@ -69,10 +69,10 @@ export async function respond(deps: RespondDeps, input: RespondInput): Promise<R
     }
     if (input.editedArgs !== undefined && request.action.kind === 'tool_call') {
       const toolName = request.action.toolCall.name;
-      if (deps.toolArgs) assertArgsFit(deps.toolArgs, toolName, input.editedArgs);
+      if (deps.toolArgs) await assertArgsFit(deps.toolArgs, toolName, input.editedArgs);
       // The edit policy runs the gate policy with its CEL engine, loaded on the first edit rather than at every cold start.
       const { assertEditPermitted } = await import('#core/edit-policy');
-      assertEditPermitted(request, deps.toolArgs?.withDefaults(toolName, input.editedArgs) ?? input.editedArgs, decider.rights);
+      assertEditPermitted(request, (await deps.toolArgs?.withDefaults(toolName, input.editedArgs)) ?? input.editedArgs, decider.rights);
     }
     try {
       return needsVotes(request.hitl) ? await vote(deps, request, input, decider) : await decideAlone(deps, request, input, decider);
@@ -186,8 +186,8 @@ async function settle(deps: RespondDeps, request: ApprovalRequest, votedNow: boo
 }
 
 /** Edited arguments must meet the tool's schema before they are stored: a bad edit changes nothing. */
-function assertArgsFit(toolArgs: ToolArgsValidator, toolName: string, editedArgs: Record<string, unknown>): void {
-  const issues = toolArgs.validate(toolName, editedArgs).map((issue) => ({ path: issue.path ? `editedArgs.${issue.path}` : 'editedArgs', message: issue.message }));
+async function assertArgsFit(toolArgs: ToolArgsValidator, toolName: string, editedArgs: Record<string, unknown>): Promise<void> {
+  const issues = (await toolArgs.validate(toolName, editedArgs)).map((issue) => ({ path: issue.path ? `editedArgs.${issue.path}` : 'editedArgs', message: issue.message }));
   if (issues.length > 0) {
     throw new ValidationError(`editedArgs do not fit the arguments of ${toolName}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }

@@ -121,14 +121,14 @@ describe('approve with edits: argument diffs and schemas', () => {
     expect(diffArgs({ amount: 5 }, { amount: 5 })).toEqual([]);
   });
 
-  it('checks edited arguments against the schema each demo tool declares, naming the field', () => {
+  it('checks edited arguments against the schema each demo tool declares, naming the field', async () => {
     const tools = createDemoTools({ mail: new MemoryMailSender() });
     const validator = demoToolArgs();
     for (const name of DEMO_TOOL_NAMES) expect(tools.get(name)!.input).toBe(DEMO_TOOL_ARGS[name]);
-    expect(validator.validate('send_email', { to: 'nope', subject: 'Hi', body: 'Hello' })).toEqual([{ path: 'to', message: expect.any(String) }]);
-    expect(validator.validate('refund', { orderId: 'A-1', amount: 10.123, country: 'de' }).map((issue) => issue.path)).toEqual(['amount', 'country']);
-    expect(validator.validate('refund', { orderId: 'A-1', amount: 10.5, country: 'DE' })).toEqual([]);
-    expect(validator.validate('some_external_tool', { anything: true })).toEqual([]);
+    expect(await validator.validate('send_email', { to: 'nope', subject: 'Hi', body: 'Hello' })).toEqual([{ path: 'to', message: expect.any(String) }]);
+    expect((await validator.validate('refund', { orderId: 'A-1', amount: 10.123, country: 'de' })).map((issue) => issue.path)).toEqual(['amount', 'country']);
+    expect(await validator.validate('refund', { orderId: 'A-1', amount: 10.5, country: 'DE' })).toEqual([]);
+    expect(await validator.validate('some_external_tool', { anything: true })).toEqual([]);
   });
 });
 
