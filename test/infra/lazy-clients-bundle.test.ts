@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { REPO_ROOT } from '#infra/constructs/hitl-function';
 import { esbuildOptions } from '#infra/constructs/lambda-bundling';
+import { sourcesAtInit } from '../support/bundle-init-graph.ts';
 
 describe('clients loaded on first use, inside a bundle built as CDK builds the functions', () => {
   it('loads Secrets Manager, SES, Cognito and Lambda at first use and hands each its command', { timeout: 120_000 }, async () => {
@@ -34,17 +35,10 @@ describe('clients loaded on first use, inside a bundle built as CDK builds the f
     ]);
     // None of them is in the files loaded at init (the entry and what it imports statically): their
     // chunks are read and compiled only at first use.
-    const atInit = new Set<string>();
-    for (const pending = Object.keys(metafile.outputs).filter((file) => file.endsWith('/index.mjs')); pending.length > 0; ) {
-      const file = pending.pop()!;
-      if (atInit.has(file)) continue;
-      atInit.add(file);
-      pending.push(...metafile.outputs[file].imports.filter((i) => i.kind === 'import-statement' && i.path in metafile.outputs).map((i) => i.path));
-    }
-    const sourcesAtInit = [...atInit].flatMap((file) => Object.keys(metafile.outputs[file].inputs));
-    expect(sourcesAtInit.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
+    const atInit = sourcesAtInit(metafile);
+    expect(atInit.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
     for (const client of ['client-secrets-manager', 'client-ses', 'client-cognito-identity-provider', 'client-lambda']) {
-      expect(sourcesAtInit.filter((source) => source.includes(`node_modules/@aws-sdk/${client}/`)), client).toEqual([]);
+      expect(atInit.filter((source) => source.includes(`node_modules/@aws-sdk/${client}/`)), client).toEqual([]);
     }
   });
 });
