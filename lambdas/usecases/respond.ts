@@ -233,7 +233,6 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: A
       },
       eventId: auditEventId.decision(decided.id),
     }),
-    followUp.stats(decision.outcome, decision.decidedAt, request.level),
   ], decision.decidedAt));
   const { taskToken } = await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS), owed);
   const delivered = await deliverWithFollowUps(deps, decided, taskToken, owed);

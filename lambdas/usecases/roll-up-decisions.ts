@@ -1,0 +1,77 @@
+import { rollupHorizon, tally, windowEnd, windowOf, type DecidedSample } from '#core/decision-rollup';
+import type { StatsSample } from '#core/decision-stats';
+import type { Clock, DecisionRollup } from '#ports';
+
+export interface RollupDeps {
+  readonly rollup: DecisionRollup;
+  readonly clock: Clock;
+  /** Where each counted decision is published as well (CloudWatch metrics on AWS); at most once. */
+  readonly decisionMetrics?: { record(sample: StatsSample): Promise<void> };
+}
+
+export interface RollupOptions {
+  /** Wall time (Date.now()) after which no new window starts; the rest wait for the next run. */
+  readonly deadline?: number;
+}
+
+export interface RollupReport {
+  /** Windows this run counted (a window that another run counted first is included). */
+  readonly windows: number;
+  readonly decisions: number;
+  /** The watermark as this run left it. */
+  readonly upTo?: string;
+}
+
+/**
+ * Counts decisions into the statistics from the decided timeline, a window at a time (see
+ * ROLLUP_WINDOW_MS), from the watermark up to the settle margin behind the clock. Each item a window
+ * touches takes its counts in one conditional write that also marks the window on it, then the
+ * watermark moves past the window. Whatever stops a run half way, and however many run at once,
+ * every decision is counted once:
+ * - windows end behind the settle margin, so each holds the same decisions for every run;
+ * - a run adds a window only after it added (or found added) every window before it, so an item that
+ *   has a window's mark has every earlier window it belongs to, and a repeat adds nothing to it;
+ * - the watermark only moves forward, and only over windows that are added.
+ * The first run counts nothing: it sets the watermark at its horizon (decisions before it were
+ * counted one by one by the version before; see the README's upgrade note).
+ */
+export async function rollUpDecisions(deps: RollupDeps, options: RollupOptions = {}): Promise<RollupReport> {
+  const horizon = rollupHorizon(deps.clock.now());
+  const from = await deps.rollup.watermark();
+  if (from === undefined) {
+    await deps.rollup.start(horizon);
+    return { windows: 0, decisions: 0, upTo: horizon };
+  }
+  if (from >= horizon) return { windows: 0, decisions: 0, upTo: from };
+
+  let windows = 0;
+  let decisions = 0;
+  let upTo = from;
+  const count = async (start: string, samples: readonly DecidedSample[]) => {
+    const end = windowEnd(start);
+    await deps.rollup.add(end, tally(samples));
+    const moved = await deps.rollup.advance(end);
+    // Only the run that moved the watermark over the window publishes it, so a repeat does not.
+    if (moved && deps.decisionMetrics) await Promise.allSettled(samples.map((sample) => deps.decisionMetrics!.record(sample)));
+    windows++;
+    decisions += samples.length;
+    upTo = end;
+  };
+
+  let window: string | undefined;
+  let samples: DecidedSample[] = [];
+  for await (const sample of deps.rollup.decided(from, horizon)) {
+    const start = windowOf(sample.decidedAt);
+    if (window !== undefined && start !== window) {
+      await count(window, samples);
+      samples = [];
+      if (options.deadline !== undefined && Date.now() >= options.deadline) return { windows, decisions, upTo };
+    }
+    window = start;
+    samples.push(sample);
+  }
+  if (window !== undefined) await count(window, samples);
+  // The windows up to the horizon that hold no decision are counted too.
+  if (await deps.rollup.advance(horizon)) upTo = horizon;
+  return { windows, decisions, upTo };
+}
