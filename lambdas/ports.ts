@@ -105,7 +105,9 @@ export interface ApprovalStore {
   /**
    * Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or
    * undefined if someone recorded it first. `followUpsDone` (done by the caller, which holds them) are
-   * marked done too, in the same write when they are all the request owes.
+   * marked done too, in the same write when they are all the request owes. A caller that has no use
+   * for the request as recorded passes `returnRecorded: false`: the write then returns nothing (the
+   * item with its history can weigh hundreds of kilobytes), and neither does this.
    */
   markDelivery(
     id: string,
@@ -113,6 +115,7 @@ export interface ApprovalStore {
     at: Date,
     detail?: Record<string, unknown>,
     followUpsDone?: readonly string[],
+    options?: { readonly returnRecorded?: boolean },
   ): Promise<ApprovalRequest | undefined>;
   /**
    * After a failed webhook attempt (the caller holds the lease): counts it, records `event`, and keeps

@@ -93,8 +93,9 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
         const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS), owed);
         if (next.status !== 'pending') {
           report.timedOut++;
-          // After the timeout write, one write settles the request: the delivery with its follow-ups done.
-          const delivered = await deliverWithFollowUps(deps, next, taskToken, owed);
+          // After the timeout write, one write settles the request: the delivery with its follow-ups
+          // done. Nothing here reads the request it leaves, so that write returns nothing.
+          const delivered = await deliverWithFollowUps(deps, next, taskToken, owed, { returnRecorded: false });
           countDelivery(report, delivered.result);
         } else {
           report.escalated++;
@@ -119,7 +120,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
       undelivered.slice(start, start + DELIVERY_CONCURRENCY).map(async (request) => {
         try {
           if (!(await deps.store.acquireDeliveryLease(request.id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) return;
-          countDelivery(report, (await deliverDecision(deps, request)).result);
+          countDelivery(report, (await deliverDecision(deps, request, undefined, { returnRecorded: false })).result);
         } catch {
           report.failed++;
         }
