@@ -1,4 +1,5 @@
 import { decide } from '#core/lifecycle';
+import type { OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest } from '#core/request';
 import { requestIdFor } from '#core/request-id';
 import type { ApprovalStore } from '#ports';
@@ -13,8 +14,11 @@ export interface DecisionSeed {
   readonly decidedAt: Date;
 }
 
-/** Stores a pending request and decides it with the store's own conditional write, as respond does. */
-export async function storeDecision(store: ApprovalStore, seed: DecisionSeed): Promise<ApprovalRequest> {
+/**
+ * Stores a pending request and decides it with the store's own conditional write, as respond does,
+ * owing `owed` (none: as this version decides).
+ */
+export async function storeDecision(store: ApprovalStore, seed: DecisionSeed, owed: readonly OwedFollowUp[] = []): Promise<ApprovalRequest> {
   const input = gateInput({ workflowId: seed.workflowId, action: { kind: 'tool_call', toolCall: { id: 'call-1', name: seed.tool, args: {} } } });
   const createdAt = seed.createdAt.toISOString();
   const request: ApprovalRequest = {
@@ -26,6 +30,6 @@ export async function storeDecision(store: ApprovalStore, seed: DecisionSeed): P
   };
   await store.create(request, `token-${request.id}`);
   const decided = decide(request, { outcome: seed.outcome, approver: 'bob', scope: 'once', channel: 'api', decidedAt: seed.decidedAt.toISOString() });
-  await store.transition(request, decided);
+  await store.transition(request, decided, undefined, owed);
   return decided;
 }
