@@ -4,6 +4,9 @@ import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { rollupHorizon, ROLLUP_WINDOW_MS, tally, windowEnd } from '#core/decision-rollup';
 import type { DecisionRollup } from '#ports';
 import { rollUpDecisions } from '#usecases/roll-up-decisions';
+import { sweepExpired } from '#usecases/sweep-expired';
+import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
+import { acceptingWorkflows } from '../support/accepting-workflows.ts';
 import { storeDecision } from '../support/decided-requests.ts';
 import { ManualClock } from '../support/fixtures.ts';
 import { startLocalTable, type LocalTable } from '../support/local-table.ts';
@@ -149,5 +152,34 @@ describe('the rollup of decisions', () => {
     expect(totalsOf(halfway.rows)).toEqual(expectedTotals(seeds));
     expect(totalsOf(after.rows)).toEqual(expectedTotals(seeds));
     expect(await storedTotals(table.db, table.tableName, DAYS)).toEqual(expectedTotals(seeds));
+  });
+
+  it('runs in each sweep', async () => {
+    // Prepare
+    const { clock, stats, seeds } = await decisionsAfterFirstRun();
+    // Act
+    const report = await sweepExpired({ store: table.store, audit: table.audit, workflows: acceptingWorkflows().workflows, notifier: recordOnlyNotifier, clock, rollup: stats });
+    // Assess
+    expect(report).toMatchObject({ rolledUp: seeds.filter((s) => s.outcome !== 'cancelled').length, failed: 0 });
+    expect(await storedTotals(table.db, table.tableName, DAYS)).toEqual(expectedTotals(seeds));
+  });
+});
+
+describe('a reading of the statistics', () => {
+  it('says up to when it is complete when more decisions wait for the rollup than it takes', async () => {
+    // Prepare: 30 windows of decisions the rollup has not reached; a reading that takes 20 of them
+    const clock = new ManualClock(FIRST_RUN);
+    await rollUpDecisions({ rollup: new StatsRepository(table.db, table.tableName), clock });
+    const stats = new StatsRepository(table.db, table.tableName, { maxTail: 20 });
+    const seeds = await storeDecisionsOver(table.store, new Date((await stats.watermark())!), 30);
+    const byTime = [...seeds].sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime());
+    // Act
+    const reading = await stats.read(new Date('2026-11-25T00:00:00.000Z'), new Date('2026-11-26T12:00:00.000Z'));
+    const everything = await new StatsRepository(table.db, table.tableName).read(new Date('2026-11-25T00:00:00.000Z'), new Date('2026-11-26T12:00:00.000Z'));
+    // Assess: partial after the 20th decision, and every decision before that time counted
+    expect(reading.partialAfter).toBe(byTime[19]!.decidedAt.toISOString());
+    expect(totalsOf(reading.rows)).toEqual(expectedTotals(byTime.slice(0, 20)));
+    expect(everything.partialAfter).toBeUndefined();
+    expect(totalsOf(everything.rows)).toEqual(expectedTotals(seeds));
   });
 });

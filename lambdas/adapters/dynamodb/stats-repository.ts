@@ -25,8 +25,12 @@ const conditions = {
 const MAX_DAYS = 366;
 /** Decisions per page of the timeline. */
 const PAGE = 200;
-/** Pages of decisions after the watermark one reading of the statistics takes at most. */
-const MAX_TAIL_PAGES = 10;
+/**
+ * Decisions after the watermark one reading of the statistics takes at most: ten pages. The rollup
+ * keeps that tail to the settle margin and a minute or two, so only a rollup that is behind (or
+ * thousands of decisions in those minutes) makes a reading partial.
+ */
+const MAX_TAIL = 2_000;
 /** Items written side by side when a window is added. */
 const WRITE_CONCURRENCY = 8;
 /** What a count reads of a decided request. */
@@ -40,13 +44,16 @@ const DECIDED_FIELDS = ['workflowId', 'nodeId', 'action', 'createdAt', 'decision
  */
 export class StatsRepository implements DecisionStats, DecisionRollup {
   private readonly shards: ShardLayout;
+  private readonly maxTail: number;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { readonly shards?: IndexShards } = {},
+    /** `maxTail`: decisions after the watermark a reading takes at most. @default 2,000 */
+    options: { readonly shards?: IndexShards; readonly maxTail?: number } = {},
   ) {
     this.shards = new ShardLayout(options.shards);
+    this.maxTail = options.maxTail ?? MAX_TAIL;
   }
 
   async record(sample: StatsSample): Promise<void> {
@@ -77,11 +84,12 @@ export class StatsRepository implements DecisionStats, DecisionRollup {
     const dayAfterLast = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), to.getUTCDate() + 1)).toISOString();
     const tail: DecidedSample[] = [];
     let after: string | undefined;
-    for (let page = 0; page < MAX_TAIL_PAGES; page++) {
+    for (let taken = 0; taken < this.maxTail; ) {
       const read = await queryShards(this.db, this.decidedQuery(watermark !== undefined && watermark > firstDay ? watermark : firstDay, dayAfterLast), {
-        limit: PAGE,
+        limit: Math.min(PAGE, this.maxTail - taken),
         ...(after !== undefined ? { after } : {}),
       });
+      taken += read.items.length;
       tail.push(...samplesOf(read.items));
       after = read.after;
       if (after === undefined) return { rows: withTail(rows, tail) };
