@@ -260,6 +260,10 @@ export interface DecisionRollup {
   watermark(): Promise<string | undefined>;
   /** Sets the first watermark, unless another run did. */
   start(at: string): Promise<void>;
+  /** When the oldest decision in the timeline was made; undefined when there is none. */
+  oldestDecision(): Promise<string | undefined>;
+  /** Whether the statistics of `day` hold decision counts (added before the rollup, one by one). */
+  hasDecisionCounts(day: string): Promise<boolean>;
   /** The decisions from `from` (inclusive) to `to` (exclusive), oldest first. */
   decided(from: string, to: string): AsyncIterable<DecidedSample>;
   /**

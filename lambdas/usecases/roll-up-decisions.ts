@@ -32,15 +32,15 @@ export interface RollupReport {
  * - a run adds a window only after it added (or found added) every window before it, so an item that
  *   has a window's mark has every earlier window it belongs to, and a repeat adds nothing to it;
  * - the watermark only moves forward, and only over windows that are added.
- * The first run counts nothing: it sets the watermark at its horizon (decisions before it were
- * counted one by one by the version before; see the README's upgrade note).
+ * The first run starts at the oldest decision, or at its horizon where decisions were counted one by
+ * one before (see firstWatermark).
  */
 export async function rollUpDecisions(deps: RollupDeps, options: RollupOptions = {}): Promise<RollupReport> {
   const horizon = rollupHorizon(deps.clock.now());
-  const from = await deps.rollup.watermark();
+  let from = await deps.rollup.watermark();
   if (from === undefined) {
-    await deps.rollup.start(horizon);
-    return { windows: 0, decisions: 0, upTo: horizon };
+    await deps.rollup.start(await firstWatermark(deps.rollup, horizon));
+    from = (await deps.rollup.watermark())!;
   }
   if (from >= horizon) return { windows: 0, decisions: 0, upTo: from };
 
@@ -74,4 +74,26 @@ export async function rollUpDecisions(deps: RollupDeps, options: RollupOptions =
   // The windows up to the horizon that hold no decision are counted too.
   if (await deps.rollup.advance(horizon)) upTo = horizon;
   return { windows, decisions, upTo };
+}
+
+/** Days looked at for counts made one by one, back from the horizon. */
+const UPGRADE_LOOKBACK_DAYS = 400;
+const DAY_MS = 86_400_000;
+
+/**
+ * Where the first rollup starts. A version before the rollup counted each decision as it was made,
+ * into the same items: where any day since the oldest decision holds such counts, counting the
+ * timeline again would count those decisions twice, so the rollup starts at its horizon (the
+ * decisions before it stay counted as they were). Otherwise (a new table, or statistics never kept)
+ * it starts at the oldest decision and counts them all.
+ */
+async function firstWatermark(rollup: DecisionRollup, horizon: string): Promise<string> {
+  const oldest = await rollup.oldestDecision();
+  if (oldest === undefined || oldest >= horizon) return horizon;
+  const first = Math.max(Date.parse(oldest.slice(0, 10)), Date.parse(horizon.slice(0, 10)) - UPGRADE_LOOKBACK_DAYS * DAY_MS);
+  // Newest day first: a deployment that counted decisions counted some lately.
+  for (let day = Date.parse(horizon.slice(0, 10)); day >= first; day -= DAY_MS) {
+    if (await rollup.hasDecisionCounts(new Date(day).toISOString().slice(0, 10))) return horizon;
+  }
+  return windowOf(oldest);
 }

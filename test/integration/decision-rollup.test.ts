@@ -41,16 +41,34 @@ async function decisionsAfterFirstRun() {
 }
 
 describe('the rollup of decisions', () => {
-  it('counts nothing on its first run, only setting its watermark at its horizon', async () => {
-    // Prepare: a decision before the first run
-    await storeDecision(table.store, { workflowId: 'wf-a', tool: 'send_email', outcome: 'approved', createdAt: new Date('2026-11-25T23:40:00.000Z'), decidedAt: new Date('2026-11-25T23:41:00.000Z') });
+  it('starts at the oldest decision on its first run, counting every decision of a new table', async () => {
+    // Prepare: decisions of the last hour and of yesterday, before any rollup ran
+    const seeds = [
+      ...(await storeDecisionsOver(table.store, new Date('2026-11-24T08:00:00.000Z'), 3)),
+      ...(await storeDecisionsOver(table.store, new Date('2026-11-25T23:00:00.000Z'), 20)),
+    ];
     const stats = new StatsRepository(table.db, table.tableName);
     // Act
     const report = await rollUpDecisions({ rollup: stats, clock: new ManualClock(FIRST_RUN) });
     // Assess
+    expect(report.decisions).toBe(seeds.filter((s) => s.outcome !== 'cancelled').length);
+    expect(await stats.watermark()).toBe(rollupHorizon(FIRST_RUN));
+    expect(await storedTotals(table.db, table.tableName, ['2026-11-24', ...DAYS])).toEqual(expectedTotals(seeds));
+  });
+
+  it('counts nothing on its first run where decisions were counted one by one, only setting its watermark at its horizon', async () => {
+    // Prepare: decisions counted as they were made, by the version before the rollup
+    const stats = new StatsRepository(table.db, table.tableName);
+    const seeds = await storeDecisionsOver(table.store, new Date('2026-11-25T23:00:00.000Z'), 5);
+    for (const seed of seeds.filter((s) => s.outcome !== 'cancelled')) {
+      await stats.record({ day: seed.decidedAt.toISOString().slice(0, 10), workflowId: seed.workflowId, nodeId: 'agent', tool: seed.tool, outcome: seed.outcome as 'approved', secondsToDecision: 1 });
+    }
+    // Act
+    const report = await rollUpDecisions({ rollup: stats, clock: new ManualClock(FIRST_RUN) });
+    // Assess: what was counted stays counted once
     expect(report).toMatchObject({ windows: 0, decisions: 0 });
     expect(await stats.watermark()).toBe(rollupHorizon(FIRST_RUN));
-    expect(await storedTotals(table.db, table.tableName, DAYS)).toEqual({});
+    expect(await storedTotals(table.db, table.tableName, DAYS)).toEqual(expectedTotals(seeds));
   });
 
   it('counts every decision up to its horizon once, across days, and leaves cancellations out', async () => {
@@ -88,6 +106,8 @@ describe('the rollup of decisions', () => {
     const slow: DecisionRollup = {
       watermark: () => stats.watermark(),
       start: (at) => stats.start(at),
+      oldestDecision: () => stats.oldestDecision(),
+      hasDecisionCounts: (day) => stats.hasDecisionCounts(day),
       decided: (from, to) => stats.decided(from, to),
       add: async (end, deltas) => (started(), await held, stats.add(end, deltas)),
       advance: (to) => stats.advance(to),

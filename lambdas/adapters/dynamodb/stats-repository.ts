@@ -113,6 +113,27 @@ export class StatsRepository implements DecisionStats, DecisionRollup {
     );
   }
 
+  async oldestDecision(): Promise<string | undefined> {
+    const page = await queryShards(this.db, { ...this.decidedQuery('0000', '9999'), projection: [] }, { limit: 1 });
+    const first = page.items[0];
+    return first ? String(first[INDEXES.timeline.sk]).split('#')[0] : undefined;
+  }
+
+  async hasDecisionCounts(day: string): Promise<boolean> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'approved > :zero OR rejected > :zero OR timed_out > :zero',
+        ExpressionAttributeValues: { ':pk': statsKeys.pk(day), ':zero': 0 },
+        ProjectionExpression: 'pk',
+      }),
+    );
+    // A day's items are a few hundred bytes each: one page holds them all but for huge deployments,
+    // whose days with counts show up in the first page anyway.
+    return (result.Items ?? []).length > 0;
+  }
+
   async *decided(from: string, to: string): AsyncIterable<DecidedSample> {
     let after: string | undefined;
     do {
