@@ -3,8 +3,9 @@ import type { StatsSample } from '#core/decision-stats';
 import type { DecisionStats } from '#ports';
 
 /**
- * Publishes each decision as CloudWatch metrics in embedded metric format (one log line, no API
- * call): a count per outcome, and the time to decision, by workflow and outcome.
+ * Publishes each decision (as the rollup counts it, at most once) and each escalation as CloudWatch
+ * metrics in embedded metric format (one log line, no API call): a count per outcome, and the time
+ * to decision, by workflow and outcome.
  */
 export class EmfStats implements Pick<DecisionStats, 'record'> {
   constructor(private readonly metrics = new Metrics({ namespace: 'HitlApprovals', serviceName: 'hitl-approvals' })) {}
