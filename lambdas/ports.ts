@@ -251,6 +251,11 @@ export interface StatsReading {
   readonly partialAfter?: string;
 }
 
+/** Where counted decisions are published besides the statistics (CloudWatch metrics on AWS). */
+export interface DecisionMetrics {
+  record(sample: StatsSample): Promise<void>;
+}
+
 /**
  * Counts decisions from the decided timeline into the per-day statistics items, window by window
  * (see ROLLUP_WINDOW_MS), behind a watermark.

@@ -1,12 +1,11 @@
 import { rollupHorizon, tally, windowEnd, windowOf, type DecidedSample } from '#core/decision-rollup';
-import type { StatsSample } from '#core/decision-stats';
-import type { Clock, DecisionRollup } from '#ports';
+import type { Clock, DecisionMetrics, DecisionRollup } from '#ports';
 
 export interface RollupDeps {
   readonly rollup: DecisionRollup;
   readonly clock: Clock;
   /** Where each counted decision is published as well (CloudWatch metrics on AWS); at most once. */
-  readonly decisionMetrics?: { record(sample: StatsSample): Promise<void> };
+  readonly decisionMetrics?: DecisionMetrics;
 }
 
 export interface RollupOptions {

@@ -4,8 +4,7 @@ import { followUp, type FollowUp } from '#core/follow-up';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
-import type { StatsSample } from '#core/decision-stats';
-import type { ApprovalStore, AuditLog, Clock, DecisionRollup, DecisionStats, DurableCallbacks, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionMetrics, DecisionRollup, DecisionStats, DurableCallbacks, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
 import { forEachConcurrently } from './bounded-concurrency.ts';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { deliverWithFollowUps } from './deliver-with-follow-ups.ts';
@@ -23,7 +22,7 @@ export interface SweepDeps {
   /** Counts decisions from the decided timeline into the statistics; without it none are counted. */
   readonly rollup?: DecisionRollup;
   /** Where each decision the rollup counts is published as well (CloudWatch metrics on AWS). */
-  readonly decisionMetrics?: { record(sample: StatsSample): Promise<void> };
+  readonly decisionMetrics?: DecisionMetrics;
   readonly webhooks?: WebhookDelivery;
   readonly durableCallbacks?: DurableCallbacks;
 }
