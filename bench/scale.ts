@@ -50,8 +50,11 @@ async function sweepRun(bench: BenchApp, count: number): Promise<number> {
   const batch = expiredBatch++;
   const items = Array.from({ length: count }, (_, i) => storedItems(sampleRequest(`expired-${batch}-${i}`, new Date(now - 2 * 3600_000 + i), 3600))).flat();
   await batchWrite(bench.db, bench.tableName, items);
+  // Without the rollup of decisions into the statistics, whose cost follows the decisions made since
+  // the last run, not the expiries (the stored table's first run would count all its decisions).
+  const { rollup: _rollup, ...deps } = bench.app.deps;
   const start = performance.now();
-  const report = await sweepExpired({ ...bench.app.deps, workflows: acceptingWorkflows });
+  const report = await sweepExpired({ ...deps, workflows: acceptingWorkflows });
   const ms = performance.now() - start;
   if (report.timedOut !== count || report.delivered !== count) throw new Error(`the sweep timed out ${report.timedOut} and delivered ${report.delivered} of ${count}`);
   return ms;

@@ -44,9 +44,12 @@ async function sweepRun(bench: BenchApp, count: number): Promise<number> {
   const id = batch++;
   const items = Array.from({ length: count }, (_, i) => storedItems(sampleRequest(`shards-expired-${id}-${i}`, new Date(now - 2 * 3600_000 + i), 3600))).flat();
   await batchWrite(bench.db, bench.tableName, items);
+  // The rollup of decisions into the statistics is left out: its cost follows the decisions made
+  // since the last run, not the expiries (on the large table its first run counts all 95,000).
+  const { rollup: _rollup, ...deps } = bench.app.deps;
   const start = performance.now();
   // No wall-time budget: the figure is the cost of all `count` expiries, on however busy a machine.
-  const report = await sweepExpired({ ...bench.app.deps, workflows: acceptingWorkflows }, { concurrency: DEFAULT_SWEEP_CONCURRENCY, expiryBudgetMs: 3_600_000 });
+  const report = await sweepExpired({ ...deps, workflows: acceptingWorkflows }, { concurrency: DEFAULT_SWEEP_CONCURRENCY, expiryBudgetMs: 3_600_000 });
   const ms = performance.now() - start;
   if (report.timedOut !== count || report.delivered !== count) throw new Error(`the sweep timed out ${report.timedOut} and delivered ${report.delivered} of ${count}`);
   return ms;

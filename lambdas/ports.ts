@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditRecord } from '#core/audit-entry';
+import type { DecidedSample, StatsDelta } from '#core/decision-rollup';
 import type { StatsRow, StatsSample } from '#core/decision-stats';
 import type { OwedFollowUp } from '#core/follow-up';
 import type { Gate, GateRevision } from '#core/gate';
@@ -104,7 +105,9 @@ export interface ApprovalStore {
   /**
    * Records the outcome of delivering the decision; idempotent. Returns the request as recorded, or
    * undefined if someone recorded it first. `followUpsDone` (done by the caller, which holds them) are
-   * marked done too, in the same write when they are all the request owes.
+   * marked done too, in the same write when they are all the request owes. A caller that has no use
+   * for the request as recorded passes `returnRecorded: false`: the write then returns nothing (the
+   * item with its history can weigh hundreds of kilobytes), and neither does this.
    */
   markDelivery(
     id: string,
@@ -112,6 +115,7 @@ export interface ApprovalStore {
     at: Date,
     detail?: Record<string, unknown>,
     followUpsDone?: readonly string[],
+    options?: { readonly returnRecorded?: boolean },
   ): Promise<ApprovalRequest | undefined>;
   /**
    * After a failed webhook attempt (the caller holds the lease): counts it, records `event`, and keeps
@@ -224,10 +228,57 @@ export interface NotifyReport {
   readonly error?: string;
 }
 
-/** Counters of decisions for insights; recording is best effort and never fails a decision. */
+/**
+ * Statistics for insights. Decisions are counted by the rollup (DecisionRollup) from the decided
+ * timeline; escalations, which are no decisions, are counted one by one as they happen (best effort,
+ * never failing the escalation).
+ */
 export interface DecisionStats {
+  /** Adds one sample to its day's counters at once. */
   record(sample: StatsSample): Promise<void>;
-  rows(from: Date, to: Date): Promise<StatsRow[]>;
+  /** The statistics of the days from `from` to `to`: rolled-up counts plus the decisions after them. */
+  read(from: Date, to: Date): Promise<StatsReading>;
+  /** The watermark of the rollup: decisions before it are counted by it. Undefined before its first run. */
+  rolledUpTo(): Promise<string | undefined>;
+}
+
+export interface StatsReading {
+  readonly rows: StatsRow[];
+  /**
+   * Set when there were more decisions after the rollup than one reading takes: the rows then count
+   * every decision up to this time (ISO), and only some after it.
+   */
+  readonly partialAfter?: string;
+}
+
+/** Where counted decisions are published besides the statistics (CloudWatch metrics on AWS). */
+export interface DecisionMetrics {
+  record(sample: StatsSample): Promise<void>;
+}
+
+/**
+ * Counts decisions from the decided timeline into the per-day statistics items, window by window
+ * (see ROLLUP_WINDOW_MS), behind a watermark.
+ */
+export interface DecisionRollup {
+  /** Where the rollup has got to: every window before it is counted. Undefined before the first run. */
+  watermark(): Promise<string | undefined>;
+  /** Sets the first watermark, unless another run did. */
+  start(at: string): Promise<void>;
+  /** When the oldest decision in the timeline was made; undefined when there is none. */
+  oldestDecision(): Promise<string | undefined>;
+  /** Whether the statistics of `day` hold decision counts (added before the rollup, one by one). */
+  hasDecisionCounts(day: string): Promise<boolean>;
+  /** The decisions from `from` (inclusive) to `to` (exclusive), oldest first. */
+  decided(from: string, to: string): AsyncIterable<DecidedSample>;
+  /**
+   * Adds one window's counts to their items. Each item takes a window once: a repeat (a rollup that
+   * died half way and runs again, or a second one at the same time) adds nothing to the items that
+   * have it.
+   */
+  add(windowEnd: string, deltas: readonly StatsDelta[]): Promise<void>;
+  /** Moves the watermark forward to `to`; false if it was there or beyond already. */
+  advance(to: string): Promise<boolean>;
 }
 
 /**

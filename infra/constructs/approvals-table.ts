@@ -7,7 +7,6 @@ import { Construct } from 'constructs';
 import { auditKeys } from '#adapters/dynamodb/audit-repository';
 import { executionKeys } from '#adapters/dynamodb/execution-repository';
 import { requestKeys } from '#adapters/dynamodb/request-repository';
-import { statsKeys } from '#adapters/dynamodb/stats-repository';
 import { INDEX_PROJECTIONS } from '#adapters/dynamodb/index-projections';
 import { DEFAULT_INDEX_SHARDS, MAX_INDEX_SHARDS } from '#adapters/dynamodb/shards';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
@@ -234,14 +233,13 @@ export class ApprovalsTable extends Construct {
   }
 
   /**
-   * For a flow gate's timeout step: the audit chain (as `bindAuditWriter`), reading and updating an
-   * existing request (`REQ#` items) to record its timeout, and counting it (`STATS#` items); it
-   * creates no request.
+   * For a flow gate's timeout step: the audit chain (as `bindAuditWriter`), and reading and updating
+   * an existing request (`REQ#` items) to record its timeout; it creates no request, and counts
+   * nothing (the sweeper's rollup counts the timeout from the decided timeline).
    */
   bindRequestExpirer(fn: LambdaFunction): void {
     this.bindAuditWriter(fn);
     this.grantOnItems(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], requestKeys.pk(''));
-    this.grantOnItems(fn, ['dynamodb:UpdateItem'], statsKeys.pk(''));
   }
 
   /**

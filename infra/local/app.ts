@@ -121,6 +121,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const channels = new CompositeNotifier([recordOnlyNotifier]);
   // The flows module builds the tools (shipped and saved); until it does, the demo tools' schemas answer.
   const toolSchemas = new ToolSchemaSlot(demoToolSchema);
+  const stats = new StatsRepository(db, LOCAL_TABLE_NAME);
   const deps: AppDeps = {
     store: new RequestRepository(db, LOCAL_TABLE_NAME),
     audit: new AuditRepository(db, LOCAL_TABLE_NAME, {
@@ -130,7 +131,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     workflows: engine,
     notifier: options.notifier ?? channels,
     clock,
-    stats: new StatsRepository(db, LOCAL_TABLE_NAME),
+    stats,
+    rollup: stats,
     toolArgs: toolArgsValidator((name) => toolSchemas.schemaOf(name)),
     access: options.access ?? readAccessFrom(process.env),
     // Decisions on agents' requests are signed with a key kept in the data folder (one per process in memory mode).

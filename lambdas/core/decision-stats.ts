@@ -23,7 +23,7 @@ export function bucketOf(seconds: number): number {
 }
 
 /** What a decided (or escalated) request contributes to the statistics. */
-export function sampleOf(request: ApprovalRequest, outcome: StatsOutcome, at: Date): StatsSample {
+export function sampleOf(request: Pick<ApprovalRequest, 'workflowId' | 'nodeId' | 'action' | 'createdAt'>, outcome: StatsOutcome, at: Date): StatsSample {
   const tool = request.action.kind === 'tool_call' ? request.action.toolCall.name : '(message)';
   return {
     day: at.toISOString().slice(0, 10),

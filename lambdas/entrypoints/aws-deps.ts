@@ -20,6 +20,8 @@ import type { AppDeps } from '../handlers/deps.ts';
 export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps & { readonly payloads: PayloadStore; readonly workflows: SdkWorkflows } {
   const db = createDocumentClient();
   const shards = config.shards ? { shards: config.shards } : {};
+  const stats = new StatsRepository(db, config.TABLE_NAME, shards);
+  const metrics = new EmfStats();
   return {
     store: new RequestRepository(db, config.TABLE_NAME, shards),
     // The key is read on the first append or verification, once per container; the notifier, which
@@ -36,7 +38,9 @@ export function awsDeps(config: LambdaConfig = loadLambdaConfig()): AppDeps & { 
       ? new CompositeNotifier([recordOnlyNotifier, new LambdaDispatchNotifier(config.NOTIFIER_FUNCTION_NAME)])
       : recordOnlyNotifier,
     clock: systemClock,
-    stats: new CompositeStats(new StatsRepository(db, config.TABLE_NAME), [new EmfStats()]),
+    stats: new CompositeStats(stats, [metrics]),
+    rollup: stats,
+    decisionMetrics: metrics,
     access: config.access,
     payloads: new PayloadRepository(db, config.TABLE_NAME, systemClock),
     // Only the functions that deliver decisions (API, sweeper) get the webhook signing key.

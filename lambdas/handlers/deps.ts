@@ -1,5 +1,5 @@
 import type { ReadAccess } from '#core/read-access';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, Delegations, DurableCallbacks, GateCatalog, Notifier, PayloadStore, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionMetrics, DecisionRollup, DecisionStats, Delegations, DurableCallbacks, GateCatalog, Notifier, PayloadStore, ToolArgsValidator, WebhookDelivery, Workflows } from '#ports';
 import type { Directory } from '../channels/directory.ts';
 
 /** Everything a handler needs, wired once per process: AWS adapters in Lambda, local engines in local mode. */
@@ -11,6 +11,10 @@ export interface AppDeps {
   readonly clock: Clock;
   /** Decision counters for GET /stats; absent where insights are not wanted. */
   readonly stats?: DecisionStats;
+  /** Counts decisions from the decided timeline into `stats` (the sweeper runs it). */
+  readonly rollup?: DecisionRollup;
+  /** Where each decision the rollup counts is published as well (CloudWatch metrics on AWS). */
+  readonly decisionMetrics?: DecisionMetrics;
   /** The tools' argument schemas, so edited arguments are checked when an approver responds. */
   readonly toolArgs?: ToolArgsValidator;
   /** Who reads what: the admin and auditor groups. */

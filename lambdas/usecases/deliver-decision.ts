@@ -19,6 +19,11 @@ export interface DeliverOptions {
    * that records the delivery, so a decision costs one write after SendTaskSuccess, not two.
    */
   readonly followUpsDone?: Promise<readonly string[] | undefined>;
+  /**
+   * Whether the caller wants the request as the delivery recorded it (`recorded`). @default true.
+   * The sweeper does not: its delivery write then returns nothing.
+   */
+  readonly returnRecorded?: boolean;
 }
 
 export interface DeliverDeps {
@@ -95,6 +100,6 @@ export async function deliverDecision(deps: DeliverDeps, request: ApprovalReques
   }
   // The workflow has the decision; the caller's bookkeeping beside it is what is left to wait for.
   const done = options.followUpsDone ? await options.followUpsDone : undefined;
-  const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now(), undefined, done);
+  const recorded = await deps.store.markDelivery(request.id, 'delivered', deps.clock.now(), undefined, done, { returnRecorded: options.returnRecorded !== false });
   return { result: 'delivered', ...(recorded ? { recorded } : {}), followUpsMarked: done !== undefined };
 }

@@ -1,6 +1,6 @@
 import type { OwedFollowUp } from '#core/follow-up';
 import type { ApprovalRequest } from '#core/request';
-import { deliverDecision, type DeliverDeps, type DeliveryOutcome } from './deliver-decision.ts';
+import { deliverDecision, type DeliverDeps, type DeliverOptions, type DeliveryOutcome } from './deliver-decision.ts';
 import { performFollowUps, type FollowUpDeps } from './perform-follow-ups.ts';
 
 /**
@@ -14,11 +14,12 @@ export async function deliverWithFollowUps(
   decided: ApprovalRequest,
   taskToken: string | undefined,
   owed: readonly OwedFollowUp[],
+  options: Pick<DeliverOptions, 'returnRecorded'> = {},
 ): Promise<DeliveryOutcome> {
   const followUps = performFollowUps(deps, decided.id, { held: owed, state: decided, callerMarksDone: true });
   // Never rejects: a failure of the follow-ups surfaces below, when they are awaited.
   const done = followUps.then((report) => report.done, () => undefined);
-  const delivered = await deliverDecision(deps, decided, taskToken, { followUpsDone: done });
+  const delivered = await deliverDecision(deps, decided, taskToken, { ...options, followUpsDone: done });
   const report = await followUps;
   if (!delivered.followUpsMarked) await deps.store.completeFollowUps(decided.id, report.done);
   return delivered;

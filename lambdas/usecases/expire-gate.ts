@@ -5,7 +5,7 @@ import { SYSTEM_TIMEOUT } from '#core/identity';
 import { decide } from '#core/lifecycle';
 import { toWorkflowDecision, type WorkflowDecision } from '#core/request';
 import { requestIdFor } from '#core/request-id';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats } from '#ports';
+import type { ApprovalStore, AuditLog, Clock } from '#ports';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
 import { sealAuditFollowUps } from './seal-audit.ts';
 
@@ -13,8 +13,6 @@ export interface ExpireGateDeps {
   readonly store: ApprovalStore;
   readonly audit: AuditLog;
   readonly clock: Clock;
-  /** Counts the timeout for GET /stats; without it the count is left to the sweeper. */
-  readonly stats?: DecisionStats;
 }
 
 export interface ExpireGateInput {
@@ -52,7 +50,8 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
       channel: 'stepfunctions',
       decidedAt: now.toISOString(),
     });
-    const [audit, stats] = await sealAuditFollowUps(deps.audit, request, owe([
+    // The timeout is counted in the statistics by the rollup, from the decided timeline.
+    const owed = await sealAuditFollowUps(deps.audit, request, owe([
       followUp.audit({
         executionId: request.executionId,
         workflowId: request.workflowId,
@@ -63,17 +62,14 @@ export async function expireGate(deps: ExpireGateDeps, input: ExpireGateInput): 
         detail: { dueAt: request.dueAt, level: request.level, via: 'stepfunctions' },
         eventId: auditEventId.decision(id),
       }),
-      followUp.stats('timed_out', now.toISOString(), request.level),
     ], now.toISOString()));
-    // Without a statistics port the count is not held here: it is the sweeper's at once.
-    const owed = deps.stats ? [audit!, stats!] : [audit!, { ...stats!, leaseUntil: now.toISOString() }];
     try {
       await deps.store.transition(request, decided, undefined, owed);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) continue;
       throw error;
     }
-    await performFollowUps(deps, id, { held: deps.stats ? [audit!, stats!] : [audit!] });
+    await performFollowUps(deps, id, { held: owed });
     await deps.store.markDelivery(id, 'delivered', now, { via: 'gate_timeout' });
     return toWorkflowDecision(decided);
   }

@@ -71,8 +71,9 @@ export interface FollowUpReport {
  * place; for an unsealed one, a repair that takes over from another doer looks for its event id among
  * the entries written since it became owed); a count or a notification done but not yet marked is done
  * again after the lease, so an approver may get a second notice (noted once in the history, by the
- * completion that follows it) and a decision may be counted twice in the statistics. A missed notice
- * or a missed entry is worse than a repeated notice; the statistics are approximate by design.
+ * completion that follows it) and an escalation may be counted twice in the statistics. A missed
+ * notice or a missed entry is worse than a repeated notice. (Decisions owe no count: the rollup
+ * counts them from the decided timeline, exactly once.)
  */
 export async function performFollowUps(deps: FollowUpDeps, requestId: string, options: PerformOptions = {}): Promise<FollowUpReport> {
   const list = options.held ?? (await deps.store.owedFollowUps(requestId));
@@ -137,8 +138,21 @@ async function perform(
     case 'stats': {
       const request = await asWritten();
       if (!request || !deps.stats) return [];
+      if (item.outcome !== 'escalated' && !(await passedByRollup(deps.stats, request.decision?.decidedAt ?? item.at))) return [];
       await deps.stats.record(sampleOf(request, item.outcome, new Date(item.at)));
       return [];
     }
   }
+}
+
+/**
+ * Whether a decision's count, owed by an older version that counted each decision on its own, is
+ * still this follow-up's to make: the rollup counts every decision from its watermark on, so a
+ * decision after it is marked done without counting, and one before it is counted here. Before the
+ * rollup's first run sets the watermark, the count stays owed for a later repair.
+ */
+async function passedByRollup(stats: DecisionStats, decidedAt: string): Promise<boolean> {
+  const watermark = await stats.rolledUpTo();
+  if (watermark === undefined) throw new Error('the rollup of decisions has not started; counted after its first run');
+  return decidedAt < watermark;
 }

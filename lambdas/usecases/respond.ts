@@ -6,7 +6,7 @@ import { decide, isSameDecision } from '#core/lifecycle';
 import { assertMayVoteAtLevel, assertRoomForVote, ballotOf, needsVotes, quorumOutcome, tally, voteOf, type Tally } from '#core/quorum';
 import type { ApprovalRequest, Decision, Outcome, Vote } from '#core/request';
 import type { RespondBody } from '#core/respond-input';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, ToolArgsValidator, DurableCallbacks, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, ToolArgsValidator, DurableCallbacks, WebhookDelivery, Workflows } from '#ports';
 import { DELIVERY_LEASE_MS, type DeliveryResult } from './deliver-decision.ts';
 import { deliverWithFollowUps } from './deliver-with-follow-ups.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
@@ -21,7 +21,6 @@ export interface RespondDeps extends DelegationDeps {
   readonly audit: AuditLog;
   readonly workflows: Workflows;
   readonly clock: Clock;
-  readonly stats?: DecisionStats;
   /** Checks an approver's edited arguments against the tool's schema; without it they are checked when the tool runs. */
   readonly toolArgs?: ToolArgsValidator;
   /** How decisions reach the webhooks of requests made over HTTP. */
@@ -208,10 +207,11 @@ function decisionFrom(deps: RespondDeps, input: RespondInput, outcome: ApproverD
 
 /**
  * The one conditional write that decides, owing its audit entry (sealed onto the request's chain by
- * that write) and its count; then SendTaskSuccess at once, the third AWS call on the way (read,
- * write, send). The entry and the count are stored beside it, and one write records the delivery and
- * marks them done. Until that write they stay owed on the item: a crash anywhere after the decision
- * leaves them to the sweeper, which stores the same sealed entry at the same place (never twice).
+ * that write); then SendTaskSuccess at once, the third AWS call on the way (read, write, send). The
+ * entry is stored beside it, and one write records the delivery and marks it done. Until that write
+ * it stays owed on the item: a crash anywhere after the decision leaves it to the sweeper, which
+ * stores the same sealed entry at the same place (never twice). The decision owes no count: the
+ * sweeper's rollup counts it from the decided timeline.
  */
 async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: ApproverDecision): Promise<RespondResult> {
   const decided = decide(request, decision);
@@ -234,7 +234,6 @@ async function finalize(deps: RespondDeps, request: ApprovalRequest, decision: A
       },
       eventId: auditEventId.decision(decided.id),
     }),
-    followUp.stats(decision.outcome, decision.decidedAt, request.level),
   ], decision.decidedAt));
   const { taskToken } = await deps.store.transition(request, decided, new Date(deps.clock.now().getTime() + DELIVERY_LEASE_MS), owed);
   const delivered = await deliverWithFollowUps(deps, decided, taskToken, owed);

@@ -4,11 +4,12 @@ import { followUp, type FollowUp } from '#core/follow-up';
 import { SYSTEM_TIMEOUT } from '#core/identity';
 import { expire } from '#core/lifecycle';
 import type { ApprovalRequest } from '#core/request';
-import type { ApprovalStore, AuditLog, Clock, DecisionStats, DurableCallbacks, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
+import type { ApprovalStore, AuditLog, Clock, DecisionMetrics, DecisionRollup, DecisionStats, DurableCallbacks, Notifier, OwedCursor, WebhookDelivery, Workflows } from '#ports';
 import { forEachConcurrently } from './bounded-concurrency.ts';
 import { DELIVERY_LEASE_MS, deliverDecision, type DeliveryResult } from './deliver-decision.ts';
 import { deliverWithFollowUps } from './deliver-with-follow-ups.ts';
 import { owe, performFollowUps } from './perform-follow-ups.ts';
+import { rollUpDecisions } from './roll-up-decisions.ts';
 import { sealAuditFollowUps } from './seal-audit.ts';
 
 export interface SweepDeps {
@@ -18,6 +19,10 @@ export interface SweepDeps {
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly stats?: DecisionStats;
+  /** Counts decisions from the decided timeline into the statistics; without it none are counted. */
+  readonly rollup?: DecisionRollup;
+  /** Where each decision the rollup counts is published as well (CloudWatch metrics on AWS). */
+  readonly decisionMetrics?: DecisionMetrics;
   readonly webhooks?: WebhookDelivery;
   readonly durableCallbacks?: DurableCallbacks;
 }
@@ -40,6 +45,8 @@ export interface SweepOptions {
   readonly followUpGraceMs?: number;
   /** Wall time after which no new delivery starts in this run. @default 40 s (the sweeper function has 50) */
   readonly deliveryBudgetMs?: number;
+  /** Wall time after which the rollup of decisions starts no new window. @default 45 s */
+  readonly rollupBudgetMs?: number;
 }
 
 export interface SweepReport {
@@ -51,6 +58,8 @@ export interface SweepReport {
   failed: number;
   /** Follow-ups (audit entries, notifications, counts) finished for writers that did not. */
   repaired: number;
+  /** Decisions counted into the statistics by this run's rollup. */
+  rolledUp: number;
 }
 
 /** Expiries under way at once, by default: see the README's sweeper arithmetic. */
@@ -70,7 +79,7 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
   const expiryBudgetMs = options.expiryBudgetMs ?? 35_000;
   const deliveryBudgetMs = options.deliveryBudgetMs ?? 40_000;
   const startedAt = Date.now();
-  const report: SweepReport = { timedOut: 0, escalated: 0, delivered: 0, workflowGone: 0, skipped: 0, failed: 0, repaired: 0 };
+  const report: SweepReport = { timedOut: 0, escalated: 0, delivered: 0, workflowGone: 0, skipped: 0, failed: 0, repaired: 0, rolledUp: 0 };
 
   for (let batch = 0; batch < maxBatches && Date.now() - startedAt < expiryBudgetMs; batch++) {
     const now = deps.clock.now();
@@ -83,8 +92,9 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
         const { taskToken } = await deps.store.transition(request, next, new Date(now.getTime() + DELIVERY_LEASE_MS), owed);
         if (next.status !== 'pending') {
           report.timedOut++;
-          // After the timeout write, one write settles the request: the delivery with its follow-ups done.
-          const delivered = await deliverWithFollowUps(deps, next, taskToken, owed);
+          // After the timeout write, one write settles the request: the delivery with its follow-ups
+          // done. Nothing here reads the request it leaves, so that write returns nothing.
+          const delivered = await deliverWithFollowUps(deps, next, taskToken, owed, { returnRecorded: false });
           countDelivery(report, delivered.result);
         } else {
           report.escalated++;
@@ -109,12 +119,22 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
       undelivered.slice(start, start + DELIVERY_CONCURRENCY).map(async (request) => {
         try {
           if (!(await deps.store.acquireDeliveryLease(request.id, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) return;
-          countDelivery(report, (await deliverDecision(deps, request)).result);
+          countDelivery(report, (await deliverDecision(deps, request, undefined, { returnRecorded: false })).result);
         } catch {
           report.failed++;
         }
       }),
     );
+  }
+
+  // Before the repairs: a count owed by an older version asks how far the rollup has got.
+  if (deps.rollup) {
+    try {
+      report.rolledUp = (await rollUpDecisions({ ...deps, rollup: deps.rollup }, { deadline: startedAt + (options.rollupBudgetMs ?? 45_000) })).decisions;
+    } catch {
+      // Nothing counted is lost: the watermark stays before the windows not counted, for the next run.
+      report.failed++;
+    }
   }
 
   // Writers that crashed, or whose audit chain stayed contended, left follow-ups owed: finish them.
@@ -136,7 +156,10 @@ export async function sweepExpired(deps: SweepDeps, options: SweepOptions = {}):
   return report;
 }
 
-/** What a missed deadline owes besides its write: the audit entry, the count, and for an escalation the new level's notice. */
+/**
+ * What a missed deadline owes besides its write: the audit entry, and for an escalation its count
+ * and the new level's notice (a timeout is a decision: the rollup counts it from the timeline).
+ */
 function followUpsOfExpiry(request: ApprovalRequest, next: ApprovalRequest, now: Date): FollowUp[] {
   const decided = next.status !== 'pending';
   const audit = followUp.audit({
@@ -150,7 +173,7 @@ function followUpsOfExpiry(request: ApprovalRequest, next: ApprovalRequest, now:
     eventId: decided ? auditEventId.decision(next.id) : auditEventId.escalation(next.id, next.level),
   });
   return decided
-    ? [audit, followUp.stats('timed_out', now.toISOString(), request.level)]
+    ? [audit]
     : [audit, followUp.stats('escalated', now.toISOString(), next.level), followUp.notify('escalated', next.level)];
 }
 

@@ -42,6 +42,9 @@ export type DeployResult = Ok<'/flows/{flowId}/deploy', 'post'>;
 export interface Stats {
   readonly from: string;
   readonly to: string;
+  /** False when only the decisions before `asOf` are all counted (a backlog the sweeper has not rolled up). */
+  readonly complete?: boolean;
+  readonly asOf?: string;
   readonly items: readonly StatsRow[];
 }
 export interface StatsRow {

@@ -357,15 +357,17 @@ export class RequestRepository implements ApprovalStore {
     at: Date,
     detail?: Record<string, unknown>,
     followUpsDone: readonly string[] = [],
+    options: { readonly returnRecorded?: boolean } = {},
   ): Promise<ApprovalRequest | undefined> {
+    const returnValues = options.returnRecorded === false ? 'NONE' : 'ALL_NEW';
     const event: HistoryEvent = { at: at.toISOString(), type: outcome === 'gave_up' ? 'delivery_gave_up' : outcome, actor: 'system:delivery', ...(detail ? { detail } : {}) };
     const names = { '#delivery': 'delivery', '#events': 'events', '#lease': 'leaseUntil', '#owedCount': 'owedCount' };
     const values = { ':outcome': outcome, ':event': [event], ':pendingDelivery': 'pending', ':zero': 0 };
     if (followUpsDone.length > 0) {
       // Usually these are all it owes: one write records the delivery, marks them done and takes the
       // decision out of the index. Otherwise mark them on their own, then record the delivery as below.
-      const settled = await this.markDeliveredAndDone(id, followUpsDone, { names, values });
-      if (settled !== undefined) return settled;
+      const settled = await this.markDeliveredAndDone(id, followUpsDone, { names, values }, returnValues);
+      if (settled) return settled === true ? undefined : settled;
       await this.completeFollowUps(id, followUpsDone);
     }
     // A delivered decision leaves the undelivered index, unless it still owes follow-ups: then it
@@ -384,7 +386,7 @@ export class RequestRepository implements ApprovalStore {
               ConditionExpression: `${conditions.isUndelivered} AND ${owes ? '#owedCount > :zero' : conditions.owesNothing}`,
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: owes ? { ...values, ':owedPk': requestKeys.owed('', id, this.shards).gsi3pk } : values,
-              ReturnValues: 'ALL_NEW',
+              ReturnValues: returnValues,
             }),
           );
           return result.Attributes ? toDomain(result.Attributes) : undefined;
@@ -400,12 +402,16 @@ export class RequestRepository implements ApprovalStore {
     throw new ConcurrentUpdateError(`approval ${id} kept changing while its delivery was recorded`);
   }
 
-  /** The delivery recorded and `followUpIds` marked done in one write, if they are exactly what the request owes; undefined otherwise. */
+  /**
+   * The delivery recorded and `followUpIds` marked done in one write, if they are exactly what the
+   * request owes: the request as recorded (true when the write returns nothing); undefined otherwise.
+   */
   private async markDeliveredAndDone(
     id: string,
     followUpIds: readonly string[],
     update: { names: Record<string, string>; values: Record<string, unknown> },
-  ): Promise<ApprovalRequest | undefined> {
+    returnValues: 'ALL_NEW' | 'NONE',
+  ): Promise<ApprovalRequest | true | undefined> {
     const owed = Object.fromEntries(followUpIds.map((f, i) => [`#done${i}`, requestKeys.followUp(f)]));
     try {
       const result = await this.db.send(
@@ -416,10 +422,10 @@ export class RequestRepository implements ApprovalStore {
           ConditionExpression: `${conditions.isUndelivered} AND #owedCount = :owedN AND ${Object.keys(owed).map((name) => `attribute_exists(${name})`).join(' AND ')}`,
           ExpressionAttributeNames: { ...update.names, ...owed },
           ExpressionAttributeValues: { ...update.values, ':owedN': followUpIds.length },
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: returnValues,
         }),
       );
-      return result.Attributes ? toDomain(result.Attributes) : undefined;
+      return result.Attributes ? toDomain(result.Attributes) : true;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;

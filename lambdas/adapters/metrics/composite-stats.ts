@@ -1,5 +1,5 @@
-import type { StatsRow, StatsSample } from '#core/decision-stats';
-import type { DecisionStats } from '#ports';
+import type { StatsSample } from '#core/decision-stats';
+import type { DecisionStats, StatsReading } from '#ports';
 
 /** Counts in DynamoDB (for GET /stats) and publishes to every extra sink (CloudWatch EMF on AWS). */
 export class CompositeStats implements DecisionStats {
@@ -12,7 +12,11 @@ export class CompositeStats implements DecisionStats {
     await Promise.allSettled([this.primary.record(sample), ...this.sinks.map((sink) => sink.record(sample))]);
   }
 
-  rows(from: Date, to: Date): Promise<StatsRow[]> {
-    return this.primary.rows(from, to);
+  read(from: Date, to: Date): Promise<StatsReading> {
+    return this.primary.read(from, to);
+  }
+
+  rolledUpTo(): Promise<string | undefined> {
+    return this.primary.rolledUpTo();
   }
 }

@@ -2,6 +2,7 @@ import { StatsQuerySchema } from '#core/api-queries';
 import { summarize } from '#core/decision-stats';
 import { ValidationError } from '#core/errors';
 import { assertAuditor } from '#core/read-access';
+import { StatsResponseSchema, type StatsResponse } from '#core/stats-view';
 import { parseOrThrow } from '#core/validation';
 import type { AppDeps } from '../deps.ts';
 import { identityOf } from '../http/identity.ts';
@@ -17,7 +18,7 @@ export function insightsRoutes(deps: AppDeps): Route[] {
     {
       method: 'GET',
       path: '/stats',
-      doc: { summary: 'Decision counts and time-to-decision percentiles per flow, node and tool (admins and auditors)', tags: ['insights'], query: StatsQuerySchema, errors: ['Forbidden'] },
+      doc: { summary: 'Decision counts and time-to-decision percentiles per flow, node and tool (admins and auditors)', tags: ['insights'], query: StatsQuerySchema, response: StatsResponseSchema, errors: ['Forbidden'] },
       handler: async (event) => {
         assertAuditor(identityOf(event), deps.access, 'decision statistics');
         const q = parseOrThrow(StatsQuerySchema, query(event), 'query');
@@ -26,13 +27,16 @@ export function insightsRoutes(deps: AppDeps): Route[] {
         if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
           throw new ValidationError(`a range of at most ${MAX_RANGE_DAYS} days`, [{ path: 'from', message: 'range too long' }]);
         }
-        const rows = deps.stats ? await deps.stats.rows(from, to) : [];
-        return json(200, {
+        const reading = deps.stats ? await deps.stats.read(from, to) : { rows: [] };
+        const body: StatsResponse = {
           from: from.toISOString(),
           to: to.toISOString(),
           note: 'secondsToDecision percentiles are the upper bounds of fixed histogram buckets',
-          items: summarize(rows),
-        });
+          complete: reading.partialAfter === undefined,
+          ...(reading.partialAfter !== undefined ? { asOf: reading.partialAfter } : {}),
+          items: summarize(reading.rows),
+        };
+        return json(200, body);
       },
     },
   ];

@@ -15,7 +15,7 @@ import { ExecutionFailurePayloadSchema, GateTimeoutPayloadSchema } from './paylo
  * - invoked by `RecordFailure` (`op: 'fail'`) when a step failed for good, it writes the error and
  *   cause to the execution record, and the execution then fails with them.
  */
-export function createGateTimeoutHandler(deps: Pick<FlowDeps, 'store' | 'audit' | 'clock' | 'executions' | 'stats' | 'payloads'>) {
+export function createGateTimeoutHandler(deps: Pick<FlowDeps, 'store' | 'audit' | 'clock' | 'executions' | 'payloads'>) {
   return middy<unknown, unknown>().handler(async (event) => {
     if ((event as { op?: unknown } | null)?.op === 'fail') {
       const failure = parseOrThrow(ExecutionFailurePayloadSchema, event, 'execution failure payload');

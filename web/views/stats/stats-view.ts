@@ -13,6 +13,7 @@ export function StatsView(props: { reloadKey: number }) {
     <div id="stats-list">
       ${stats &&
       html`<p class="empty">Decisions from ${when(stats.from)} to ${when(stats.to)}. Times are bucket upper bounds.</p>
+        ${stats.complete === false && stats.asOf ? html`<p class="empty">Complete up to ${when(stats.asOf)}; later decisions are still being counted.</p>` : null}
         <${DataTable}
           label="decision statistics"
           columns=${['Workflow / node', 'Tool', 'Approved', 'Rejected', 'Timed out', 'Escalated', 'p50', 'p90', 'p99']}
