@@ -6,6 +6,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_INDEX_SHARDS, shardOf, type ShardedPartition } from '#adapters/dynamodb/shards';
 import { requestIdFor } from '#core/request-id';
 import type { Workflows } from '#ports';
+import { ROLLUP_SETTLE_MARGIN_MS } from '#core/decision-rollup';
+import { rollUpDecisions } from '#usecases/roll-up-decisions';
 import { DEFAULT_SWEEP_CONCURRENCY, sweepExpired } from '#usecases/sweep-expired';
 import { batchWrite, decidedRequest, sampleRequest, storedItems } from './lib/items.ts';
 import { startBenchApp, type BenchApp } from './lib/local.ts';
@@ -18,6 +20,11 @@ export interface SweeperAndShardsResult {
     /** One conditional UpdateItem and one SendTaskSuccess, one after the other. */
     readonly floor: Summary;
     readonly small: { readonly stored: number; readonly runsMs: number[]; readonly perExpiryMs: number };
+    /**
+     * The rollup that later counts those expiries (timeouts are decisions) into the statistics, timed
+     * apart: its cost follows the decisions made, whoever made them, not the sweep.
+     */
+    readonly rollup: { readonly runsMs: number[]; readonly perDecisionMs: number; readonly perDecisionRatio: number; readonly withRollupRatio: number };
     readonly large: { readonly stored: number; readonly runsMs: number[]; readonly perExpiryMs: number };
     /** Per-expiry wall time among as many requests as expire, over the floor. Target ≤ 2. */
     readonly perExpiryRatio: number;
@@ -40,6 +47,14 @@ let batch = 0;
 
 /** Stores `count` pending requests that expired an hour ago, then times one sweeper run over them. */
 async function sweepRun(bench: BenchApp, count: number): Promise<number> {
+  return (await sweepAndRollUp(bench, count, false)).sweepMs;
+}
+
+/**
+ * The same sweep, then (with `rollUp`) the rollup of the decisions it made, run as the sweeper's run
+ * after the settle margin would: on a clock past it.
+ */
+async function sweepAndRollUp(bench: BenchApp, count: number, rollUp: boolean): Promise<{ sweepMs: number; rollupMs: number }> {
   const now = Date.now();
   const id = batch++;
   const items = Array.from({ length: count }, (_, i) => storedItems(sampleRequest(`shards-expired-${id}-${i}`, new Date(now - 2 * 3600_000 + i), 3600))).flat();
@@ -52,7 +67,13 @@ async function sweepRun(bench: BenchApp, count: number): Promise<number> {
   const report = await sweepExpired({ ...deps, workflows: acceptingWorkflows }, { concurrency: DEFAULT_SWEEP_CONCURRENCY, expiryBudgetMs: 3_600_000 });
   const ms = performance.now() - start;
   if (report.timedOut !== count || report.delivered !== count) throw new Error(`the sweep timed out ${report.timedOut} and delivered ${report.delivered} of ${count}`);
-  return ms;
+  if (!rollUp || !bench.app.deps.rollup) return { sweepMs: ms, rollupMs: Number.NaN };
+  const later = { now: () => new Date(Date.now() + ROLLUP_SETTLE_MARGIN_MS + 120_000) };
+  const rollupStart = performance.now();
+  const rolled = await rollUpDecisions({ ...bench.app.deps, rollup: bench.app.deps.rollup, clock: later });
+  const rollupMs = performance.now() - rollupStart;
+  if (rolled.decisions !== count) throw new Error(`the rollup counted ${rolled.decisions} of ${count} decisions`);
+  return { sweepMs: ms, rollupMs };
 }
 
 /** The floor: a conditional UpdateItem that times out one pending request, then SendTaskSuccess, `samples` times in turn; ms each. */
@@ -139,6 +160,12 @@ function rows(r: SweeperAndShardsResult): [string, string, string, boolean][] {
   const fit = r.capacity.byShards.find((b) => b.shards === r.capacity.shardsNeeded);
   return [
     [`sweeper per expiry (concurrency ${s.concurrency}) vs UpdateItem + SendTaskSuccess`, `${s.small.perExpiryMs.toFixed(2)} vs ${s.floor.p50.toFixed(2)} ms: ${s.perExpiryRatio.toFixed(2)}×`, '≤ 2×', s.perExpiryRatio <= 2],
+    [
+      'rollup into the statistics per decision (counted apart from the expiry that made it)',
+      `${s.rollup.perDecisionMs.toFixed(3)} ms: ${s.rollup.perDecisionRatio.toFixed(2)}× the floor; an expiry with its rollup ${s.rollup.withRollupRatio.toFixed(2)}×`,
+      'reported',
+      true,
+    ],
     [`sweeper per expiry, ${s.large.stored / 1000}k / ${s.small.stored / 1000}k stored`, s.largeSmallRatio.toFixed(2), '≤ 1.3', s.largeSmallRatio <= 1.3],
     [
       `busiest index partition at ${r.capacity.decisionsPerSecond.toLocaleString('en')} decisions/s, ${r.capacity.shardsNeeded} shards`,
@@ -157,12 +184,15 @@ export async function benchSweeperAndShards(quick: boolean, log: (line: string) 
   // Among as many requests as it expires: a fresh table per run, its floor timed in the same table
   // just before, so both see the same load of the machine.
   const smallRuns: number[] = [];
+  const rollupRuns: number[] = [];
   const floorMs: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    smallRuns.push(await withApp(async (bench) => {
+    const { sweepMs, rollupMs } = await withApp(async (bench) => {
       floorMs.push(...(await floorTimes(bench, Math.ceil((quick ? 200 : 1_000) / RUNS))));
-      return sweepRun(bench, expired);
-    }));
+      return sweepAndRollUp(bench, expired, true);
+    });
+    smallRuns.push(sweepMs);
+    rollupRuns.push(rollupMs);
   }
   const floorSummary = summarize(floorMs);
   const largeRuns = await withApp(async (bench) => {
@@ -179,12 +209,20 @@ export async function benchSweeperAndShards(quick: boolean, log: (line: string) 
   });
   const small = { stored: expired, runsMs: smallRuns, perExpiryMs: summarize(smallRuns).p50 / expired };
   const large = { stored: largeStored, runsMs: largeRuns, perExpiryMs: summarize(largeRuns).p50 / expired };
+  const perDecisionMs = summarize(rollupRuns).p50 / expired;
+  const rollup = {
+    runsMs: rollupRuns,
+    perDecisionMs,
+    perDecisionRatio: perDecisionMs / floorSummary.p50,
+    withRollupRatio: (small.perExpiryMs + perDecisionMs) / floorSummary.p50,
+  };
   const result: SweeperAndShardsResult = {
     sweeper: {
       concurrency: DEFAULT_SWEEP_CONCURRENCY,
       expired,
       floor: floorSummary,
       small,
+      rollup,
       large,
       perExpiryRatio: small.perExpiryMs / floorSummary.p50,
       largeSmallRatio: large.perExpiryMs / small.perExpiryMs,
