@@ -29,7 +29,8 @@ export default defineConfig({
       {
         // Everything that starts engines, servers, processes or a browser gets a fresh process per file.
         extends: true,
-        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/unit/**'] },
+        // It builds what `npm start` runs once, for the tests that start and kill the server.
+        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/unit/**'], globalSetup: ['test/support/build-local-stack.ts'] },
       },
     ],
   },
