@@ -2,6 +2,9 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { SlowFoldersFirst } from './test/support/slow-folders-first.ts';
 
+/** test/infra files but those that mock modules (api-routes) or bundle and run the functions. */
+const CDK_SHARED = ['test/infra/!(api-routes|bundling|lazy-clients-bundle).test.ts'];
+
 export default defineConfig({
   test: {
     setupFiles: ['test/setup.ts'],
@@ -27,9 +30,17 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
       },
       {
+        // CDK tests only build construct trees in memory: like pure tests, their files share a worker,
+        // which loads aws-cdk-lib once instead of once per file. Files that mock modules or run
+        // bundles in child processes keep their own process.
+        extends: true,
+        test: { name: 'cdk', include: CDK_SHARED, isolate: false },
+      },
+      {
         // Everything that starts engines, servers, processes or a browser gets a fresh process per file.
         extends: true,
-        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/unit/**'] },
+        // It builds what `npm start` runs once, for the tests that start and kill the server.
+        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/unit/**', ...CDK_SHARED], globalSetup: ['test/support/build-local-stack.ts'] },
       },
     ],
   },

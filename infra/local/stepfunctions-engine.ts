@@ -19,6 +19,7 @@ import { prepareDefinition, type TaskPlan } from './stepfunctions/prepare-defini
 import { ResumeMachines, statesTimeout } from './stepfunctions/resume-machines.ts';
 import { buildTaskHandlers, type TaskStartedInfo } from './stepfunctions/task-handlers.ts';
 import { TaskTokens } from './stepfunctions/task-tokens.ts';
+import { assertValidDefinition } from './stepfunctions/validate-definition.ts';
 
 export type { LocalFunction, LocalFunctionOptions } from './stepfunctions/functions.ts';
 export type { TaskStartedInfo } from './stepfunctions/task-handlers.ts';
@@ -163,12 +164,7 @@ export class LocalStepFunctions implements Workflows, WorkflowHistory {
    */
   registerStateMachine(name: string, definition: object): string {
     assertResourceName(name);
-    try {
-      // The validator writes QueryLanguage into every state: give it a copy.
-      new StateMachine(toJson(definition) as unknown as ConstructorParameters<typeof StateMachine>[0]);
-    } catch (error) {
-      throw new AwsError('InvalidDefinition', (error as Error).message);
-    }
+    assertValidDefinition(definition);
     const prepared = prepareDefinition(definition);
     // Validating costs ~70 ms (asl-validator compiles its schemas per call); the rewrite only adds
     // fields that validate, so checking the original once is enough.

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium; `.ci/run` installs it. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -25,4 +26,24 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * Follows `page`'s requests from now on. The function it returns resolves once none is in flight
+ * across two drawn frames: what a view asked for has arrived and been drawn, and drawing it asked
+ * for nothing more.
+ */
+export function settledOnceLoaded(page: Page): () => Promise<void> {
+  const inFlight = new Set<Request>();
+  const done = (request: Request) => inFlight.delete(request);
+  page.on('request', (request) => inFlight.add(request));
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return async () => {
+    for (;;) {
+      await expect.poll(() => inFlight.size, { message: 'requests still in flight' }).toBe(0);
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+      if (inFlight.size === 0) return;
+    }
+  };
 }
