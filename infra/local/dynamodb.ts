@@ -1,51 +1,64 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { tableDefinition } from '#adapters/dynamodb/index-projections';
-import { letDynaliteCloseItsIterators } from './level-iterators.ts';
+import type { DynamoThread } from './config.ts';
+import { listenDynalite, type DynaliteServer } from './dynalite-server.ts';
+import { CLOSE_DYNAMO_WORKER, type DynamoWorkerData, type DynamoWorkerMessage } from './dynamodb-worker-protocol.ts';
+import { dynamoWorkerScript } from './dynamodb-worker-script.ts';
 
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Stops taking requests and resolves once those in flight are answered (and the worker thread, if any, has ended). */
   close(): Promise<void>;
 }
 
 /**
- * A DynamoDB-compatible server in this process (dynalite). With `path` its data lives on disk and
- * survives restarts; without, it is in memory.
+ * A DynamoDB-compatible server (dynalite) in this process, on a free loopback port. With `path` its
+ * data lives on disk and survives restarts, a `kill -9` included (each write reaches the file before
+ * it is answered); without, it is in memory. In a worker thread it still dies with the process.
  */
-export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
+export async function startLocalDynamo(options: { path?: string; thread?: DynamoThread } = {}): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
-  letDynaliteCloseItsIterators();
-  const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  // Node closes idle keep-alive sockets after 5 s by default. The SDK client in this process keeps up
-  // to 50 of them and may reuse one the moment the server drops it: a burst after a lull then failed
-  // gates with ECONNRESET. The only client is in-process, so idle sockets may stay open.
-  (server as { keepAliveTimeout?: number }).keepAliveTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const data: DynamoWorkerData = options.path ? { path: options.path } : {};
+  const server = options.thread === 'worker' ? await listenInWorker(data) : await listenDynalite(data);
+  return {
+    endpoint: server.endpoint,
+    // dynalite checks no signatures; the SDK still wants credentials to sign with.
+    clientConfig: { endpoint: server.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    close: () => server.close(),
+  };
+}
+
+/**
+ * Starts dynalite in a worker thread and resolves with its endpoint once it listens. The worker is
+ * as much a part of the process as dynalite in the main thread was: an error in it, or its end
+ * before `close()`, is thrown in the main thread and ends the process.
+ */
+async function listenInWorker(data: DynamoWorkerData): Promise<DynaliteServer> {
+  const worker = new Worker(await dynamoWorkerScript(), { workerData: data });
+  let closing = false;
+  const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    worker.once('message', (message: DynamoWorkerMessage) => resolve(message.endpoint));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the local DynamoDB's worker thread ended with code ${code} before it listened`)));
   });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  worker.removeAllListeners('error').removeAllListeners('message');
+  worker.on('error', (error) => {
+    throw new Error(`the local DynamoDB's worker thread failed: ${error.message}`, { cause: error });
+  });
+  void ended.then(() => {
+    if (!closing) throw new Error("the local DynamoDB's worker thread ended while the local stack still used it");
+  });
   return {
     endpoint,
-    // dynalite checks no signatures; the SDK still wants credentials to sign with.
-    clientConfig: { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Idle keep-alive sockets would hold close() open. Only idle ones are closed, and again as
-        // in-flight requests finish: cutting a request mid-operation lets dynalite touch its database
-        // after closing it, which throws outside any caller.
-        const idle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        const sweeper = setInterval(idle, 20);
-        server.close(() => {
-          clearInterval(sweeper);
-          resolve();
-        });
-        idle();
-      }),
+    close: async () => {
+      closing = true;
+      worker.postMessage(CLOSE_DYNAMO_WORKER);
+      await ended;
+    },
   };
 }
 
