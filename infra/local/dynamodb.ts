@@ -1,16 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '#adapters/dynamodb/index-projections';
 import type { DynamoThread } from './config.ts';
-import { listenDynalite, type DynaliteServer } from './dynalite-server.ts';
-import { CLOSE_DYNAMO_WORKER, type DynamoWorkerData, type DynamoWorkerMessage } from './dynamodb-worker-protocol.ts';
-import { dynamoWorkerScript } from './dynamodb-worker-script.ts';
+import { listenDynalite } from './dynalite-server.ts';
+import { listenInWorker } from './dynamodb-thread.ts';
 
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
-  /** Stops taking requests and resolves once those in flight are answered (and the worker thread, if any, has ended). */
+  /** Stops taking requests and resolves once those in flight are answered and the data folder is let go. */
   close(): Promise<void>;
 }
 
@@ -21,44 +19,12 @@ export interface LocalDynamo {
  */
 export async function startLocalDynamo(options: { path?: string; thread?: DynamoThread } = {}): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
-  const data: DynamoWorkerData = options.path ? { path: options.path } : {};
-  const server = options.thread === 'worker' ? await listenInWorker(data) : await listenDynalite(data);
+  const server = options.thread === 'worker' ? await listenInWorker(options.path) : await listenDynalite(options.path ? { path: options.path } : {});
   return {
     endpoint: server.endpoint,
     // dynalite checks no signatures; the SDK still wants credentials to sign with.
     clientConfig: { endpoint: server.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
     close: () => server.close(),
-  };
-}
-
-/**
- * Starts dynalite in a worker thread and resolves with its endpoint once it listens. The worker is
- * as much a part of the process as dynalite in the main thread was: an error in it, or its end
- * before `close()`, is thrown in the main thread and ends the process.
- */
-async function listenInWorker(data: DynamoWorkerData): Promise<DynaliteServer> {
-  const worker = new Worker(await dynamoWorkerScript(), { workerData: data });
-  let closing = false;
-  const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    worker.once('message', (message: DynamoWorkerMessage) => resolve(message.endpoint));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the local DynamoDB's worker thread ended with code ${code} before it listened`)));
-  });
-  worker.removeAllListeners('error').removeAllListeners('message');
-  worker.on('error', (error) => {
-    throw new Error(`the local DynamoDB's worker thread failed: ${error.message}`, { cause: error });
-  });
-  void ended.then(() => {
-    if (!closing) throw new Error("the local DynamoDB's worker thread ended while the local stack still used it");
-  });
-  return {
-    endpoint,
-    close: async () => {
-      closing = true;
-      worker.postMessage(CLOSE_DYNAMO_WORKER);
-      await ended;
-    },
   };
 }
 
