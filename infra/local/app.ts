@@ -95,7 +95,8 @@ export interface LocalApp {
 }
 
 /**
- * The whole system on local engines: dynalite for DynamoDB, the ASL interpreter for Step Functions,
+ * The whole system on local engines: dynalite for DynamoDB (in its worker thread unless
+ * `dynamoThread` says `main`), the ASL interpreter for Step Functions,
  * an HTTP server routing like API Gateway, and the sweeper on a timer. The handlers are the same
  * ones deployed to Lambda.
  */

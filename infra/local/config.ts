@@ -7,8 +7,8 @@ import { parseConfig } from '#core/validation';
 /**
  * Where the local DynamoDB runs: `worker`, a worker thread of the server's process, so that its work
  * (HTTP parsing, expressions, LevelDB) has a core of its own beside the server, the handlers and the
- * Step Functions engine; `main`, the server's main thread itself, which starts sooner and suits a
- * short test with a table or two.
+ * Step Functions engine; `main`, the server's main thread itself, which spares the thread's start
+ * and its own heap (about 20 MB): for a test with a table or two, or a tool that reads the data folder once.
  */
 export const DYNAMO_THREADS = ['worker', 'main'] as const;
 export type DynamoThread = (typeof DYNAMO_THREADS)[number];

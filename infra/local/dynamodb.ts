@@ -15,7 +15,8 @@ export interface LocalDynamo {
 /**
  * A DynamoDB-compatible server (dynalite) in this process, on a free loopback port. With `path` its
  * data lives on disk and survives restarts, a `kill -9` included (each write reaches the file before
- * it is answered); without, it is in memory. In a worker thread it still dies with the process.
+ * it is answered); without, it is in memory. `thread` says where it runs (see `DynamoThread`), the
+ * calling thread unless it says `worker`; in the worker thread it still dies with the process.
  */
 export async function startLocalDynamo(options: { path?: string; thread?: DynamoThread } = {}): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
