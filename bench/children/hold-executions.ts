@@ -13,6 +13,7 @@ import { recordOnlyNotifier } from '#adapters/notify/record-only-notifier';
 import { countGateCompletions, untilCompleted } from '../lib/local.ts';
 import { HitlConfigSchema } from '#core/hitl-config';
 import { LOCAL_GATE_FUNCTION, startLocalApp } from '#local/app';
+import { loadLocalConfig } from '#local/config';
 import type { LocalModule } from '#local/module';
 import { localModules } from '#local/modules';
 import type { Notifier } from '#ports';
@@ -63,7 +64,7 @@ function memoryNow(): NodeJS.MemoryUsage & Record<string, number> {
 const folderBytes = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => sum + (entry.isDirectory() ? folderBytes(join(dir, entry.name)) : statSync(join(dir, entry.name)).size), 0);
 
-const app = await startLocalApp({ ...(process.env.HITL_BENCH_IN_MEMORY ? {} : { dataDir }), sweepIntervalMs: 0, notifier, modules: [...localModules, writeCounter] });
+const app = await startLocalApp({ ...(process.env.HITL_BENCH_IN_MEMORY ? {} : { dataDir }), sweepIntervalMs: 0, dynamoThread: loadLocalConfig().dynamoThread, notifier, modules: [...localModules, writeCounter] });
 // `engine-only`: a gate function that stores nothing, to tell the engine's share from the store's.
 const engineOnly = process.argv[3] === 'engine-only';
 const gates = engineOnly ? { completed: 0, failed: 0, errors: [] as string[] } : countGateCompletions(app);

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_GATE_FUNCTION, startLocalApp, type LocalApp, type LocalAppOptions } from '#local/app';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import type { LocalContext } from '#local/module';
+import { loadLocalConfig } from '#local/config';
 
 export interface BenchApp {
   readonly app: LocalApp;
@@ -12,11 +13,14 @@ export interface BenchApp {
   readonly context: LocalContext;
 }
 
-/** The local app with no feature modules and no sweeper timer, plus a handle on its table. */
+/**
+ * The local app with no feature modules and no sweeper timer, plus a handle on its table. Its
+ * DynamoDB runs where HITL_DYNAMODB_THREAD says, as `npm start`'s does.
+ */
 export async function startBenchApp(options: Omit<LocalAppOptions, 'modules'> = {}): Promise<BenchApp> {
   let context: LocalContext | undefined;
   const probe = { name: 'bench-probe', start: async (ctx: LocalContext) => ((context = ctx), {}) };
-  const app = await startLocalApp({ sweepIntervalMs: 0, ...options, modules: [probe] });
+  const app = await startLocalApp({ sweepIntervalMs: 0, dynamoThread: loadLocalConfig().dynamoThread, ...options, modules: [probe] });
   return { app, db: context!.db, tableName: context!.tableName, context: context! };
 }
 

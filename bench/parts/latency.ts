@@ -38,11 +38,11 @@ export function latencyFigures(l: LatencyResult): PartOutput {
     meaning:
       '**Gate** is the gate Lambda\'s work: store the request with its task token, the execution pointer, the audit entry, the notification and its history event. The floor is the one write that cannot be avoided. ' +
       '**Respond** is an approver\'s decision end to end over HTTP: read the request, authorize, one conditional write, the audit entry, decision counters, SendTaskSuccess, the delivery record and the answer. The floor is the conditional write plus SendTaskSuccess. ' +
-      'Throughput is decisions per second with 16 approvers answering different requests at once, all in one Node process (server, dynalite and engine share a core; the load generator too).',
+      'Throughput is decisions per second with 16 approvers answering different requests at once, all in one Node process: dynalite in its worker thread (unless HITL_DYNAMODB_THREAD=main), the server, the handlers, the AWS SDK client, the engine and the load generator in the main thread.',
     misses: {
       'gate p50 ratio to its floor': `**Gate against its floor (measured ${gateRatio.toFixed(1)}×).** The gate makes ${calls(l.capacity.gate.calls)} sequential DynamoDB calls where the floor makes one.`,
       'respond p50 ratio to its floor': `**Respond against its floor (measured ${respondRatio.toFixed(1)}×).** A decision makes ${calls(l.capacity.respond.calls)} DynamoDB calls plus SendTaskSuccess, where the floor makes one call plus SendTaskSuccess, and it crosses the local HTTP server, which the floor does not.`,
-      [`respond throughput, ${t.count} decisions at concurrency ${t.concurrency}`]: `**Respond throughput (measured ${Math.round(t.perSecond)}/s).** Everything runs in one Node process, on one core: the HTTP server, the handler, the AWS SDK client, dynalite and the engine (and the load generator), so throughput is 1 / (CPU time per decision). Each DynamoDB call saved raises it in proportion; on AWS every decision is its own Lambda invocation, so this single-process ceiling is a local-mode figure only.`,
+      [`respond throughput, ${t.count} decisions at concurrency ${t.concurrency}`]: `**Respond throughput (measured ${Math.round(t.perSecond)}/s).** Everything runs in one Node process on two threads: dynalite in its worker thread, and the HTTP server, the handler, the AWS SDK client and the engine (and the load generator) in the main thread, so throughput is 1 / (the main thread's CPU time per decision) once dynalite keeps up. Each DynamoDB call saved raises it in proportion (the SDK's part of each call stays in the main thread); on AWS every decision is its own Lambda invocation, so this single-process ceiling is a local-mode figure only.`,
     },
   };
 }

@@ -29,7 +29,7 @@ import { loadDefinition, substitute } from '../../statemachines/definitions.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.ts';
 import { localDashboardAssets } from '../web/dashboard-build.ts';
 import { localAuditKey } from './audit-key.ts';
-import { DEFAULT_DURABLE_ENDPOINT, type LocalFault } from './config.ts';
+import { DEFAULT_DURABLE_ENDPOINT, type DynamoThread, type LocalFault } from './config.ts';
 import { ensureTable, startLocalDynamo } from './dynamodb.ts';
 import { LOCAL_FLOW_FUNCTIONS } from './flows-module.ts';
 import { DEFAULT_DIRECTORY_FILE } from './channels-module.ts';
@@ -58,6 +58,8 @@ export interface LocalAppOptions {
   readonly dataDir?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Where the local DynamoDB runs (see `DynamoThread`). @default 'worker' */
+  readonly dynamoThread?: DynamoThread;
   /** How often the timeout sweeper runs; 0 turns the timer off (tests call `sweep()`). */
   readonly sweepIntervalMs?: number;
   /** Replaces every notification channel (tests); by default the modules' channels plus the history record. */
@@ -93,12 +95,13 @@ export interface LocalApp {
 }
 
 /**
- * The whole system on local engines: dynalite for DynamoDB, the ASL interpreter for Step Functions,
+ * The whole system on local engines: dynalite for DynamoDB (in its worker thread unless
+ * `dynamoThread` says `main`), the ASL interpreter for Step Functions,
  * an HTTP server routing like API Gateway, and the sweeper on a timer. The handlers are the same
  * ones deployed to Lambda.
  */
 export async function startLocalApp(options: LocalAppOptions = {}): Promise<LocalApp> {
-  const dynamo = await startLocalDynamo(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
+  const dynamo = await startLocalDynamo({ thread: options.dynamoThread ?? 'worker', ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
   await ensureTable(dynamo.clientConfig, LOCAL_TABLE_NAME);
   const db = createDocumentClient(dynamo.clientConfig);
   const clock = options.clock ?? systemClock;

@@ -1,27 +1,32 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, transform, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { DASHBOARD_ASSET_FILES } from '../../lambdas/channels/dashboard/dashboard-assets.ts';
 import { buildDashboardAssets } from '../web/dashboard-build.ts';
+import { DYNAMODB_WORKER_BUNDLE, DYNAMODB_WORKER_ENTRY } from './dynamodb-worker-script.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Where `npm start` puts the local stack it runs: the server bundle, its source map and the dashboard in `web/`. */
 export const LOCAL_BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'hitl-local');
 
+/** Modules besides the entry points that find what the build wrote beside the bundle. */
+const FIND_BESIDE_THE_BUNDLE = [join(ROOT, 'infra/local/dynamodb-worker-script.ts')];
+
 /**
  * Each of our modules keeps the `import.meta.url` of its source file, as under tsx: they find
  * config/, gates/, tools/ and the state machine definitions relative to themselves, and in one
  * bundle they would all share the bundle's URL. An entry point keeps the bundle's own URL, to find
- * what the build wrote beside it.
+ * what the build wrote beside it, and so do the modules in FIND_BESIDE_THE_BUNDLE.
  */
 function keepSourceFileUrls(entryPoints: readonly string[]): Plugin {
   return {
     name: 'keep-source-file-urls',
     setup(pluginBuild) {
       pluginBuild.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
-        if (path.includes(`${sep}node_modules${sep}`) || entryPoints.includes(path)) return undefined;
+        if (path.includes(`${sep}node_modules${sep}`) || entryPoints.includes(path) || FIND_BESIDE_THE_BUNDLE.includes(path)) return undefined;
+        const { transform } = await import('esbuild');
         const source = await readFile(path, 'utf8');
         if (!source.includes('import.meta')) return undefined;
         // esbuild's define works on the syntax tree (strings and comments stay as they are); the
@@ -43,14 +48,19 @@ function keepSourceFileUrls(entryPoints: readonly string[]): Plugin {
  * Bundles one entry point of ours into `outfile` (ESM, with a source map) for plain `node`: no
  * TypeScript compiler at run time. Dependencies stay in node_modules and load as Node loads them,
  * only when imported (dynalite's native LevelDB binding, and the iterator fix that patches the very
- * copy dynalite uses). The file is replaced in one rename, so a server starting meanwhile never
- * reads half of it.
+ * copy dynalite uses). Beside it goes the local DynamoDB's worker thread (DYNAMODB_WORKER_BUNDLE),
+ * which the bundle finds there when it starts the local stack. Each file is replaced in one rename,
+ * so a server starting meanwhile never reads half of it.
  */
 export async function bundleForNode(entry: string, outfile: string): Promise<void> {
+  const { build } = await import('esbuild');
   const entryPath = join(ROOT, entry);
+  const workerPath = join(ROOT, DYNAMODB_WORKER_ENTRY);
+  if (extname(outfile) !== '.mjs') throw new Error(`a bundle for node is an .mjs file: ${outfile}`);
   const result = await build({
-    entryPoints: [entryPath],
-    outfile,
+    entryPoints: { [basename(outfile, '.mjs')]: entryPath, [basename(DYNAMODB_WORKER_BUNDLE, '.mjs')]: workerPath },
+    outdir: dirname(outfile),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -61,7 +71,7 @@ export async function bundleForNode(entry: string, outfile: string): Promise<voi
     legalComments: 'none',
     logLevel: 'warning',
     write: false,
-    plugins: [keepSourceFileUrls([entryPath])],
+    plugins: [keepSourceFileUrls([entryPath, workerPath])],
   });
   await mkdir(dirname(outfile), { recursive: true });
   await Promise.all(result.outputFiles.map((file) => replaceFile(file.path, file.contents)));

@@ -4,6 +4,15 @@ import { READ_ACCESS_ENV, readAccessOf, type ReadAccess } from '#core/read-acces
 import { MIN_AUDIT_KEY_LENGTH } from '#core/audit-chain';
 import { parseConfig } from '#core/validation';
 
+/**
+ * Where the local DynamoDB runs: `worker`, a worker thread of the server's process, so that its work
+ * (HTTP parsing, expressions, LevelDB) has a core of its own beside the server, the handlers and the
+ * Step Functions engine; `main`, the server's main thread itself, which spares the thread's start
+ * and its own heap (about 20 MB): for a test with a table or two, or a tool that reads the data folder once.
+ */
+export const DYNAMO_THREADS = ['worker', 'main'] as const;
+export type DynamoThread = (typeof DYNAMO_THREADS)[number];
+
 /** Where local mode completes durable callbacks unless HITL_DURABLE_ENDPOINT says otherwise. */
 export const DEFAULT_DURABLE_ENDPOINT = 'http://127.0.0.1:3009';
 
@@ -11,6 +20,8 @@ const LocalEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HITL_DATA_DIR: z.string().min(1).default('.hitl-local'),
   HITL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Where the local DynamoDB runs (see `DynamoThread`). */
+  HITL_DYNAMODB_THREAD: z.enum(DYNAMO_THREADS).default('worker'),
   HITL_PUBLIC_URL: z.url().optional(),
   ...READ_ACCESS_ENV,
   /** The audit chain's HMAC key; generated into the data folder when unset. */
@@ -49,6 +60,7 @@ export interface LocalConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly sweepIntervalMs: number;
+  readonly dynamoThread: DynamoThread;
   readonly publicUrl?: string;
   /** Who reads what: HITL_ADMIN_GROUPS and HITL_AUDITOR_GROUPS. */
   readonly access: ReadAccess;
@@ -66,6 +78,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     port: parsed.PORT,
     dataDir: resolve(parsed.HITL_DATA_DIR),
     sweepIntervalMs: parsed.HITL_SWEEP_INTERVAL_MS,
+    dynamoThread: parsed.HITL_DYNAMODB_THREAD,
     ...(parsed.HITL_PUBLIC_URL ? { publicUrl: parsed.HITL_PUBLIC_URL } : {}),
     access: readAccessOf(parsed),
     ...(parsed.HITL_AUDIT_KEY ? { auditKey: parsed.HITL_AUDIT_KEY } : {}),

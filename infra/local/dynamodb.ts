@@ -1,51 +1,31 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { tableDefinition } from '#adapters/dynamodb/index-projections';
-import { letDynaliteCloseItsIterators } from './level-iterators.ts';
+import type { DynamoThread } from './config.ts';
+import { listenDynalite } from './dynalite-server.ts';
+import { listenInWorker } from './dynamodb-thread.ts';
 
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Stops taking requests and resolves once those in flight are answered and the data folder is let go. */
   close(): Promise<void>;
 }
 
 /**
- * A DynamoDB-compatible server in this process (dynalite). With `path` its data lives on disk and
- * survives restarts; without, it is in memory.
+ * A DynamoDB-compatible server (dynalite) in this process, on a free loopback port. With `path` its
+ * data lives on disk and survives restarts, a `kill -9` included (each write reaches the file before
+ * it is answered); without, it is in memory. `thread` says where it runs (see `DynamoThread`), the
+ * calling thread unless it says `worker`; in the worker thread it still dies with the process.
  */
-export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
+export async function startLocalDynamo(options: { path?: string; thread?: DynamoThread } = {}): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
-  letDynaliteCloseItsIterators();
-  const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  // Node closes idle keep-alive sockets after 5 s by default. The SDK client in this process keeps up
-  // to 50 of them and may reuse one the moment the server drops it: a burst after a lull then failed
-  // gates with ECONNRESET. The only client is in-process, so idle sockets may stay open.
-  (server as { keepAliveTimeout?: number }).keepAliveTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const server = options.thread === 'worker' ? await listenInWorker(options.path) : await listenDynalite(options.path ? { path: options.path } : {});
   return {
-    endpoint,
+    endpoint: server.endpoint,
     // dynalite checks no signatures; the SDK still wants credentials to sign with.
-    clientConfig: { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Idle keep-alive sockets would hold close() open. Only idle ones are closed, and again as
-        // in-flight requests finish: cutting a request mid-operation lets dynalite touch its database
-        // after closing it, which throws outside any caller.
-        const idle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        const sweeper = setInterval(idle, 20);
-        server.close(() => {
-          clearInterval(sweeper);
-          resolve();
-        });
-        idle();
-      }),
+    clientConfig: { endpoint: server.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    close: () => server.close(),
   };
 }
 

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     port: config.port,
     sweepIntervalMs: config.sweepIntervalMs,
+    dynamoThread: config.dynamoThread,
     access: config.access,
     durableEndpoint: config.durableEndpoint,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
