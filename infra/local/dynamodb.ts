@@ -33,13 +33,22 @@ export async function startLocalDynamo(options: { path?: string; thread?: Dynamo
 export async function ensureTable(clientConfig: LocalDynamo['clientConfig'], tableName: string): Promise<void> {
   const client = new DynamoDBClient(clientConfig);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-    await client.send(new CreateTableCommand(tableDefinition(tableName)));
-    // dynalite reports CREATING but serves the table from the next tick on.
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await client.send(new DescribeTableCommand({ TableName: tableName })).catch(async (error: Error) => {
+      if (error.name !== 'ResourceNotFoundException') throw error;
+      await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    });
+    // dynalite answers CreateTable with CREATING and turns the table ACTIVE on a timer, which a busy
+    // process may run late: until then the table's reads fail with ResourceNotFoundException.
+    await untilActive(client, tableName);
   } finally {
     client.destroy();
+  }
+}
+
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
