@@ -5255,7 +5255,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            asOf?: string;
+                            complete: boolean;
+                            from: string;
+                            items: {
+                                approved: number;
+                                escalated: number;
+                                nodeId: string;
+                                rejected: number;
+                                secondsToDecision: {
+                                    p50: number | null;
+                                    p90: number | null;
+                                    p99: number | null;
+                                };
+                                timed_out: number;
+                                tool: string;
+                                workflowId: string;
+                            }[];
+                            note: string;
+                            to: string;
+                        };
                     };
                 };
                 /** @description error.code: ValidationError */
