@@ -76,7 +76,8 @@ describe.skipIf(skipBrowserTests)('flow editor in a real browser', () => {
     await page.fill('#hitl-blocked', 'send_email');
     await page.click('#flow-save');
     await expect.poll(() => page.textContent('#status')).toContain('Saved revision 2');
-    await page.click('#flow-deploy');
+    // The editor reloads the flow after a save; its deploy button names revision 2 once it has.
+    await page.locator('#flow-deploy', { hasText: 'Deploy revision 2' }).click();
     await page.click('#confirm-ok');
     await expect.poll(() => page.textContent('#status')).toContain('Deployed revision 2');
     await page.locator('#flow-revisions tr[data-revision="2"] strong', { hasText: 'deployed' }).waitFor();

@@ -51,7 +51,8 @@ describe.skipIf(!hasChromium)('creating a flow in the flow editor', () => {
     await page.selectOption('#hitl-mode', 'blocking');
     await page.click('#flow-save');
     await expect.poll(() => page.textContent('#status')).toContain('Saved revision 2');
-    await page.click('#flow-deploy');
+    // The editor reloads the flow after a save; its deploy button names revision 2 once it has.
+    await page.locator('#flow-deploy', { hasText: 'Deploy revision 2' }).click();
     await page.click('#confirm-ok');
     await expect.poll(() => page.textContent('#status')).toContain('Deployed revision 2');
 
