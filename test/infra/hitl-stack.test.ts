@@ -118,14 +118,14 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(open.sort()).toEqual(['ANY /links/{token}', 'GET /', 'POST /slack/interactions']);
     });
 
-    it('proxies every route to the one API function', () => {
-      const apiFunctionId = logicalIdOf(stack, stack.approvals.apiFunction);
+    it('proxies every route to the API function or, for the decision path, to the decision function', () => {
+      const ids = [stack.approvals.apiFunction, stack.approvals.decisionFunction].map((fn) => logicalIdOf(stack, fn));
       for (const [key, method] of routesOf(template)) {
         expect(method.Integration.Type, key).toBe('AWS_PROXY');
-        expect(JSON.stringify(method.Integration.Uri), key).toContain(`"${apiFunctionId}","Arn"`);
+        expect(ids.filter((id) => JSON.stringify(method.Integration.Uri).includes(`"${id}","Arn"`)), key).toHaveLength(1);
       }
-      // One invoke permission for the API as a whole, not one per method.
-      template.resourcePropertiesCountIs('AWS::Lambda::Permission', { Principal: 'apigateway.amazonaws.com' }, 1);
+      // One invoke permission per function for the API as a whole, not one per method.
+      template.resourcePropertiesCountIs('AWS::Lambda::Permission', { Principal: 'apigateway.amazonaws.com' }, 2);
     });
 
     it('authorizes with the approvers user pool, which needs MFA and has no self sign-up', () => {
@@ -293,11 +293,11 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
     });
 
-    it('lets the API and the sweeper read the named indexes and answer task tokens of the approval gate and of every flow', () => {
+    it('lets the API, the decision function and the sweeper read the named indexes and answer task tokens of the approval gate and of every flow', () => {
       // Every flow, gates or not: a revision deployed from the flow editor may add a gate.
       const gated = [stack.approvalGate, ...stack.flows.workflows.values()];
       expect(gated.every((workflow) => workflow.answersTaskTokens)).toBe(true);
-      for (const fn of [stack.approvals.apiFunction, stack.approvals.sweeper.function]) {
+      for (const fn of [stack.approvals.apiFunction, stack.approvals.decisionFunction, stack.approvals.sweeper.function]) {
         const statements = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, fn)));
         const reads = statements.find((s) => s.actions.includes('dynamodb:Query'))!;
         expect(reads.resources.map((r) => JSON.stringify(r))).toEqual(
