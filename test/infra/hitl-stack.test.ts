@@ -103,13 +103,14 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(fn.Properties.Timeout).toBeLessThan(29);
     });
 
-    it('lets only the API and the sweeper read the webhook signing key', () => {
+    it('lets only the API, the decision function and the sweeper read the webhook signing key', () => {
       const secretId = logicalIdOf(stack, stack.approvals.webhookSigning.secret);
       const readers = Object.entries(template.findResources('AWS::IAM::Policy'))
         .filter(([, policy]) => JSON.stringify(policy).includes(`"Ref":"${secretId}"`))
         .map(([, policy]) => JSON.stringify((policy as { Properties: { Roles: unknown } }).Properties.Roles));
-      expect(readers).toHaveLength(2);
+      expect(readers).toHaveLength(3);
       expect(readers.join()).toContain(logicalIdOf(stack, stack.approvals.apiFunction.role!));
+      expect(readers.join()).toContain(logicalIdOf(stack, stack.approvals.decisionFunction.role!));
       expect(readers.join()).toContain(logicalIdOf(stack, stack.approvals.sweeper.function.role!));
     });
 
@@ -216,8 +217,8 @@ describe('HitlApprovals in the repository stack (dev)', () => {
   describe('functions', () => {
     it('run on nodejs22.x arm64 with X-Ray, source maps and a log group with a retention', () => {
       const functions = template.findResources('AWS::Lambda::Function') as Resources;
-      // gate, API, sweeper, notifier; and the flows' agent, tool, gate and gate-timeout functions.
-      expect(Object.keys(functions)).toHaveLength(8);
+      // gate, API, decisions, sweeper, notifier; and the flows' agent, tool, gate and gate-timeout functions.
+      expect(Object.keys(functions)).toHaveLength(9);
       const logGroups = template.findResources('AWS::Logs::LogGroup') as Resources;
       for (const [id, fn] of Object.entries(functions)) {
         expect(fn.Properties, id).toMatchObject({
