@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DECISION_ROUTE_KEYS, functionServing } from '#handlers/api/route-functions';
+import { DECISION_ROUTE_KEYS, functionForRequest, functionServing } from '#handlers/api/route-functions';
 import { decisionRoutes } from '#handlers/decisions';
 import type { AppDeps } from '#handlers/deps';
 import type { HitlStack } from '#infra/constructs/hitl-stack';
@@ -29,6 +29,15 @@ describe('the decision function', () => {
       // Assess
       expect(served.filter(({ expected, by }) => by.length !== 1 || by[0] !== expected)).toEqual([]);
       expect(served.filter(({ by }) => by[0] === 'decisions').map(({ key }) => key).sort()).toEqual([...DECISION_ROUTE_KEYS].sort());
+    });
+
+    it('sends a request to the same function locally as API Gateway does', () => {
+      const routes = [...routesOf(template).keys()].map((key) => key.split(' ') as [string, string]);
+
+      const differ = routes.filter(([method, path]) => functionForRequest(method, path.replace(/\{[^}]+\}/g, 'req-1')) !== functionServing({ method, path }));
+
+      expect(differ).toEqual([]);
+      expect(functionForRequest('GET', '/approvals/req-1/decision')).toBe('api');
     });
 
     it('has the decision handler serve exactly the routes the table gives it', () => {

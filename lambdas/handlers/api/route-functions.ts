@@ -22,3 +22,17 @@ export const DECISION_ROUTE_KEYS: readonly string[] = [
 export function functionServing(route: { readonly method: string; readonly path: string }): ApiFunctionName {
   return DECISION_ROUTE_KEYS.includes(`${route.method} ${route.path}`) ? 'decisions' : 'api';
 }
+
+const DECISION_PATTERNS = DECISION_ROUTE_KEYS.map((key) => {
+  const [method, path] = key.split(' ') as [string, string];
+  return { method, path: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) };
+});
+
+/**
+ * The function a request reaches, as API Gateway picks it: the local server sends the same requests
+ * to the same handlers. A path with a static segment beats a `{variable}` in API Gateway; the
+ * decision routes have no such pair (`/approvals/batch-respond` is POST, `/approvals/{id}` GET).
+ */
+export function functionForRequest(method: string, path: string): ApiFunctionName {
+  return DECISION_PATTERNS.some((route) => route.method === method && route.path.test(path)) ? 'decisions' : 'api';
+}
