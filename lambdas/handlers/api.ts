@@ -12,8 +12,6 @@ import { mcpRoutes } from './mcp/routes.ts';
 import { json } from './http/responses.ts';
 import { loadedOnce } from './loaded-once.ts';
 
-export { loadedOnce };
-
 /**
  * Routes whose code loads with the first request for one of them rather than at cold start (an
  * `import()` of the module that builds them). Called at most once at a time; a failed load is tried
