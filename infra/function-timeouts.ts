@@ -8,6 +8,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   gate: 15,
   // A long poll (GET /approvals/{id}/decision) holds a call up to 25 s, inside API Gateway's 29 s.
   api: 28,
+  // A batch decision delivers each decision in turn; API Gateway gives up at 29 s.
+  decisions: 28,
   sweeper: 50,
   notifier: 30,
   'flow-agent': 100,

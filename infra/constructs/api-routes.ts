@@ -9,7 +9,10 @@ import { apiGatewayModelSchema } from './api-models.ts';
 /** `ANY` is one API Gateway method for every verb; the handler then tells them apart (email links). */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
-/** One line of the route table: every route goes to the same API function, which routes internally. */
+/**
+ * One line of the route table. API Gateway proxies it to the function `functionServing` names for it
+ * (the decision function or the API function), which routes internally.
+ */
 export interface ApiRoute {
   readonly method: HttpMethod;
   /** Resource path with `{param}` placeholders, e.g. `/approvals/{id}/respond` (`/` is the root). */

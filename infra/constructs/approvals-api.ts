@@ -21,6 +21,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { APPROVAL_ROUTES, duplicateRouteProblems, pathVariableProblems, routeKey, routeProblems, type ApiRoute } from './api-routes.ts';
+import { functionServing } from '#handlers/api/route-functions';
 import { acknowledgeControl, acknowledgeLogGroupControls } from './control-tower.ts';
 import { acknowledgeRule } from './nag.ts';
 import { assertNoProblems, urlProblems } from './prop-checks.ts';
@@ -48,6 +49,13 @@ export const API_CLOUDWATCH_ROLES: readonly ApiCloudWatchRole[] = ['create', 'ex
 export interface ApprovalsApiProps {
   /** The one function behind every route (Lambda proxy integration). */
   readonly handler: IFunction;
+  /**
+   * The function serving the decision path: the routes `functionServing` gives to `decisions`
+   * (listing, reading and deciding requests), so that an approver's click never waits on the larger
+   * API bundle's cold start.
+   * @default - `handler` serves every route
+   */
+  readonly decisionHandler?: IFunction;
   /** Whose tokens the authorizer accepts. */
   readonly userPool: IUserPool;
   /** @default APPROVAL_ROUTES */
@@ -111,6 +119,7 @@ export class ApprovalsApi extends Construct {
   public readonly publicBaseUrl: string;
 
   private readonly integration: LambdaIntegration;
+  private readonly decisionIntegration?: LambdaIntegration;
   private readonly validator: RequestValidator;
   private readonly models = new Map<string, Model>();
   private readonly routeKeys = new Set<string>();
@@ -197,9 +206,9 @@ export class ApprovalsApi extends Construct {
     this.publicBaseUrl = `https://${this.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.stageName}`;
 
     this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.userPool] });
-    // One invoke permission for the whole API instead of one per method: every route reaches the
-    // same function anyway.
+    // One invoke permission per function for the whole API instead of one per method.
     this.integration = new LambdaIntegration(props.handler, { proxy: true, scopePermissionToMethod: false });
+    this.decisionIntegration = props.decisionHandler && new LambdaIntegration(props.decisionHandler, { proxy: true, scopePermissionToMethod: false });
     acknowledgeControl(
       this.restApi,
       'CT.LAMBDA.PR.2',
@@ -215,7 +224,7 @@ export class ApprovalsApi extends Construct {
     this.protectStage(props.webAclArn, logs);
   }
 
-  /** Adds one route to the API, proxied to the API function. */
+  /** Adds one route to the API, proxied to the function the route table says serves it (`functionServing`). */
   addRoute(route: ApiRoute): Method {
     const taken = this.routeKeys.has(routeKey(route)) ? [`route ${routeKey(route)} is listed twice`] : [];
     const variables = pathVariableProblems([...this.routePaths, route.path].map((path) => ({ path })));
@@ -224,7 +233,8 @@ export class ApprovalsApi extends Construct {
     this.routePaths.push(route.path);
     const resource = this.restApi.root.resourceForPath(route.path);
     const pathParams = route.path.match(/\{[^}]+\}/g) ?? [];
-    const method = resource.addMethod(route.method, this.integration, {
+    const integration = this.decisionIntegration && functionServing(route) === 'decisions' ? this.decisionIntegration : this.integration;
+    const method = resource.addMethod(route.method, integration, {
       ...(route.publicBecause
         ? { authorizationType: AuthorizationType.NONE }
         : route.authorization === 'iam'

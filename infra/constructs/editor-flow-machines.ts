@@ -80,8 +80,8 @@ export class EditorFlowMachines extends Construct {
     this.role.addToPolicy(new PolicyStatement({ actions: LOG_DELIVERY_ACTIONS, resources: ['*'] }));
     acknowledgeWildcardResource(this.role, '*', `${XRAY_WILDCARD_REASON} Step Functions log delivery (logs:CreateLogDelivery and friends) likewise requires Resource "*".`);
 
-    // Task tokens of their executions: the API (decisions) and the sweeper (timeouts) answer them.
-    for (const fn of [approvals.apiFunction, approvals.sweeper.function]) {
+    // Task tokens of their executions: the decision function, the API (links, Slack) and the sweeper (timeouts) answer them.
+    for (const fn of approvals.decisionDeliverers) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.machines, this.executions] }));
       this.acknowledgePrefix(fn.executionRole, 'Task tokens of flows created in the flow editor, whose machines and executions are named at run time');
     }

@@ -128,6 +128,12 @@ export class HitlApprovals extends Construct {
   public readonly slack: SlackChannel;
   public readonly gate: GateFunction;
   public readonly apiFunction: HitlFunction;
+  /**
+   * Serves the decision path (listing, reading and deciding requests; see
+   * lambdas/handlers/api/route-functions.ts): a lean bundle whose cold start an approver's click
+   * waits on, with only the grants deciding needs.
+   */
+  public readonly decisionFunction: HitlFunction;
   public readonly api: ApprovalsApi;
   public readonly sweeper: Sweeper;
   /** The key decisions delivered to agents' webhooks are signed with. */
@@ -223,8 +229,26 @@ export class HitlApprovals extends Construct {
     this.approvers.bindRoleGroups(this.apiFunction);
     this.approvers.bindDirectory(this.notifications.notifier);
 
+    this.decisionFunction = new HitlFunction(this, 'DecisionFunction', {
+      ...entryOf(props.handlers, 'decisions'),
+      description: 'hitl-approvals decisions: lists, shows and decides approval requests',
+      memorySize: 512,
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.decisions),
+      logRetention: this.logRetention,
+      logRemovalPolicy: removalPolicy,
+      logLevel: props.logLevel,
+      logEncryptionKey: props.encryptionKey,
+      network: props.network,
+    });
+    // Reading and deciding requests, with delegates looked up in the user pool; no deletes, no
+    // secrets but the audit key and the webhook signing key, no function to invoke.
+    this.table.bindDecisionMaker(this.decisionFunction);
+    this.approvers.bindDirectory(this.decisionFunction);
+    this.approvers.bindRoleGroups(this.decisionFunction);
+
     this.api = new ApprovalsApi(this, 'Api', {
       handler: this.apiFunction,
+      decisionHandler: this.decisionFunction,
       userPool: this.approvers.userPool,
       routes: [...APPROVAL_ROUTES, ...INBOX_ROUTES, ...GOVERNANCE_ROUTES, ...CHANNEL_ROUTES, ...FLOW_ROUTES, ...GATE_ROUTES, ...TOOL_ROUTES, ...(props.additionalRoutes ?? [])],
       corsOrigins: props.corsOrigins,
@@ -250,12 +274,21 @@ export class HitlApprovals extends Construct {
     this.sweeper.bindSlackFollowUps(this.apiFunction);
     this.webhookSigning = new WebhookSigning(this, 'WebhookSigning', { secretRemovalPolicy: removalPolicy });
     this.webhookSigning.bindSigner(this.apiFunction);
+    this.webhookSigning.bindSigner(this.decisionFunction);
     this.webhookSigning.bindSigner(this.sweeper.function);
     for (const name of props.durableFunctions ?? []) this.allowDurableCallbacks(name);
   }
 
   /**
-   * Lets the API and the sweeper, the functions that deliver decisions, complete the callbacks of the
+   * The functions that deliver decisions to waiting workflows: the decision function (the
+   * approvers' clicks), the API function (email links, Slack) and the sweeper (timeouts, retries).
+   */
+  get decisionDeliverers(): readonly HitlFunction[] {
+    return [this.apiFunction, this.decisionFunction, this.sweeper.function];
+  }
+
+  /**
+   * Lets the API, the decision function and the sweeper, the functions that deliver decisions, complete the callbacks of the
    * Lambda durable function `fn` (SendDurableExecutionCallbackSuccess / Failure), and of no other
    * function. A function of another stack (or given by name) is granted by its literal name in this
    * stack's account and region, so this stack never refers to it (it refers to this API).
@@ -269,7 +302,7 @@ export class HitlApprovals extends Construct {
     const functionArn = sameStack
       ? (fn as IFunction).functionArn
       : Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: name!, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    for (const deliverer of [this.apiFunction, this.sweeper.function]) {
+    for (const deliverer of this.decisionDeliverers) {
       deliverer.addEnvironment('DURABLE_CALLBACKS', 'on');
       deliverer.addToRolePolicy(
         new PolicyStatement({
@@ -299,7 +332,7 @@ export class HitlApprovals extends Construct {
   }
 
   /**
-   * Lets the API and the sweeper answer task tokens (SendTaskSuccess / SendTaskFailure) of
+   * Lets the decision deliverers (API, decision function, sweeper) answer task tokens (SendTaskSuccess / SendTaskFailure) of
    * `stateMachine` and its executions, and of nothing else. A state machine in another stack (or
    * imported, or given by name) is granted by its literal name in this stack's account and region, so
    * this stack never refers to that one: its gate states refer to this stack's gate function, and a
@@ -307,7 +340,7 @@ export class HitlApprovals extends Construct {
    */
   allowTaskResponses(stateMachine: IStateMachine | string): void {
     const { machine, executions } = this.tokenArns(stateMachine);
-    for (const fn of [this.apiFunction, this.sweeper.function]) {
+    for (const fn of this.decisionDeliverers) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],

@@ -15,7 +15,7 @@ import { acknowledgeRule, acknowledgeWildcardResource, XRAY_WILDCARD_REASON } fr
 /** The repository root: the lock file, tsconfig and `lambdas/` live here. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Where the Lambda entry points (`gate.ts`, `api.ts`, `sweeper.ts`, `notifier.ts` and the `flow-*.ts` ones) live. */
+/** Where the Lambda entry points (`gate.ts`, `api.ts`, `decisions.ts`, `sweeper.ts`, `notifier.ts` and the `flow-*.ts` ones) live. */
 export const DEFAULT_ENTRYPOINTS_DIR = join(REPO_ROOT, 'lambdas', 'entrypoints');
 
 /** Where the Lambda handlers come from: the entry files and the project that builds them. */
@@ -30,7 +30,7 @@ export interface HandlerSource {
 export const REPO_HANDLERS: HandlerSource = { entrypointsDir: DEFAULT_ENTRYPOINTS_DIR, projectRoot: REPO_ROOT };
 
 /** The system's functions (`HitlApprovals`) and the flow functions (`HitlFlows`), by entry file name. */
-export const ENTRY_NAMES = ['gate', 'api', 'sweeper', 'notifier', 'flow-agent', 'flow-tools', 'flow-gate', 'flow-gate-timeout'] as const;
+export const ENTRY_NAMES = ['gate', 'api', 'decisions', 'sweeper', 'notifier', 'flow-agent', 'flow-tools', 'flow-gate', 'flow-gate-timeout'] as const;
 export type EntryName = (typeof ENTRY_NAMES)[number];
 
 /** The entry file of one of the functions. */

@@ -17,7 +17,9 @@ import { onFirstUse } from '#adapters/aws/on-first-use';
 import { systemClock, type Clock, type Notifier } from '#ports';
 import { sweepExpired } from '#usecases/sweep-expired';
 import { apiRoutes, createApiHandler } from '../../lambdas/handlers/api.ts';
+import { functionForRequest } from '../../lambdas/handlers/api/route-functions.ts';
 import type { Route } from '../../lambdas/handlers/api/routes.ts';
+import { createDecisionHandler } from '../../lambdas/handlers/decisions.ts';
 import type { AgentGates, AppDeps } from '../../lambdas/handlers/deps.ts';
 import type { Directory } from '../../lambdas/channels/directory.ts';
 import type { DashboardAssets } from '../../lambdas/channels/dashboard/dashboard-assets.ts';
@@ -185,7 +187,12 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   // The API's own routes (MCP's request_approval among them) ask the gates the gates module loaded.
   const apiDeps: AppDeps = agentGates ? { ...deps, agentGates } : deps;
   const api = createApiHandler(apiDeps, extraRoutes);
-  const { server, url } = await startHttpServer((event, lambdaContext) => api(event, lambdaContext as never), { port: options.port ?? 0 });
+  // The decision path goes to its own handler, as API Gateway sends it to the decision function.
+  const decisions = createDecisionHandler(apiDeps);
+  const { server, url } = await startHttpServer(
+    (event, lambdaContext) => (functionForRequest(event.httpMethod, event.path) === 'decisions' ? decisions : api)(event, lambdaContext as never),
+    { port: options.port ?? 0 },
+  );
   serverUrl = url;
 
   const sweep = () => sweepExpired(deps);

@@ -10,6 +10,7 @@ import { httpErrors } from './http/errors.ts';
 import { identityOf } from './http/identity.ts';
 import { mcpRoutes } from './mcp/routes.ts';
 import { json } from './http/responses.ts';
+import { loadedOnce } from './loaded-once.ts';
 
 /**
  * Routes whose code loads with the first request for one of them rather than at cold start (an
@@ -17,16 +18,6 @@ import { json } from './http/responses.ts';
  * again by the next request.
  */
 export type LaterRoutes = () => Promise<Route[]>;
-
-/** `load`, run once and its result shared; a failure is forgotten so that the next call tries again. */
-export function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () =>
-    (loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    }));
-}
 
 /** Every route the API serves at once, /openapi.json included (it describes these and the later ones). */
 export function apiRoutes(deps: AppDeps, extraRoutes: Route[] = [], later?: LaterRoutes): Route[] {

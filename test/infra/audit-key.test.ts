@@ -27,6 +27,7 @@ describe('the audit chain key', () => {
     const appenders = [
       stack.approvals.gate,
       stack.approvals.apiFunction,
+      stack.approvals.decisionFunction,
       stack.approvals.sweeper.function,
       stack.flows.agentFunction,
       stack.flows.toolFunction,

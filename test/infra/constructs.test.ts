@@ -273,7 +273,7 @@ describe('HitlWorkflow', () => {
     expect(invokes.flatMap((s) => s.resources).map((r) => JSON.stringify(r)).sort()).toEqual([worker, later].map((fn) => JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stack, fn), 'Arn'] })).sort());
     expect(workflow.waitsForTaskTokens).toBe(false);
     const answering = statementsOf(template).filter((s) => s.actions.includes('states:SendTaskSuccess')).flatMap((s) => s.roles).sort();
-    expect(answering).toEqual([logicalIdOf(stack, approvals.apiFunction.executionRole), logicalIdOf(stack, approvals.sweeper.function.executionRole)].sort());
+    expect(answering).toEqual(approvals.decisionDeliverers.map((fn) => logicalIdOf(stack, fn.executionRole)).sort());
     const findings = new AwsSolutionsChecks().validateScope(stack).violations.filter((v) => v.violatingResources.some((r) => r.constructPath?.startsWith(workflow.node.path)));
     expect(findings.map((v) => v.ruleName)).toEqual([]);
   });

@@ -103,13 +103,14 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(fn.Properties.Timeout).toBeLessThan(29);
     });
 
-    it('lets only the API and the sweeper read the webhook signing key', () => {
+    it('lets only the API, the decision function and the sweeper read the webhook signing key', () => {
       const secretId = logicalIdOf(stack, stack.approvals.webhookSigning.secret);
       const readers = Object.entries(template.findResources('AWS::IAM::Policy'))
         .filter(([, policy]) => JSON.stringify(policy).includes(`"Ref":"${secretId}"`))
         .map(([, policy]) => JSON.stringify((policy as { Properties: { Roles: unknown } }).Properties.Roles));
-      expect(readers).toHaveLength(2);
+      expect(readers).toHaveLength(3);
       expect(readers.join()).toContain(logicalIdOf(stack, stack.approvals.apiFunction.role!));
+      expect(readers.join()).toContain(logicalIdOf(stack, stack.approvals.decisionFunction.role!));
       expect(readers.join()).toContain(logicalIdOf(stack, stack.approvals.sweeper.function.role!));
     });
 
@@ -118,14 +119,14 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(open.sort()).toEqual(['ANY /links/{token}', 'GET /', 'POST /slack/interactions']);
     });
 
-    it('proxies every route to the one API function', () => {
-      const apiFunctionId = logicalIdOf(stack, stack.approvals.apiFunction);
+    it('proxies every route to the API function or, for the decision path, to the decision function', () => {
+      const ids = [stack.approvals.apiFunction, stack.approvals.decisionFunction].map((fn) => logicalIdOf(stack, fn));
       for (const [key, method] of routesOf(template)) {
         expect(method.Integration.Type, key).toBe('AWS_PROXY');
-        expect(JSON.stringify(method.Integration.Uri), key).toContain(`"${apiFunctionId}","Arn"`);
+        expect(ids.filter((id) => JSON.stringify(method.Integration.Uri).includes(`"${id}","Arn"`)), key).toHaveLength(1);
       }
-      // One invoke permission for the API as a whole, not one per method.
-      template.resourcePropertiesCountIs('AWS::Lambda::Permission', { Principal: 'apigateway.amazonaws.com' }, 1);
+      // One invoke permission per function for the API as a whole, not one per method.
+      template.resourcePropertiesCountIs('AWS::Lambda::Permission', { Principal: 'apigateway.amazonaws.com' }, 2);
     });
 
     it('authorizes with the approvers user pool, which needs MFA and has no self sign-up', () => {
@@ -216,8 +217,8 @@ describe('HitlApprovals in the repository stack (dev)', () => {
   describe('functions', () => {
     it('run on nodejs22.x arm64 with X-Ray, source maps and a log group with a retention', () => {
       const functions = template.findResources('AWS::Lambda::Function') as Resources;
-      // gate, API, sweeper, notifier; and the flows' agent, tool, gate and gate-timeout functions.
-      expect(Object.keys(functions)).toHaveLength(8);
+      // gate, API, decisions, sweeper, notifier; and the flows' agent, tool, gate and gate-timeout functions.
+      expect(Object.keys(functions)).toHaveLength(9);
       const logGroups = template.findResources('AWS::Logs::LogGroup') as Resources;
       for (const [id, fn] of Object.entries(functions)) {
         expect(fn.Properties, id).toMatchObject({
@@ -293,11 +294,11 @@ describe('HitlApprovals in the repository stack (dev)', () => {
       expect(gate.flatMap((s) => s.actions).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
     });
 
-    it('lets the API and the sweeper read the named indexes and answer task tokens of the approval gate and of every flow', () => {
+    it('lets the API, the decision function and the sweeper read the named indexes and answer task tokens of the approval gate and of every flow', () => {
       // Every flow, gates or not: a revision deployed from the flow editor may add a gate.
       const gated = [stack.approvalGate, ...stack.flows.workflows.values()];
       expect(gated.every((workflow) => workflow.answersTaskTokens)).toBe(true);
-      for (const fn of [stack.approvals.apiFunction, stack.approvals.sweeper.function]) {
+      for (const fn of [stack.approvals.apiFunction, stack.approvals.decisionFunction, stack.approvals.sweeper.function]) {
         const statements = statementsOf(template).filter((s) => s.roles.includes(roleOf(stack, fn)));
         const reads = statements.find((s) => s.actions.includes('dynamodb:Query'))!;
         expect(reads.resources.map((r) => JSON.stringify(r))).toEqual(
