@@ -9,7 +9,7 @@ import { shippedGates } from '../gates/gate-files.ts';
 import { createApiHandler } from '../handlers/api.ts';
 import { awsChannelRoutes } from '../handlers/channels/aws-wiring.ts';
 import { loadedOnce } from '../handlers/loaded-once.ts';
-import { toolArgsValidator } from '../tools/registry.ts';
+import { savedToolArgs } from '../tools/saved-tools.ts';
 import { awsDeps } from './aws-deps.ts';
 import type { AwsTools } from './aws-tools.ts';
 
@@ -28,7 +28,7 @@ const tools = loadedOnce(
 const userPoolId = loadLambdaConfig().USER_POOL_ID;
 const deps = {
   ...awsDeps(),
-  toolArgs: toolArgsValidator(async (name) => (await tools()).registry.get(name)?.input),
+  toolArgs: savedToolArgs(tools),
   ...(userPoolId ? { delegations: new DelegationRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME), directory: new CognitoDirectory(userPoolId) } : {}),
 };
 // Gates: the bundled gate files are stored as revisions on the first gate call an instance serves.

@@ -4,7 +4,7 @@ import { DelegationRepository } from '#adapters/dynamodb/delegation-repository';
 import { loadLambdaConfig } from '../config.ts';
 import { createDecisionHandler } from '../handlers/decisions.ts';
 import { loadedOnce } from '../handlers/loaded-once.ts';
-import { toolArgsValidator } from '../tools/registry.ts';
+import { savedToolArgs } from '../tools/saved-tools.ts';
 import { awsDeps } from './aws-deps.ts';
 import type { AwsTools } from './aws-tools.ts';
 
@@ -24,6 +24,6 @@ const userPoolId = loadLambdaConfig().USER_POOL_ID;
 
 export const handler = createDecisionHandler({
   ...awsDeps(),
-  toolArgs: toolArgsValidator(async (name) => (await tools()).registry.get(name)?.input),
+  toolArgs: savedToolArgs(tools),
   ...(userPoolId ? { delegations: new DelegationRepository(createDocumentClient(), loadLambdaConfig().TABLE_NAME), directory: new CognitoDirectory(userPoolId) } : {}),
 });

@@ -1,4 +1,6 @@
+import type { ToolArgsValidator } from '#ports';
 import type { ToolStore } from '#usecases/save-tool';
+import { toolArgsValidator } from './registry.ts';
 import type { ToolDefinition } from './tool.ts';
 import type { ToolSpecData } from './tool-spec.ts';
 
@@ -31,4 +33,17 @@ export function savedToolsSync(deps: SavedToolsSyncDeps): () => Promise<void> {
     }
     loadedAt = now();
   };
+}
+
+/**
+ * The check of an approver's edited arguments in a function that keeps saved tools (the API and
+ * decision functions): the saved tools are registered before the lookup, so a saved tool's arguments
+ * are checked against its schema as a shipped tool's are, instead of passing unchecked as unknown.
+ */
+export function savedToolArgs(tools: () => Promise<{ readonly registry: { get(name: string): ToolDefinition<any> | undefined }; readonly sync: () => Promise<void> }>): ToolArgsValidator {
+  return toolArgsValidator(async (name) => {
+    const { registry, sync } = await tools();
+    await sync();
+    return registry.get(name)?.input;
+  });
 }
