@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StatsRepository } from '#adapters/dynamodb/stats-repository';
 import { rollupHorizon, ROLLUP_WINDOW_MS, tally, windowEnd } from '#core/decision-rollup';
+import type { StatsSample } from '#core/decision-stats';
 import type { DecisionRollup } from '#ports';
 import { rollUpDecisions } from '#usecases/roll-up-decisions';
 import { sweepExpired } from '#usecases/sweep-expired';
@@ -94,6 +95,25 @@ describe('the rollup of decisions', () => {
     // Assess
     expect(await storedTotals(table.db, table.tableName, DAYS)).toEqual(expectedTotals(seeds));
     expect(await one.watermark()).toBe(rollupHorizon(clock.now()));
+  });
+
+  it('publishes each counted decision to the metrics once when two rollups run at once, and nothing on a later run', async () => {
+    // Prepare
+    const { clock, seeds } = await decisionsAfterFirstRun();
+    const published: StatsSample[] = [];
+    const decisionMetrics = { record: async (sample: StatsSample) => void published.push(sample) };
+    const one = new StatsRepository(jittery(table.db), table.tableName);
+    const other = new StatsRepository(jittery(table.db), table.tableName);
+    // Act
+    await Promise.all([rollUpDecisions({ rollup: one, clock, decisionMetrics }), rollUpDecisions({ rollup: other, clock, decisionMetrics })]);
+    const afterBoth = published.length;
+    await rollUpDecisions({ rollup: one, clock, decisionMetrics });
+    // Assess: as many samples as decisions, outcome by outcome, and none again
+    const counted = seeds.filter((seed) => seed.outcome !== 'cancelled');
+    const byOutcome = (outcomes: readonly string[]) => outcomes.reduce<Record<string, number>>((n, o) => ({ ...n, [o]: (n[o] ?? 0) + 1 }), {});
+    expect(afterBoth).toBe(counted.length);
+    expect(byOutcome(published.map((sample) => sample.outcome))).toEqual(byOutcome(counted.map((seed) => seed.outcome)));
+    expect(published.length).toBe(afterBoth);
   });
 
   it('adds nothing twice from a run that read the watermark before another run counted everything', async () => {
