@@ -8,14 +8,14 @@ import { loadLambdaConfig } from '../config.ts';
 import { shippedGates } from '../gates/gate-files.ts';
 import { createApiHandler } from '../handlers/api.ts';
 import { awsChannelRoutes } from '../handlers/channels/aws-wiring.ts';
-import { loadedOnce } from '../handlers/loaded-once.ts';
+import { onFirstUse } from '#adapters/aws/on-first-use';
 import { savedToolArgs } from '../tools/saved-tools.ts';
 import { awsDeps } from './aws-deps.ts';
 import type { AwsTools } from './aws-tools.ts';
 
 // The API describes and checks tools but never runs them. Their registry, and the tools' code, load
 // when first needed (an approver's edited arguments, a tool or flow route), not at every cold start.
-const tools = loadedOnce(
+const tools = onFirstUse(
   async (): Promise<AwsTools> =>
     (await import('./aws-tools.ts')).awsTools({
       send: async () => {

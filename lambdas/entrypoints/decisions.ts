@@ -3,7 +3,7 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DelegationRepository } from '#adapters/dynamodb/delegation-repository';
 import { loadLambdaConfig } from '../config.ts';
 import { createDecisionHandler } from '../handlers/decisions.ts';
-import { loadedOnce } from '../handlers/loaded-once.ts';
+import { onFirstUse } from '#adapters/aws/on-first-use';
 import { savedToolArgs } from '../tools/saved-tools.ts';
 import { awsDeps } from './aws-deps.ts';
 import type { AwsTools } from './aws-tools.ts';
@@ -11,7 +11,7 @@ import type { AwsTools } from './aws-tools.ts';
 // The decision path (an approver's click, the inbox): its own function, so that its cold start
 // loads none of the admin, editor, gate and channel routes the API function serves.
 // The tools' schemas load with the first decision that edits a tool's arguments; the tools never run here.
-const tools = loadedOnce(
+const tools = onFirstUse(
   async (): Promise<AwsTools> =>
     (await import('./aws-tools.ts')).awsTools({
       send: async () => {

@@ -10,7 +10,7 @@ import { httpErrors } from './http/errors.ts';
 import { identityOf } from './http/identity.ts';
 import { mcpRoutes } from './mcp/routes.ts';
 import { json } from './http/responses.ts';
-import { loadedOnce } from './loaded-once.ts';
+import { onFirstUse } from '#adapters/aws/on-first-use';
 
 /**
  * Routes whose code loads with the first request for one of them rather than at cold start (an
@@ -47,7 +47,7 @@ const NOT_HERE = Symbol('not one of the routes loaded at cold start');
  * request for an unknown path loads them too, and gets the router's 404 once they are in.
  */
 export function createApiHandler(deps: AppDeps, extraRoutes: Route[] = [], later?: LaterRoutes) {
-  const shared = later && loadedOnce(later);
+  const shared = later && onFirstUse(later);
   const routes = apiRoutes(deps, extraRoutes, shared);
   const route: Router = shared ? routerWithLaterRoutes(routes, shared) : (httpRouterHandler(routes as never) as unknown as Router);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -57,7 +57,7 @@ export function createApiHandler(deps: AppDeps, extraRoutes: Route[] = [], later
 
 function routerWithLaterRoutes(routes: Route[], later: LaterRoutes): Router {
   const first = httpRouterHandler({ routes: routes as never, notFoundResponse: () => NOT_HERE as never }) as unknown as (...args: Parameters<Router>) => Promise<APIGatewayProxyResult | typeof NOT_HERE>;
-  const everyRoute = loadedOnce(async () => httpRouterHandler([...routes, ...(await later())] as never) as unknown as Router);
+  const everyRoute = onFirstUse(async () => httpRouterHandler([...routes, ...(await later())] as never) as unknown as Router);
   return async (event, context) => {
     const answer = await first(event, context);
     return answer === NOT_HERE ? (await everyRoute())(event, context) : answer;
