@@ -159,14 +159,15 @@ export class HitlApprovals extends Construct {
     this.encryptionKey = props.encryptionKey;
     this.network = props.network;
     if (props.encryptionKey) allowLogsToUse(props.encryptionKey);
-    const functionDefaults = {
+    // How every function of the construct logs and where it runs.
+    const functionOperations = {
       logRetention: this.logRetention,
       logRemovalPolicy: removalPolicy,
       logLevel: props.logLevel,
       logEncryptionKey: props.encryptionKey,
       network: props.network,
-      handlers: props.handlers,
     };
+    const functionDefaults = { ...functionOperations, handlers: props.handlers };
 
     // Stateful.
     this.table =
@@ -212,11 +213,7 @@ export class HitlApprovals extends Construct {
       description: 'hitl-approvals API: lists, shows and decides approval requests',
       memorySize: 512,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api),
-      logRetention: this.logRetention,
-      logRemovalPolicy: removalPolicy,
-      logLevel: props.logLevel,
-      logEncryptionKey: props.encryptionKey,
-      network: props.network,
+      ...functionOperations,
     });
     this.table.bindDecisionMaker(this.apiFunction);
     this.table.grantLinkNonceCleanup(this.apiFunction);
@@ -234,11 +231,7 @@ export class HitlApprovals extends Construct {
       description: 'hitl-approvals decisions: lists, shows and decides approval requests',
       memorySize: 512,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.decisions),
-      logRetention: this.logRetention,
-      logRemovalPolicy: removalPolicy,
-      logLevel: props.logLevel,
-      logEncryptionKey: props.encryptionKey,
-      network: props.network,
+      ...functionOperations,
     });
     // Reading and deciding requests, with delegates looked up in the user pool; no deletes, no
     // secrets but the audit key and the webhook signing key, no function to invoke.
