@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '#infra/constructs/hitl-function';
-import { esbuildOptions } from '#infra/constructs/lambda-bundling';
-import { sourcesAtInit, sourcesInBundle } from '../support/bundle-init-graph.ts';
+import { bundledAsCdkBuilds, sourcesAtInit, sourcesInBundle } from '../support/bundle-init-graph.ts';
 
 /** Code of the routes the API function serves: admin, inbox actions, gates, flows and their editor, tools, channels, MCP, the OpenAPI document. */
 const API_FUNCTION_ONLY = [
@@ -23,12 +19,8 @@ const API_FUNCTION_ONLY = [
 
 describe('the decision function bundle, built as CDK builds it', () => {
   it('reads none of the API function routes\' code at init', { timeout: 120_000 }, async () => {
-    // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'hitl-decisions-init-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-
     // Act
-    const { metafile } = await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json'), dir), entryPoints: [join(REPO_ROOT, 'lambdas', 'entrypoints', 'decisions.ts')], logLevel: 'silent', metafile: true });
+    const { metafile } = await bundledAsCdkBuilds(join(REPO_ROOT, 'lambdas', 'entrypoints', 'decisions.ts'));
 
     // Assess
     const atInit = sourcesAtInit(metafile);

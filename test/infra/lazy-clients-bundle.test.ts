@@ -1,20 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '#infra/constructs/hitl-function';
-import { esbuildOptions } from '#infra/constructs/lambda-bundling';
-import { sourcesAtInit } from '../support/bundle-init-graph.ts';
+import { bundledAsCdkBuilds, sourcesAtInit } from '../support/bundle-init-graph.ts';
 
 describe('clients loaded on first use, inside a bundle built as CDK builds the functions', () => {
   it('loads Secrets Manager, SES, Cognito and Lambda at first use and hands each its command', { timeout: 120_000 }, async () => {
     // Prepare: the bundle alone in an empty folder, so nothing comes from a node_modules.
-    const dir = mkdtempSync(join(tmpdir(), 'hitl-lazy-clients-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const { metafile } = await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json'), dir), entryPoints: [join(REPO_ROOT, 'test', 'support', 'lazy-clients-probe.ts')], logLevel: 'silent', metafile: true });
+    const { dir, metafile } = await bundledAsCdkBuilds(join(REPO_ROOT, 'test', 'support', 'lazy-clients-probe.ts'));
 
     // Act
     const script = `const { probe } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); process.stdout.write(JSON.stringify(await probe()));`;

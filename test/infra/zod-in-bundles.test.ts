@@ -1,29 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '#infra/constructs/hitl-function';
-import { esbuildOptions } from '#infra/constructs/lambda-bundling';
-import { lambdaEntryFiles, outputsAtInit } from '../support/bundle-init-graph.ts';
+import { bundledAsCdkBuilds, lambdaEntryFiles, outputsAtInit } from '../support/bundle-init-graph.ts';
 import { probe } from '../support/json-schema-reader-probe.ts';
 
 /** zod schema kinds no code of ours and no part of zod we use builds: a bundle that compiles them at init holds every zod export. */
 const UNUSED_KINDS = ['"$ZodTemplateLiteral"', '"$ZodFile"', '"$ZodFunction"'];
 
-async function bundled(entry: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'hitl-zod-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const { metafile } = await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json'), dir), entryPoints: [entry], logLevel: 'silent', metafile: true });
-  return { dir, metafile };
-}
-
 describe('zod in the Lambda bundles, built as CDK builds them', () => {
   it.each(lambdaEntryFiles().map((file) => [basename(file), file]))('%s compiles at init only the zod it uses', { timeout: 120_000 }, async (_name, entry) => {
     // Act
-    const { metafile } = await bundled(entry);
+    const { metafile } = await bundledAsCdkBuilds(entry);
 
     // Assess
     const initText = outputsAtInit(metafile).map((file) => readFileSync(file, 'utf8')).join('\n');
@@ -33,7 +23,7 @@ describe('zod in the Lambda bundles, built as CDK builds them', () => {
 
   it("reads a saved tool's JSON Schema inside a bundle as it does unbundled", { timeout: 120_000 }, async () => {
     // Prepare
-    const { dir } = await bundled(join(REPO_ROOT, 'test', 'support', 'json-schema-reader-probe.ts'));
+    const { dir } = await bundledAsCdkBuilds(join(REPO_ROOT, 'test', 'support', 'json-schema-reader-probe.ts'));
 
     // Act
     const script = `const { probe } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); process.stdout.write(JSON.stringify(probe()));`;

@@ -1,7 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { onTestFinished } from 'vitest';
 import { REPO_ROOT } from '#infra/constructs/hitl-function';
+import { esbuildOptions } from '#infra/constructs/lambda-bundling';
 
 /** The entry files of the Lambda functions: those of lambdas/entrypoints that export a `handler`. */
 export function lambdaEntryFiles(): string[] {
@@ -32,4 +35,15 @@ export function sourcesAtInit(metafile: Metafile): string[] {
 /** Every source file of the bundle, loaded at init or later. */
 export function sourcesInBundle(metafile: Metafile): string[] {
   return Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs));
+}
+
+/**
+ * `entry` bundled as CDK bundles a function, alone in a fresh folder (removed when the test ends):
+ * the folder, to run the bundle from, and esbuild's metafile, to see what it reads at init.
+ */
+export async function bundledAsCdkBuilds(entry: string): Promise<{ dir: string; metafile: Metafile }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hitl-bundle-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const { metafile } = await build({ ...esbuildOptions(join(REPO_ROOT, 'tsconfig.json'), dir), entryPoints: [entry], logLevel: 'silent', metafile: true });
+  return { dir, metafile };
 }
