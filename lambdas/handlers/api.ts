@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { onFirstUse } from '#adapters/aws/on-first-use';
 import type { AppDeps } from './deps.ts';
 import { governanceRoutes } from './api/governance-routes.ts';
 import { inboxRoutes } from './api/inbox-routes.ts';
@@ -10,7 +11,6 @@ import { httpErrors } from './http/errors.ts';
 import { identityOf } from './http/identity.ts';
 import { mcpRoutes } from './mcp/routes.ts';
 import { json } from './http/responses.ts';
-import { onFirstUse } from '#adapters/aws/on-first-use';
 
 /**
  * Routes whose code loads with the first request for one of them rather than at cold start (an
