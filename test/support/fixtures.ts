@@ -1,9 +1,33 @@
 import type { GateInput } from '#core/gate-input';
 import { HitlConfigSchema, type HitlConfigInput } from '#core/hitl-config';
+import type { ApprovalRequest } from '#core/request';
 import type { Clock } from '#ports';
 
 export function hitl(overrides: Partial<HitlConfigInput> = {}) {
   return HitlConfigSchema.parse({ mode: 'confirm_tools', approvers: { users: [], groups: ['approvers'] }, ...overrides });
+}
+
+/** A pending request an agent (`agent-a`) opened at the refund-approval gate, with a message to approve. */
+export function agentGateRequest(): ApprovalRequest {
+  return {
+    id: 'apr_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+    executionId: 'gate:refund-approval/apr_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+    workflowId: 'gate:refund-approval',
+    nodeId: 'refund-approval',
+    step: 'k1',
+    mode: 'blocking',
+    channel: 'async',
+    action: { kind: 'message', text: 'hello' },
+    context: { conversation: [], facts: {} },
+    hitl: hitl({ mode: 'blocking' }),
+    createdBy: 'agent-a',
+    requestedBy: 'agent-a',
+    status: 'pending',
+    level: 0,
+    createdAt: '2026-12-05T00:00:00Z',
+    dueAt: '2026-12-05T00:30:00Z',
+    events: [],
+  };
 }
 
 let counter = 0;

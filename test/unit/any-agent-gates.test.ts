@@ -11,8 +11,7 @@ import { MAX_WEBHOOK_ATTEMPTS, retryDelaySeconds, WEBHOOK_RETRY_DELAYS_SECONDS }
 import { signWebhook, verifyWebhook } from '#core/webhook-signature';
 import { assertAgent, callerIdentityOf, IAM_CALLERS_GROUP } from '../../lambdas/handlers/http/agent-identity.ts';
 import { loadGateFiles, SHIPPED_GATE_FILES, shippedGates } from '../../lambdas/gates/gate-files.ts';
-import { HitlConfigSchema } from '#core/hitl-config';
-import type { ApprovalRequest } from '#core/request';
+import { agentGateRequest } from '../support/fixtures.ts';
 
 const body = (amount: number) =>
   AgentRequestBodySchema.parse({ action: { kind: 'tool_call', toolCall: { id: 'c1', name: 'refund', args: { orderId: 'A-1', amount } } }, context: { conversation: [{ role: 'user', content: 'refund A-1' }] } });
@@ -130,25 +129,7 @@ describe('gate files', () => {
 });
 
 describe('reading a decision', () => {
-  const request: ApprovalRequest = {
-    id: 'apr_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-    executionId: 'gate:refund-approval/apr_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-    workflowId: 'gate:refund-approval',
-    nodeId: 'refund-approval',
-    step: 'k1',
-    mode: 'blocking',
-    channel: 'async',
-    action: { kind: 'message', text: 'hello' },
-    context: { conversation: [], facts: {} },
-    hitl: HitlConfigSchema.parse({ mode: 'blocking', approvers: { groups: ['approvers'] } }),
-    createdBy: 'agent-a',
-    requestedBy: 'agent-a',
-    status: 'pending',
-    level: 0,
-    createdAt: '2026-12-05T00:00:00Z',
-    dueAt: '2026-12-05T00:30:00Z',
-    events: [],
-  };
+  const request = agentGateRequest();
 
   it('lets the creating agent, the approvers and admins read it, and nobody else', () => {
     expect(mayReadDecision({ userId: 'agent-a', groups: ['agents'] }, request, ['admins'])).toBe(true);

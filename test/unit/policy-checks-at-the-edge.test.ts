@@ -14,7 +14,7 @@ import { loadGateFiles } from '../../lambdas/gates/gate-files.ts';
 import { createGateHandler } from '../../lambdas/handlers/gate.ts';
 import type { AppDeps } from '../../lambdas/handlers/deps.ts';
 import { loadFlowFiles } from '../../statemachines/flows.ts';
-import { gateInput, hitl } from '../support/fixtures.ts';
+import { agentGateRequest, gateInput, hitl } from '../support/fixtures.ts';
 
 const approvers = { users: [], groups: ['approvers'] };
 const badRule = { id: 'bad-rule', when: 'args.amount >', effect: 'deny' } as const;
@@ -86,7 +86,7 @@ describe('policy settings from outside are checked in full', () => {
 describe('settings read back from our own table', () => {
   it('parse without checking rules again: they were checked when written', () => {
     // Prepare: a stored request whose rule would fail today's checks (written under older limits, say).
-    const stored = { ...storedRequest(), hitl: { ...hitl(), policies: [badRule], approvedTools: ['crm.[z-a]*'] } };
+    const stored = { ...agentGateRequest(), hitl: { ...hitl(), policies: [badRule], approvedTools: ['crm.[z-a]*'] } };
 
     // Act
     const parsed = ApprovalRequestSchema.safeParse(stored);
@@ -105,24 +105,3 @@ describe('settings read back from our own table', () => {
     expect(HitlConfigSchema.safeParse(withBadRule).success).toBe(true);
   });
 });
-
-function storedRequest() {
-  return {
-    id: 'apr_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-    executionId: 'gate:refund-approval/apr_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-    workflowId: 'gate:refund-approval',
-    nodeId: 'refund-approval',
-    step: 'k1',
-    mode: 'confirm_tools',
-    channel: 'async',
-    action: { kind: 'message', text: 'hello' },
-    context: { conversation: [], facts: {} },
-    createdBy: 'agent-a',
-    requestedBy: 'agent-a',
-    status: 'pending',
-    level: 0,
-    createdAt: '2026-12-05T00:00:00Z',
-    dueAt: '2026-12-05T00:30:00Z',
-    events: [],
-  };
-}
